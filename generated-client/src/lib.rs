@@ -1,2 +1,52 @@
-//! x
-pub fn x(){}
+//! A typed async client for the [Clerk Backend API](https://clerk.com/docs/reference/backend-api),
+//! API version `2021-02-05`.
+//!
+//! The operations and types are generated from `spec/clerk-backend-api.yaml` by
+//! `cargo xtask codegen`; the runtime that sends them (authentication, errors, timeouts) is
+//! written by hand.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use clerk_backend_api::{Client, Error};
+//!
+//! # async fn run() -> Result<(), Error> {
+//! // Reads CLERK_SECRET_KEY (and CLERK_API_URL, when set).
+//! let client = Client::from_env()?;
+//!
+//! // Optional inputs are builder methods; `send` performs the call.
+//! let users = client
+//!     .users()
+//!     .list()
+//!     .email_address(["ada@example.com"])
+//!     .limit(20)
+//!     .send()
+//!     .await?;
+//! for user in &users {
+//!     println!("{} {:?}", user.id, user.first_name);
+//! }
+//!
+//! // Required inputs are arguments, so they cannot be forgotten.
+//! match client.users().get("user_123").send().await {
+//!     Ok(user) => println!("banned: {}", user.banned),
+//!     Err(Error::Api(error)) if error.status == 404 => println!("no such user"),
+//!     Err(error) => return Err(error),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Operations are grouped as in the API reference: [`Client::users`], [`Client::organizations`],
+//! [`Client::organization_memberships`], [`Client::sessions`] and so on. Each call returns a
+//! request builder from [`operations`]; responses are types from [`types`].
+
+#![forbid(unsafe_code)]
+
+mod runtime;
+#[rustfmt::skip]
+mod generated;
+
+pub use generated::{ErrorBody, operations, types};
+pub use runtime::{
+    ApiError, Client, ClientBuilder, DecodeError, Error, Nullable, Upload, ValidationError,
+};

@@ -1,0 +1,219 @@
+//! The client: configuration, credentials and the shared HTTP connection pool.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::Error;
+use crate::generated::SETTINGS;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A credential that never shows in `Debug` output or error messages.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) token: Option<Secret>,
+    pub(crate) user_agent: String,
+    pub(crate) timeout: Duration,
+}
+
+/// The API client. Cloning is cheap: clones share one connection pool and configuration.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token)
+            .field("user_agent", &self.inner.user_agent)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client for the default server that authenticates with `token` (for the Clerk
+    /// Backend API, the instance's secret key).
+    pub fn new(token: impl Into<String>) -> Self {
+        let builder = Self::builder().token(token);
+        let user_agent = builder.user_agent();
+        let http = builder.default_http_client().unwrap_or_default();
+        builder.finish(http, SETTINGS.default_base_url.to_owned(), user_agent)
+    }
+
+    /// A builder for the base URL, timeouts, User-Agent and HTTP client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment variables the spec names (for the Clerk
+    /// Backend API, `CLERK_SECRET_KEY` and the optional `CLERK_API_URL`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the token variable is unset or empty, or the base URL is invalid.
+    pub fn from_env() -> Result<Self, Error> {
+        let mut builder = Self::builder();
+        if let Some(name) = SETTINGS.token_env {
+            match std::env::var(name) {
+                Ok(value) if !value.trim().is_empty() => builder = builder.token(value.trim()),
+                _ => {
+                    return Err(Error::Config(format!(
+                        "the environment variable {name} is not set"
+                    )));
+                }
+            }
+        }
+        if let Some(name) = SETTINGS.base_url_env {
+            if let Ok(value) = std::env::var(name) {
+                if !value.trim().is_empty() {
+                    builder = builder.base_url(value.trim());
+                }
+            }
+        }
+        builder.build()
+    }
+
+    /// The base URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    token: Option<Secret>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent_suffix: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The token requests authenticate with.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret(token.into()));
+        self
+    }
+
+    /// Sends requests to `url` instead of the spec's server (a mock server, a proxy, ...).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How long a whole request may take, from sending to the end of the body (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long connecting may take (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Text appended to the User-Agent header, such as `my-service/1.2`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Sends requests through this HTTP client (for its proxy, TLS or pool settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the base URL is not an absolute http(s) URL or the HTTP client
+    /// cannot be built.
+    pub fn build(mut self) -> Result<Client, Error> {
+        let base_url = self
+            .base_url
+            .take()
+            .unwrap_or_else(|| SETTINGS.default_base_url.to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
+            _ => {
+                return Err(Error::Config(format!(
+                    "invalid base URL `{base_url}`: expected an absolute http(s) URL"
+                )));
+            }
+        }
+        let user_agent = self.user_agent();
+        let http = match self.http.take() {
+            Some(http) => http,
+            None => self
+                .default_http_client()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(self.finish(http, base_url, user_agent))
+    }
+
+    fn user_agent(&self) -> String {
+        let base = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        match &self.user_agent_suffix {
+            Some(suffix) if !suffix.is_empty() => format!("{base} {suffix}"),
+            _ => base.to_owned(),
+        }
+    }
+
+    fn default_http_client(&self) -> reqwest::Result<reqwest::Client> {
+        reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .build()
+    }
+
+    fn finish(self, http: reqwest::Client, base_url: String, user_agent: String) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                token: self.token,
+                user_agent,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            }),
+        }
+    }
+}

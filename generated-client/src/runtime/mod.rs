@@ -1,0 +1,14 @@
+//! The hand-written runtime: how requests are sent, authenticated and answered.
+//!
+//! Generated code only describes operations; everything about sending them lives here and is
+//! reached from generated code through [`codegen`] alone.
+
+mod client;
+pub(crate) mod codegen;
+mod error;
+mod request;
+mod values;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{ApiError, DecodeError, Error, ValidationError};
+pub use values::{Nullable, Upload};

@@ -1,0 +1,529 @@
+//! One request as generated code describes it, and how it is sent and answered.
+
+use std::fmt::Display;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::client::Client;
+use super::codegen::AuthScheme;
+use super::error::{ApiError, DecodeError, Error, ValidationError};
+use super::values::Upload;
+use crate::generated::SETTINGS;
+
+/// Everything but RFC 3986 unreserved characters is escaped in a path segment, so that a
+/// value such as `a/../b` stays one segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Escapes form values: like [`SEGMENT`], so that `+` and `&` arrive as themselves.
+const FORM_VALUE: &AsciiSet = SEGMENT;
+
+enum Body {
+    None,
+    Json(Vec<u8>),
+    Form(String),
+    Multipart(Vec<PartData>),
+    Raw {
+        content_type: &'static str,
+        bytes: Vec<u8>,
+    },
+}
+
+enum PartData {
+    File { name: &'static str, upload: Upload },
+    Text { name: &'static str, value: String },
+}
+
+/// A request being assembled by a generated builder's `send`.
+///
+/// Inputs that fail validation are recorded and reported by the `send_*` methods before any
+/// network traffic.
+pub struct Request {
+    client: Client,
+    operation: &'static str,
+    method: reqwest::Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
+    body: Body,
+    problem: Option<ValidationError>,
+}
+
+// The runtime serves every spec; each generated client calls only the methods its operations need.
+#[allow(dead_code)]
+impl Request {
+    /// Starts a request for `operation` (its operationId) to the path template `path`.
+    pub fn new(
+        client: Client,
+        operation: &'static str,
+        method: reqwest::Method,
+        path: &'static str,
+    ) -> Self {
+        Self {
+            client,
+            operation,
+            method,
+            path: path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::None,
+            problem: None,
+        }
+    }
+
+    fn reject(&mut self, input: &str, message: impl Into<String>) {
+        if self.problem.is_none() {
+            self.problem = Some(ValidationError {
+                operation: self.operation,
+                input: input.to_owned(),
+                message: message.into(),
+            });
+        }
+    }
+
+    /// Fills the `{name}` placeholder with the percent-encoded value.
+    pub fn path_param(&mut self, name: &'static str, value: &impl Display) {
+        let text = value.to_string();
+        if text.is_empty() || text == "." || text == ".." {
+            self.reject(name, format!("a path parameter cannot be {text:?}"));
+            return;
+        }
+        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
+        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+    }
+
+    /// Adds `name=value` when the value is set.
+    pub fn query(&mut self, name: &'static str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.query.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds `name=item` once per item (form style, exploded).
+    pub fn query_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
+        for value in values.unwrap_or_default() {
+            self.query.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds `name=<value as JSON>` when the value is set.
+    pub fn query_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
+        if let Some(text) = self.json_text(name, value) {
+            self.query.push((name, text));
+        }
+    }
+
+    /// Sets a header when the value is set.
+    pub fn header(&mut self, name: &'static str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.headers.push((name, value.to_string()));
+        }
+    }
+
+    /// Sets a header to the items joined by commas.
+    pub fn header_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
+        if let Some(values) = values {
+            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+            self.headers.push((name, joined.join(",")));
+        }
+    }
+
+    /// Sets a header to the value as JSON.
+    pub fn header_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
+        if let Some(text) = self.json_text(name, value) {
+            self.headers.push((name, text));
+        }
+    }
+
+    /// Adds a cookie when the value is set.
+    pub fn cookie(&mut self, name: &'static str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.cookies.push((name, value.to_string()));
+        }
+    }
+
+    /// Adds a cookie whose value is the items joined by commas.
+    pub fn cookie_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
+        if let Some(values) = values {
+            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+            self.cookies.push((name, joined.join(",")));
+        }
+    }
+
+    /// Adds a cookie whose value is JSON.
+    pub fn cookie_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
+        if let Some(text) = self.json_text(name, value) {
+            self.cookies.push((name, text));
+        }
+    }
+
+    fn json_text(&mut self, name: &'static str, value: Option<&impl Serialize>) -> Option<String> {
+        match serde_json::to_string(value?) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                self.reject(name, format!("cannot be serialized: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Rejects a number outside `min..=max`.
+    pub fn check_range(
+        &mut self,
+        name: &'static str,
+        value: Option<i128>,
+        min: Option<i128>,
+        max: Option<i128>,
+    ) {
+        let Some(value) = value else { return };
+        let below = min.is_some_and(|min| value < min);
+        let above = max.is_some_and(|max| value > max);
+        if below || above {
+            let bounds = match (min, max) {
+                (Some(min), Some(max)) => format!("between {min} and {max}"),
+                (Some(min), None) => format!("at least {min}"),
+                (None, Some(max)) => format!("at most {max}"),
+                (None, None) => String::new(),
+            };
+            self.reject(
+                name,
+                format!("{value} is out of range: it must be {bounds}"),
+            );
+        }
+    }
+
+    /// Rejects a list longer than `max`.
+    pub fn check_max_items(&mut self, name: &'static str, len: Option<usize>, max: u64) {
+        if let Some(len) = len {
+            if u64::try_from(len).map_or(true, |len| len > max) {
+                self.reject(
+                    name,
+                    format!("{len} items given, at most {max} are accepted"),
+                );
+            }
+        }
+    }
+
+    /// Rejects a string with characters outside `ranges` (the spec's `pattern`).
+    pub fn check_chars(
+        &mut self,
+        name: &'static str,
+        value: Option<&impl AsRef<str>>,
+        ranges: &[(char, char)],
+        allow_empty: bool,
+        pattern: &str,
+    ) {
+        let Some(value) = value.map(AsRef::as_ref) else {
+            return;
+        };
+        let allowed = |c: char| {
+            ranges
+                .iter()
+                .any(|&(start, end)| (start..=end).contains(&c))
+        };
+        if (value.is_empty() && !allow_empty) || !value.chars().all(allowed) {
+            self.reject(
+                name,
+                format!("{value:?} does not match the pattern `{pattern}`"),
+            );
+        }
+    }
+
+    /// Sends `value` as a JSON body.
+    pub fn json(&mut self, value: &impl Serialize) {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => self.body = Body::Json(bytes),
+            Err(e) => self.reject("body", format!("cannot be serialized: {e}")),
+        }
+    }
+
+    /// Sends `value`, a struct, as an `application/x-www-form-urlencoded` body.
+    pub fn form(&mut self, value: &impl Serialize) {
+        let fields = match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(fields)) => fields,
+            Ok(_) => return self.reject("body", "a form body must be an object"),
+            Err(e) => return self.reject("body", format!("cannot be serialized: {e}")),
+        };
+        let mut pairs = Vec::new();
+        for (key, value) in fields {
+            let items = match value {
+                serde_json::Value::Array(items) => items,
+                other => vec![other],
+            };
+            for item in items {
+                let text = match item {
+                    serde_json::Value::Null => continue,
+                    serde_json::Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                pairs.push(format!(
+                    "{}={}",
+                    utf8_percent_encode(&key, FORM_VALUE),
+                    utf8_percent_encode(&text, FORM_VALUE)
+                ));
+            }
+        }
+        self.body = Body::Form(pairs.join("&"));
+    }
+
+    /// Sends raw bytes with the given content type.
+    pub fn raw(&mut self, content_type: &'static str, bytes: Option<Vec<u8>>) {
+        if let Some(bytes) = bytes {
+            self.body = Body::Raw {
+                content_type,
+                bytes,
+            };
+        }
+    }
+
+    /// Starts a `multipart/form-data` body.
+    pub fn multipart(&mut self) {
+        self.body = Body::Multipart(Vec::new());
+    }
+
+    /// Adds a file part, after checking its content type against `allowed` (when not empty)
+    /// and its size against `max_size`.
+    pub fn file_part(
+        &mut self,
+        name: &'static str,
+        upload: Option<Upload>,
+        allowed: &[&str],
+        max_size: Option<u64>,
+    ) {
+        let Some(upload) = upload else { return };
+        let essence = upload
+            .content_type()
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if !allowed.is_empty() && !allowed.iter().any(|a| a.eq_ignore_ascii_case(&essence)) {
+            return self.reject(
+                name,
+                format!(
+                    "content type `{}` is not accepted (accepted: {})",
+                    upload.content_type(),
+                    allowed.join(", ")
+                ),
+            );
+        }
+        if let Some(max) = max_size {
+            if u64::try_from(upload.bytes().len()).map_or(true, |len| len > max) {
+                return self.reject(
+                    name,
+                    format!(
+                        "{} bytes is over the limit of {max} bytes",
+                        upload.bytes().len()
+                    ),
+                );
+            }
+        }
+        if let Body::Multipart(parts) = &mut self.body {
+            parts.push(PartData::File { name, upload });
+        }
+    }
+
+    /// Adds a text part: strings as they are, other values as JSON.
+    pub fn text_part(&mut self, name: &'static str, value: Option<&impl Serialize>) {
+        let Some(value) = value else { return };
+        let text = match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(e) => return self.reject(name, format!("cannot be serialized: {e}")),
+        };
+        if let Body::Multipart(parts) = &mut self.body {
+            parts.push(PartData::Text { name, value: text });
+        }
+    }
+
+    /// Sends the request and decodes a JSON response.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let (operation, bytes) = self.execute().await?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            Error::Decode(Box::new(DecodeError {
+                operation,
+                path,
+                raw_body: String::from_utf8_lossy(&bytes).into_owned(),
+                source: e.into_inner(),
+            }))
+        })
+    }
+
+    /// Sends the request and returns the body as text.
+    pub async fn send_text(self) -> Result<String, Error> {
+        let (_, bytes) = self.execute().await?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Sends the request and returns the body.
+    pub async fn send_bytes(self) -> Result<Vec<u8>, Error> {
+        self.execute().await.map(|(_, bytes)| bytes)
+    }
+
+    /// Sends the request and ignores any body.
+    pub async fn send_empty(self) -> Result<(), Error> {
+        self.execute().await.map(|_| ())
+    }
+
+    /// Sends the request; a status outside 2xx becomes [`Error::Api`].
+    async fn execute(self) -> Result<(&'static str, Vec<u8>), Error> {
+        if let Some(problem) = self.problem {
+            return Err(Error::Validation(problem));
+        }
+        let operation = self.operation;
+        let inner = &self.client.inner;
+        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path))
+            .map_err(|e| Error::Config(format!("invalid request URL for {operation}: {e}")))?;
+        let mut query = self.query;
+        let mut cookies = self.cookies;
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            USER_AGENT,
+            header_value(operation, "User-Agent", &inner.user_agent)?,
+        );
+        if let Some(name) = SETTINGS.version_header {
+            headers.insert(
+                header_name(operation, name)?,
+                header_value(operation, name, SETTINGS.version)?,
+            );
+        }
+        if let Some(token) = &inner.token {
+            let token = token.expose();
+            let mut sensitive = |name: HeaderName, value: String| -> Result<(), Error> {
+                let mut value = HeaderValue::from_str(&value).map_err(|_| {
+                    Error::Config(
+                        "the token contains characters that cannot be sent in a header".into(),
+                    )
+                })?;
+                value.set_sensitive(true);
+                headers.insert(name, value);
+                Ok(())
+            };
+            match SETTINGS.auth {
+                AuthScheme::None => {}
+                AuthScheme::Bearer => sensitive(AUTHORIZATION, format!("Bearer {token}"))?,
+                AuthScheme::Basic => sensitive(AUTHORIZATION, format!("Basic {token}"))?,
+                AuthScheme::Header(name) => {
+                    sensitive(header_name(operation, name)?, token.to_owned())?
+                }
+                AuthScheme::Query(name) => query.push((name, token.to_owned())),
+                AuthScheme::Cookie(name) => cookies.push((name, token.to_owned())),
+            }
+        }
+        for (name, value) in &self.headers {
+            headers.insert(
+                header_name(operation, name)?,
+                header_value(operation, name, value)?,
+            );
+        }
+        if !cookies.is_empty() {
+            let joined: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            headers.insert(
+                COOKIE,
+                header_value(operation, "Cookie", &joined.join("; "))?,
+            );
+        }
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let mut builder = inner
+            .http
+            .request(self.method, url)
+            .headers(headers)
+            .timeout(inner.timeout);
+        builder = match self.body {
+            Body::None => builder,
+            Body::Json(bytes) => builder.header(CONTENT_TYPE, "application/json").body(bytes),
+            Body::Form(text) => builder
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(text),
+            Body::Raw {
+                content_type,
+                bytes,
+            } => builder.header(CONTENT_TYPE, content_type).body(bytes),
+            Body::Multipart(parts) => builder.multipart(multipart_form(operation, parts)?),
+        };
+        let transport = |source: reqwest::Error| Error::Transport {
+            operation,
+            source: source.without_url(),
+        };
+        let response = builder.send().await.map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(transport)?.to_vec();
+        if status.is_success() {
+            return Ok((operation, bytes));
+        }
+        Err(Error::Api(Box::new(ApiError {
+            operation,
+            status: status.as_u16(),
+            headers,
+            body: serde_json::from_slice(&bytes).ok(),
+            raw_body: String::from_utf8_lossy(&bytes).into_owned(),
+        })))
+    }
+}
+
+fn multipart_form(
+    operation: &'static str,
+    parts: Vec<PartData>,
+) -> Result<reqwest::multipart::Form, Error> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match part {
+            PartData::Text { name, value } => form.text(name, value),
+            PartData::File { name, upload } => {
+                let content_type = upload.content_type().to_owned();
+                let file = reqwest::multipart::Part::bytes(upload.bytes().to_vec())
+                    .file_name(upload.file_name().to_owned())
+                    .mime_str(&content_type)
+                    .map_err(|_| {
+                        Error::Validation(ValidationError {
+                            operation,
+                            input: name.to_owned(),
+                            message: format!("`{content_type}` is not a valid content type"),
+                        })
+                    })?;
+                form.part(name, file)
+            }
+        };
+    }
+    Ok(form)
+}
+
+fn header_name(operation: &'static str, name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Error::Validation(ValidationError {
+            operation,
+            input: name.to_owned(),
+            message: "not a valid header name".into(),
+        })
+    })
+}
+
+fn header_value(operation: &'static str, name: &str, value: &str) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::Validation(ValidationError {
+            operation,
+            input: name.to_owned(),
+            message: "contains characters that cannot be sent in a header".into(),
+        })
+    })
+}

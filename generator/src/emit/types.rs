@@ -1,0 +1,225 @@
+//! The `types` module: one Rust type per named or inline schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{doc_attrs, inner_doc_attrs};
+use super::{ident, type_tokens};
+use crate::ir::{Api, EnumVariant, Field, Presence, TypeDef, TypeKind, UnionVariant};
+
+/// The whole `types.rs` file.
+pub fn emit_types(api: &Api) -> TokenStream {
+    let module_doc = inner_doc_attrs(&format!(
+        "Request and response types of the {}, one per schema of the spec.",
+        api.title
+    ));
+    let items = api.types.iter().map(emit_type);
+    quote! {
+        #module_doc
+        use crate::runtime::codegen;
+        #( #items )*
+    }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(
+        def.doc
+            .as_deref()
+            .unwrap_or(&format!("The `{}` schema.", def.name)),
+    );
+    let origin = doc_attrs(&format!("\nSchema: `{}`.", def.origin));
+    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct { fields, request } => emit_struct(&name, fields, *request),
+        TypeKind::Enum { variants, other } => emit_enum(&name, variants, other),
+        TypeKind::Tagged {
+            property,
+            variants,
+            other,
+        } => emit_tagged(&name, property, variants, other),
+        TypeKind::Untagged { variants } => emit_untagged(&name, variants),
+        TypeKind::Alias(ty) => {
+            let ty = type_tokens(ty, &quote!());
+            quote!(pub type #name = #ty;)
+        }
+    };
+    quote! {
+        #doc
+        #origin
+        #deprecated
+        #body
+    }
+}
+
+/// The Rust type of a field, with the `Option` its presence adds.
+pub(super) fn field_type(field: &Field, types: &TokenStream) -> TokenStream {
+    let ty = type_tokens(&field.ty, types);
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::TriState => quote!(Option<codegen::Nullable<#ty>>),
+    }
+}
+
+/// The doc text of a field.
+pub(super) fn field_doc(field: &Field) -> String {
+    field
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` property.", field.wire))
+}
+
+fn emit_struct(name: &proc_macro2::Ident, fields: &[Field], request: bool) -> TokenStream {
+    let all_optional = fields
+        .iter()
+        .all(|f| matches!(f.presence, Presence::Optional | Presence::TriState));
+    let default = (request && all_optional).then(|| quote!(Default,));
+    let fields = fields.iter().map(|field| {
+        let doc = doc_attrs(&field_doc(field));
+        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+        let field_name = ident(&field.name);
+        let ty = field_type(field, &quote!());
+        let rename = (crate::naming::unraw(&field.name) != field.wire).then(|| {
+            let wire = &field.wire;
+            quote!(#[serde(rename = #wire)])
+        });
+        let presence = match field.presence {
+            Presence::Required => quote!(),
+            Presence::RequiredNullable => quote!(#[serde(default)]),
+            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
+            Presence::TriState => quote! {
+                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "codegen::tri_state")]
+            },
+        };
+        quote! {
+            #doc
+            #deprecated
+            #rename
+            #presence
+            pub #field_name: #ty,
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #( #fields )*
+        }
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, variants: &[EnumVariant], other: &str) -> TokenStream {
+    let other = ident(other);
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
+    let docs = variants.iter().map(|v| doc_attrs(&format!("`{}`", v.wire)));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #docs #names, )*
+            /// A value this version of the client does not know, kept as sent.
+            #other(String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#names => #wires, )*
+                    Self::#other(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#names, )*
+                    other => Self::#other(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
+            }
+        }
+    }
+}
+
+fn variant_docs(variant: &UnionVariant) -> TokenStream {
+    let text = if variant.tags.is_empty() {
+        format!("A `{}`.", variant.name)
+    } else {
+        let tags: Vec<String> = variant.tags.iter().map(|t| format!("`{t}`")).collect();
+        format!("Selected by {}.", tags.join(", "))
+    };
+    doc_attrs(&text)
+}
+
+fn emit_tagged(
+    name: &proc_macro2::Ident,
+    property: &str,
+    variants: &[UnionVariant],
+    other: &str,
+) -> TokenStream {
+    let other = ident(other);
+    let docs = variants.iter().map(variant_docs);
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let types = variants.iter().map(|v| type_tokens(&v.ty, &quote!()));
+    let arms = variants
+        .iter()
+        .filter(|v| !v.tags.is_empty())
+        .map(|variant| {
+            let variant_name = ident(&variant.name);
+            let tags = &variant.tags;
+            quote! {
+                #( Some(#tags) )|* => codegen::from_value(value).map(Self::#variant_name),
+            }
+        });
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #docs #names(#types), )*
+            /// An object whose tag this version of the client does not know, kept as JSON.
+            #other(codegen::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <codegen::Value as serde::Deserialize>::deserialize(deserializer)?;
+                match value.get(#property).and_then(codegen::Value::as_str) {
+                    #( #arms )*
+                    _ => Ok(Self::#other(value)),
+                }
+            }
+        }
+    }
+}
+
+fn emit_untagged(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+    let docs = variants.iter().map(variant_docs);
+    let names = variants.iter().map(|v| ident(&v.name));
+    let types = variants.iter().map(|v| type_tokens(&v.ty, &quote!()));
+    quote! {
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #( #docs #names(#types), )*
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Lowering: the spec model in, the validated IR out.
+//!
+//! All naming, optionality and shape decisions are taken here, and this is the only stage
+//! (besides loading) that reports problems with the document.
+
+mod operations;
+mod schemas;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::ir::{Api, Auth, Settings, TypeDef, TypeRef};
+use crate::locate::locate;
+use crate::naming::Namespace;
+use crate::openapi::Document;
+
+/// The document's name and text, for locating diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The name shown in diagnostics (usually the path given on the command line).
+    pub name: &'a str,
+    /// The full text of the document.
+    pub text: &'a str,
+}
+
+/// State shared by the lowering passes.
+pub(crate) struct Lowerer<'a> {
+    doc: &'a Document,
+    source: Source<'a>,
+    diagnostics: Vec<Diagnostic>,
+    /// Rust names of `components/schemas` entries, by schema name.
+    component_names: BTreeMap<String, String>,
+    /// Every named type, by Rust name.
+    types: BTreeMap<String, TypeDef>,
+    /// Type names handed out so far.
+    type_names: Namespace,
+    /// Types used as request bodies: they and everything they reach get request semantics.
+    request_roots: Vec<String>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(doc: &'a Document, source: Source<'a>) -> Self {
+        Self {
+            doc,
+            source,
+            diagnostics: Vec::new(),
+            component_names: BTreeMap::new(),
+            types: BTreeMap::new(),
+            type_names: Namespace::default(),
+            request_roots: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, severity: Severity, pointer: &str, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            severity,
+            message: message.into(),
+            file: self.source.name.to_owned(),
+            pointer: pointer.to_owned(),
+            line_col: locate(self.source.text, pointer),
+        });
+    }
+
+    pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.report(Severity::Error, pointer, message);
+    }
+
+    pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
+        self.report(Severity::Warning, pointer, message);
+    }
+}
+
+/// Lowers a loaded document. On success, returns the API and the warnings.
+pub fn lower(doc: &Document, source: Source<'_>) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
+    let mut lowerer = Lowerer::new(doc, source);
+    lowerer.declare_components();
+    lowerer.lower_components();
+    let groups = lowerer.lower_operations();
+    let error_body = lowerer.error_body();
+    lowerer.finish_types();
+    let settings = lowerer.settings();
+    let auth = lowerer.auth();
+    let default_base_url = lowerer.default_base_url();
+
+    let mut diagnostics = std::mem::take(&mut lowerer.diagnostics);
+    diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Diagnostics(diagnostics));
+    }
+    let api = Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        spec_name: source.name.to_owned(),
+        default_base_url,
+        settings,
+        auth,
+        types: lowerer.types.into_values().collect(),
+        groups,
+        error_body,
+    };
+    Ok((api, diagnostics))
+}
+
+impl Lowerer<'_> {
+    fn settings(&self) -> Settings {
+        let ext = self.doc.rust_client.clone().unwrap_or_default();
+        let crate_name = ext.crate_name.unwrap_or_else(|| {
+            let words: String = self
+                .doc
+                .info
+                .title
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        ' '
+                    }
+                })
+                .collect();
+            let kebab = words.split_whitespace().collect::<Vec<_>>().join("-");
+            if kebab.is_empty() || kebab.starts_with(|c: char| c.is_ascii_digit()) {
+                format!(
+                    "api-client{}",
+                    if kebab.is_empty() {
+                        String::new()
+                    } else {
+                        format!("-{kebab}")
+                    }
+                )
+            } else {
+                kebab
+            }
+        });
+        Settings {
+            crate_name,
+            api_version_header: ext.api_version_header,
+            token_env: ext.env.bearer_token,
+            base_url_env: ext.env.base_url,
+        }
+    }
+
+    fn auth(&mut self) -> Auth {
+        let Some(requirement) = self.doc.security.as_ref().and_then(|reqs| reqs.first()) else {
+            return Auth::None;
+        };
+        let Some(name) = requirement.keys().next() else {
+            return Auth::None;
+        };
+        let pointer = "#/security/0";
+        let Some(scheme) = self.doc.components.security_schemes.get(name) else {
+            self.error(
+                pointer,
+                format!("security scheme `{name}` is not defined in components/securitySchemes"),
+            );
+            return Auth::None;
+        };
+        let scheme_pointer = crate::diagnostic::join("#/components/securitySchemes", &[name]);
+        match (
+            scheme.kind.as_str(),
+            scheme.scheme.as_deref().map(str::to_ascii_lowercase),
+        ) {
+            ("http", Some(s)) if s == "bearer" => Auth::Bearer,
+            ("http", Some(s)) if s == "basic" => Auth::Basic,
+            ("oauth2" | "openIdConnect", _) => Auth::Bearer,
+            ("apiKey", _) => {
+                let key = scheme.name.clone().unwrap_or_default();
+                match scheme.location.as_deref() {
+                    Some("header") => Auth::ApiKeyHeader(key),
+                    Some("query") => Auth::ApiKeyQuery(key),
+                    Some("cookie") => Auth::ApiKeyCookie(key),
+                    other => {
+                        self.error(
+                            &scheme_pointer,
+                            format!("apiKey scheme has unsupported location {other:?}"),
+                        );
+                        Auth::None
+                    }
+                }
+            }
+            (kind, scheme_name) => {
+                self.warning(
+                    &scheme_pointer,
+                    format!("security scheme of type `{kind}` ({scheme_name:?}) is not supported; requests are sent without credentials"),
+                );
+                Auth::None
+            }
+        }
+    }
+
+    fn default_base_url(&self) -> String {
+        let Some(server) = self.doc.servers.first() else {
+            return String::new();
+        };
+        let mut url = server.url.clone();
+        for (name, variable) in &server.variables {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        url.trim_end_matches('/').to_owned()
+    }
+
+    /// The type error responses decode into: the one schema all of them share, or JSON.
+    fn error_body(&mut self) -> TypeRef {
+        let mut found: Option<TypeRef> = None;
+        let mut mixed = false;
+        let doc = self.doc;
+        for (path, item) in &doc.paths {
+            for (method, op) in item.operations() {
+                for (status, response) in &op.responses {
+                    if !(status.starts_with('4') || status.starts_with('5') || status == "default")
+                    {
+                        continue;
+                    }
+                    let pointer =
+                        crate::diagnostic::join("#/paths", &[path, method, "responses", status]);
+                    let Some(response) = self.resolve_response(response, &pointer) else {
+                        continue;
+                    };
+                    let Some(schema) = response
+                        .content
+                        .iter()
+                        .find(|(ct, _)| is_json(ct))
+                        .and_then(|(_, media)| media.schema.as_ref())
+                    else {
+                        continue;
+                    };
+                    let Some(reference) = &schema.reference else {
+                        mixed = true;
+                        continue;
+                    };
+                    let ty = self.schema_ref(reference, &pointer);
+                    match &found {
+                        None => found = Some(ty),
+                        Some(existing) if *existing == ty => {}
+                        Some(_) => mixed = true,
+                    }
+                }
+            }
+        }
+        match found {
+            Some(ty) if !mixed => ty,
+            _ => TypeRef::Json,
+        }
+    }
+}
+
+/// Whether a content type carries JSON.
+pub(crate) fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}

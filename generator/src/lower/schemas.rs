@@ -1,0 +1,725 @@
+//! Schemas to types: named and inline types, composition, enums, nullability and recursion.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use serde_yaml::Value;
+
+use super::Lowerer;
+use crate::diagnostic::join;
+use crate::ir::{
+    CharClass, Constraints, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
+use crate::naming::{Namespace, camel_ident, snake_ident, unraw};
+use crate::openapi::{AdditionalProperties, Parameter, RequestBody, Response, Schema};
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+impl<'a> Lowerer<'a> {
+    /// Gives every component schema its Rust name before any is lowered, so references resolve
+    /// regardless of order.
+    pub(super) fn declare_components(&mut self) {
+        for name in self.doc.components.schemas.keys() {
+            let rust = self.type_names.claim(&camel_ident(name));
+            self.component_names.insert(name.clone(), rust);
+        }
+    }
+
+    pub(super) fn lower_components(&mut self) {
+        let doc = self.doc;
+        for (name, schema) in &doc.components.schemas {
+            let rust = self.component_names[name].clone();
+            let pointer = join("#/components/schemas", &[name]);
+            self.define(schema, &pointer, rust);
+        }
+    }
+
+    /// The type a `$ref` to a schema names.
+    pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
+        if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
+            let name = name.replace("~1", "/").replace("~0", "~");
+            if let Some(rust) = self.component_names.get(&name) {
+                return TypeRef::Named(rust.clone());
+            }
+        }
+        self.unresolvable(reference, pointer);
+        TypeRef::Json
+    }
+
+    fn unresolvable(&mut self, reference: &str, pointer: &str) {
+        if reference.starts_with('#') {
+            self.error(pointer, format!("unresolvable reference `{reference}`"));
+        } else {
+            self.error(
+                pointer,
+                format!("reference `{reference}` points outside this document, which is not supported yet"),
+            );
+        }
+    }
+
+    /// The schema a `$ref` points to, following chains of references.
+    pub(super) fn resolve_schema<'s>(
+        &mut self,
+        schema: &'s Schema,
+        pointer: &str,
+    ) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        let mut current = schema;
+        let mut seen = BTreeSet::new();
+        while let Some(reference) = &current.reference {
+            if !seen.insert(reference.clone()) {
+                self.error(pointer, format!("reference cycle through `{reference}`"));
+                return None;
+            }
+            let target = reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                .and_then(|n| self.doc.components.schemas.get(&n));
+            match target {
+                Some(target) => current = target,
+                None => {
+                    self.unresolvable(reference, pointer);
+                    return None;
+                }
+            }
+        }
+        Some(current)
+    }
+
+    pub(super) fn resolve_parameter<'p>(
+        &mut self,
+        param: &'p Parameter,
+        pointer: &str,
+    ) -> Option<&'p Parameter>
+    where
+        'a: 'p,
+    {
+        let Some(reference) = &param.reference else {
+            return Some(param);
+        };
+        let found = reference
+            .strip_prefix("#/components/parameters/")
+            .and_then(|n| self.doc.components.parameters.get(n));
+        if found.is_none() {
+            self.unresolvable(reference, pointer);
+        }
+        found
+    }
+
+    pub(super) fn resolve_request_body<'b>(
+        &mut self,
+        body: &'b RequestBody,
+        pointer: &str,
+    ) -> Option<&'b RequestBody>
+    where
+        'a: 'b,
+    {
+        let Some(reference) = &body.reference else {
+            return Some(body);
+        };
+        let found = reference
+            .strip_prefix("#/components/requestBodies/")
+            .and_then(|n| self.doc.components.request_bodies.get(n));
+        if found.is_none() {
+            self.unresolvable(reference, pointer);
+        }
+        found
+    }
+
+    pub(super) fn resolve_response<'r>(
+        &mut self,
+        response: &'r Response,
+        pointer: &str,
+    ) -> Option<&'r Response>
+    where
+        'a: 'r,
+    {
+        let Some(reference) = &response.reference else {
+            return Some(response);
+        };
+        let found = reference
+            .strip_prefix("#/components/responses/")
+            .and_then(|n| self.doc.components.responses.get(n));
+        if found.is_none() {
+            self.unresolvable(reference, pointer);
+        }
+        found
+    }
+
+    /// Defines the named type `name` from `schema`. Schemas that are not objects, enums or
+    /// unions become aliases.
+    fn define(&mut self, schema: &Schema, pointer: &str, name: String) {
+        let kind = match self.named_kind(schema, pointer, &name) {
+            Some(kind) => kind,
+            None => TypeKind::Alias(self.type_of(schema, pointer, &format!("{name}Value"))),
+        };
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name,
+                origin: pointer.to_owned(),
+                doc: schema.description.clone().or_else(|| schema.title.clone()),
+                deprecated: schema.deprecated,
+                kind,
+            },
+        );
+    }
+
+    /// The kind of a type that needs its own definition, or `None` when the schema is a plain
+    /// type (string, array, map, reference, ...).
+    fn named_kind(&mut self, schema: &Schema, pointer: &str, name: &str) -> Option<TypeKind> {
+        if schema.reference.is_some() {
+            return None;
+        }
+        if let Some(values) = &schema.enumeration {
+            if values
+                .iter()
+                .all(|v| matches!(v, Value::String(_) | Value::Null))
+                && values.iter().any(|v| matches!(v, Value::String(_)))
+            {
+                return Some(open_enum(values));
+            }
+            return None;
+        }
+        if !schema.all_of.is_empty() && wrapped_single(schema).is_none() {
+            let fields = self.merged_fields(schema, pointer, name);
+            return Some(TypeKind::Struct {
+                fields,
+                request: false,
+            });
+        }
+        let alternatives = if schema.one_of.is_empty() {
+            &schema.any_of
+        } else {
+            &schema.one_of
+        };
+        let keyword = if schema.one_of.is_empty() {
+            "anyOf"
+        } else {
+            "oneOf"
+        };
+        if !alternatives.is_empty() && !constraint_only(alternatives) && alternatives.len() > 1 {
+            return Some(self.union_kind(schema, alternatives, &join(pointer, &[keyword]), name));
+        }
+        let names = schema.type_names();
+        let is_object = names == ["object"] || (names.is_empty() && !schema.properties.is_empty());
+        if is_object && !schema.properties.is_empty() {
+            let fields = self.fields(&schema.properties, &schema.required, pointer, name);
+            return Some(TypeKind::Struct {
+                fields,
+                request: false,
+            });
+        }
+        None
+    }
+
+    /// The type of an inline or referenced schema. Schemas that need a definition get one,
+    /// named `hint` (made unique).
+    pub(super) fn type_of(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        if let Some(reference) = &schema.reference {
+            return self.schema_ref(reference, pointer);
+        }
+        if let Some(inner) = wrapped_single(schema) {
+            let keyword = if !schema.all_of.is_empty() {
+                "allOf"
+            } else if !schema.one_of.is_empty() {
+                "oneOf"
+            } else {
+                "anyOf"
+            };
+            return self.type_of(inner, &join(pointer, &[keyword, "0"]), hint);
+        }
+        if let Some(values) = &schema.enumeration {
+            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            if strings.len() == 1 && values.len() == 1 {
+                return TypeRef::String;
+            }
+        }
+        if self.needs_definition(schema) {
+            let name = self.type_names.claim(&camel_ident(hint));
+            self.define(schema, pointer, name.clone());
+            return TypeRef::Named(name);
+        }
+        let names = schema.type_names();
+        if names.len() > 1 {
+            self.warning(
+                pointer,
+                format!(
+                    "a value of several types ({}) is kept as JSON",
+                    names.join(", ")
+                ),
+            );
+            return TypeRef::Json;
+        }
+        match names.first().copied() {
+            Some("string") => match schema.format.as_deref() {
+                Some("binary") => TypeRef::Bytes,
+                _ => TypeRef::String,
+            },
+            Some("integer") => TypeRef::Integer(integer_type(schema.format.as_deref())),
+            Some("number") => match schema.format.as_deref() {
+                Some("float") => TypeRef::Float("f32"),
+                _ => TypeRef::Float("f64"),
+            },
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => {
+                let item = match &schema.items {
+                    Some(items) => {
+                        let ty =
+                            self.type_of(items, &join(pointer, &["items"]), &format!("{hint}Item"));
+                        if items.is_nullable() {
+                            TypeRef::Option(Box::new(ty))
+                        } else {
+                            ty
+                        }
+                    }
+                    None => TypeRef::Json,
+                };
+                TypeRef::Vec(Box::new(item))
+            }
+            Some("object") | None if schema.properties.is_empty() => {
+                match &schema.additional_properties {
+                    Some(AdditionalProperties::Schema(value)) => {
+                        let pointer = join(pointer, &["additionalProperties"]);
+                        let ty = self.type_of(value, &pointer, &format!("{hint}Value"));
+                        let ty = if value.is_nullable() {
+                            TypeRef::Option(Box::new(ty))
+                        } else {
+                            ty
+                        };
+                        TypeRef::Map(Box::new(ty))
+                    }
+                    _ if names.is_empty() && schema.constant.is_none() => TypeRef::Json,
+                    _ if schema.constant.is_some() => TypeRef::Json,
+                    _ => TypeRef::JsonObject,
+                }
+            }
+            Some("null") => TypeRef::Unit,
+            Some(other) => {
+                self.error(pointer, format!("unknown schema type `{other}`"));
+                TypeRef::Json
+            }
+            None => TypeRef::Json,
+        }
+    }
+
+    fn needs_definition(&self, schema: &Schema) -> bool {
+        if let Some(values) = &schema.enumeration {
+            let strings = values.iter().filter(|v| v.is_string()).count();
+            return strings > 1
+                && values
+                    .iter()
+                    .all(|v| matches!(v, Value::String(_) | Value::Null));
+        }
+        let alternatives = if schema.one_of.is_empty() {
+            &schema.any_of
+        } else {
+            &schema.one_of
+        };
+        if alternatives.len() > 1 && !constraint_only(alternatives) {
+            return true;
+        }
+        if !schema.all_of.is_empty() {
+            return true;
+        }
+        let names = schema.type_names();
+        (names == ["object"] || names.is_empty()) && !schema.properties.is_empty()
+    }
+
+    /// Fields of an object schema, named uniquely within the struct.
+    pub(super) fn fields(
+        &mut self,
+        properties: &IndexMap<String, Schema>,
+        required: &[String],
+        pointer: &str,
+        owner: &str,
+    ) -> Vec<Field> {
+        let mut names = Namespace::default();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, schema) in properties {
+            let field_pointer = join(pointer, &["properties", wire]);
+            let name = names.claim(&snake_ident(wire));
+            let hint = format!("{owner}{}", camel_ident(wire));
+            let ty = self.type_of(schema, &field_pointer, &hint);
+            let nullable = schema.is_nullable();
+            let presence = match (required.contains(wire), nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::TriState,
+            };
+            let doc = match (&schema.description, &schema.enumeration) {
+                (Some(d), _) => Some(d.clone()),
+                (None, Some(values)) if values.len() == 1 => {
+                    values[0].as_str().map(|v| format!("Always `{v}`."))
+                }
+                _ => None,
+            };
+            fields.push(Field {
+                name,
+                wire: wire.clone(),
+                ty,
+                presence,
+                doc,
+                deprecated: schema.deprecated,
+                constraints: constraints(schema),
+            });
+        }
+        fields
+    }
+
+    /// The fields of an `allOf`: every part's properties, in order, later parts overriding.
+    fn merged_fields(&mut self, schema: &Schema, pointer: &str, owner: &str) -> Vec<Field> {
+        let mut properties: IndexMap<String, Schema> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut parts: Vec<(String, &Schema)> = schema
+            .all_of
+            .iter()
+            .enumerate()
+            .map(|(i, part)| (join(pointer, &["allOf", &i.to_string()]), part))
+            .collect();
+        parts.push((pointer.to_owned(), schema));
+        let mut queue = parts;
+        let mut seen = BTreeSet::new();
+        while !queue.is_empty() {
+            let (part_pointer, part) = queue.remove(0);
+            let Some(part) = self.resolve_schema(part, &part_pointer) else {
+                continue;
+            };
+            if !seen.insert(part as *const Schema as usize) {
+                continue;
+            }
+            let nested: Vec<(String, &Schema)> = part
+                .all_of
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (join(&part_pointer, &["allOf", &i.to_string()]), p))
+                .collect();
+            for (i, item) in nested.into_iter().enumerate() {
+                queue.insert(i, item);
+            }
+            for (name, property) in &part.properties {
+                properties.insert(name.clone(), property.clone());
+            }
+            for name in &part.required {
+                if !required.contains(name) {
+                    required.push(name.clone());
+                }
+            }
+        }
+        self.fields(&properties, &required, pointer, owner)
+    }
+
+    fn union_kind(
+        &mut self,
+        schema: &Schema,
+        alternatives: &[Schema],
+        pointer: &str,
+        owner: &str,
+    ) -> TypeKind {
+        let mut names = Namespace::default();
+        let mut variants = Vec::with_capacity(alternatives.len());
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let variant_pointer = join(pointer, &[&i.to_string()]);
+            let base = match &alternative.reference {
+                Some(reference) => reference.rsplit('/').next().unwrap_or("Variant").to_owned(),
+                None => alternative
+                    .title
+                    .clone()
+                    .or_else(|| alternative.type_names().first().map(|t| (*t).to_owned()))
+                    .unwrap_or_else(|| format!("Variant{i}")),
+            };
+            let name = names.claim(&camel_ident(&base));
+            let ty = self.type_of(
+                alternative,
+                &variant_pointer,
+                &format!("{owner}{}", unraw(&name)),
+            );
+            variants.push(UnionVariant {
+                name,
+                ty,
+                tags: Vec::new(),
+            });
+        }
+        let Some(discriminator) = &schema.discriminator else {
+            return TypeKind::Untagged { variants };
+        };
+        let property = discriminator.property_name.clone();
+        for (variant, alternative) in variants.iter_mut().zip(alternatives) {
+            let mut tags: Vec<String> = discriminator
+                .mapping
+                .iter()
+                .filter(|(_, target)| alternative.reference.as_deref() == Some(target.as_str()))
+                .map(|(tag, _)| tag.clone())
+                .collect();
+            if tags.is_empty() {
+                if let Some(target) = self.resolve_schema(alternative, pointer) {
+                    if let Some(values) = target
+                        .properties
+                        .get(&property)
+                        .and_then(|p| p.enumeration.clone())
+                    {
+                        tags.extend(values.iter().filter_map(|v| v.as_str().map(str::to_owned)));
+                    }
+                }
+            }
+            if tags.is_empty() {
+                if let Some(reference) = &alternative.reference {
+                    tags.push(reference.rsplit('/').next().unwrap_or_default().to_owned());
+                }
+            }
+            variant.tags = tags;
+        }
+        let other = if names.contains("Unknown") {
+            names.claim("UnknownVariant")
+        } else {
+            "Unknown".to_owned()
+        };
+        TypeKind::Tagged {
+            property,
+            variants,
+            other,
+        }
+    }
+
+    /// Final passes over all types: request semantics and boxing of recursive fields.
+    pub(super) fn finish_types(&mut self) {
+        let request_types = self.reachable(&self.request_roots.clone());
+        for (name, def) in &mut self.types {
+            if let TypeKind::Struct { fields, request } = &mut def.kind {
+                *request = request_types.contains(name);
+                if !*request {
+                    for field in fields.iter_mut() {
+                        if field.presence == Presence::TriState {
+                            field.presence = Presence::Optional;
+                        }
+                    }
+                }
+            }
+        }
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for name in names {
+            let direct = self.direct_edges(&name);
+            for target in direct {
+                if self.reachable_direct(&target).contains(&name) {
+                    self.box_field(&name, &target);
+                }
+            }
+        }
+    }
+
+    /// Names reachable from `roots` through any field, item or variant.
+    fn reachable(&self, roots: &[String]) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<String> = roots.to_vec();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(def) = self.types.get(&name) {
+                for_each_type(&def.kind, &mut |ty| collect_named(ty, true, &mut stack));
+            }
+        }
+        seen
+    }
+
+    /// Names a type contains inline (not behind a `Vec`, map or `Box`).
+    fn direct_edges(&self, name: &str) -> BTreeSet<String> {
+        let mut out = Vec::new();
+        if let Some(def) = self.types.get(name) {
+            for_each_type(&def.kind, &mut |ty| collect_named(ty, false, &mut out));
+        }
+        out.into_iter().collect()
+    }
+
+    fn reachable_direct(&self, start: &str) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start.to_owned()];
+        while let Some(name) = stack.pop() {
+            if seen.insert(name.clone()) {
+                stack.extend(self.direct_edges(&name));
+            }
+        }
+        seen
+    }
+
+    fn box_field(&mut self, owner: &str, target: &str) {
+        let Some(def) = self.types.get_mut(owner) else {
+            return;
+        };
+        let boxed = |ty: &mut TypeRef| box_named(ty, target);
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| boxed(&mut f.ty)),
+            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+                variants.iter_mut().for_each(|v| boxed(&mut v.ty));
+            }
+            TypeKind::Alias(ty) => boxed(ty),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+}
+
+fn box_named(ty: &mut TypeRef, target: &str) {
+    match ty {
+        TypeRef::Named(name) if name == target => {
+            *ty = TypeRef::Boxed(Box::new(TypeRef::Named(target.to_owned())));
+        }
+        TypeRef::Option(inner) => box_named(inner, target),
+        _ => {}
+    }
+}
+
+fn for_each_type(kind: &TypeKind, visit: &mut impl FnMut(&TypeRef)) {
+    match kind {
+        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| visit(&f.ty)),
+        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+            variants.iter().for_each(|v| visit(&v.ty));
+        }
+        TypeKind::Alias(ty) => visit(ty),
+        TypeKind::Enum { .. } => {}
+    }
+}
+
+/// Collects named types in `ty`; `through_heap` also follows `Vec`, maps and boxes.
+fn collect_named(ty: &TypeRef, through_heap: bool, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::Option(inner) => collect_named(inner, through_heap, out),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) if through_heap => {
+            collect_named(inner, through_heap, out);
+        }
+        _ => {}
+    }
+}
+
+/// The one schema a wrapper stands for: `allOf`/`oneOf`/`anyOf` with a single entry and no
+/// properties of its own (a common way to attach `nullable` or a description to a `$ref`).
+fn wrapped_single(schema: &Schema) -> Option<&Schema> {
+    let lists = [&schema.all_of, &schema.one_of, &schema.any_of];
+    let non_empty: Vec<&Vec<Schema>> = lists.into_iter().filter(|l| !l.is_empty()).collect();
+    match non_empty.as_slice() {
+        [only] if only.len() == 1 && schema.properties.is_empty() => Some(&only[0]),
+        _ => None,
+    }
+}
+
+/// `anyOf: [{required: [a]}, {required: [b]}]`: alternatives that only constrain, never shape.
+fn constraint_only(alternatives: &[Schema]) -> bool {
+    alternatives.iter().all(|s| {
+        s.reference.is_none()
+            && s.kind.is_none()
+            && s.properties.is_empty()
+            && s.all_of.is_empty()
+            && s.one_of.is_empty()
+            && s.any_of.is_empty()
+            && s.enumeration.is_none()
+            && s.items.is_none()
+    })
+}
+
+fn open_enum(values: &[Value]) -> TypeKind {
+    let mut names = Namespace::default();
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for value in values.iter().filter_map(Value::as_str) {
+        if !seen.insert(value) {
+            continue;
+        }
+        variants.push(EnumVariant {
+            name: names.claim(&camel_ident(value)),
+            wire: value.to_owned(),
+        });
+    }
+    let other = if names.contains("Unknown") {
+        names.claim("UnknownValue")
+    } else {
+        "Unknown".to_owned()
+    };
+    TypeKind::Enum { variants, other }
+}
+
+fn integer_type(format: Option<&str>) -> &'static str {
+    match format {
+        Some("int8") => "i8",
+        Some("int16") => "i16",
+        Some("int32") => "i32",
+        Some("uint8") => "u8",
+        Some("uint16") => "u16",
+        Some("uint32") => "u32",
+        Some("uint64" | "uint") => "u64",
+        _ => "i64",
+    }
+}
+
+/// Client-side checks a schema asks for.
+pub(super) fn constraints(schema: &Schema) -> Constraints {
+    let whole = |v: Option<f64>| {
+        v.filter(|v| v.fract() == 0.0 && v.abs() < 9.0e15)
+            .map(|v| v as i64)
+    };
+    Constraints {
+        minimum: whole(schema.minimum),
+        maximum: whole(schema.maximum),
+        max_items: schema.max_items,
+        chars: schema.pattern.as_deref().and_then(char_class),
+    }
+}
+
+/// Recognizes `^[...]+$` and `^[...]*$` with literal characters and ranges; other patterns are
+/// left to the server.
+fn char_class(pattern: &str) -> Option<CharClass> {
+    let body = pattern.strip_prefix("^[")?;
+    let (class, allow_empty) = if let Some(class) = body.strip_suffix("]+$") {
+        (class, false)
+    } else {
+        (body.strip_suffix("]*$")?, true)
+    };
+    let chars: Vec<char> = class.chars().collect();
+    if chars.is_empty() || chars[0] == '^' || chars.iter().any(|c| matches!(c, '\\' | '[' | ']')) {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if i + 2 < chars.len() && chars[i + 1] == '-' {
+            if chars[i] > chars[i + 2] {
+                return None;
+            }
+            ranges.push((chars[i], chars[i + 2]));
+            i += 3;
+        } else {
+            ranges.push((chars[i], chars[i]));
+            i += 1;
+        }
+    }
+    Some(CharClass {
+        pattern: pattern.to_owned(),
+        ranges,
+        allow_empty,
+    })
+}
+
+/// Marks a struct as a request type root.
+pub(super) fn note_request_root(roots: &mut Vec<String>, ty: &TypeRef) {
+    let mut out = Vec::new();
+    collect_named(ty, true, &mut out);
+    roots.extend(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::char_class;
+
+    #[test]
+    fn simple_character_class_patterns_are_understood() {
+        let class = char_class("^[a-z0-9-]+$").expect("a class");
+        assert_eq!(class.ranges, [('a', 'z'), ('0', '9'), ('-', '-')]);
+        assert!(!class.allow_empty);
+        assert!(char_class("^[A-F]*$").is_some_and(|c| c.allow_empty));
+        assert_eq!(char_class("^[^a]+$"), None);
+        assert_eq!(char_class("^\\d+$"), None);
+        assert_eq!(char_class("[a-z]+"), None);
+    }
+}

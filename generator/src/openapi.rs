@@ -1,0 +1,312 @@
+//! The OpenAPI 3.0/3.1 document as written: serde types for the parts the generator reads.
+//!
+//! These types describe syntax only. Nothing outside `load` and `lower` sees them, and every
+//! field that could hold a `$ref` keeps it, so lowering can resolve references with a pointer to
+//! report. Unknown keys (including unknown `x-` extensions) are ignored.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_yaml::Value;
+
+/// The root of the document.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Document {
+    pub openapi: String,
+    pub info: Info,
+    pub servers: Vec<Server>,
+    pub paths: IndexMap<String, PathItem>,
+    pub components: Components,
+    pub security: Option<Vec<IndexMap<String, Vec<String>>>>,
+    pub tags: Vec<Tag>,
+    /// Generator settings: crate name, version header, environment variables.
+    #[serde(rename = "x-rust-client")]
+    pub rust_client: Option<ClientSettings>,
+}
+
+/// `info`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Info {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+}
+
+/// The `x-rust-client` extension at the root of the document.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ClientSettings {
+    pub crate_name: Option<String>,
+    pub api_version_header: Option<String>,
+    pub env: ClientEnv,
+}
+
+/// Environment variables read by `Client::from_env`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ClientEnv {
+    pub bearer_token: Option<String>,
+    pub base_url: Option<String>,
+}
+
+/// One entry of `servers`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+    pub variables: IndexMap<String, ServerVariable>,
+}
+
+/// A variable in a server URL template.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ServerVariable {
+    pub default: String,
+    pub description: Option<String>,
+}
+
+/// One entry of `tags`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Tag {
+    pub name: String,
+    pub description: Option<String>,
+    /// The Rust name of the group of operations with this tag.
+    #[serde(rename = "x-rust-name")]
+    pub rust_name: Option<String>,
+}
+
+/// `components`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Components {
+    pub schemas: IndexMap<String, Schema>,
+    pub parameters: IndexMap<String, Parameter>,
+    pub responses: IndexMap<String, Response>,
+    #[serde(rename = "requestBodies")]
+    pub request_bodies: IndexMap<String, RequestBody>,
+    #[serde(rename = "securitySchemes")]
+    pub security_schemes: IndexMap<String, SecurityScheme>,
+}
+
+/// A path and the operations under it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PathItem {
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub parameters: Vec<Parameter>,
+    pub get: Option<Operation>,
+    pub put: Option<Operation>,
+    pub post: Option<Operation>,
+    pub delete: Option<Operation>,
+    pub options: Option<Operation>,
+    pub head: Option<Operation>,
+    pub patch: Option<Operation>,
+    pub trace: Option<Operation>,
+}
+
+impl PathItem {
+    /// The operations in a fixed order, with their lower-case method keys.
+    pub fn operations(&self) -> impl Iterator<Item = (&'static str, &Operation)> {
+        [
+            ("get", &self.get),
+            ("put", &self.put),
+            ("post", &self.post),
+            ("delete", &self.delete),
+            ("options", &self.options),
+            ("head", &self.head),
+            ("patch", &self.patch),
+            ("trace", &self.trace),
+        ]
+        .into_iter()
+        .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Operation {
+    #[serde(rename = "operationId")]
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub parameters: Vec<Parameter>,
+    #[serde(rename = "requestBody")]
+    pub request_body: Option<RequestBody>,
+    pub responses: IndexMap<String, Response>,
+    pub deprecated: bool,
+    /// `group.method`: the Rust group accessor and method name.
+    #[serde(rename = "x-rust-method")]
+    pub rust_method: Option<String>,
+    #[serde(rename = "x-speakeasy-name-override")]
+    pub speakeasy_name: Option<String>,
+    #[serde(rename = "x-speakeasy-group")]
+    pub speakeasy_group: Option<String>,
+}
+
+/// A parameter, or a `$ref` to one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Parameter {
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    pub name: Option<String>,
+    #[serde(rename = "in")]
+    pub location: Option<String>,
+    pub required: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub schema: Option<Schema>,
+    pub style: Option<String>,
+    pub explode: Option<bool>,
+}
+
+/// A request body, or a `$ref` to one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RequestBody {
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    pub description: Option<String>,
+    pub required: bool,
+    pub content: IndexMap<String, MediaType>,
+}
+
+/// A response, or a `$ref` to one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Response {
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    pub description: Option<String>,
+    pub content: IndexMap<String, MediaType>,
+}
+
+/// The schema and encoding of one content type.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MediaType {
+    pub schema: Option<Schema>,
+    pub encoding: IndexMap<String, Encoding>,
+}
+
+/// How one multipart field is encoded.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Encoding {
+    #[serde(rename = "contentType")]
+    pub content_type: Option<String>,
+}
+
+/// A security scheme.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SecurityScheme {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub scheme: Option<String>,
+    pub name: Option<String>,
+    #[serde(rename = "in")]
+    pub location: Option<String>,
+    pub description: Option<String>,
+}
+
+/// `type`: one name (3.0) or a list of names (3.1).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum SchemaType {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// `additionalProperties`: a boolean or a schema.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum AdditionalProperties {
+    /// `true` or `false`; either way an object without properties is kept as a JSON map.
+    Allowed(#[allow(dead_code)] bool),
+    Schema(Box<Schema>),
+}
+
+/// `discriminator`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Discriminator {
+    #[serde(rename = "propertyName")]
+    pub property_name: String,
+    pub mapping: IndexMap<String, String>,
+}
+
+/// A schema object, or a `$ref` to one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Schema {
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<SchemaType>,
+    pub format: Option<String>,
+    pub nullable: bool,
+    #[serde(rename = "enum")]
+    pub enumeration: Option<Vec<Value>>,
+    #[serde(rename = "const")]
+    pub constant: Option<Value>,
+    pub properties: IndexMap<String, Schema>,
+    pub required: Vec<String>,
+    pub items: Option<Box<Schema>>,
+    #[serde(rename = "additionalProperties")]
+    pub additional_properties: Option<AdditionalProperties>,
+    #[serde(rename = "allOf")]
+    pub all_of: Vec<Schema>,
+    #[serde(rename = "oneOf")]
+    pub one_of: Vec<Schema>,
+    #[serde(rename = "anyOf")]
+    pub any_of: Vec<Schema>,
+    pub discriminator: Option<Discriminator>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    #[serde(rename = "readOnly")]
+    pub read_only: bool,
+    #[serde(rename = "writeOnly")]
+    pub write_only: bool,
+    pub default: Option<Value>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    #[serde(rename = "maxItems")]
+    pub max_items: Option<u64>,
+    #[serde(rename = "minItems")]
+    pub min_items: Option<u64>,
+    #[serde(rename = "maxLength")]
+    pub max_length: Option<u64>,
+    #[serde(rename = "minLength")]
+    pub min_length: Option<u64>,
+    pub pattern: Option<String>,
+}
+
+impl Schema {
+    /// The non-null type names this schema declares.
+    pub fn type_names(&self) -> Vec<&str> {
+        match &self.kind {
+            None => Vec::new(),
+            Some(SchemaType::One(name)) => vec![name.as_str()],
+            Some(SchemaType::Many(names)) => names
+                .iter()
+                .map(String::as_str)
+                .filter(|n| *n != "null")
+                .collect(),
+        }
+    }
+
+    /// Whether `null` is a valid value: `nullable: true` (3.0), `type: [.., "null"]` (3.1).
+    pub fn is_nullable(&self) -> bool {
+        self.nullable
+            || matches!(&self.kind, Some(SchemaType::Many(names)) if names.iter().any(|n| n == "null"))
+            || matches!(&self.kind, Some(SchemaType::One(name)) if name == "null")
+    }
+}
