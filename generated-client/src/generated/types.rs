@@ -1815,11 +1815,14 @@ impl<'de> serde::Deserialize<'de> for SignUpVerificationNextAction {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerifications {
     /// The `email_address` property.
-    pub email_address: SignUpVerification,
+    #[serde(default)]
+    pub email_address: Option<SignUpVerification>,
     /// The `phone_number` property.
-    pub phone_number: SignUpVerification,
+    #[serde(default)]
+    pub phone_number: Option<SignUpVerification>,
     /// The `web3_wallet` property.
-    pub web3_wallet: SignUpVerification,
+    #[serde(default)]
+    pub web3_wallet: Option<SignUpVerification>,
     /// The `external_account` property.
     #[serde(default)]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,

@@ -328,6 +328,33 @@ impl<'a> Lowerer<'a> {
         (names == ["object"] || names.is_empty()) && !schema.properties.is_empty()
     }
 
+    /// Whether `schema` is a reference (or a single-entry wrapper around one) to a schema that
+    /// is itself nullable.
+    fn references_nullable(&self, schema: &Schema) -> bool {
+        let mut current = schema;
+        for _ in 0..32 {
+            if current.is_nullable() {
+                return true;
+            }
+            if let Some(inner) = wrapped_single(current) {
+                current = inner;
+                continue;
+            }
+            let Some(reference) = &current.reference else {
+                return false;
+            };
+            let target = reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                .and_then(|n| self.doc.components.schemas.get(&n));
+            match target {
+                Some(target) => current = target,
+                None => return false,
+            }
+        }
+        false
+    }
+
     /// Fields of an object schema, named uniquely within the struct.
     pub(super) fn fields(
         &mut self,
@@ -343,7 +370,7 @@ impl<'a> Lowerer<'a> {
             let name = names.claim(&snake_ident(wire));
             let hint = format!("{owner}{}", camel_ident(wire));
             let ty = self.type_of(schema, &field_pointer, &hint);
-            let nullable = schema.is_nullable();
+            let nullable = schema.is_nullable() || self.references_nullable(schema);
             let presence = match (required.contains(wire), nullable) {
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
