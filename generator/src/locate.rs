@@ -6,68 +6,112 @@
 //! is what API descriptions are written in; anything it cannot follow yields `None`, and the
 //! diagnostic still carries the pointer.
 
-/// 1-based line and column of the node at `pointer` (`#/a/b/0`), if it can be found.
-pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let tokens: Vec<String> = pointer
-        .trim_start_matches('#')
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let lines: Vec<&str> = text.lines().collect();
-    let mut start = 0usize;
-    let mut parent_indent: Option<usize> = None;
-    let mut found = None;
-    for token in &tokens {
-        let (line, indent) = find_child(&lines, start, parent_indent, token)?;
-        found = Some((line + 1, indent + 1));
-        start = line + 1;
-        parent_indent = Some(indent);
-    }
-    found
+/// One line as the walker sees it: a sequence item `- key: v` counts as the line `key: v`
+/// indented to its content, marked with the column of its dash.
+struct Entry<'t> {
+    line: usize,
+    indent: usize,
+    text: &'t str,
+    dash: Option<usize>,
 }
 
-/// Searches the block that follows `start` for the key `token`, or for item number `token` of a
-/// sequence, and returns its line index and indentation.
-fn find_child(
-    lines: &[&str],
-    start: usize,
-    parent_indent: Option<usize>,
-    token: &str,
-) -> Option<(usize, usize)> {
-    let index: Option<usize> = token.parse().ok();
-    let mut item = 0usize;
-    let mut block_indent: Option<usize> = None;
-    for (offset, raw) in lines.iter().enumerate().skip(start) {
+impl Entry<'_> {
+    /// The column the entry's node starts at: the dash for sequence items.
+    fn start(&self) -> usize {
+        self.dash.unwrap_or(self.indent)
+    }
+}
+
+fn entries(text: &str) -> Vec<Entry<'_>> {
+    let mut out = Vec::new();
+    for (line, raw) in text.lines().enumerate() {
         let trimmed = raw.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') || is_bracket_line(trimmed) {
             continue;
         }
         let indent = raw.len() - trimmed.len();
-        if let Some(parent) = parent_indent {
-            let is_sequence_item_at_parent = trimmed.starts_with("- ") && indent == parent;
-            if indent < parent || (indent == parent && !is_sequence_item_at_parent) {
-                return None;
+        match trimmed
+            .strip_prefix('-')
+            .filter(|rest| rest.is_empty() || rest.starts_with([' ', '\t']))
+        {
+            Some(rest) => {
+                let content = rest.trim_start();
+                let content_indent = indent + 1 + (rest.len() - content.len());
+                out.push(Entry {
+                    line,
+                    indent: content_indent,
+                    text: content,
+                    dash: Some(indent),
+                });
             }
+            None => out.push(Entry {
+                line,
+                indent,
+                text: trimmed,
+                dash: None,
+            }),
         }
-        let block = *block_indent.get_or_insert(indent);
-        if indent != block {
-            continue;
+    }
+    out
+}
+
+/// 1-based line and column of the node at `pointer` (`#/a/b/0`), if it can be found.
+pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let entries = entries(text);
+    let mut start = 0usize;
+    let mut parent: Option<usize> = None;
+    let mut found = None;
+    for token in pointer.trim_start_matches('#').split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        let (index, is_item) = find_child(&entries, start, parent, &token)?;
+        let entry = &entries[index];
+        found = Some((entry.line + 1, entry.indent + 1));
+        if is_item {
+            // The item's first key sits on the item's own line.
+            start = index;
+            parent = entry.dash;
+        } else {
+            start = index + 1;
+            parent = Some(entry.indent);
         }
-        if let Some(wanted) = index {
-            if let Some(after_dash) = trimmed.strip_prefix('-') {
-                if item == wanted {
-                    let inner = after_dash.len() - after_dash.trim_start().len();
-                    return Some((offset, indent + 1 + inner));
+    }
+    found
+}
+
+/// Searches the block that starts at `start` for the key `token`, or for item number `token`
+/// of a sequence; returns the entry and whether it is a sequence item.
+fn find_child(
+    entries: &[Entry<'_>],
+    start: usize,
+    parent: Option<usize>,
+    token: &str,
+) -> Option<(usize, bool)> {
+    let wanted: Option<usize> = token.parse().ok();
+    let mut item = 0usize;
+    let mut first: Option<&Entry<'_>> = None;
+    for (index, entry) in entries.iter().enumerate().skip(start) {
+        // The line of the item being entered starts at the parent's column but belongs to it.
+        let continues_item = index == start && entry.dash.is_some() && entry.dash == parent;
+        if parent.is_some_and(|parent| entry.start() <= parent) && !continues_item {
+            return None;
+        }
+        let first = *first.get_or_insert(entry);
+        match wanted {
+            Some(wanted) if entry.dash.is_some() => {
+                if entry.dash == Some(first.start()) {
+                    if item == wanted {
+                        return Some((index, true));
+                    }
+                    item += 1;
                 }
-                item += 1;
-                continue;
             }
-        }
-        let key_text = trimmed.strip_prefix("- ").unwrap_or(trimmed);
-        if key_matches(key_text, token) {
-            let column = indent + (trimmed.len() - key_text.len());
-            return Some((offset, column));
+            _ => {
+                let at_block = entry.indent == first.indent
+                    && (entry.dash.is_none() || continues_item || first.dash.is_some());
+                if at_block && key_matches(entry.text, token) {
+                    return Some((index, false));
+                }
+            }
         }
     }
     None

@@ -2,6 +2,7 @@
 //! Request and response types of the Clerk Backend API, one per schema of the spec.
 use crate::runtime::codegen;
 /// One problem reported by the API.
+///
 /// Schema: `#/components/schemas/ClerkError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClerkError {
@@ -16,6 +17,7 @@ pub struct ClerkError {
     pub meta: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The body of every error response.
+///
 /// Schema: `#/components/schemas/ClerkErrors`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClerkErrors {
@@ -29,6 +31,7 @@ pub struct ClerkErrors {
     pub clerk_trace_id: Option<String>,
 }
 /// Confirms that an object was deleted.
+///
 /// Schema: `#/components/schemas/DeletedObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedObject {
@@ -47,6 +50,7 @@ pub struct DeletedObject {
     pub external_id: Option<String>,
 }
 /// An email address of a user, with its verification.
+///
 /// Schema: `#/components/schemas/EmailAddress`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailAddress {
@@ -73,6 +77,7 @@ pub struct EmailAddress {
     pub updated_at: i64,
 }
 /// How the address was verified, if it was.
+///
 /// Schema: `#/components/schemas/EmailAddress/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -126,6 +131,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
     }
 }
 /// An account of the user at an enterprise identity provider (SAML or OAuth).
+///
 /// Schema: `#/components/schemas/EnterpriseAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseAccount {
@@ -168,6 +174,7 @@ pub struct EnterpriseAccount {
     pub last_authenticated_at: Option<i64>,
 }
 /// The enterprise connection an enterprise account signs in through.
+///
 /// Schema: `#/components/schemas/EnterpriseAccountConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseAccountConnection {
@@ -205,6 +212,7 @@ pub struct EnterpriseAccountConnection {
     pub updated_at: i64,
 }
 /// The `EnterpriseAccountProtocol` schema.
+///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/protocol`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnterpriseAccountProtocol {
@@ -252,6 +260,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
     }
 }
 /// The `EnterpriseAccountVerification` schema.
+///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -285,6 +294,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
     }
 }
 /// An account of the user at an OAuth provider, with its verification.
+///
 /// Schema: `#/components/schemas/ExternalAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalAccount {
@@ -336,6 +346,7 @@ pub struct ExternalAccount {
     pub verification: Option<ExternalAccountVerification>,
 }
 /// The kind of the account; older accounts report their provider here.
+///
 /// Schema: `#/components/schemas/ExternalAccount/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAccountObject {
@@ -387,6 +398,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountObject {
     }
 }
 /// How the account was verified, if it was.
+///
 /// Schema: `#/components/schemas/ExternalAccount/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -415,6 +427,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountVerification {
     }
 }
 /// Links an identification to another one, such as an email address to the OAuth account it came from.
+///
 /// Schema: `#/components/schemas/IdentificationLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentificationLink {
@@ -424,6 +437,7 @@ pub struct IdentificationLink {
     pub id: String,
 }
 /// An OAuth access token of a user at a provider.
+///
 /// Schema: `#/components/schemas/OAuthAccessToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthAccessToken {
@@ -456,6 +470,7 @@ pub struct OAuthAccessToken {
     pub token_secret: Option<String>,
 }
 /// An organization of the instance.
+///
 /// Schema: `#/components/schemas/Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
@@ -505,6 +520,7 @@ pub struct Organization {
     pub role_set_key: Option<String>,
 }
 /// The membership of a user in an organization.
+///
 /// Schema: `#/components/schemas/OrganizationMembership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembership {
@@ -535,6 +551,7 @@ pub struct OrganizationMembership {
     pub updated_at: i64,
 }
 /// What a membership reveals of its user.
+///
 /// Schema: `#/components/schemas/OrganizationMembershipPublicUserData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipPublicUserData {
@@ -568,6 +585,7 @@ pub struct OrganizationMembershipPublicUserData {
     pub deprovisioned: Option<bool>,
 }
 /// A page of organization memberships.
+///
 /// Schema: `#/components/schemas/OrganizationMemberships`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMemberships {
@@ -577,6 +595,7 @@ pub struct OrganizationMemberships {
     pub total_count: i64,
 }
 /// The `OrganizationMembershipsCreateBody` schema.
+///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipsCreateBody {
@@ -586,6 +605,7 @@ pub struct OrganizationMembershipsCreateBody {
     pub user_id: String,
 }
 /// The `OrganizationMembershipsMergeMetadataBody` schema.
+///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipsMergeMetadataBody {
@@ -597,6 +617,7 @@ pub struct OrganizationMembershipsMergeMetadataBody {
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The `OrganizationMembershipsUpdateBody` schema.
+///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipsUpdateBody {
@@ -604,6 +625,7 @@ pub struct OrganizationMembershipsUpdateBody {
     pub role: String,
 }
 /// An organization, after its logo was uploaded.
+///
 /// Schema: `#/components/schemas/OrganizationWithLogo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationWithLogo {
@@ -657,6 +679,7 @@ pub struct OrganizationWithLogo {
     pub logo_url: Option<String>,
 }
 /// A page of organizations.
+///
 /// Schema: `#/components/schemas/Organizations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organizations {
@@ -666,6 +689,7 @@ pub struct Organizations {
     pub total_count: i64,
 }
 /// The `OrganizationsCreateBody` schema.
+///
 /// Schema: `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationsCreateBody {
@@ -687,6 +711,7 @@ pub struct OrganizationsCreateBody {
     pub max_allowed_memberships: Option<i64>,
 }
 /// The `OrganizationsMergeMetadataBody` schema.
+///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationsMergeMetadataBody {
@@ -698,6 +723,7 @@ pub struct OrganizationsMergeMetadataBody {
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The `OrganizationsUpdateBody` schema.
+///
 /// Schema: `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationsUpdateBody {
@@ -721,6 +747,7 @@ pub struct OrganizationsUpdateBody {
     pub max_allowed_memberships: Option<i64>,
 }
 /// A passkey registered by a user.
+///
 /// Schema: `#/components/schemas/Passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Passkey {
@@ -738,6 +765,7 @@ pub struct Passkey {
     pub verification: Option<VerificationPasskey>,
 }
 /// A phone number of a user, with its verification.
+///
 /// Schema: `#/components/schemas/PhoneNumber`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumber {
@@ -770,6 +798,7 @@ pub struct PhoneNumber {
     pub updated_at: i64,
 }
 /// How the number was verified, if it was.
+///
 /// Schema: `#/components/schemas/PhoneNumber/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -798,6 +827,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     }
 }
 /// The `PhoneNumbersCreateBody` schema.
+///
 /// Schema: `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumbersCreateBody {
@@ -818,6 +848,7 @@ pub struct PhoneNumbersCreateBody {
     pub reserved_for_second_factor: Option<bool>,
 }
 /// The `PhoneNumbersUpdateBody` schema.
+///
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumbersUpdateBody {
@@ -832,6 +863,7 @@ pub struct PhoneNumbersUpdateBody {
     pub reserved_for_second_factor: Option<bool>,
 }
 /// The outcome of a proxy configuration check.
+///
 /// Schema: `#/components/schemas/ProxyCheck`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProxyCheck {
@@ -854,6 +886,7 @@ pub struct ProxyCheck {
     pub updated_at: i64,
 }
 /// The `ProxyChecksVerifyBody` schema.
+///
 /// Schema: `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProxyChecksVerifyBody {
@@ -865,6 +898,7 @@ pub struct ProxyChecksVerifyBody {
     pub proxy_url: Option<String>,
 }
 /// A URL the instance may redirect to.
+///
 /// Schema: `#/components/schemas/RedirectURL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RedirectUrl {
@@ -880,6 +914,7 @@ pub struct RedirectUrl {
     pub updated_at: i64,
 }
 /// The `RedirectUrlsCreateBody` schema.
+///
 /// Schema: `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RedirectUrlsCreateBody {
@@ -888,6 +923,7 @@ pub struct RedirectUrlsCreateBody {
     pub url: Option<String>,
 }
 /// An account of the user at a SAML identity provider.
+///
 /// Schema: `#/components/schemas/SAMLAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlAccount {
@@ -924,6 +960,7 @@ pub struct SamlAccount {
     pub saml_connection: Option<SamlAccountConnection>,
 }
 /// The SAML connection a SAML account signs in through.
+///
 /// Schema: `#/components/schemas/SAMLAccountConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlAccountConnection {
@@ -959,6 +996,7 @@ pub struct SamlAccountConnection {
     pub updated_at: i64,
 }
 /// The `SamlAccountVerification` schema.
+///
 /// Schema: `#/components/schemas/SAMLAccount/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -987,6 +1025,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
     }
 }
 /// A connection to a SAML identity provider.
+///
 /// Schema: `#/components/schemas/SAMLConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnection {
@@ -1065,6 +1104,7 @@ pub struct SamlConnection {
     pub updated_at: i64,
 }
 /// Which identity-provider attributes fill which user properties.
+///
 /// Schema: `#/components/schemas/SAMLConnectionAttributeMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionAttributeMapping {
@@ -1078,6 +1118,7 @@ pub struct SamlConnectionAttributeMapping {
     pub last_name: String,
 }
 /// How a login hint is passed to the identity provider.
+///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionLoginHint {
@@ -1088,6 +1129,7 @@ pub struct SamlConnectionLoginHint {
     pub source: Option<String>,
 }
 /// The `SamlConnectionLoginHintMode` schema.
+///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint/properties/mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionLoginHintMode {
@@ -1139,6 +1181,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     }
 }
 /// A page of SAML connections.
+///
 /// Schema: `#/components/schemas/SAMLConnections`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnections {
@@ -1148,6 +1191,7 @@ pub struct SamlConnections {
     pub total_count: i64,
 }
 /// The `SamlConnectionsCreateBody` schema.
+///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsCreateBody {
@@ -1177,6 +1221,7 @@ pub struct SamlConnectionsCreateBody {
     pub attribute_mapping: Option<SamlConnectionsCreateBodyAttributeMapping>,
 }
 /// Which identity-provider attributes fill which user properties.
+///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsCreateBodyAttributeMapping {
@@ -1194,6 +1239,7 @@ pub struct SamlConnectionsCreateBodyAttributeMapping {
     pub email_address: Option<String>,
 }
 /// The identity provider.
+///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionsCreateBodyProvider {
@@ -1249,6 +1295,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
     }
 }
 /// The `SamlConnectionsUpdateBody` schema.
+///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsUpdateBody {
@@ -1316,6 +1363,7 @@ pub struct SamlConnectionsUpdateBody {
     pub sync_user_attributes: Option<bool>,
 }
 /// Which identity-provider attributes fill which user properties.
+///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsUpdateBodyAttributeMapping {
@@ -1333,6 +1381,7 @@ pub struct SamlConnectionsUpdateBodyAttributeMapping {
     pub email_address: Option<String>,
 }
 /// How a user is provisioned by a SCIM directory.
+///
 /// Schema: `#/components/schemas/SCIMUserMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScimUserMetadata {
@@ -1346,6 +1395,7 @@ pub struct ScimUserMetadata {
     pub external_id: Option<String>,
 }
 /// A session of a user on a client.
+///
 /// Schema: `#/components/schemas/Session`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
@@ -1380,6 +1430,7 @@ pub struct Session {
     pub created_at: i64,
 }
 /// Where and on what device a session was last active.
+///
 /// Schema: `#/components/schemas/SessionActivity`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionActivity {
@@ -1409,6 +1460,7 @@ pub struct SessionActivity {
     pub country: Option<String>,
 }
 /// The `SessionStatus` schema.
+///
 /// Schema: `#/components/schemas/Session/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SessionStatus {
@@ -1476,6 +1528,7 @@ impl<'de> serde::Deserialize<'de> for SessionStatus {
     }
 }
 /// The `SessionsListStatus` schema.
+///
 /// Schema: `#/paths/~1sessions/get/parameters/2/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SessionsListStatus {
@@ -1543,6 +1596,7 @@ impl<'de> serde::Deserialize<'de> for SessionsListStatus {
     }
 }
 /// A token that signs its user in without other credentials.
+///
 /// Schema: `#/components/schemas/SignInToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignInToken {
@@ -1566,6 +1620,7 @@ pub struct SignInToken {
     pub updated_at: i64,
 }
 /// The `SignInTokenStatus` schema.
+///
 /// Schema: `#/components/schemas/SignInToken/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInTokenStatus {
@@ -1617,6 +1672,7 @@ impl<'de> serde::Deserialize<'de> for SignInTokenStatus {
     }
 }
 /// The `SignInTokensCreateBody` schema.
+///
 /// Schema: `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SignInTokensCreateBody {
@@ -1628,6 +1684,7 @@ pub struct SignInTokensCreateBody {
     pub expires_in_seconds: Option<i64>,
 }
 /// A sign-up attempt.
+///
 /// Schema: `#/components/schemas/SignUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUp {
@@ -1698,6 +1755,7 @@ pub struct SignUp {
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The `SignUpStatus` schema.
+///
 /// Schema: `#/components/schemas/SignUp/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpStatus {
@@ -1749,6 +1807,7 @@ impl<'de> serde::Deserialize<'de> for SignUpStatus {
     }
 }
 /// The state of the verification of one sign-up field.
+///
 /// Schema: `#/components/schemas/SignUpVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerification {
@@ -1760,6 +1819,7 @@ pub struct SignUpVerification {
     pub supported_strategies: Option<Vec<String>>,
 }
 /// The `SignUpVerificationNextAction` schema.
+///
 /// Schema: `#/components/schemas/SignUpVerification/properties/next_action`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpVerificationNextAction {
@@ -1811,6 +1871,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerificationNextAction {
     }
 }
 /// The verifications of a sign-up, field by field.
+///
 /// Schema: `#/components/schemas/SignUpVerifications`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerifications {
@@ -1828,6 +1889,7 @@ pub struct SignUpVerifications {
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The `SignUpsUpdateBody` schema.
+///
 /// Schema: `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SignUpsUpdateBody {
@@ -1839,6 +1901,7 @@ pub struct SignUpsUpdateBody {
     pub custom_action: Option<bool>,
 }
 /// A session token minted from a JWT template.
+///
 /// Schema: `#/components/schemas/Token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
@@ -1848,6 +1911,7 @@ pub struct Token {
     pub jwt: String,
 }
 /// The number of objects that match a query.
+///
 /// Schema: `#/components/schemas/TotalCount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalCount {
@@ -1857,6 +1921,7 @@ pub struct TotalCount {
     pub total_count: i64,
 }
 /// A user of the instance, with all of their identifications.
+///
 /// Schema: `#/components/schemas/User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
@@ -1980,6 +2045,7 @@ pub struct User {
     pub scim: Option<ScimUserMetadata>,
 }
 /// The `UsersCreateBody` schema.
+///
 /// Schema: `#/paths/~1users/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsersCreateBody {
@@ -2039,6 +2105,7 @@ pub struct UsersCreateBody {
     pub skip_password_requirement: Option<bool>,
 }
 /// Confirms which user's MFA methods were disabled.
+///
 /// Schema: `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsersDisableMfaResponse {
@@ -2046,6 +2113,7 @@ pub struct UsersDisableMfaResponse {
     pub user_id: String,
 }
 /// The `UsersMergeMetadataBody` schema.
+///
 /// Schema: `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsersMergeMetadataBody {
@@ -2060,6 +2128,7 @@ pub struct UsersMergeMetadataBody {
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The `UsersUpdateBody` schema.
+///
 /// Schema: `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsersUpdateBody {
@@ -2151,6 +2220,7 @@ pub struct UsersUpdateBody {
     pub notify_primary_email_address_changed: Option<bool>,
 }
 /// A verification performed by an administrator through the Backend API.
+///
 /// Schema: `#/components/schemas/verification_admin`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationAdmin {
@@ -2171,6 +2241,7 @@ pub struct VerificationAdmin {
     pub verified_at_client: Option<String>,
 }
 /// A verification by a link sent by email.
+///
 /// Schema: `#/components/schemas/verification_email_link`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationEmailLink {
@@ -2191,6 +2262,7 @@ pub struct VerificationEmailLink {
     pub verified_at_client: Option<String>,
 }
 /// The `VerificationEmailLinkStatus` schema.
+///
 /// Schema: `#/components/schemas/verification_email_link/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkStatus {
@@ -2246,6 +2318,7 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLinkStatus {
     }
 }
 /// A verification inherited from an OAuth provider.
+///
 /// Schema: `#/components/schemas/verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationFromOauth {
@@ -2269,6 +2342,7 @@ pub struct VerificationFromOauth {
     pub verified_at_client: Option<String>,
 }
 /// The `VerificationFromOauthStatus` schema.
+///
 /// Schema: `#/components/schemas/verification_from_oauth/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationFromOauthStatus {
@@ -2316,6 +2390,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauthStatus {
     }
 }
 /// A verification through Google One Tap.
+///
 /// Schema: `#/components/schemas/verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationGoogleOneTap {
@@ -2339,6 +2414,7 @@ pub struct VerificationGoogleOneTap {
     pub error: Option<ClerkError>,
 }
 /// The `VerificationGoogleOneTapStatus` schema.
+///
 /// Schema: `#/components/schemas/verification_google_one_tap/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapStatus {
@@ -2386,6 +2462,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     }
 }
 /// A verification through an OAuth provider.
+///
 /// Schema: `#/components/schemas/verification_oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationOauth {
@@ -2411,6 +2488,7 @@ pub struct VerificationOauth {
     pub verified_at_client: Option<String>,
 }
 /// The `VerificationOauthStatus` schema.
+///
 /// Schema: `#/components/schemas/verification_oauth/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOauthStatus {
@@ -2470,6 +2548,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauthStatus {
     }
 }
 /// A verification by a one-time code sent by SMS or email.
+///
 /// Schema: `#/components/schemas/verification_otp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationOtp {
@@ -2493,6 +2572,7 @@ pub struct VerificationOtp {
     pub verified_at_client: Option<String>,
 }
 /// The `VerificationOtpStatus` schema.
+///
 /// Schema: `#/components/schemas/verification_otp/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStatus {
@@ -2548,6 +2628,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStatus {
     }
 }
 /// The `VerificationOtpStrategy` schema.
+///
 /// Schema: `#/components/schemas/verification_otp/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStrategy {
@@ -2599,6 +2680,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStrategy {
     }
 }
 /// A verification by a passkey.
+///
 /// Schema: `#/components/schemas/verification_passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationPasskey {
@@ -2625,6 +2707,7 @@ pub struct VerificationPasskey {
     pub verified_at_client: Option<String>,
 }
 /// A verification through a SAML identity provider.
+///
 /// Schema: `#/components/schemas/verification_saml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationSaml {
@@ -2651,6 +2734,7 @@ pub struct VerificationSaml {
     pub verified_at_client: Option<String>,
 }
 /// The `VerificationSamlStatus` schema.
+///
 /// Schema: `#/components/schemas/verification_saml/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlStatus {
@@ -2710,6 +2794,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSamlStatus {
     }
 }
 /// A verification provided by a SCIM directory.
+///
 /// Schema: `#/components/schemas/verification_scim`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationScim {
@@ -2727,6 +2812,7 @@ pub struct VerificationScim {
     pub expire_at: Option<i64>,
 }
 /// A verification by a ticket, such as an invitation.
+///
 /// Schema: `#/components/schemas/verification_ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationTicket {
@@ -2747,6 +2833,7 @@ pub struct VerificationTicket {
     pub verified_at_client: Option<String>,
 }
 /// The `VerificationTicketStatus` schema.
+///
 /// Schema: `#/components/schemas/verification_ticket/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketStatus {
@@ -2798,6 +2885,7 @@ impl<'de> serde::Deserialize<'de> for VerificationTicketStatus {
     }
 }
 /// A verification by a signature from a web3 wallet.
+///
 /// Schema: `#/components/schemas/verification_web3`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationWeb3 {
@@ -2824,6 +2912,7 @@ pub struct VerificationWeb3 {
     pub verified_at_client: Option<String>,
 }
 /// The `VerificationWeb3Status` schema.
+///
 /// Schema: `#/components/schemas/verification_web3/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Status {
@@ -2879,6 +2968,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Status {
     }
 }
 /// The `VerificationWeb3Strategy` schema.
+///
 /// Schema: `#/components/schemas/verification_web3/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Strategy {
@@ -2938,6 +3028,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Strategy {
     }
 }
 /// A web3 wallet of a user, with its verification.
+///
 /// Schema: `#/components/schemas/Web3Wallet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Web3Wallet {
@@ -2957,6 +3048,7 @@ pub struct Web3Wallet {
     pub updated_at: i64,
 }
 /// How the wallet was verified, if it was.
+///
 /// Schema: `#/components/schemas/Web3Wallet/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]

@@ -111,7 +111,7 @@ mod tests {
     fn escapes_what_rustdoc_would_misread() {
         assert_eq!(
             sanitize("a [link] and <tag> and `<code>`"),
-            [r" a \[link\] and \<tag\> and `<code>`"]
+            [r" a \[link\] and \<tag> and `<code>`"]
         );
         assert_eq!(
             sanitize("see https://clerk.com/docs."),

@@ -22,12 +22,11 @@ pub fn emit_types(api: &Api) -> TokenStream {
 }
 
 fn emit_type(def: &TypeDef) -> TokenStream {
-    let doc = doc_attrs(
-        def.doc
-            .as_deref()
-            .unwrap_or(&format!("The `{}` schema.", def.name)),
-    );
-    let origin = doc_attrs(&format!("\nSchema: `{}`.", def.origin));
+    let text = def
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` schema.", def.name));
+    let doc = doc_attrs(&format!("{}\n\nSchema: `{}`.", text.trim_end(), def.origin));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     let body = match &def.kind {
@@ -46,7 +45,6 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     };
     quote! {
         #doc
-        #origin
         #deprecated
         #body
     }

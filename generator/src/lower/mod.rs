@@ -84,6 +84,8 @@ pub fn lower(doc: &Document, source: Source<'_>) -> Result<(Api, Vec<Diagnostic>
 
     let mut diagnostics = std::mem::take(&mut lowerer.diagnostics);
     diagnostics.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    let mut seen = std::collections::BTreeSet::new();
+    diagnostics.retain(|d| seen.insert((d.message.clone(), d.pointer.clone())));
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics(diagnostics));
     }

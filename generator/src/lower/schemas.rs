@@ -30,6 +30,9 @@ impl<'a> Lowerer<'a> {
         for (name, schema) in &doc.components.schemas {
             let rust = self.component_names[name].clone();
             let pointer = join("#/components/schemas", &[name]);
+            if schema.reference.is_some() && self.resolve_schema(schema, &pointer).is_none() {
+                continue;
+            }
             self.define(schema, &pointer, rust);
         }
     }
@@ -397,46 +400,47 @@ impl<'a> Lowerer<'a> {
         fields
     }
 
-    /// The fields of an `allOf`: every part's properties, in order, later parts overriding.
+    /// The fields of an `allOf`: every part's properties, in order, then the schema's own;
+    /// later ones override earlier ones.
     fn merged_fields(&mut self, schema: &Schema, pointer: &str, owner: &str) -> Vec<Field> {
         let mut properties: IndexMap<String, Schema> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
-        let mut parts: Vec<(String, &Schema)> = schema
-            .all_of
-            .iter()
-            .enumerate()
-            .map(|(i, part)| (join(pointer, &["allOf", &i.to_string()]), part))
-            .collect();
-        parts.push((pointer.to_owned(), schema));
-        let mut queue = parts;
-        let mut seen = BTreeSet::new();
-        while !queue.is_empty() {
-            let (part_pointer, part) = queue.remove(0);
-            let Some(part) = self.resolve_schema(part, &part_pointer) else {
-                continue;
-            };
-            if !seen.insert(part as *const Schema as usize) {
-                continue;
-            }
-            let nested: Vec<(String, &Schema)> = part
-                .all_of
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (join(&part_pointer, &["allOf", &i.to_string()]), p))
-                .collect();
-            for (i, item) in nested.into_iter().enumerate() {
-                queue.insert(i, item);
-            }
-            for (name, property) in &part.properties {
-                properties.insert(name.clone(), property.clone());
-            }
-            for name in &part.required {
-                if !required.contains(name) {
-                    required.push(name.clone());
-                }
+        let mut visiting = BTreeSet::new();
+        self.collect_all_of(
+            schema,
+            pointer,
+            &mut properties,
+            &mut required,
+            &mut visiting,
+        );
+        self.fields(&properties, &required, pointer, owner)
+    }
+
+    fn collect_all_of(
+        &mut self,
+        schema: &Schema,
+        pointer: &str,
+        properties: &mut IndexMap<String, Schema>,
+        required: &mut Vec<String>,
+        visiting: &mut BTreeSet<usize>,
+    ) {
+        if !visiting.insert(schema as *const Schema as usize) {
+            return;
+        }
+        for (i, part) in schema.all_of.iter().enumerate() {
+            let part_pointer = join(pointer, &["allOf", &i.to_string()]);
+            if let Some(part) = self.resolve_schema(part, &part_pointer) {
+                self.collect_all_of(part, &part_pointer, properties, required, visiting);
             }
         }
-        self.fields(&properties, &required, pointer, owner)
+        for (name, property) in &schema.properties {
+            properties.insert(name.clone(), property.clone());
+        }
+        for name in &schema.required {
+            if !required.contains(name) {
+                required.push(name.clone());
+            }
+        }
     }
 
     fn union_kind(

@@ -1,0 +1,157 @@
+//! Bad input gets located diagnostics, never a panic.
+
+use openapi_rust_generator::{Layout, generate};
+
+fn diagnostics(text: &str) -> String {
+    match generate("spec/bad.yaml", text, Layout::Modules) {
+        Ok(_) => panic!("the document was accepted"),
+        Err(diagnostics) => diagnostics.to_string(),
+    }
+}
+
+#[test]
+fn invalid_yaml_names_line_and_column() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3\ninfo:\n  title: \"unterminated\n  version: 1\n"
+    ));
+}
+
+#[test]
+fn a_field_of_the_wrong_type_is_located() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a:\n    get:\n      tags: 7\n"
+    ));
+}
+
+#[test]
+fn unsupported_openapi_versions_are_refused() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 2.0\ninfo:\n  title: T\n  version: '1'\n"
+    ));
+}
+
+#[test]
+fn swagger_documents_are_refused() {
+    insta::assert_snapshot!(diagnostics(
+        "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\n"
+    ));
+}
+
+#[test]
+fn unresolvable_references_point_at_the_reference() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Missing'
+"
+    ));
+}
+
+#[test]
+fn duplicate_operation_ids_are_refused() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      operationId: same
+      responses:
+        '200':
+          description: ok
+  /b:
+    get:
+      operationId: same
+      responses:
+        '200':
+          description: ok
+"
+    ));
+}
+
+#[test]
+fn undeclared_path_parameters_are_refused() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /users/{user_id}:
+    get:
+      operationId: getUser
+      responses:
+        '200':
+          description: ok
+"
+    ));
+}
+
+#[test]
+fn reference_cycles_are_refused() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  x:
+                    allOf:
+                      - $ref: '#/components/schemas/A'
+                      - type: object
+components:
+  schemas:
+    A:
+      $ref: '#/components/schemas/B'
+    B:
+      $ref: '#/components/schemas/A'
+"
+    ));
+}
+
+#[test]
+fn external_references_are_reported_as_unsupported() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: 'other.yaml#/components/schemas/A'
+"
+    ));
+}

@@ -1,0 +1,68 @@
+//! Snapshot of the generated modules for each small fixture spec in `tests/fixtures/`, one
+//! feature per fixture. Review changes with `cargo insta review`.
+
+use std::fs;
+use std::path::Path;
+
+use openapi_rust_generator::{Layout, generate};
+
+/// All generated files of a fixture, and its warnings, as one reviewable text.
+fn render_fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let spec_name = format!("tests/fixtures/{name}");
+    let output = generate(&spec_name, &text, Layout::Modules).unwrap_or_else(|d| panic!("{d}"));
+    let mut rendered = format!(
+        "operations: {}, types: {}\n",
+        output.operations, output.types
+    );
+    for warning in &output.warnings {
+        rendered.push_str(&format!("{warning}\n"));
+    }
+    for (file, contents) in &output.files {
+        rendered.push_str(&format!("\n=== {file} ===\n{contents}"));
+    }
+    rendered
+}
+
+macro_rules! fixture_snapshots {
+    ($($test:ident => $file:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                insta::assert_snapshot!(stringify!($test), render_fixture($file));
+            }
+        )*
+
+        #[test]
+        fn every_fixture_has_a_snapshot_test() {
+            let listed: Vec<&str> = vec![$($file),*];
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+            let mut found: Vec<String> = fs::read_dir(&dir)
+                .expect("the fixtures folder")
+                .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".yaml"))
+                .collect();
+            found.sort();
+            let mut listed: Vec<String> = listed.into_iter().map(str::to_owned).collect();
+            listed.sort();
+            assert_eq!(found, listed, "add new fixtures to fixture_snapshots!");
+        }
+    };
+}
+
+fixture_snapshots! {
+    bodies => "bodies.yaml",
+    composition => "composition.yaml",
+    docs => "docs.yaml",
+    enums => "enums.yaml",
+    grouping => "grouping.yaml",
+    naming => "naming.yaml",
+    nullable => "nullable.yaml",
+    parameters => "parameters.yaml",
+    recursion => "recursion.yaml",
+    security_apikey => "security-apikey.yaml",
+}
