@@ -330,9 +330,12 @@ fn emit_method(op: &Operation) -> TokenStream {
         quote!(#name: #ty)
     });
     let inits = builder_inits(op, &args);
+    // The builder starts with every field, deprecated ones included.
+    let allow = has_deprecated_body_fields(op).then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #deprecated
+        #allow
         pub fn #method(&self, #( #params ),*) -> #builder {
             #builder {
                 client: self.client.clone(),
@@ -340,6 +343,10 @@ fn emit_method(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+fn has_deprecated_body_fields(op: &Operation) -> bool {
+    matches!(&op.body, Some(Body::JsonObject { fields, .. } | Body::Form { fields, .. }) if fields.iter().any(|f| f.deprecated))
 }
 
 /// Field initializers of a new builder.
@@ -472,10 +479,8 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
     }
     let setters = setters(op);
     let send = emit_send(api, op);
-    let deprecated = deprecated_attr(op.deprecated);
     quote! {
         #builder_doc
-        #deprecated
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
@@ -589,7 +594,10 @@ fn body_setter(field: &Field, setter: &str) -> Vec<TokenStream> {
     let (ty, convert) = input(&field.ty);
     let value = convert(quote!(value));
     let doc = doc_attrs(&field_doc(field));
-    let deprecated = deprecated_attr(field.deprecated);
+    // A deprecated field's setter is deprecated itself, and writes the field without a warning.
+    let deprecated = field
+        .deprecated
+        .then(|| quote!(#[deprecated] #[allow(deprecated)]));
     let mut out = Vec::new();
     if field.presence == Presence::TriState {
         out.push(quote! {

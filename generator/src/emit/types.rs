@@ -13,11 +13,22 @@ pub fn emit_types(api: &Api) -> TokenStream {
         "Request and response types of the {}, one per schema of the spec.",
         api.title
     ));
-    let items = api.types.iter().map(emit_type);
+    let items: TokenStream = api.types.iter().map(emit_type).collect();
+    // Only import the runtime facade when a type refers to it, so the module stays warning-free.
+    let uses_codegen = items
+        .clone()
+        .into_iter()
+        .any(|token| matches!(&token, proc_macro2::TokenTree::Ident(i) if i == "codegen"))
+        || items.to_string().contains("codegen ::");
+    let import = uses_codegen.then(|| {
+        quote!(
+            use crate::runtime::codegen;
+        )
+    });
     quote! {
         #module_doc
-        use crate::runtime::codegen;
-        #( #items )*
+        #import
+        #items
     }
 }
 
