@@ -36,8 +36,8 @@ impl Recorded {
         serde_json::from_slice(&self.body).expect("the request body is JSON")
     }
 
-    /// The parts of a multipart body: (name, file name, content type, bytes).
-    pub fn multipart(&self) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
+    /// The parts of a multipart body.
+    pub fn multipart(&self) -> Vec<Part> {
         let content_type = self.header("content-type").expect("a content type");
         let boundary = content_type
             .split("boundary=")
@@ -84,6 +84,9 @@ fn find_all(haystack: &[u8], needle: &[u8]) -> Vec<usize> {
         .filter(|&i| &haystack[i..i + needle.len()] == needle)
         .collect()
 }
+
+/// A multipart part: name, file name, content type and bytes.
+pub type Part = (String, Option<String>, Option<String>, Vec<u8>);
 
 /// A canned answer.
 #[derive(Debug, Clone)]
