@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 use serde_yaml::Value;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace")
+        .to_path_buf()
 }
 
 #[derive(Debug, Default)]
@@ -37,8 +40,10 @@ struct ListedBody {
 fn parse_listing(text: &str) -> Vec<Endpoint> {
     let is_line = |l: &str| {
         let mut words = l.split(' ');
-        matches!(words.next(), Some("GET" | "POST" | "PUT" | "PATCH" | "DELETE"))
-            && words.next().is_some_and(|p| p.starts_with('/'))
+        matches!(
+            words.next(),
+            Some("GET" | "POST" | "PUT" | "PATCH" | "DELETE")
+        ) && words.next().is_some_and(|p| p.starts_with('/'))
             && words.next().is_none()
     };
     let mut endpoints = Vec::new();
@@ -51,7 +56,12 @@ fn parse_listing(text: &str) -> Vec<Endpoint> {
                 group = name.rsplit_once(' ').map_or(name, |(g, _)| g).to_owned();
             } else if is_line(line) {
                 let (method, path) = line.split_once(' ').expect("method and path");
-                current = Some(Endpoint { group: group.clone(), method: method.into(), path: path.into(), ..Endpoint::default() });
+                current = Some(Endpoint {
+                    group: group.clone(),
+                    method: method.into(),
+                    path: path.into(),
+                    ..Endpoint::default()
+                });
                 section = "description";
             }
             continue;
@@ -68,12 +78,21 @@ fn parse_listing(text: &str) -> Vec<Endpoint> {
                 endpoint.body = Some(ListedBody::default());
             }
             "Responses" => section = "responses",
-            _ if line.starts_with("operationId: ") => endpoint.operation_id = line["operationId: ".len()..].to_owned(),
+            _ if line.starts_with("operationId: ") => {
+                endpoint.operation_id = line["operationId: ".len()..].to_owned()
+            }
             _ => {
                 let words: Vec<&str> = line.split(' ').collect();
                 match section {
-                    "parameters" if words.len() == 4 && matches!(words[2], "required" | "optional") => {
-                        endpoint.params.push((words[0].into(), words[1].into(), words[2] == "required", words[3].into()));
+                    "parameters"
+                        if words.len() == 4 && matches!(words[2], "required" | "optional") =>
+                    {
+                        endpoint.params.push((
+                            words[0].into(),
+                            words[1].into(),
+                            words[2] == "required",
+                            words[3].into(),
+                        ));
                     }
                     "body" => {
                         let body = endpoint.body.as_mut().expect("a body");
@@ -82,9 +101,20 @@ fn parse_listing(text: &str) -> Vec<Endpoint> {
                         } else if words.len() == 1 && line.contains('/') {
                             body.content_type = line.into();
                         } else if let Some(rest) = line.strip_prefix('…') {
-                            body.more = rest.split(' ').next().and_then(|n| n.parse().ok()).expect("a count");
-                        } else if words.len() == 3 && matches!(words[2], "required" | "optional") && words[0] != "Property" {
-                            body.properties.push((words[0].into(), words[1].into(), words[2] == "required"));
+                            body.more = rest
+                                .split(' ')
+                                .next()
+                                .and_then(|n| n.parse().ok())
+                                .expect("a count");
+                        } else if words.len() == 3
+                            && matches!(words[2], "required" | "optional")
+                            && words[0] != "Property"
+                        {
+                            body.properties.push((
+                                words[0].into(),
+                                words[1].into(),
+                                words[2] == "required",
+                            ));
                         }
                     }
                     "responses" if line.len() == 3 && line.chars().all(|c| c.is_ascii_digit()) => {
@@ -104,7 +134,9 @@ fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
     while let Some(reference) = current.get("$ref").and_then(Value::as_str) {
         let mut target = spec;
         for token in reference.trim_start_matches("#/").split('/') {
-            target = target.get(token.replace("~1", "/").replace("~0", "~")).unwrap_or_else(|| panic!("unresolvable {reference}"));
+            target = target
+                .get(token.replace("~1", "/").replace("~0", "~"))
+                .unwrap_or_else(|| panic!("unresolvable {reference}"));
         }
         current = target;
     }
@@ -112,7 +144,10 @@ fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
 }
 
 fn normalize(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase()
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 fn type_matches(listed: &str, spec_type: &str) -> bool {
@@ -133,31 +168,57 @@ fn spec_describes_exactly_the_listed_endpoints() {
     let endpoints = parse_listing(&listing);
     assert_eq!(endpoints.len(), 50, "the listing has 50 endpoints");
 
-    let spec: Value = serde_yaml::from_str(&fs::read_to_string(workspace().join("spec/clerk-backend-api.yaml")).expect("the spec"))
-        .expect("valid YAML");
+    let spec: Value = serde_yaml::from_str(
+        &fs::read_to_string(workspace().join("spec/clerk-backend-api.yaml")).expect("the spec"),
+    )
+    .expect("valid YAML");
     let paths = spec["paths"].as_mapping().expect("paths");
     let mut spec_operations = BTreeSet::new();
     for (path, item) in paths {
         for (method, op) in item.as_mapping().expect("a path item") {
             let method = method.as_str().expect("a key");
             if method != "parameters" {
-                spec_operations.insert((method.to_ascii_uppercase(), path.as_str().expect("a path").to_owned(), op["operationId"].as_str().expect("an id").to_owned()));
+                spec_operations.insert((
+                    method.to_ascii_uppercase(),
+                    path.as_str().expect("a path").to_owned(),
+                    op["operationId"].as_str().expect("an id").to_owned(),
+                ));
             }
         }
     }
-    let listed: BTreeSet<_> = endpoints.iter().map(|e| (e.method.clone(), e.path.clone(), e.operation_id.clone())).collect();
+    let listed: BTreeSet<_> = endpoints
+        .iter()
+        .map(|e| (e.method.clone(), e.path.clone(), e.operation_id.clone()))
+        .collect();
     assert_eq!(spec_operations, listed, "methods, paths and operationIds");
 
     for endpoint in &endpoints {
-        let context = format!("{} {} ({})", endpoint.method, endpoint.path, endpoint.operation_id);
+        let context = format!(
+            "{} {} ({})",
+            endpoint.method, endpoint.path, endpoint.operation_id
+        );
         let item = &spec["paths"][endpoint.path.as_str()];
         let op = &item[endpoint.method.to_ascii_lowercase().as_str()];
 
-        let tags: Vec<&str> = op["tags"].as_sequence().expect("tags").iter().filter_map(Value::as_str).collect();
+        let tags: Vec<&str> = op["tags"]
+            .as_sequence()
+            .expect("tags")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
         assert_eq!(tags.len(), 1, "{context}: one tag");
-        assert_eq!(normalize(tags[0]), normalize(&endpoint.group), "{context}: tag");
+        assert_eq!(
+            normalize(tags[0]),
+            normalize(&endpoint.group),
+            "{context}: tag"
+        );
         let method = op["x-rust-method"].as_str().unwrap_or_default();
-        assert!(method.split_once('.').is_some_and(|(g, m)| !g.is_empty() && !m.is_empty()), "{context}: x-rust-method");
+        assert!(
+            method
+                .split_once('.')
+                .is_some_and(|(g, m)| !g.is_empty() && !m.is_empty()),
+            "{context}: x-rust-method"
+        );
 
         let mut params = Vec::new();
         for list in [&item["parameters"], &op["parameters"]] {
@@ -172,68 +233,115 @@ fn spec_describes_exactly_the_listed_endpoints() {
                 ));
             }
         }
-        assert_eq!(params.len(), endpoint.params.len(), "{context}: parameter count");
+        assert_eq!(
+            params.len(),
+            endpoint.params.len(),
+            "{context}: parameter count"
+        );
         for (name, location, required, listed_type) in &endpoint.params {
             let found = params.iter().find(|p| &p.0 == name && &p.1 == location);
-            let (_, _, spec_required, spec_type) = found.unwrap_or_else(|| panic!("{context}: parameter {name} in {location}"));
+            let (_, _, spec_required, spec_type) =
+                found.unwrap_or_else(|| panic!("{context}: parameter {name} in {location}"));
             assert_eq!(spec_required, required, "{context}: {name} required");
-            assert!(type_matches(listed_type, spec_type), "{context}: {name} is {spec_type}, listed {listed_type}");
+            assert!(
+                type_matches(listed_type, spec_type),
+                "{context}: {name} is {spec_type}, listed {listed_type}"
+            );
         }
 
         match (&endpoint.body, op.get("requestBody")) {
             (None, None) => {}
             (Some(listed), Some(body)) => {
                 let body = resolve(&spec, body);
-                assert_eq!(body["required"].as_bool().unwrap_or(false), listed.required, "{context}: body required");
+                assert_eq!(
+                    body["required"].as_bool().unwrap_or(false),
+                    listed.required,
+                    "{context}: body required"
+                );
                 let content = body["content"].as_mapping().expect("content");
                 assert_eq!(content.len(), 1, "{context}: one content type");
                 let (content_type, media) = content.iter().next().expect("a content type");
-                assert_eq!(content_type.as_str(), Some(listed.content_type.as_str()), "{context}: content type");
+                assert_eq!(
+                    content_type.as_str(),
+                    Some(listed.content_type.as_str()),
+                    "{context}: content type"
+                );
                 let schema = resolve(&spec, &media["schema"]);
                 let properties = schema["properties"].as_mapping().expect("properties");
-                let required: Vec<&str> =
-                    schema["required"].as_sequence().into_iter().flatten().filter_map(Value::as_str).collect();
+                let required: Vec<&str> = schema["required"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
                 let mut nested_in: Option<&Value> = None;
                 let mut matched = 0;
                 for (name, listed_type, listed_required) in &listed.properties {
                     let (property, is_required) = match properties.get(name.as_str()) {
                         Some(property) => {
                             matched += 1;
-                            nested_in = (property["type"].as_str() == Some("object")).then_some(property);
+                            nested_in =
+                                (property["type"].as_str() == Some("object")).then_some(property);
                             (property, required.contains(&name.as_str()))
                         }
                         // The listing flattens nested objects: their properties follow the object.
                         None => {
-                            let parent = nested_in.unwrap_or_else(|| panic!("{context}: body property {name}"));
-                            let property = parent["properties"].get(name.as_str()).unwrap_or_else(|| panic!("{context}: nested {name}"));
-                            let nested_required = parent["required"].as_sequence().into_iter().flatten().any(|r| r.as_str() == Some(name));
+                            let parent = nested_in
+                                .unwrap_or_else(|| panic!("{context}: body property {name}"));
+                            let property = parent["properties"]
+                                .get(name.as_str())
+                                .unwrap_or_else(|| panic!("{context}: nested {name}"));
+                            let nested_required = parent["required"]
+                                .as_sequence()
+                                .into_iter()
+                                .flatten()
+                                .any(|r| r.as_str() == Some(name));
                             (property, nested_required)
                         }
                     };
                     assert_eq!(is_required, *listed_required, "{context}: {name} required");
-                    assert_eq!(property["type"].as_str(), Some(listed_type.as_str()), "{context}: {name} type");
+                    assert_eq!(
+                        property["type"].as_str(),
+                        Some(listed_type.as_str()),
+                        "{context}: {name} type"
+                    );
                 }
-                assert_eq!(properties.len(), matched + listed.more, "{context}: body property count");
+                assert_eq!(
+                    properties.len(),
+                    matched + listed.more,
+                    "{context}: body property count"
+                );
                 for (name, _) in properties {
                     let name = name.as_str().expect("a name");
                     if !listed.properties.iter().any(|p| p.0 == name) {
-                        assert!(!required.contains(&name), "{context}: unlisted {name} must be optional");
+                        assert!(
+                            !required.contains(&name),
+                            "{context}: unlisted {name} must be optional"
+                        );
                     }
                 }
             }
-            (listed, spec_body) => panic!("{context}: listed body {listed:?}, spec body {spec_body:?}"),
+            (listed, spec_body) => {
+                panic!("{context}: listed body {listed:?}, spec body {spec_body:?}")
+            }
         }
 
-        let statuses: BTreeSet<String> =
-            op["responses"].as_mapping().expect("responses").keys().map(|k| k.as_str().expect("a status").to_owned()).collect();
+        let statuses: BTreeSet<String> = op["responses"]
+            .as_mapping()
+            .expect("responses")
+            .keys()
+            .map(|k| k.as_str().expect("a status").to_owned())
+            .collect();
         assert_eq!(statuses, endpoint.statuses, "{context}: statuses");
     }
 }
 
 #[test]
 fn every_response_is_typed() {
-    let spec: Value = serde_yaml::from_str(&fs::read_to_string(workspace().join("spec/clerk-backend-api.yaml")).expect("the spec"))
-        .expect("valid YAML");
+    let spec: Value = serde_yaml::from_str(
+        &fs::read_to_string(workspace().join("spec/clerk-backend-api.yaml")).expect("the spec"),
+    )
+    .expect("valid YAML");
     for (path, item) in spec["paths"].as_mapping().expect("paths") {
         for (method, op) in item.as_mapping().expect("an item") {
             if method.as_str() == Some("parameters") {
@@ -257,7 +365,10 @@ fn every_response_is_typed() {
                     _ => schema,
                 };
                 let typed = shape.get("properties").is_some() || shape.get("allOf").is_some();
-                assert!(typed, "{context}: an object with declared properties, not a free-form object");
+                assert!(
+                    typed,
+                    "{context}: an object with declared properties, not a free-form object"
+                );
             }
         }
     }

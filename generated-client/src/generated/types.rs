@@ -594,7 +594,7 @@ pub struct OrganizationMemberships {
     /// How many memberships match the query in all pages.
     pub total_count: i64,
 }
-/// The `OrganizationMembershipsCreateBody` schema.
+/// The request body of `POST /organizations/{organization_id}/memberships`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -604,7 +604,7 @@ pub struct OrganizationMembershipsCreateBody {
     /// The ID of the user to add.
     pub user_id: String,
 }
-/// The `OrganizationMembershipsMergeMetadataBody` schema.
+/// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -616,7 +616,7 @@ pub struct OrganizationMembershipsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
-/// The `OrganizationMembershipsUpdateBody` schema.
+/// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -688,7 +688,7 @@ pub struct Organizations {
     /// How many organizations match the query in all pages.
     pub total_count: i64,
 }
-/// The `OrganizationsCreateBody` schema.
+/// The request body of `POST /organizations`.
 ///
 /// Schema: `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -710,7 +710,7 @@ pub struct OrganizationsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
-/// The `OrganizationsMergeMetadataBody` schema.
+/// The request body of `PATCH /organizations/{organization_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -722,7 +722,7 @@ pub struct OrganizationsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
-/// The `OrganizationsUpdateBody` schema.
+/// The request body of `PATCH /organizations/{organization_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -826,7 +826,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
         }
     }
 }
-/// The `PhoneNumbersCreateBody` schema.
+/// The request body of `POST /phone_numbers`.
 ///
 /// Schema: `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -847,7 +847,7 @@ pub struct PhoneNumbersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
-/// The `PhoneNumbersUpdateBody` schema.
+/// The request body of `PATCH /phone_numbers/{phone_number_id}`.
 ///
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -885,7 +885,7 @@ pub struct ProxyCheck {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-/// The `ProxyChecksVerifyBody` schema.
+/// The request body of `POST /proxy_checks`.
 ///
 /// Schema: `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -913,7 +913,7 @@ pub struct RedirectUrl {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-/// The `RedirectUrlsCreateBody` schema.
+/// The request body of `POST /redirect_urls`.
 ///
 /// Schema: `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1190,7 +1190,7 @@ pub struct SamlConnections {
     /// How many connections exist in all pages.
     pub total_count: i64,
 }
-/// The `SamlConnectionsCreateBody` schema.
+/// The request body of `POST /saml_connections`.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -1294,7 +1294,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-/// The `SamlConnectionsUpdateBody` schema.
+/// The request body of `PATCH /saml_connections/{saml_connection_id}`.
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1671,7 +1671,7 @@ impl<'de> serde::Deserialize<'de> for SignInTokenStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-/// The `SignInTokensCreateBody` schema.
+/// The request body of `POST /sign_in_tokens`.
 ///
 /// Schema: `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1888,7 +1888,7 @@ pub struct SignUpVerifications {
     #[serde(default)]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
-/// The `SignUpsUpdateBody` schema.
+/// The request body of `PATCH /sign_ups/{id}`.
 ///
 /// Schema: `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2044,7 +2044,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
-/// The `UsersCreateBody` schema.
+/// The request body of `POST /users`.
 ///
 /// Schema: `#/paths/~1users/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2112,7 +2112,7 @@ pub struct UsersDisableMfaResponse {
     /// The ID of the user.
     pub user_id: String,
 }
-/// The `UsersMergeMetadataBody` schema.
+/// The request body of `PATCH /users/{user_id}/metadata`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -2127,7 +2127,7 @@ pub struct UsersMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
-/// The `UsersUpdateBody` schema.
+/// The request body of `PATCH /users/{user_id}`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -52,8 +52,9 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for the default server that authenticates with `token` (for the Clerk
-    /// Backend API, the instance's secret key).
+    /// A client for the spec's first server that authenticates with `token`, sent as the
+    /// spec's security scheme says (for the Clerk Backend API: the instance's secret key, as a
+    /// bearer token).
     pub fn new(token: impl Into<String>) -> Self {
         let builder = Self::builder().token(token);
         let user_agent = builder.user_agent();
@@ -66,8 +67,9 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment variables the spec names (for the Clerk
-    /// Backend API, `CLERK_SECRET_KEY` and the optional `CLERK_API_URL`).
+    /// A client configured from the environment variables the spec's `x-rust-client`
+    /// extension names (for the Clerk Backend API: `CLERK_SECRET_KEY`, and `CLERK_API_URL` when
+    /// set).
     ///
     /// # Errors
     ///

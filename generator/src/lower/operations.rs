@@ -336,6 +336,7 @@ impl Lowerer<'_> {
             };
             let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
             note_request_root(&mut self.request_roots, &ty);
+            self.describe_inline(&ty, &media_pointer, "The request body of");
             if let Some((type_name, fields)) = self.struct_fields(&ty) {
                 let setters = fields.iter().map(|f| inputs.claim(&f.name)).collect();
                 return Some(Body::JsonObject {
@@ -358,6 +359,7 @@ impl Lowerer<'_> {
             if let Some(schema) = &media.schema {
                 let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
                 note_request_root(&mut self.request_roots, &ty);
+                self.describe_inline(&ty, &media_pointer, "The request body of");
                 if let Some((type_name, fields)) = self.struct_fields(&ty) {
                     let setters = fields.iter().map(|f| inputs.claim(&f.name)).collect();
                     return Some(Body::Form {
@@ -391,6 +393,25 @@ impl Lowerer<'_> {
             },
             _ => false,
         }
+    }
+
+    /// Gives an undocumented type defined inline at `pointer` a doc line naming its operation.
+    fn describe_inline(&mut self, ty: &TypeRef, pointer: &str, what: &str) {
+        let TypeRef::Named(name) = ty else { return };
+        let Some(def) = self.types.get_mut(name) else {
+            return;
+        };
+        if def.origin != pointer || def.doc.is_some() {
+            return;
+        }
+        let mut tokens = pointer.trim_start_matches("#/paths/").split('/');
+        let path = tokens
+            .next()
+            .unwrap_or_default()
+            .replace("~1", "/")
+            .replace("~0", "~");
+        let method = tokens.next().unwrap_or_default().to_ascii_uppercase();
+        def.doc = Some(format!("{what} `{method} {path}`."));
     }
 
     /// The name and fields of the struct `ty` names, if it is one.
@@ -494,11 +515,9 @@ impl Lowerer<'_> {
             match &media.schema {
                 Some(schema) => {
                     let schema_pointer = join(&response_pointer, &["content", ct, "schema"]);
-                    ResponseKind::Json(self.type_of(
-                        schema,
-                        &schema_pointer,
-                        &format!("{builder}Response"),
-                    ))
+                    let ty = self.type_of(schema, &schema_pointer, &format!("{builder}Response"));
+                    self.describe_inline(&ty, &schema_pointer, "The successful response of");
+                    ResponseKind::Json(ty)
                 }
                 None => ResponseKind::Json(TypeRef::Json),
             }
