@@ -27,6 +27,21 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// The type error responses decode into.
     pub error_body: TypeRef,
+    /// Where codes, messages and the trace ID sit in the error body.
+    pub error_fields: ErrorFields,
+}
+
+/// Paths to the interesting parts of the error body, as Rust field names.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorFields {
+    /// The list of errors, when codes or messages are known.
+    pub list: Option<String>,
+    /// The code of each error, with its presence.
+    pub code: Option<(String, Presence)>,
+    /// The message of each error, with its presence.
+    pub message: Option<(String, Presence)>,
+    /// The trace ID of the body, with its presence.
+    pub trace_id: Option<(String, Presence)>,
 }
 
 /// Crate-level settings.
@@ -264,6 +279,37 @@ pub struct Operation {
     pub origin: String,
     /// Listed status codes and their descriptions, for the docs.
     pub statuses: Vec<(String, String)>,
+    /// How to walk the pages of a list operation.
+    pub pagination: Option<Pagination>,
+}
+
+/// A list operation paged with `limit` and `offset` query parameters.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The Rust name of the page-size parameter.
+    pub limit: String,
+    /// The Rust name of the offset parameter.
+    pub offset: String,
+    /// The page size when the caller sets none: the spec's default for `limit`.
+    pub default_limit: i64,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Where the items are in the response.
+    pub shape: PageShape,
+}
+
+/// Where a page keeps its items.
+#[derive(Debug, Clone)]
+pub enum PageShape {
+    /// The response is the array of items.
+    Array,
+    /// The response is an object with an array of items and maybe a total count.
+    Envelope {
+        /// The Rust name of the items field.
+        items: String,
+        /// The Rust name and presence of the total-count field.
+        total: Option<(String, Presence)>,
+    },
 }
 
 /// Where a parameter goes.
@@ -300,6 +346,8 @@ pub struct Param {
     pub constraints: Constraints,
     /// How the value is written into the request.
     pub encoding: ParamEncoding,
+    /// The schema's `default`, when it is an integer.
+    pub integer_default: Option<i64>,
 }
 
 /// How a parameter value is written.

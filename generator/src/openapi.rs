@@ -40,6 +40,21 @@ pub struct ClientSettings {
     pub crate_name: Option<String>,
     pub api_version_header: Option<String>,
     pub env: ClientEnv,
+    pub error: ErrorSettings,
+}
+
+/// Where the error body keeps its codes, messages and trace ID.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ErrorSettings {
+    /// The array property holding one object per error.
+    pub list: Option<String>,
+    /// The string property of each error object holding its code.
+    pub code: Option<String>,
+    /// The string property of each error object holding its message.
+    pub message: Option<String>,
+    /// The string property of the body holding a trace ID.
+    pub trace_id: Option<String>,
 }
 
 /// Environment variables read by `Client::from_env`.

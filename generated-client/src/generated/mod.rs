@@ -14,3 +14,15 @@ pub(crate) const SETTINGS: codegen::ApiSettings = codegen::ApiSettings {
     base_url_env: Some("CLERK_API_URL"),
     auth: codegen::AuthScheme::Bearer,
 };
+/// The error codes in an error body.
+pub(crate) fn error_codes(body: &ErrorBody) -> Vec<&str> {
+    body.errors.iter().map(|item| item.code.as_str()).collect()
+}
+/// The error messages in an error body.
+pub(crate) fn error_messages(body: &ErrorBody) -> Vec<&str> {
+    body.errors.iter().map(|item| item.long_message.as_str()).collect()
+}
+/// The trace ID in an error body.
+pub(crate) fn error_trace_id(body: &ErrorBody) -> Option<&str> {
+    body.clerk_trace_id.as_deref()
+}

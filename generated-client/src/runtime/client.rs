@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::error::Error;
+use super::retry::RetryPolicy;
 use crate::generated::SETTINGS;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,6 +33,7 @@ pub(crate) struct Inner {
     pub(crate) token: Option<Secret>,
     pub(crate) user_agent: String,
     pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
 }
 
 /// The API client. Cloning is cheap: clones share one connection pool and configuration.
@@ -47,6 +49,7 @@ impl fmt::Debug for Client {
             .field("token", &self.inner.token)
             .field("user_agent", &self.inner.user_agent)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -110,6 +113,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     user_agent_suffix: Option<String>,
+    retry: Option<RetryPolicy>,
     http: Option<reqwest::Client>,
 }
 
@@ -121,6 +125,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -153,6 +158,13 @@ impl ClientBuilder {
     /// Text appended to the User-Agent header, such as `my-service/1.2`.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// How failed requests are retried (default: [`RetryPolicy::default`]); use
+    /// [`RetryPolicy::none`] to send every request once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
         self
     }
 
@@ -215,6 +227,7 @@ impl ClientBuilder {
                 token: self.token,
                 user_agent,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: self.retry.unwrap_or_default(),
             }),
         }
     }

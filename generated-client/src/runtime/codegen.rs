@@ -8,8 +8,11 @@ pub use serde_json::{Map, Value};
 
 pub use super::client::Client;
 pub use super::error::Error;
+pub use super::options::RequestOptions;
+pub use super::paginate::{Page, paginate};
 pub use super::request::Request;
 pub use super::values::{Nullable, Upload};
+pub use futures_core::Stream;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};

@@ -2,9 +2,12 @@
 
 use std::fmt;
 
-use reqwest::header::HeaderMap;
+use std::time::{Duration, SystemTime};
 
-use crate::generated::ErrorBody;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use super::retry::parse_retry_after;
+use crate::generated::{self, ErrorBody};
 
 /// Everything that can go wrong with a call.
 #[derive(Debug)]
@@ -49,6 +52,25 @@ impl Error {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Transport { source, .. } if source.is_timeout())
     }
+
+    /// Whether sending the same request again later may succeed: rate limiting (429), a
+    /// server error (500, 502, 503, 504), a timeout or a connection failure. The client
+    /// already retried these as its policy allows before returning them.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => matches!(api.status, 429 | 500 | 502 | 503 | 504),
+            Self::Transport { source, .. } => {
+                source.is_timeout() || source.is_connect() || source.is_request()
+            }
+            Self::Decode(_) | Self::Validation(_) | Self::Config(_) => false,
+        }
+    }
+
+    /// The error codes the API reported (for Clerk: `errors[].code`, such as
+    /// `resource_not_found`); empty for other errors.
+    pub fn codes(&self) -> Vec<&str> {
+        self.api_error().map(ApiError::codes).unwrap_or_default()
+    }
 }
 
 impl fmt::Display for Error {
@@ -90,6 +112,36 @@ pub struct ApiError {
     pub raw_body: String,
 }
 
+impl ApiError {
+    /// The error codes in the body, as the spec's `x-rust-client.error` settings locate them.
+    pub fn codes(&self) -> Vec<&str> {
+        self.body
+            .as_ref()
+            .map(generated::error_codes)
+            .unwrap_or_default()
+    }
+
+    /// The human-readable messages in the body.
+    pub fn messages(&self) -> Vec<&str> {
+        self.body
+            .as_ref()
+            .map(generated::error_messages)
+            .unwrap_or_default()
+    }
+
+    /// The trace ID the API reported, to quote to its support (for Clerk: `clerk_trace_id`).
+    pub fn trace_id(&self) -> Option<&str> {
+        self.body.as_ref().and_then(generated::error_trace_id)
+    }
+
+    /// How long the API asked to wait before trying again (`Retry-After`, in seconds or as an
+    /// HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        let value = self.headers.get(RETRY_AFTER)?.to_str().ok()?;
+        parse_retry_after(value, SystemTime::now())
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 300;
@@ -99,6 +151,9 @@ impl fmt::Display for ApiError {
             .nth(SHOWN)
             .map_or(text.len(), |(i, _)| i);
         write!(f, "{}: the API answered {}", self.operation, self.status)?;
+        if let Some(trace_id) = self.trace_id() {
+            write!(f, " (trace {trace_id})")?;
+        }
         if !text.is_empty() {
             write!(f, ": {}", &text[..cut])?;
             if cut < text.len() {

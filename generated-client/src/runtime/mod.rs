@@ -6,9 +6,14 @@
 mod client;
 pub(crate) mod codegen;
 mod error;
+mod options;
+mod paginate;
 mod request;
+mod retry;
 mod values;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ValidationError};
+pub use options::RequestOptions;
+pub use retry::RetryPolicy;
 pub use values::{Nullable, Upload};

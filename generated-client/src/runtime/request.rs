@@ -1,10 +1,15 @@
 //! One request as generated code describes it, and how it is sent and answered.
 
 use std::fmt::Display;
+use std::time::{Instant, SystemTime};
+
+use bytes::Bytes;
+use tracing::Instrument;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
+    USER_AGENT,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,6 +17,8 @@ use serde::de::DeserializeOwned;
 use super::client::Client;
 use super::codegen::AuthScheme;
 use super::error::{ApiError, DecodeError, Error, ValidationError};
+use super::options::RequestOptions;
+use super::retry::parse_retry_after;
 use super::values::Upload;
 use crate::generated::SETTINGS;
 
@@ -28,12 +35,12 @@ const FORM_VALUE: &AsciiSet = SEGMENT;
 
 enum Body {
     None,
-    Json(Vec<u8>),
+    Json(Bytes),
     Form(String),
     Multipart(Vec<PartData>),
     Raw {
         content_type: &'static str,
-        bytes: Vec<u8>,
+        bytes: Bytes,
     },
 }
 
@@ -48,8 +55,10 @@ enum PartData {
 /// network traffic.
 pub struct Request {
     client: Client,
+    options: RequestOptions,
     operation: &'static str,
     method: reqwest::Method,
+    path_template: &'static str,
     path: String,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
@@ -64,14 +73,17 @@ impl Request {
     /// Starts a request for `operation` (its operationId) to the path template `path`.
     pub fn new(
         client: Client,
+        options: RequestOptions,
         operation: &'static str,
         method: reqwest::Method,
         path: &'static str,
     ) -> Self {
         Self {
             client,
+            options,
             operation,
             method,
+            path_template: path,
             path: path.to_owned(),
             query: Vec::new(),
             headers: Vec::new(),
@@ -242,7 +254,7 @@ impl Request {
     /// Sends `value` as a JSON body.
     pub fn json(&mut self, value: &impl Serialize) {
         match serde_json::to_vec(value) {
-            Ok(bytes) => self.body = Body::Json(bytes),
+            Ok(bytes) => self.body = Body::Json(Bytes::from(bytes)),
             Err(e) => self.reject("body", format!("cannot be serialized: {e}")),
         }
     }
@@ -281,7 +293,7 @@ impl Request {
         if let Some(bytes) = bytes {
             self.body = Body::Raw {
                 content_type,
-                bytes,
+                bytes: Bytes::from(bytes),
             };
         }
     }
@@ -350,16 +362,7 @@ impl Request {
     /// Sends the request and decodes a JSON response.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
         let (operation, bytes) = self.execute().await?;
-        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            Error::Decode(Box::new(DecodeError {
-                operation,
-                path,
-                raw_body: String::from_utf8_lossy(&bytes).into_owned(),
-                source: e.into_inner(),
-            }))
-        })
+        decode_json(operation, &bytes)
     }
 
     /// Sends the request and returns the body as text.
@@ -370,7 +373,7 @@ impl Request {
 
     /// Sends the request and returns the body.
     pub async fn send_bytes(self) -> Result<Vec<u8>, Error> {
-        self.execute().await.map(|(_, bytes)| bytes)
+        self.execute().await.map(|(_, bytes)| bytes.to_vec())
     }
 
     /// Sends the request and ignores any body.
@@ -378,17 +381,149 @@ impl Request {
         self.execute().await.map(|_| ())
     }
 
-    /// Sends the request; a status outside 2xx becomes [`Error::Api`].
-    async fn execute(self) -> Result<(&'static str, Vec<u8>), Error> {
+    /// Sends the request, retrying as the policy allows, inside one tracing span; a final
+    /// status outside 2xx becomes [`Error::Api`].
+    async fn execute(self) -> Result<(&'static str, Bytes), Error> {
+        let span = tracing::debug_span!(
+            "request",
+            operation = self.operation,
+            method = %self.method,
+            path = self.path_template,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.execute_with_retries().instrument(span).await
+    }
+
+    async fn execute_with_retries(self) -> Result<(&'static str, Bytes), Error> {
         if let Some(problem) = self.problem {
             return Err(Error::Validation(problem));
         }
         let operation = self.operation;
         let inner = &self.client.inner;
-        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path))
-            .map_err(|e| Error::Config(format!("invalid request URL for {operation}: {e}")))?;
-        let mut query = self.query;
-        let mut cookies = self.cookies;
+        let url = self.url()?;
+        let headers = self.headers()?;
+        let policy = self
+            .options
+            .retry
+            .clone()
+            .unwrap_or_else(|| inner.retry.clone());
+        let timeout = self.options.timeout.unwrap_or(inner.timeout);
+        let started = Instant::now();
+        let span = tracing::Span::current();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let request = inner
+                .http
+                .request(self.method.clone(), url.clone())
+                .headers(headers.clone())
+                .timeout(timeout);
+            let outcome = match with_body(request, &self.body, operation) {
+                Ok(request) => request.send().await,
+                Err(error) => return Err(error),
+            };
+            let retry_after;
+            let error = match outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    let response_headers = response.headers().clone();
+                    let body = response.bytes().await;
+                    span.record("status", status.as_u16());
+                    span.record("attempt", attempt);
+                    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                    let bytes = match body {
+                        Ok(bytes) => bytes,
+                        Err(source)
+                            if attempt < policy.attempts()
+                                && policy.retries_transport(&self.method, &source) =>
+                        {
+                            let delay = policy.delay(attempt, None);
+                            tracing::debug!(
+                                attempt,
+                                delay_ms = delay.as_millis() as u64,
+                                "reading the body failed; retrying"
+                            );
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                        Err(source) => {
+                            return Err(Error::Transport {
+                                operation,
+                                source: source.without_url(),
+                            });
+                        }
+                    };
+                    if status.is_success() {
+                        return Ok((operation, bytes));
+                    }
+                    retry_after = response_headers
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    let retry = policy.retries_status(&self.method, status.as_u16());
+                    let error = Error::Api(Box::new(ApiError {
+                        operation,
+                        status: status.as_u16(),
+                        headers: response_headers,
+                        body: serde_json::from_slice(&bytes).ok(),
+                        raw_body: String::from_utf8_lossy(&bytes).into_owned(),
+                    }));
+                    if !retry {
+                        return Err(error);
+                    }
+                    error
+                }
+                Err(source) => {
+                    span.record("attempt", attempt);
+                    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+                    let retry = policy.retries_transport(&self.method, &source);
+                    let error = Error::Transport {
+                        operation,
+                        source: source.without_url(),
+                    };
+                    if !retry {
+                        return Err(error);
+                    }
+                    retry_after = None;
+                    error
+                }
+            };
+            if attempt >= policy.attempts() {
+                return Err(error);
+            }
+            let delay = policy.delay(attempt, retry_after);
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    fn url(&self) -> Result<reqwest::Url, Error> {
+        let inner = &self.client.inner;
+        let mut url =
+            reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path)).map_err(|e| {
+                Error::Config(format!("invalid request URL for {}: {e}", self.operation))
+            })?;
+        let token_pair = match (SETTINGS.auth, &inner.token) {
+            (AuthScheme::Query(name), Some(token)) => Some((name, token.expose())),
+            _ => None,
+        };
+        if !self.query.is_empty() || token_pair.is_some() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &self.query {
+                pairs.append_pair(name, value);
+            }
+            if let Some((name, token)) = token_pair {
+                pairs.append_pair(name, token);
+            }
+        }
+        Ok(url)
+    }
+
+    fn headers(&self) -> Result<HeaderMap, Error> {
+        let operation = self.operation;
+        let inner = &self.client.inner;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(
@@ -401,107 +536,118 @@ impl Request {
                 header_value(operation, name, SETTINGS.version)?,
             );
         }
-        if let Some(token) = &inner.token {
-            let token = token.expose();
-            let mut sensitive = |name: HeaderName, value: String| -> Result<(), Error> {
-                let mut value = HeaderValue::from_str(&value).map_err(|_| {
-                    Error::Config(
-                        "the token contains characters that cannot be sent in a header".into(),
-                    )
-                })?;
-                value.set_sensitive(true);
-                headers.insert(name, value);
-                Ok(())
-            };
-            match SETTINGS.auth {
-                AuthScheme::None => {}
-                AuthScheme::Bearer => sensitive(AUTHORIZATION, format!("Bearer {token}"))?,
-                AuthScheme::Basic => sensitive(AUTHORIZATION, format!("Basic {token}"))?,
-                AuthScheme::Header(name) => {
-                    sensitive(header_name(operation, name)?, token.to_owned())?
-                }
-                AuthScheme::Query(name) => query.push((name, token.to_owned())),
-                AuthScheme::Cookie(name) => cookies.push((name, token.to_owned())),
-            }
-        }
         for (name, value) in &self.headers {
             headers.insert(
                 header_name(operation, name)?,
                 header_value(operation, name, value)?,
             );
         }
-        if !cookies.is_empty() {
-            let joined: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            headers.insert(
-                COOKIE,
-                header_value(operation, "Cookie", &joined.join("; "))?,
-            );
+        for (name, value) in &self.options.headers {
+            headers.insert(name.clone(), value.clone());
         }
-        if !query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &query {
-                pairs.append_pair(name, value);
+        let mut cookies: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if let Some(token) = &inner.token {
+            let token = token.expose();
+            let secret = |value: String| {
+                let mut value = HeaderValue::from_str(&value).map_err(|_| {
+                    Error::Config(
+                        "the token contains characters that cannot be sent in a header".into(),
+                    )
+                })?;
+                value.set_sensitive(true);
+                Ok::<_, Error>(value)
+            };
+            match SETTINGS.auth {
+                AuthScheme::None | AuthScheme::Query(_) => {}
+                AuthScheme::Bearer => {
+                    headers.insert(AUTHORIZATION, secret(format!("Bearer {token}"))?);
+                }
+                AuthScheme::Basic => {
+                    headers.insert(AUTHORIZATION, secret(format!("Basic {token}"))?);
+                }
+                AuthScheme::Header(name) => {
+                    headers.insert(header_name(operation, name)?, secret(token.to_owned())?);
+                }
+                AuthScheme::Cookie(name) => cookies.push(format!("{name}={token}")),
             }
         }
-        let mut builder = inner
-            .http
-            .request(self.method, url)
-            .headers(headers)
-            .timeout(inner.timeout);
-        builder = match self.body {
-            Body::None => builder,
-            Body::Json(bytes) => builder.header(CONTENT_TYPE, "application/json").body(bytes),
-            Body::Form(text) => builder
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(text),
-            Body::Raw {
-                content_type,
-                bytes,
-            } => builder.header(CONTENT_TYPE, content_type).body(bytes),
-            Body::Multipart(parts) => builder.multipart(multipart_form(operation, parts)?),
-        };
-        let transport = |source: reqwest::Error| Error::Transport {
-            operation,
-            source: source.without_url(),
-        };
-        let response = builder.send().await.map_err(transport)?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(transport)?.to_vec();
-        if status.is_success() {
-            return Ok((operation, bytes));
+        if !cookies.is_empty() {
+            let mut value = header_value(operation, "Cookie", &cookies.join("; "))?;
+            value.set_sensitive(true);
+            headers.insert(COOKIE, value);
         }
-        Err(Error::Api(Box::new(ApiError {
-            operation,
-            status: status.as_u16(),
-            headers,
-            body: serde_json::from_slice(&bytes).ok(),
-            raw_body: String::from_utf8_lossy(&bytes).into_owned(),
-        })))
+        Ok(headers)
     }
+}
+
+/// Decodes a JSON body, naming the path of the value that does not fit.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    operation: &'static str,
+    bytes: &[u8],
+) -> Result<T, Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        Error::Decode(Box::new(DecodeError {
+            operation,
+            path,
+            raw_body: String::from_utf8_lossy(bytes).into_owned(),
+            source: e.into_inner(),
+        }))
+    })
+}
+
+/// Attaches the body; it is rebuilt for every attempt, so every kind can be resent.
+fn with_body(
+    request: reqwest::RequestBuilder,
+    body: &Body,
+    operation: &'static str,
+) -> Result<reqwest::RequestBuilder, Error> {
+    Ok(match body {
+        Body::None => request,
+        Body::Json(bytes) => request
+            .header(CONTENT_TYPE, "application/json")
+            .body(bytes.clone()),
+        Body::Form(text) => request
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(text.clone()),
+        Body::Raw {
+            content_type,
+            bytes,
+        } => request
+            .header(CONTENT_TYPE, *content_type)
+            .body(bytes.clone()),
+        Body::Multipart(parts) => request.multipart(multipart_form(operation, parts)?),
+    })
 }
 
 fn multipart_form(
     operation: &'static str,
-    parts: Vec<PartData>,
+    parts: &[PartData],
 ) -> Result<reqwest::multipart::Form, Error> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
-            PartData::Text { name, value } => form.text(name, value),
+            PartData::Text { name, value } => form.text(*name, value.clone()),
             PartData::File { name, upload } => {
                 let content_type = upload.content_type().to_owned();
-                let file = reqwest::multipart::Part::bytes(upload.bytes().to_vec())
-                    .file_name(upload.file_name().to_owned())
-                    .mime_str(&content_type)
-                    .map_err(|_| {
-                        Error::Validation(ValidationError {
-                            operation,
-                            input: name.to_owned(),
-                            message: format!("`{content_type}` is not a valid content type"),
-                        })
-                    })?;
-                form.part(name, file)
+                let length = upload.bytes().len() as u64;
+                let file =
+                    reqwest::multipart::Part::stream_with_length(upload.shared_bytes(), length)
+                        .file_name(upload.file_name().to_owned())
+                        .mime_str(&content_type)
+                        .map_err(|_| {
+                            Error::Validation(ValidationError {
+                                operation,
+                                input: (*name).to_owned(),
+                                message: format!("`{content_type}` is not a valid content type"),
+                            })
+                        })?;
+                form.part(*name, file)
             }
         };
     }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A request field that can be sent as an explicit `null`.
@@ -51,7 +52,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
 /// A file sent in a multipart request: its bytes, file name and content type.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Upload {
-    bytes: Vec<u8>,
+    bytes: Bytes,
     file_name: String,
     content_type: String,
 }
@@ -65,7 +66,7 @@ impl Upload {
         content_type: impl Into<String>,
     ) -> Self {
         Self {
-            bytes: bytes.into(),
+            bytes: Bytes::from(bytes.into()),
             file_name: file_name.into(),
             content_type: content_type.into(),
         }
@@ -74,6 +75,11 @@ impl Upload {
     /// The file's contents.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// The contents without copying them, to send again on a retry.
+    pub(crate) fn shared_bytes(&self) -> Bytes {
+        self.bytes.clone()
     }
 
     /// The file name sent with the part.

@@ -95,6 +95,7 @@ pub fn emit_root(api: &Api) -> TokenStream {
         crate::ir::Auth::ApiKeyCookie(name) => quote!(codegen::AuthScheme::Cookie(#name)),
     };
     let error_body = type_tokens(&api.error_body, &quote!(types::));
+    let accessors = error_accessors(&api.error_fields);
     quote! {
         #doc
         pub mod operations;
@@ -114,5 +115,59 @@ pub fn emit_root(api: &Api) -> TokenStream {
             base_url_env: #base_url_env,
             auth: #auth,
         };
+
+        #accessors
+    }
+}
+
+/// `error_codes`, `error_messages` and `error_trace_id`, which the runtime's `ApiError` uses.
+fn error_accessors(fields: &crate::ir::ErrorFields) -> TokenStream {
+    use crate::ir::Presence;
+    let item_strings = |field: &Option<(String, Presence)>| match (&fields.list, field) {
+        (Some(list), Some((name, presence))) => {
+            let (list, name) = (ident(list), ident(name));
+            match presence {
+                Presence::Required => {
+                    quote!(body.#list.iter().map(|item| item.#name.as_str()).collect())
+                }
+                _ => quote!(body.#list.iter().filter_map(|item| item.#name.as_deref()).collect()),
+            }
+        }
+        _ => quote!({
+            let _ = body;
+            Vec::new()
+        }),
+    };
+    let codes = item_strings(&fields.code);
+    let messages = item_strings(&fields.message);
+    let trace_id = match &fields.trace_id {
+        Some((name, Presence::Required)) => {
+            let name = ident(name);
+            quote!(Some(body.#name.as_str()))
+        }
+        Some((name, _)) => {
+            let name = ident(name);
+            quote!(body.#name.as_deref())
+        }
+        None => quote!({
+            let _ = body;
+            None
+        }),
+    };
+    quote! {
+        /// The error codes in an error body.
+        pub(crate) fn error_codes(body: &ErrorBody) -> Vec<&str> {
+            #codes
+        }
+
+        /// The error messages in an error body.
+        pub(crate) fn error_messages(body: &ErrorBody) -> Vec<&str> {
+            #messages
+        }
+
+        /// The trace ID in an error body.
+        pub(crate) fn error_trace_id(body: &ErrorBody) -> Option<&str> {
+            #trace_id
+        }
     }
 }

@@ -7,8 +7,8 @@ use super::docs::{doc_attrs, inner_doc_attrs};
 use super::types::{field_doc, field_type};
 use super::{ident, type_tokens};
 use crate::ir::{
-    Api, Body, Constraints, Field, Group, Operation, Param, ParamEncoding, ParamLocation, PartKind,
-    Presence, ResponseKind, TypeRef,
+    Api, Body, Constraints, Field, Group, Operation, PageShape, Pagination, Param, ParamEncoding,
+    ParamLocation, PartKind, Presence, ResponseKind, TypeRef,
 };
 use crate::naming::unraw;
 
@@ -339,6 +339,7 @@ fn emit_method(op: &Operation) -> TokenStream {
         pub fn #method(&self, #( #params ),*) -> #builder {
             #builder {
                 client: self.client.clone(),
+                options: codegen::RequestOptions::default(),
                 #( #inits )*
             }
         }
@@ -479,18 +480,28 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
     }
     let setters = setters(op);
     let send = emit_send(api, op);
+    let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
     quote! {
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             client: Client,
+            options: codegen::RequestOptions,
             #( #fields )*
         }
 
         impl #builder {
             #( #setters )*
+
+            /// Overrides the client's timeout, retry policy or headers for this request.
+            pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+                self.options = options;
+                self
+            }
+
             #send
+            #stream
         }
     }
 }
@@ -674,9 +685,64 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #doc
         pub async fn send(self) -> Result<#output, Error> {
-            let #mutability request = codegen::Request::new(self.client, #operation_id, codegen::Method::#method, #path);
+            let #mutability request = codegen::Request::new(
+                self.client,
+                self.options,
+                #operation_id,
+                codegen::Method::#method,
+                #path,
+            );
             #( #steps )*
             #call
+        }
+    }
+}
+
+fn emit_stream(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let item = type_tokens(&pagination.item, &types_path());
+    let (limit, offset) = (ident(&pagination.limit), ident(&pagination.offset));
+    let default_limit = proc_macro2::Literal::i64_unsuffixed(pagination.default_limit);
+    let page = match &pagination.shape {
+        PageShape::Array => quote!(codegen::Page {
+            items: response,
+            total: None
+        }),
+        PageShape::Envelope { items, total } => {
+            let items = ident(items);
+            let total = match total {
+                Some((name, Presence::Required)) => {
+                    let name = ident(name);
+                    quote!(Some(response.#name))
+                }
+                Some((name, _)) => {
+                    let name = ident(name);
+                    quote!(response.#name)
+                }
+                None => quote!(None),
+            };
+            quote!(codegen::Page { items: response.#items, total: #total })
+        }
+    };
+    let doc = doc_attrs(&format!(
+        "Streams the items of every page, sending `{} {}` again with a growing `{}` as the stream is read.\n\nPages hold `{}` items (default {}), starting at `{}` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.",
+        op.http_method,
+        op.path,
+        pagination.offset,
+        pagination.limit,
+        pagination.default_limit,
+        pagination.offset
+    ));
+    quote! {
+        #doc
+        pub fn stream(self) -> impl codegen::Stream<Item = Result<#item, Error>> + Send + 'static {
+            let limit = self.#limit.unwrap_or(#default_limit);
+            let offset = self.#offset.unwrap_or(0);
+            codegen::paginate(self, offset, limit, |mut page: Self, offset, limit| async move {
+                page.#offset = Some(offset);
+                page.#limit = Some(limit);
+                let response = page.send().await?;
+                Ok(#page)
+            })
         }
     }
 }

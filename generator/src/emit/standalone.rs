@@ -7,11 +7,21 @@ use super::docs::inner_doc_attrs;
 use crate::ir::Api;
 
 /// Dependencies of a generated crate; the workspace's `generated-client` uses the same.
-const DEPENDENCIES: &str = r#"percent-encoding = "2.3"
-reqwest = { version = "0.12.28", default-features = false, features = ["rustls-tls", "multipart", "http2"] }
+const DEPENDENCIES: &str = r#"bytes = "1"
+futures-core = { version = "0.3", default-features = false }
+futures-util = { version = "0.3", default-features = false }
+percent-encoding = "2.3"
+reqwest = { version = "0.12.28", default-features = false, features = ["multipart", "http2"] }
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 serde_path_to_error = "0.1"
+tokio = { version = "1", default-features = false, features = ["time"] }
+tracing = { version = "0.1", default-features = false, features = ["std"] }
+
+[features]
+default = ["rustls"]
+rustls = ["reqwest/rustls-tls"]
+native-tls = ["reqwest/native-tls"]
 "#;
 
 /// `Cargo.toml` of a standalone crate. The empty `[workspace]` table keeps it buildable
@@ -61,7 +71,10 @@ pub fn emit_lib(api: &Api) -> TokenStream {
         mod generated;
 
         pub use generated::{operations, types};
-        pub use runtime::{ApiError, Client, ClientBuilder, DecodeError, Error, Nullable, Upload, ValidationError};
+        pub use runtime::{
+            ApiError, Client, ClientBuilder, DecodeError, Error, Nullable, RequestOptions, RetryPolicy, Upload,
+            ValidationError,
+        };
     }
 }
 
@@ -84,8 +97,20 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../generated-client/src/runtime/error.rs"),
     ),
     (
+        "options.rs",
+        include_str!("../../../generated-client/src/runtime/options.rs"),
+    ),
+    (
+        "paginate.rs",
+        include_str!("../../../generated-client/src/runtime/paginate.rs"),
+    ),
+    (
         "request.rs",
         include_str!("../../../generated-client/src/runtime/request.rs"),
+    ),
+    (
+        "retry.rs",
+        include_str!("../../../generated-client/src/runtime/retry.rs"),
     ),
     (
         "values.rs",

@@ -9,7 +9,7 @@ mod schemas;
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
-use crate::ir::{Api, Auth, Settings, TypeDef, TypeRef};
+use crate::ir::{Api, Auth, ErrorFields, Field, Presence, Settings, TypeDef, TypeKind, TypeRef};
 use crate::locate::locate;
 use crate::naming::Namespace;
 use crate::openapi::Document;
@@ -78,6 +78,7 @@ pub fn lower(doc: &Document, source: Source<'_>) -> Result<(Api, Vec<Diagnostic>
     let groups = lowerer.lower_operations();
     let error_body = lowerer.error_body();
     lowerer.finish_types();
+    let error_fields = lowerer.error_fields(&error_body);
     let settings = lowerer.settings();
     let auth = lowerer.auth();
     let default_base_url = lowerer.default_base_url();
@@ -100,6 +101,7 @@ pub fn lower(doc: &Document, source: Source<'_>) -> Result<(Api, Vec<Diagnostic>
         types: lowerer.types.into_values().collect(),
         groups,
         error_body,
+        error_fields,
     };
     Ok((api, diagnostics))
 }
@@ -243,6 +245,98 @@ impl Lowerer<'_> {
         match found {
             Some(ty) if !mixed => ty,
             _ => TypeRef::Json,
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Finds the fields that `x-rust-client.error` names in the error body.
+    fn error_fields(&mut self, error_body: &TypeRef) -> ErrorFields {
+        let settings = self.doc.rust_client.clone().unwrap_or_default().error;
+        let pointer = "#/x-rust-client/error";
+        let mut fields = ErrorFields::default();
+        if settings.list.is_none()
+            && settings.code.is_none()
+            && settings.message.is_none()
+            && settings.trace_id.is_none()
+        {
+            return fields;
+        }
+        let TypeRef::Named(body_name) = error_body else {
+            self.error(
+                pointer,
+                "error settings need one error schema shared by all error responses",
+            );
+            return fields;
+        };
+        let body_fields = self.struct_of(body_name);
+        let string_field = |fields: &[Field], wire: &str| {
+            fields
+                .iter()
+                .find(|f| f.wire == wire && f.ty == TypeRef::String)
+                .map(|f| (f.name.clone(), f.presence))
+        };
+        if let Some(wire) = &settings.trace_id {
+            fields.trace_id = string_field(&body_fields, wire);
+            if fields.trace_id.is_none() {
+                self.error(
+                    pointer,
+                    format!("the error schema `{body_name}` has no string property `{wire}`"),
+                );
+            }
+        }
+        if settings.code.is_none() && settings.message.is_none() {
+            return fields;
+        }
+        let Some(list_wire) = &settings.list else {
+            self.error(
+                pointer,
+                "`code` and `message` need `list`, the array property that holds the errors",
+            );
+            return fields;
+        };
+        let list = body_fields
+            .iter()
+            .find(|f| &f.wire == list_wire && f.presence == Presence::Required);
+        let item = match list.map(|f| &f.ty) {
+            Some(TypeRef::Vec(item)) => match &**item {
+                TypeRef::Named(item) => Some(item.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (Some(list), Some(item)) = (list, item) else {
+            self.error(
+                pointer,
+                format!(
+                    "the error schema `{body_name}` has no required array of objects `{list_wire}`"
+                ),
+            );
+            return fields;
+        };
+        fields.list = Some(list.name.clone());
+        let item_fields = self.struct_of(&item);
+        for (wire, slot) in [
+            (&settings.code, &mut fields.code),
+            (&settings.message, &mut fields.message),
+        ] {
+            if let Some(wire) = wire {
+                *slot = string_field(&item_fields, wire);
+                if slot.is_none() {
+                    self.error(
+                        pointer,
+                        format!("the error object `{item}` has no string property `{wire}`"),
+                    );
+                }
+            }
+        }
+        fields
+    }
+
+    fn struct_of(&self, name: &str) -> Vec<Field> {
+        match self.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct { fields, .. }) => fields.clone(),
+            _ => Vec::new(),
         }
     }
 }

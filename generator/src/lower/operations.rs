@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use super::{Lowerer, is_json, schemas::note_request_root};
 use crate::diagnostic::join;
 use crate::ir::{
-    Body, Field, Group, Operation, Param, ParamEncoding, ParamLocation, Part, PartKind,
-    ResponseKind, TypeKind, TypeRef,
+    Body, Field, Group, Operation, PageShape, Pagination, Param, ParamEncoding, ParamLocation,
+    Part, PartKind, Presence, ResponseKind, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, camel_ident, snake_ident, unraw};
 use crate::openapi::{Operation as SpecOperation, Parameter, PathItem, RequestBody};
 
 /// Builder methods the runtime needs; inputs with these names get another name.
-const RESERVED_INPUTS: &[&str] = &["send", "with_options", "client"];
+const RESERVED_INPUTS: &[&str] = &["send", "stream", "with_options", "client", "options"];
 
 struct GroupState {
     doc: Option<String>,
@@ -169,6 +169,7 @@ impl Lowerer<'_> {
             None => None,
         };
         let (response, statuses) = self.lower_responses(op, pointer, &builder_name);
+        let pagination = self.pagination(&params, &response);
         Some(Operation {
             operation_id,
             method_name,
@@ -184,6 +185,7 @@ impl Lowerer<'_> {
             deprecated: op.deprecated,
             origin: pointer.to_owned(),
             statuses,
+            pagination,
         })
     }
 
@@ -293,6 +295,11 @@ impl Lowerer<'_> {
                 deprecated: param.deprecated,
                 constraints,
                 encoding,
+                integer_default: param
+                    .schema
+                    .as_ref()
+                    .and_then(|s| s.default.as_ref())
+                    .and_then(serde_yaml::Value::as_i64),
             };
             if location == ParamLocation::Path {
                 path_params.push(lowered);
@@ -393,6 +400,63 @@ impl Lowerer<'_> {
             },
             _ => false,
         }
+    }
+
+    /// Recognizes a list operation paged by optional integer `limit` and `offset` query
+    /// parameters whose response is an array of items or an object with a `data` array (and
+    /// maybe a `total_count`).
+    fn pagination(&self, params: &[Param], response: &ResponseKind) -> Option<Pagination> {
+        let find = |wire: &str| {
+            params.iter().find(|p| {
+                p.wire == wire
+                    && p.location == ParamLocation::Query
+                    && !p.required
+                    && p.ty == TypeRef::Integer("i64")
+            })
+        };
+        let (limit, offset) = (find("limit")?, find("offset")?);
+        let ResponseKind::Json(ty) = response else {
+            return None;
+        };
+        let (item, shape) = match ty {
+            TypeRef::Vec(item) => ((**item).clone(), PageShape::Array),
+            TypeRef::Named(name) => {
+                let TypeKind::Struct { fields, .. } = &self.types.get(name)?.kind else {
+                    return None;
+                };
+                let data = fields
+                    .iter()
+                    .find(|f| f.wire == "data" && f.presence == Presence::Required)?;
+                let TypeRef::Vec(item) = &data.ty else {
+                    return None;
+                };
+                let total = fields
+                    .iter()
+                    .find(|f| f.wire == "total_count" && f.ty == TypeRef::Integer("i64"))
+                    .filter(|f| {
+                        matches!(
+                            f.presence,
+                            Presence::Required | Presence::Optional | Presence::RequiredNullable
+                        )
+                    })
+                    .map(|f| (f.name.clone(), f.presence));
+                (
+                    (**item).clone(),
+                    PageShape::Envelope {
+                        items: data.name.clone(),
+                        total,
+                    },
+                )
+            }
+            _ => return None,
+        };
+        Some(Pagination {
+            limit: limit.name.clone(),
+            offset: offset.name.clone(),
+            default_limit: limit.integer_default.filter(|d| *d > 0).unwrap_or(10),
+            item,
+            shape,
+        })
     }
 
     /// Gives an undocumented type defined inline at `pointer` a doc line naming its operation.

@@ -44,6 +44,7 @@ impl OrganizationMemberships<'_> {
     ) -> OrganizationMembershipsCreate {
         OrganizationMembershipsCreate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             body: types::OrganizationMembershipsCreateBody {
                 role: role.into(),
@@ -75,6 +76,7 @@ impl OrganizationMemberships<'_> {
     ) -> OrganizationMembershipsDelete {
         OrganizationMembershipsDelete {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
         }
@@ -104,6 +106,7 @@ impl OrganizationMemberships<'_> {
     ) -> OrganizationMembershipsList {
         OrganizationMembershipsList {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             limit: None,
             offset: None,
@@ -140,6 +143,7 @@ impl OrganizationMemberships<'_> {
     ) -> OrganizationMembershipsMergeMetadata {
         OrganizationMembershipsMergeMetadata {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
             body: types::OrganizationMembershipsMergeMetadataBody {
@@ -174,6 +178,7 @@ impl OrganizationMemberships<'_> {
     ) -> OrganizationMembershipsUpdate {
         OrganizationMembershipsUpdate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
             body: types::OrganizationMembershipsUpdateBody {
@@ -187,10 +192,16 @@ impl OrganizationMemberships<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationMembershipsCreate {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     body: types::OrganizationMembershipsCreateBody,
 }
 impl OrganizationMembershipsCreate {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -199,6 +210,7 @@ impl OrganizationMembershipsCreate {
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "OrganizationMemberships_addUserToOrganization",
             codegen::Method::POST,
             "/organizations/{organization_id}/memberships",
@@ -213,10 +225,16 @@ impl OrganizationMembershipsCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationMembershipsDelete {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     user_id: String,
 }
 impl OrganizationMembershipsDelete {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -225,6 +243,7 @@ impl OrganizationMembershipsDelete {
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "OrganizationMemberships_removeUserFromOrganization",
             codegen::Method::DELETE,
             "/organizations/{organization_id}/memberships/{user_id}",
@@ -239,6 +258,7 @@ impl OrganizationMembershipsDelete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationMembershipsList {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -267,6 +287,11 @@ impl OrganizationMembershipsList {
         self.order_by = Some(value.into());
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -275,6 +300,7 @@ impl OrganizationMembershipsList {
     pub async fn send(self) -> Result<types::OrganizationMemberships, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "OrganizationMemberships_getAllMembers",
             codegen::Method::GET,
             "/organizations/{organization_id}/memberships",
@@ -299,12 +325,38 @@ impl OrganizationMembershipsList {
         request.query("order_by", self.order_by.as_ref());
         request.send_json::<types::OrganizationMemberships>().await
     }
+    /// Streams the items of every page, sending `GET /organizations/{organization_id}/memberships` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<
+        Item = Result<types::OrganizationMembership, Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response.data,
+                    total: Some(response.total_count),
+                })
+            },
+        )
+    }
 }
 /// Request builder for `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` (operation `OrganizationMemberships_updateMembershipMetadata`), made by the group's `merge_metadata` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationMembershipsMergeMetadata {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     user_id: String,
     body: types::OrganizationMembershipsMergeMetadataBody,
@@ -326,6 +378,11 @@ impl OrganizationMembershipsMergeMetadata {
         self.body.private_metadata = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -334,6 +391,7 @@ impl OrganizationMembershipsMergeMetadata {
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "OrganizationMemberships_updateMembershipMetadata",
             codegen::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}/metadata",
@@ -349,11 +407,17 @@ impl OrganizationMembershipsMergeMetadata {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationMembershipsUpdate {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     user_id: String,
     body: types::OrganizationMembershipsUpdateBody,
 }
 impl OrganizationMembershipsUpdate {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -362,6 +426,7 @@ impl OrganizationMembershipsUpdate {
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "OrganizationMemberships_updateMembershipProperties",
             codegen::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}",

@@ -50,6 +50,7 @@ impl Organizations<'_> {
     ) -> OrganizationsCreate {
         OrganizationsCreate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             body: types::OrganizationsCreateBody {
                 name: name.into(),
                 slug: None,
@@ -79,6 +80,7 @@ impl Organizations<'_> {
     pub fn delete(&self, organization_id: impl Into<String>) -> OrganizationsDelete {
         OrganizationsDelete {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
         }
     }
@@ -102,6 +104,7 @@ impl Organizations<'_> {
     ) -> OrganizationsDeleteLogo {
         OrganizationsDeleteLogo {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
         }
     }
@@ -123,6 +126,7 @@ impl Organizations<'_> {
     pub fn get(&self, organization_id: impl Into<String>) -> OrganizationsGet {
         OrganizationsGet {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
         }
     }
@@ -148,6 +152,7 @@ impl Organizations<'_> {
     pub fn list(&self) -> OrganizationsList {
         OrganizationsList {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             limit: None,
             offset: None,
             include_members_count: None,
@@ -185,6 +190,7 @@ impl Organizations<'_> {
     ) -> OrganizationsMergeMetadata {
         OrganizationsMergeMetadata {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             body: types::OrganizationsMergeMetadataBody {
                 public_metadata: None,
@@ -215,6 +221,7 @@ impl Organizations<'_> {
     pub fn update(&self, organization_id: impl Into<String>) -> OrganizationsUpdate {
         OrganizationsUpdate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             body: types::OrganizationsUpdateBody {
                 name: None,
@@ -256,6 +263,7 @@ impl Organizations<'_> {
     ) -> OrganizationsUploadLogo {
         OrganizationsUploadLogo {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             file,
             uploader_user_id: uploader_user_id.into(),
@@ -267,6 +275,7 @@ impl Organizations<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsCreate {
     client: Client,
+    options: codegen::RequestOptions,
     body: types::OrganizationsCreateBody,
 }
 impl OrganizationsCreate {
@@ -296,6 +305,11 @@ impl OrganizationsCreate {
         self.body.max_allowed_memberships = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -304,6 +318,7 @@ impl OrganizationsCreate {
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_createNewOrganization",
             codegen::Method::POST,
             "/organizations",
@@ -325,9 +340,15 @@ impl OrganizationsCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsDelete {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
 }
 impl OrganizationsDelete {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -336,6 +357,7 @@ impl OrganizationsDelete {
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_deleteOrganization",
             codegen::Method::DELETE,
             "/organizations/{organization_id}",
@@ -349,9 +371,15 @@ impl OrganizationsDelete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsDeleteLogo {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
 }
 impl OrganizationsDeleteLogo {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -360,6 +388,7 @@ impl OrganizationsDeleteLogo {
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_removeLogo",
             codegen::Method::DELETE,
             "/organizations/{organization_id}/logo",
@@ -373,9 +402,15 @@ impl OrganizationsDeleteLogo {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsGet {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
 }
 impl OrganizationsGet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -384,6 +419,7 @@ impl OrganizationsGet {
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_getByIdOrSlug",
             codegen::Method::GET,
             "/organizations/{organization_id}",
@@ -397,6 +433,7 @@ impl OrganizationsGet {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsList {
     client: Client,
+    options: codegen::RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
     include_members_count: Option<bool>,
@@ -440,6 +477,11 @@ impl OrganizationsList {
         self.order_by = Some(value.into());
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -448,6 +490,7 @@ impl OrganizationsList {
     pub async fn send(self) -> Result<types::Organizations, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_listSortedByCreationDate",
             codegen::Method::GET,
             "/organizations",
@@ -473,12 +516,38 @@ impl OrganizationsList {
         request.query("order_by", self.order_by.as_ref());
         request.send_json::<types::Organizations>().await
     }
+    /// Streams the items of every page, sending `GET /organizations` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<
+        Item = Result<types::Organization, Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response.data,
+                    total: Some(response.total_count),
+                })
+            },
+        )
+    }
 }
 /// Request builder for `PATCH /organizations/{organization_id}/metadata` (operation `Organizations_mergeOrganizationMetadata`), made by the group's `merge_metadata` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsMergeMetadata {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     body: types::OrganizationsMergeMetadataBody,
 }
@@ -499,6 +568,11 @@ impl OrganizationsMergeMetadata {
         self.body.private_metadata = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -507,6 +581,7 @@ impl OrganizationsMergeMetadata {
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_mergeOrganizationMetadata",
             codegen::Method::PATCH,
             "/organizations/{organization_id}/metadata",
@@ -521,6 +596,7 @@ impl OrganizationsMergeMetadata {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsUpdate {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     body: types::OrganizationsUpdateBody,
 }
@@ -561,6 +637,11 @@ impl OrganizationsUpdate {
         self.body.max_allowed_memberships = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -569,6 +650,7 @@ impl OrganizationsUpdate {
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_updateOrganization",
             codegen::Method::PATCH,
             "/organizations/{organization_id}",
@@ -591,11 +673,17 @@ impl OrganizationsUpdate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct OrganizationsUploadLogo {
     client: Client,
+    options: codegen::RequestOptions,
     organization_id: String,
     file: codegen::Upload,
     uploader_user_id: String,
 }
 impl OrganizationsUploadLogo {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -604,6 +692,7 @@ impl OrganizationsUploadLogo {
     pub async fn send(self) -> Result<types::OrganizationWithLogo, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Organizations_updateOrganizationLogo",
             codegen::Method::PUT,
             "/organizations/{organization_id}/logo",

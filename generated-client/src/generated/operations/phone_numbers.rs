@@ -35,6 +35,7 @@ impl PhoneNumbers<'_> {
     pub fn create(&self) -> PhoneNumbersCreate {
         PhoneNumbersCreate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             body: types::PhoneNumbersCreateBody {
                 primary: None,
                 user_id: None,
@@ -64,6 +65,7 @@ impl PhoneNumbers<'_> {
     pub fn delete(&self, phone_number_id: impl Into<String>) -> PhoneNumbersDelete {
         PhoneNumbersDelete {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
         }
     }
@@ -87,6 +89,7 @@ impl PhoneNumbers<'_> {
     pub fn get(&self, phone_number_id: impl Into<String>) -> PhoneNumbersGet {
         PhoneNumbersGet {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
         }
     }
@@ -114,6 +117,7 @@ impl PhoneNumbers<'_> {
     pub fn update(&self, phone_number_id: impl Into<String>) -> PhoneNumbersUpdate {
         PhoneNumbersUpdate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
             body: types::PhoneNumbersUpdateBody {
                 primary: None,
@@ -128,6 +132,7 @@ impl PhoneNumbers<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PhoneNumbersCreate {
     client: Client,
+    options: codegen::RequestOptions,
     body: types::PhoneNumbersCreateBody,
 }
 impl PhoneNumbersCreate {
@@ -156,6 +161,11 @@ impl PhoneNumbersCreate {
         self.body.reserved_for_second_factor = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -164,6 +174,7 @@ impl PhoneNumbersCreate {
     pub async fn send(self) -> Result<types::PhoneNumber, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "PhoneNumbers_createNewPhoneNumber",
             codegen::Method::POST,
             "/phone_numbers",
@@ -177,9 +188,15 @@ impl PhoneNumbersCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PhoneNumbersDelete {
     client: Client,
+    options: codegen::RequestOptions,
     phone_number_id: String,
 }
 impl PhoneNumbersDelete {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -188,6 +205,7 @@ impl PhoneNumbersDelete {
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "PhoneNumbers_deletePhoneNumberById",
             codegen::Method::DELETE,
             "/phone_numbers/{phone_number_id}",
@@ -201,9 +219,15 @@ impl PhoneNumbersDelete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PhoneNumbersGet {
     client: Client,
+    options: codegen::RequestOptions,
     phone_number_id: String,
 }
 impl PhoneNumbersGet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -212,6 +236,7 @@ impl PhoneNumbersGet {
     pub async fn send(self) -> Result<types::PhoneNumber, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "PhoneNumbers_getDetails",
             codegen::Method::GET,
             "/phone_numbers/{phone_number_id}",
@@ -225,6 +250,7 @@ impl PhoneNumbersGet {
 #[must_use = "a request does nothing until it is sent"]
 pub struct PhoneNumbersUpdate {
     client: Client,
+    options: codegen::RequestOptions,
     phone_number_id: String,
     body: types::PhoneNumbersUpdateBody,
 }
@@ -244,6 +270,11 @@ impl PhoneNumbersUpdate {
         self.body.reserved_for_second_factor = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -252,6 +283,7 @@ impl PhoneNumbersUpdate {
     pub async fn send(self) -> Result<types::PhoneNumber, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "PhoneNumbers_updateDetails",
             codegen::Method::PATCH,
             "/phone_numbers/{phone_number_id}",

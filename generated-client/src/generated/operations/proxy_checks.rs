@@ -39,6 +39,7 @@ impl ProxyChecks<'_> {
     pub fn verify(&self) -> ProxyChecksVerify {
         ProxyChecksVerify {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             body: types::ProxyChecksVerifyBody {
                 domain_id: None,
                 proxy_url: None,
@@ -51,6 +52,7 @@ impl ProxyChecks<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct ProxyChecksVerify {
     client: Client,
+    options: codegen::RequestOptions,
     body: types::ProxyChecksVerifyBody,
 }
 impl ProxyChecksVerify {
@@ -64,6 +66,11 @@ impl ProxyChecksVerify {
         self.body.proxy_url = Some(value.into());
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -72,6 +79,7 @@ impl ProxyChecksVerify {
     pub async fn send(self) -> Result<types::ProxyCheck, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "ProxyChecks_verifyProxyConfiguration",
             codegen::Method::POST,
             "/proxy_checks",

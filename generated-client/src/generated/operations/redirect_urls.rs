@@ -30,6 +30,7 @@ impl RedirectUrls<'_> {
     pub fn create(&self) -> RedirectUrlsCreate {
         RedirectUrlsCreate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             body: types::RedirectUrlsCreateBody {
                 url: None,
             },
@@ -52,6 +53,7 @@ impl RedirectUrls<'_> {
     pub fn delete(&self, id: impl Into<String>) -> RedirectUrlsDelete {
         RedirectUrlsDelete {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -72,6 +74,7 @@ impl RedirectUrls<'_> {
     pub fn get(&self, id: impl Into<String>) -> RedirectUrlsGet {
         RedirectUrlsGet {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             id: id.into(),
         }
     }
@@ -87,6 +90,7 @@ impl RedirectUrls<'_> {
     pub fn list(&self) -> RedirectUrlsList {
         RedirectUrlsList {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
         }
     }
 }
@@ -95,12 +99,18 @@ impl RedirectUrls<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedirectUrlsCreate {
     client: Client,
+    options: codegen::RequestOptions,
     body: types::RedirectUrlsCreateBody,
 }
 impl RedirectUrlsCreate {
     /// The full URL to allow, such as `https://example.com/after-sign-in`.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.body.url = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and returns the successful response decoded.
@@ -111,6 +121,7 @@ impl RedirectUrlsCreate {
     pub async fn send(self) -> Result<types::RedirectUrl, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "RedirectUrLs_createNewUrl",
             codegen::Method::POST,
             "/redirect_urls",
@@ -124,9 +135,15 @@ impl RedirectUrlsCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedirectUrlsDelete {
     client: Client,
+    options: codegen::RequestOptions,
     id: String,
 }
 impl RedirectUrlsDelete {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -135,6 +152,7 @@ impl RedirectUrlsDelete {
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "RedirectUrLs_removeById",
             codegen::Method::DELETE,
             "/redirect_urls/{id}",
@@ -148,9 +166,15 @@ impl RedirectUrlsDelete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedirectUrlsGet {
     client: Client,
+    options: codegen::RequestOptions,
     id: String,
 }
 impl RedirectUrlsGet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -159,6 +183,7 @@ impl RedirectUrlsGet {
     pub async fn send(self) -> Result<types::RedirectUrl, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "RedirectUrLs_getById",
             codegen::Method::GET,
             "/redirect_urls/{id}",
@@ -172,8 +197,14 @@ impl RedirectUrlsGet {
 #[must_use = "a request does nothing until it is sent"]
 pub struct RedirectUrlsList {
     client: Client,
+    options: codegen::RequestOptions,
 }
 impl RedirectUrlsList {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -182,6 +213,7 @@ impl RedirectUrlsList {
     pub async fn send(self) -> Result<Vec<types::RedirectUrl>, Error> {
         let request = codegen::Request::new(
             self.client,
+            self.options,
             "RedirectUrLs_listAll",
             codegen::Method::GET,
             "/redirect_urls",

@@ -44,6 +44,7 @@ impl SamlConnections<'_> {
     ) -> SamlConnectionsCreate {
         SamlConnectionsCreate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             body: types::SamlConnectionsCreateBody {
                 name: name.into(),
                 domain: domain.into(),
@@ -79,6 +80,7 @@ impl SamlConnections<'_> {
     ) -> SamlConnectionsDelete {
         SamlConnectionsDelete {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             saml_connection_id: saml_connection_id.into(),
         }
     }
@@ -101,6 +103,7 @@ impl SamlConnections<'_> {
     pub fn get(&self, saml_connection_id: impl Into<String>) -> SamlConnectionsGet {
         SamlConnectionsGet {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             saml_connection_id: saml_connection_id.into(),
         }
     }
@@ -125,6 +128,7 @@ impl SamlConnections<'_> {
     pub fn list(&self) -> SamlConnectionsList {
         SamlConnectionsList {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             limit: None,
             offset: None,
         }
@@ -156,6 +160,7 @@ impl SamlConnections<'_> {
     ) -> SamlConnectionsUpdate {
         SamlConnectionsUpdate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             saml_connection_id: saml_connection_id.into(),
             body: types::SamlConnectionsUpdateBody {
                 name: None,
@@ -179,6 +184,7 @@ impl SamlConnections<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SamlConnectionsCreate {
     client: Client,
+    options: codegen::RequestOptions,
     body: types::SamlConnectionsCreateBody,
 }
 impl SamlConnectionsCreate {
@@ -215,6 +221,11 @@ impl SamlConnectionsCreate {
         self.body.attribute_mapping = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -223,6 +234,7 @@ impl SamlConnectionsCreate {
     pub async fn send(self) -> Result<types::SamlConnection, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "SamlConnectionsBeta_createNewConnection",
             codegen::Method::POST,
             "/saml_connections",
@@ -236,9 +248,15 @@ impl SamlConnectionsCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SamlConnectionsDelete {
     client: Client,
+    options: codegen::RequestOptions,
     saml_connection_id: String,
 }
 impl SamlConnectionsDelete {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -247,6 +265,7 @@ impl SamlConnectionsDelete {
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "SamlConnectionsBeta_deleteConnectionById",
             codegen::Method::DELETE,
             "/saml_connections/{saml_connection_id}",
@@ -260,9 +279,15 @@ impl SamlConnectionsDelete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SamlConnectionsGet {
     client: Client,
+    options: codegen::RequestOptions,
     saml_connection_id: String,
 }
 impl SamlConnectionsGet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -271,6 +296,7 @@ impl SamlConnectionsGet {
     pub async fn send(self) -> Result<types::SamlConnection, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "SamlConnectionsBeta_getById",
             codegen::Method::GET,
             "/saml_connections/{saml_connection_id}",
@@ -284,6 +310,7 @@ impl SamlConnectionsGet {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SamlConnectionsList {
     client: Client,
+    options: codegen::RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -303,6 +330,11 @@ impl SamlConnectionsList {
         self.offset = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -311,6 +343,7 @@ impl SamlConnectionsList {
     pub async fn send(self) -> Result<types::SamlConnections, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "SamlConnectionsBeta_getList",
             codegen::Method::GET,
             "/saml_connections",
@@ -333,12 +366,38 @@ impl SamlConnectionsList {
         request.query("offset", self.offset.as_ref());
         request.send_json::<types::SamlConnections>().await
     }
+    /// Streams the items of every page, sending `GET /saml_connections` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<
+        Item = Result<types::SamlConnection, Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response.data,
+                    total: Some(response.total_count),
+                })
+            },
+        )
+    }
 }
 /// Request builder for `PATCH /saml_connections/{saml_connection_id}` (operation `SamlConnectionsBeta_updateConnectionById`), made by the group's `update` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SamlConnectionsUpdate {
     client: Client,
+    options: codegen::RequestOptions,
     saml_connection_id: String,
     body: types::SamlConnectionsUpdateBody,
 }
@@ -436,6 +495,11 @@ impl SamlConnectionsUpdate {
         self.body.sync_user_attributes = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -444,6 +508,7 @@ impl SamlConnectionsUpdate {
     pub async fn send(self) -> Result<types::SamlConnection, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "SamlConnectionsBeta_updateConnectionById",
             codegen::Method::PATCH,
             "/saml_connections/{saml_connection_id}",

@@ -37,6 +37,7 @@ impl Sessions<'_> {
     ) -> SessionsCreateTokenFromTemplate {
         SessionsCreateTokenFromTemplate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             session_id: session_id.into(),
             template_name: template_name.into(),
         }
@@ -60,6 +61,7 @@ impl Sessions<'_> {
     pub fn get(&self, session_id: impl Into<String>) -> SessionsGet {
         SessionsGet {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             session_id: session_id.into(),
         }
     }
@@ -85,6 +87,7 @@ impl Sessions<'_> {
     pub fn list(&self) -> SessionsList {
         SessionsList {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             client_id: None,
             user_id: None,
             status: None,
@@ -112,6 +115,7 @@ impl Sessions<'_> {
     pub fn revoke(&self, session_id: impl Into<String>) -> SessionsRevoke {
         SessionsRevoke {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             session_id: session_id.into(),
         }
     }
@@ -121,10 +125,16 @@ impl Sessions<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SessionsCreateTokenFromTemplate {
     client: Client,
+    options: codegen::RequestOptions,
     session_id: String,
     template_name: String,
 }
 impl SessionsCreateTokenFromTemplate {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -133,6 +143,7 @@ impl SessionsCreateTokenFromTemplate {
     pub async fn send(self) -> Result<types::Token, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Sessions_createSessionTokenFromTemplate",
             codegen::Method::POST,
             "/sessions/{session_id}/tokens/{template_name}",
@@ -147,9 +158,15 @@ impl SessionsCreateTokenFromTemplate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SessionsGet {
     client: Client,
+    options: codegen::RequestOptions,
     session_id: String,
 }
 impl SessionsGet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -158,6 +175,7 @@ impl SessionsGet {
     pub async fn send(self) -> Result<types::Session, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Sessions_getDetails",
             codegen::Method::GET,
             "/sessions/{session_id}",
@@ -171,6 +189,7 @@ impl SessionsGet {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SessionsList {
     client: Client,
+    options: codegen::RequestOptions,
     client_id: Option<String>,
     user_id: Option<String>,
     status: Option<types::SessionsListStatus>,
@@ -208,6 +227,11 @@ impl SessionsList {
         self.offset = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -216,6 +240,7 @@ impl SessionsList {
     pub async fn send(self) -> Result<Vec<types::Session>, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Sessions_listSortedByCreationDate",
             codegen::Method::GET,
             "/sessions",
@@ -241,15 +266,44 @@ impl SessionsList {
         request.query("offset", self.offset.as_ref());
         request.send_json::<Vec<types::Session>>().await
     }
+    /// Streams the items of every page, sending `GET /sessions` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<Item = Result<types::Session, Error>> + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response,
+                    total: None,
+                })
+            },
+        )
+    }
 }
 /// Request builder for `POST /sessions/{session_id}/revoke` (operation `Sessions_revokeSession`), made by the group's `revoke` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct SessionsRevoke {
     client: Client,
+    options: codegen::RequestOptions,
     session_id: String,
 }
 impl SessionsRevoke {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -258,6 +312,7 @@ impl SessionsRevoke {
     pub async fn send(self) -> Result<types::Session, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Sessions_revokeSession",
             codegen::Method::POST,
             "/sessions/{session_id}/revoke",

@@ -34,6 +34,7 @@ impl SignInTokens<'_> {
     pub fn create(&self) -> SignInTokensCreate {
         SignInTokensCreate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             body: types::SignInTokensCreateBody {
                 user_id: None,
                 expires_in_seconds: None,
@@ -58,6 +59,7 @@ impl SignInTokens<'_> {
     pub fn revoke(&self, sign_in_token_id: impl Into<String>) -> SignInTokensRevoke {
         SignInTokensRevoke {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             sign_in_token_id: sign_in_token_id.into(),
         }
     }
@@ -67,6 +69,7 @@ impl SignInTokens<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SignInTokensCreate {
     client: Client,
+    options: codegen::RequestOptions,
     body: types::SignInTokensCreateBody,
 }
 impl SignInTokensCreate {
@@ -80,6 +83,11 @@ impl SignInTokensCreate {
         self.body.expires_in_seconds = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -88,6 +96,7 @@ impl SignInTokensCreate {
     pub async fn send(self) -> Result<types::SignInToken, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "SigninTokens_createToken",
             codegen::Method::POST,
             "/sign_in_tokens",
@@ -101,9 +110,15 @@ impl SignInTokensCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SignInTokensRevoke {
     client: Client,
+    options: codegen::RequestOptions,
     sign_in_token_id: String,
 }
 impl SignInTokensRevoke {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -112,6 +127,7 @@ impl SignInTokensRevoke {
     pub async fn send(self) -> Result<types::SignInToken, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "SigninTokens_revokeToken",
             codegen::Method::POST,
             "/sign_in_tokens/{sign_in_token_id}/revoke",

@@ -35,6 +35,7 @@ impl SignUps<'_> {
     pub fn update(&self, id: impl Into<String>) -> SignUpsUpdate {
         SignUpsUpdate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             id: id.into(),
             body: types::SignUpsUpdateBody {
                 external_id: None,
@@ -48,6 +49,7 @@ impl SignUps<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct SignUpsUpdate {
     client: Client,
+    options: codegen::RequestOptions,
     id: String,
     body: types::SignUpsUpdateBody,
 }
@@ -62,6 +64,11 @@ impl SignUpsUpdate {
         self.body.custom_action = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -70,6 +77,7 @@ impl SignUpsUpdate {
     pub async fn send(self) -> Result<types::SignUp, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Signups_updateSignUpById",
             codegen::Method::PATCH,
             "/sign_ups/{id}",

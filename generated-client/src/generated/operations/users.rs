@@ -31,6 +31,7 @@ impl Users<'_> {
     pub fn ban(&self, user_id: impl Into<String>) -> UsersBan {
         UsersBan {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -51,6 +52,7 @@ impl Users<'_> {
     pub fn count(&self) -> UsersCount {
         UsersCount {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             email_address: None,
             phone_number: None,
             external_id: None,
@@ -86,6 +88,7 @@ impl Users<'_> {
     pub fn create(&self) -> UsersCreate {
         UsersCreate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             body: types::UsersCreateBody {
                 password: None,
                 username: None,
@@ -127,6 +130,7 @@ impl Users<'_> {
     pub fn delete(&self, user_id: impl Into<String>) -> UsersDelete {
         UsersDelete {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -148,6 +152,7 @@ impl Users<'_> {
     ) -> UsersDeleteProfileImage {
         UsersDeleteProfileImage {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -169,6 +174,7 @@ impl Users<'_> {
     pub fn disable_mfa(&self, user_id: impl Into<String>) -> UsersDisableMfa {
         UsersDisableMfa {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -191,6 +197,7 @@ impl Users<'_> {
     pub fn get(&self, user_id: impl Into<String>) -> UsersGet {
         UsersGet {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -217,6 +224,7 @@ impl Users<'_> {
     ) -> UsersGetOauthAccessToken {
         UsersGetOauthAccessToken {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
             provider: provider.into(),
         }
@@ -241,6 +249,7 @@ impl Users<'_> {
     pub fn list(&self) -> UsersList {
         UsersList {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             email_address: None,
             phone_number: None,
             external_id: None,
@@ -279,6 +288,7 @@ impl Users<'_> {
     ) -> UsersListOrganizationMemberships {
         UsersListOrganizationMemberships {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
             limit: None,
             offset: None,
@@ -302,6 +312,7 @@ impl Users<'_> {
     pub fn lock(&self, user_id: impl Into<String>) -> UsersLock {
         UsersLock {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -336,6 +347,7 @@ impl Users<'_> {
     pub fn merge_metadata(&self, user_id: impl Into<String>) -> UsersMergeMetadata {
         UsersMergeMetadata {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
             body: types::UsersMergeMetadataBody {
                 public_metadata: None,
@@ -367,6 +379,7 @@ impl Users<'_> {
     pub fn set_profile_image(&self, user_id: impl Into<String>) -> UsersSetProfileImage {
         UsersSetProfileImage {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
             file: None,
         }
@@ -388,6 +401,7 @@ impl Users<'_> {
     pub fn unban(&self, user_id: impl Into<String>) -> UsersUnban {
         UsersUnban {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -408,6 +422,7 @@ impl Users<'_> {
     pub fn unlock(&self, user_id: impl Into<String>) -> UsersUnlock {
         UsersUnlock {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
         }
     }
@@ -446,6 +461,7 @@ impl Users<'_> {
     pub fn update(&self, user_id: impl Into<String>) -> UsersUpdate {
         UsersUpdate {
             client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
             body: types::UsersUpdateBody {
                 password: None,
@@ -479,9 +495,15 @@ impl Users<'_> {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersBan {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersBan {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -490,6 +512,7 @@ impl UsersBan {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_markBanned",
             codegen::Method::POST,
             "/users/{user_id}/ban",
@@ -503,6 +526,7 @@ impl UsersBan {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersCount {
     client: Client,
+    options: codegen::RequestOptions,
     email_address: Option<Vec<String>>,
     phone_number: Option<Vec<String>>,
     external_id: Option<Vec<String>>,
@@ -579,6 +603,11 @@ impl UsersCount {
         self.query = Some(value.into());
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -587,6 +616,7 @@ impl UsersCount {
     pub async fn send(self) -> Result<types::TotalCount, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_getTotalCount",
             codegen::Method::GET,
             "/users/count",
@@ -632,6 +662,7 @@ impl UsersCount {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersCreate {
     client: Client,
+    options: codegen::RequestOptions,
     body: types::UsersCreateBody,
 }
 impl UsersCreate {
@@ -746,6 +777,11 @@ impl UsersCreate {
         self.body.skip_password_requirement = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -754,6 +790,7 @@ impl UsersCreate {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_createNewUser",
             codegen::Method::POST,
             "/users",
@@ -767,9 +804,15 @@ impl UsersCreate {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersDelete {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersDelete {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -778,6 +821,7 @@ impl UsersDelete {
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_deleteUserById",
             codegen::Method::DELETE,
             "/users/{user_id}",
@@ -791,9 +835,15 @@ impl UsersDelete {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersDeleteProfileImage {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersDeleteProfileImage {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -802,6 +852,7 @@ impl UsersDeleteProfileImage {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_deleteProfileImage",
             codegen::Method::DELETE,
             "/users/{user_id}/profile_image",
@@ -815,9 +866,15 @@ impl UsersDeleteProfileImage {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersDisableMfa {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersDisableMfa {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -826,6 +883,7 @@ impl UsersDisableMfa {
     pub async fn send(self) -> Result<types::UsersDisableMfaResponse, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_disableMfa",
             codegen::Method::DELETE,
             "/users/{user_id}/mfa",
@@ -839,9 +897,15 @@ impl UsersDisableMfa {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGet {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersGet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -850,6 +914,7 @@ impl UsersGet {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_getUserDetails",
             codegen::Method::GET,
             "/users/{user_id}",
@@ -863,10 +928,16 @@ impl UsersGet {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersGetOauthAccessToken {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
     provider: String,
 }
 impl UsersGetOauthAccessToken {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -875,6 +946,7 @@ impl UsersGetOauthAccessToken {
     pub async fn send(self) -> Result<Vec<types::OAuthAccessToken>, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_getOAuthAccessToken",
             codegen::Method::GET,
             "/users/{user_id}/oauth_access_tokens/{provider}",
@@ -889,6 +961,7 @@ impl UsersGetOauthAccessToken {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersList {
     client: Client,
+    options: codegen::RequestOptions,
     email_address: Option<Vec<String>>,
     phone_number: Option<Vec<String>>,
     external_id: Option<Vec<String>>,
@@ -1024,6 +1097,11 @@ impl UsersList {
         self.order_by = Some(value.into());
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -1032,6 +1110,7 @@ impl UsersList {
     pub async fn send(self) -> Result<Vec<types::User>, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_listSortedByCreationDate",
             codegen::Method::GET,
             "/users",
@@ -1096,12 +1175,36 @@ impl UsersList {
         request.query("order_by", self.order_by.as_ref());
         request.send_json::<Vec<types::User>>().await
     }
+    /// Streams the items of every page, sending `GET /users` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<Item = Result<types::User, Error>> + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response,
+                    total: None,
+                })
+            },
+        )
+    }
 }
 /// Request builder for `GET /users/{user_id}/organization_memberships` (operation `Users_getOrganizationMemberships`), made by the group's `list_organization_memberships` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersListOrganizationMemberships {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -1122,6 +1225,11 @@ impl UsersListOrganizationMemberships {
         self.offset = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -1130,6 +1238,7 @@ impl UsersListOrganizationMemberships {
     pub async fn send(self) -> Result<types::OrganizationMemberships, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_getOrganizationMemberships",
             codegen::Method::GET,
             "/users/{user_id}/organization_memberships",
@@ -1153,15 +1262,46 @@ impl UsersListOrganizationMemberships {
         request.query("offset", self.offset.as_ref());
         request.send_json::<types::OrganizationMemberships>().await
     }
+    /// Streams the items of every page, sending `GET /users/{user_id}/organization_memberships` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<
+        Item = Result<types::OrganizationMembership, Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response.data,
+                    total: Some(response.total_count),
+                })
+            },
+        )
+    }
 }
 /// Request builder for `POST /users/{user_id}/lock` (operation `Users_lockUser`), made by the group's `lock` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersLock {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersLock {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -1170,6 +1310,7 @@ impl UsersLock {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_lockUser",
             codegen::Method::POST,
             "/users/{user_id}/lock",
@@ -1183,6 +1324,7 @@ impl UsersLock {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersMergeMetadata {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
     body: types::UsersMergeMetadataBody,
 }
@@ -1211,6 +1353,11 @@ impl UsersMergeMetadata {
         self.body.private_metadata = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -1219,6 +1366,7 @@ impl UsersMergeMetadata {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_mergeUserMetadataAttributes",
             codegen::Method::PATCH,
             "/users/{user_id}/metadata",
@@ -1233,6 +1381,7 @@ impl UsersMergeMetadata {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersSetProfileImage {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
     file: Option<codegen::Upload>,
 }
@@ -1240,6 +1389,11 @@ impl UsersSetProfileImage {
     /// The image file.
     pub fn file(mut self, value: codegen::Upload) -> Self {
         self.file = Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
         self
     }
     /// Sends the request and returns the successful response decoded.
@@ -1250,6 +1404,7 @@ impl UsersSetProfileImage {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_setProfileImage",
             codegen::Method::POST,
             "/users/{user_id}/profile_image",
@@ -1265,9 +1420,15 @@ impl UsersSetProfileImage {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersUnban {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersUnban {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -1276,6 +1437,7 @@ impl UsersUnban {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_removeBanFromUser",
             codegen::Method::POST,
             "/users/{user_id}/unban",
@@ -1289,9 +1451,15 @@ impl UsersUnban {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersUnlock {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
 }
 impl UsersUnlock {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -1300,6 +1468,7 @@ impl UsersUnlock {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_removeLock",
             codegen::Method::POST,
             "/users/{user_id}/unlock",
@@ -1313,6 +1482,7 @@ impl UsersUnlock {
 #[must_use = "a request does nothing until it is sent"]
 pub struct UsersUpdate {
     client: Client,
+    options: codegen::RequestOptions,
     user_id: String,
     body: types::UsersUpdateBody,
 }
@@ -1464,6 +1634,11 @@ impl UsersUpdate {
         self.body.notify_primary_email_address_changed = Some(value);
         self
     }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
     /// Sends the request and returns the successful response decoded.
     ///
     /// # Errors
@@ -1472,6 +1647,7 @@ impl UsersUpdate {
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
+            self.options,
             "Users_updateUserAttributes",
             codegen::Method::PATCH,
             "/users/{user_id}",

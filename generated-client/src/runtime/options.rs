@@ -1,0 +1,42 @@
+//! Settings that apply to one request.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderName, HeaderValue};
+
+use super::retry::RetryPolicy;
+
+/// Per-request settings, given to a request builder's `with_options`; anything left unset
+/// falls back to the client's configuration.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl RequestOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How long each attempt may take, from sending to the end of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy for this request.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// An extra header, sent after the client's own (it can replace them, except the
+    /// credentials).
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+}
