@@ -393,10 +393,15 @@ impl Request {
             attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.execute_with_retries().instrument(span).await
+        self.execute_with_retries(span.clone())
+            .instrument(span)
+            .await
     }
 
-    async fn execute_with_retries(self) -> Result<(&'static str, Bytes), Error> {
+    async fn execute_with_retries(
+        self,
+        span: tracing::Span,
+    ) -> Result<(&'static str, Bytes), Error> {
         if let Some(problem) = self.problem {
             return Err(Error::Validation(problem));
         }
@@ -411,7 +416,6 @@ impl Request {
             .unwrap_or_else(|| inner.retry.clone());
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
         let started = Instant::now();
-        let span = tracing::Span::current();
         let mut attempt = 0u32;
         loop {
             attempt += 1;

@@ -1,0 +1,482 @@
+//! Runtime policy over real HTTP on 127.0.0.1: retries, timeouts, connection failures, error
+//! helpers, pagination, per-request options and tracing.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use clerk_backend_api::{Client, Error, RequestOptions, RetryPolicy, Upload};
+use futures_util::StreamExt;
+use support::{Reply, TestServer, array_of, fixture};
+
+/// Retries in tests wait at most a few milliseconds.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::new()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
+}
+
+fn client_for(server: &TestServer, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .token("sk_test_secret")
+        .base_url(&server.base_url)
+        .timeout(Duration::from_secs(5))
+        .retry_policy(policy)
+        .build()
+        .expect("a client")
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_after_the_stated_delay_for_any_method() {
+    let server = TestServer::start(vec![
+        Reply::json(429, fixture("clerk_errors.json")).with_header("Retry-After", "1"),
+        Reply::json(200, fixture("organization.json")),
+    ])
+    .await;
+    let started = Instant::now();
+    let organization = client_for(&server, fast_retries())
+        .organizations()
+        .create("Acme", "user_1")
+        .send()
+        .await
+        .expect("the retry succeeds");
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited only {:?}",
+        started.elapsed()
+    );
+    assert_eq!(organization.slug, "analytical-engines");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].method, "POST");
+    assert_eq!(
+        requests[0].body, requests[1].body,
+        "the same body is sent again"
+    );
+}
+
+#[tokio::test]
+async fn retry_after_is_capped_by_the_policy() {
+    let server = TestServer::start(vec![
+        Reply::json(429, "{}").with_header("Retry-After", "3600"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    let policy = fast_retries().max_retry_after(Duration::from_millis(20));
+    let started = Instant::now();
+    client_for(&server, policy)
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect("retried");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_post_that_gets_a_500_is_not_retried_by_default() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    let error = client_for(&server, fast_retries())
+        .users()
+        .create()
+        .send()
+        .await
+        .expect_err("a 500");
+    assert_eq!(error.status(), Some(500));
+    assert!(error.is_retryable());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_post_is_retried_after_a_500_when_the_request_opts_in() {
+    let server = TestServer::start(vec![
+        Reply::json(500, "{}"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    let options = RequestOptions::new().retry(fast_retries().retry_non_idempotent(true));
+    client_for(&server, fast_retries())
+        .users()
+        .create()
+        .with_options(options)
+        .send()
+        .await
+        .expect("retried");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_get_that_gets_a_503_is_retried_and_then_succeeds() {
+    let server = TestServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(502, "<html>bad gateway</html>"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    let user = client_for(&server, fast_retries())
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect("the third attempt");
+    assert_eq!(user.id, "user_2xK8pQ4mR1vN7sT3");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn attempts_are_limited_globally_and_per_request() {
+    let server = TestServer::replying(503, "{}").await;
+    let client = client_for(&server, fast_retries().max_attempts(4));
+    let error = client
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect_err("always 503");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(server.requests().len(), 4);
+    let once = RequestOptions::new().retry(RetryPolicy::none());
+    client
+        .users()
+        .get("user_1")
+        .with_options(once)
+        .send()
+        .await
+        .expect_err("always 503");
+    assert_eq!(server.requests().len(), 5, "one attempt disables retries");
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    let server = TestServer::replying(422, &fixture("clerk_errors.json")).await;
+    let error = client_for(&server, fast_retries())
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect_err("a 422");
+    assert!(!error.is_retryable());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn multipart_uploads_are_sent_again_on_retry() {
+    let server = TestServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(200, fixture("organization_with_logo.json")),
+    ])
+    .await;
+    let logo = Upload::new(b"\x89PNG-bytes".to_vec(), "logo.png", "image/png");
+    client_for(&server, fast_retries())
+        .organizations()
+        .upload_logo("org_1", logo, "user_1")
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "PUT is idempotent");
+    for request in &requests {
+        let parts = request.multipart();
+        assert_eq!(parts[0].3, b"\x89PNG-bytes".to_vec());
+        assert_eq!(parts[1].3, b"user_1".to_vec());
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("an address");
+    let accepted = Arc::new(Mutex::new(0usize));
+    let counter = Arc::clone(&accepted);
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            *counter.lock().expect("lock") += 1;
+            open.push(stream);
+        }
+    });
+    let client = Client::builder()
+        .token("sk_test_secret")
+        .base_url(format!("http://{address}"))
+        .timeout(Duration::from_millis(100))
+        .retry_policy(fast_retries().max_attempts(2))
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    let error = client
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect_err("a timeout");
+    assert!(error.is_timeout(), "{error:?}");
+    assert!(error.is_retryable());
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "two attempts of 100 ms"
+    );
+    let per_request = RequestOptions::new()
+        .timeout(Duration::from_millis(50))
+        .retry(RetryPolicy::none());
+    let error = client
+        .users()
+        .get("user_1")
+        .with_options(per_request)
+        .send()
+        .await
+        .expect_err("a timeout");
+    assert!(error.is_timeout());
+    assert!(*accepted.lock().expect("lock") >= 2);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("an address");
+    drop(listener);
+    let client = Client::builder()
+        .token("sk_test_secret")
+        .base_url(format!("http://{address}"))
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a client");
+    let error = client
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect_err("refused");
+    let Error::Transport { operation, .. } = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert_eq!(*operation, "Users_getUserDetails");
+    assert!(error.is_retryable());
+    assert!(!error.to_string().contains("sk_test_secret"));
+}
+
+#[tokio::test]
+async fn api_errors_expose_codes_messages_trace_id_and_retry_after() {
+    let server = TestServer::start(vec![
+        Reply::json(404, fixture("clerk_errors.json")).with_header("Retry-After", "12"),
+    ])
+    .await;
+    let error = client_for(&server, fast_retries())
+        .users()
+        .get("user_missing")
+        .send()
+        .await
+        .expect_err("a 404");
+    assert_eq!(error.codes(), ["resource_not_found"]);
+    let api = error.api_error().expect("an API error");
+    assert_eq!(api.messages(), ["No user was found with id user_missing"]);
+    assert_eq!(api.trace_id(), Some("trace_2xKjj9"));
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(12)));
+    assert!(
+        error.to_string().contains("(trace trace_2xKjj9)"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn per_request_headers_are_sent() {
+    let server = TestServer::replying(200, &fixture("user.json")).await;
+    let options = RequestOptions::new().header(
+        "x-correlation-id".parse().expect("a name"),
+        "abc-123".parse().expect("a value"),
+    );
+    client_for(&server, fast_retries())
+        .users()
+        .get("user_1")
+        .with_options(options)
+        .send()
+        .await
+        .expect("a user");
+    assert_eq!(
+        server.only_request().header("x-correlation-id"),
+        Some("abc-123")
+    );
+}
+
+#[tokio::test]
+async fn pagination_walks_three_pages_of_a_bare_array() {
+    let server = TestServer::start(vec![
+        Reply::json(200, array_of("user.json", 2)),
+        Reply::json(200, array_of("user.json", 2)),
+        Reply::json(200, array_of("user.json", 1)),
+    ])
+    .await;
+    let client = client_for(&server, fast_retries());
+    let users: Vec<_> = client
+        .users()
+        .list()
+        .limit(2)
+        .order_by("-created_at")
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(users.len(), 5);
+    assert!(users.iter().all(Result::is_ok));
+    let offsets: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| {
+            r.query
+                .iter()
+                .find(|(k, _)| k == "offset")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert_eq!(offsets, ["0", "2", "4"]);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.query.contains(&("order_by".into(), "-created_at".into())))
+    );
+}
+
+#[tokio::test]
+async fn pagination_walks_three_pages_of_an_envelope_and_stops_at_the_total() {
+    let page = |items: usize| {
+        let item = fixture("organization.json");
+        format!(
+            r#"{{"data": [{}], "total_count": 6}}"#,
+            vec![item.trim(); items].join(",")
+        )
+    };
+    let server = TestServer::start(vec![
+        Reply::json(200, page(2)),
+        Reply::json(200, page(2)),
+        Reply::json(200, page(2)),
+        Reply::json(200, page(2)),
+    ])
+    .await;
+    let client = client_for(&server, fast_retries());
+    let mut stream = Box::pin(client.organizations().list().limit(2).stream());
+    let mut count = 0;
+    while let Some(organization) = stream.next().await {
+        assert_eq!(organization.expect("an organization").id, "org_2xK9aB3cD4");
+        count += 1;
+    }
+    assert_eq!(count, 6);
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "a full last page at the total ends the stream"
+    );
+}
+
+#[tokio::test]
+async fn pagination_yields_the_error_and_stops() {
+    let server = TestServer::start(vec![
+        Reply::json(200, array_of("session.json", 2)),
+        Reply::json(422, "{}"),
+    ])
+    .await;
+    let client = client_for(&server, fast_retries());
+    let results: Vec<_> = client
+        .sessions()
+        .list()
+        .user_id("user_1")
+        .limit(2)
+        .stream()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3);
+    assert!(results[2].as_ref().is_err_and(|e| e.status() == Some(422)));
+}
+
+/// Collects every span and event field as `name=value` text.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<String>>>);
+
+struct Fields<'a>(&'a mut Vec<String>);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.push(format!("{}={value:?}", field.name()));
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut lines = self.0.lock().expect("lock");
+        lines.push(format!("span {}", span.metadata().name()));
+        span.record(&mut Fields(&mut lines));
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock().expect("lock")));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        event.record(&mut Fields(&mut self.0.lock().expect("lock")));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_call_is_one_span_with_its_outcome_and_no_secrets() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let server = TestServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    client_for(&server, fast_retries())
+        .users()
+        .update("user_1")
+        .password("hunter2-very-private")
+        .send()
+        .await
+        .expect_err("PATCH is not retried");
+    client_for(&server, fast_retries())
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect("a user");
+    let lines = capture.0.lock().expect("lock").clone();
+    let text = lines.join("\n");
+    for expected in [
+        "operation=\"Users_getUserDetails\"",
+        "method=GET",
+        "path=\"/users/{user_id}\"",
+        "status=200",
+        "attempt=1",
+        "elapsed_ms=",
+        "status=503",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in\n{text}");
+    }
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.as_str() == "span request")
+            .count(),
+        2,
+        "one span per call"
+    );
+    assert!(
+        !text.contains("sk_test_secret"),
+        "the key leaked into traces:\n{text}"
+    );
+    assert!(
+        !text.contains("hunter2"),
+        "a body leaked into traces:\n{text}"
+    );
+}
