@@ -190,14 +190,16 @@ impl Request {
     }
 
     /// Rejects a number outside `min..=max`.
-    pub fn check_range(
+    pub fn check_range<T: Copy + Into<i128>>(
         &mut self,
         name: &'static str,
-        value: Option<i128>,
+        value: Option<&T>,
         min: Option<i128>,
         max: Option<i128>,
     ) {
-        let Some(value) = value else { return };
+        let Some(value) = value.map(|v| (*v).into()) else {
+            return;
+        };
         let below = min.is_some_and(|min| value < min);
         let above = max.is_some_and(|max| value > max);
         if below || above {
@@ -215,14 +217,15 @@ impl Request {
     }
 
     /// Rejects a list longer than `max`.
-    pub fn check_max_items(&mut self, name: &'static str, len: Option<usize>, max: u64) {
-        if let Some(len) = len {
-            if u64::try_from(len).map_or(true, |len| len > max) {
-                self.reject(
-                    name,
-                    format!("{len} items given, at most {max} are accepted"),
-                );
-            }
+    pub fn check_max_items<T>(&mut self, name: &'static str, values: Option<&Vec<T>>, max: u64) {
+        let Some(len) = values.map(Vec::len) else {
+            return;
+        };
+        if u64::try_from(len).map_or(true, |len| len > max) {
+            self.reject(
+                name,
+                format!("{len} items given, at most {max} are accepted"),
+            );
         }
     }
 

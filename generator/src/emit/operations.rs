@@ -792,11 +792,11 @@ fn constraint_steps(wire: &str, value: &TokenStream, ty: &TypeRef, c: &Constrain
     if (c.minimum.is_some() || c.maximum.is_some()) && matches!(ty, TypeRef::Integer(_)) {
         let min = option_tokens(c.minimum);
         let max = option_tokens(c.maximum);
-        steps.push(quote!(request.check_range(#wire, #value.map(|v| i128::from(*v)), #min, #max);));
+        steps.push(quote!(request.check_range(#wire, #value, #min, #max);));
     }
     if let (Some(max), TypeRef::Vec(_)) = (c.max_items, ty) {
         let max = proc_macro2::Literal::u64_unsuffixed(max);
-        steps.push(quote!(request.check_max_items(#wire, #value.map(Vec::len), #max);));
+        steps.push(quote!(request.check_max_items(#wire, #value, #max);));
     }
     if let (Some(class), TypeRef::String) = (&c.chars, ty) {
         let starts = class.ranges.iter().map(|r| r.0);

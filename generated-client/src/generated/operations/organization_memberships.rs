@@ -306,21 +306,9 @@ impl OrganizationMembershipsList {
             "/organizations/{organization_id}/memberships",
         );
         request.path_param("organization_id", &self.organization_id);
-        request
-            .check_range(
-                "limit",
-                self.limit.as_ref().map(|v| i128::from(*v)),
-                Some(1),
-                Some(499),
-            );
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
         request.query("limit", self.limit.as_ref());
-        request
-            .check_range(
-                "offset",
-                self.offset.as_ref().map(|v| i128::from(*v)),
-                Some(0),
-                None,
-            );
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.query("offset", self.offset.as_ref());
         request.query("order_by", self.order_by.as_ref());
         request.send_json::<types::OrganizationMemberships>().await

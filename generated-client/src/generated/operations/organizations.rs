@@ -495,21 +495,9 @@ impl OrganizationsList {
             codegen::Method::GET,
             "/organizations",
         );
-        request
-            .check_range(
-                "limit",
-                self.limit.as_ref().map(|v| i128::from(*v)),
-                Some(1),
-                Some(499),
-            );
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
         request.query("limit", self.limit.as_ref());
-        request
-            .check_range(
-                "offset",
-                self.offset.as_ref().map(|v| i128::from(*v)),
-                Some(0),
-                None,
-            );
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.query("offset", self.offset.as_ref());
         request.query("include_members_count", self.include_members_count.as_ref());
         request.query("query", self.query.as_ref());

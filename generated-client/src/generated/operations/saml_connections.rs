@@ -348,21 +348,9 @@ impl SamlConnectionsList {
             codegen::Method::GET,
             "/saml_connections",
         );
-        request
-            .check_range(
-                "limit",
-                self.limit.as_ref().map(|v| i128::from(*v)),
-                Some(1),
-                Some(499),
-            );
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
         request.query("limit", self.limit.as_ref());
-        request
-            .check_range(
-                "offset",
-                self.offset.as_ref().map(|v| i128::from(*v)),
-                Some(0),
-                None,
-            );
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.query("offset", self.offset.as_ref());
         request.send_json::<types::SamlConnections>().await
     }

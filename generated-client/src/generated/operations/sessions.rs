@@ -248,21 +248,9 @@ impl SessionsList {
         request.query("client_id", self.client_id.as_ref());
         request.query("user_id", self.user_id.as_ref());
         request.query("status", self.status.as_ref());
-        request
-            .check_range(
-                "limit",
-                self.limit.as_ref().map(|v| i128::from(*v)),
-                Some(1),
-                Some(499),
-            );
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
         request.query("limit", self.limit.as_ref());
-        request
-            .check_range(
-                "offset",
-                self.offset.as_ref().map(|v| i128::from(*v)),
-                Some(0),
-                None,
-            );
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.query("offset", self.offset.as_ref());
         request.send_json::<Vec<types::Session>>().await
     }

@@ -621,37 +621,17 @@ impl UsersCount {
             codegen::Method::GET,
             "/users/count",
         );
-        request
-            .check_max_items(
-                "email_address",
-                self.email_address.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("email_address", self.email_address.as_ref(), 100);
         request.query_each("email_address", self.email_address.as_deref());
-        request
-            .check_max_items(
-                "phone_number",
-                self.phone_number.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("phone_number", self.phone_number.as_ref(), 100);
         request.query_each("phone_number", self.phone_number.as_deref());
-        request
-            .check_max_items(
-                "external_id",
-                self.external_id.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("external_id", self.external_id.as_ref(), 100);
         request.query_each("external_id", self.external_id.as_deref());
-        request.check_max_items("username", self.username.as_ref().map(Vec::len), 100);
+        request.check_max_items("username", self.username.as_ref(), 100);
         request.query_each("username", self.username.as_deref());
-        request
-            .check_max_items(
-                "web3_wallet",
-                self.web3_wallet.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("web3_wallet", self.web3_wallet.as_ref(), 100);
         request.query_each("web3_wallet", self.web3_wallet.as_deref());
-        request.check_max_items("user_id", self.user_id.as_ref().map(Vec::len), 100);
+        request.check_max_items("user_id", self.user_id.as_ref(), 100);
         request.query_each("user_id", self.user_id.as_deref());
         request.query("query", self.query.as_ref());
         request.send_json::<types::TotalCount>().await
@@ -1115,62 +1095,25 @@ impl UsersList {
             codegen::Method::GET,
             "/users",
         );
-        request
-            .check_max_items(
-                "email_address",
-                self.email_address.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("email_address", self.email_address.as_ref(), 100);
         request.query_each("email_address", self.email_address.as_deref());
-        request
-            .check_max_items(
-                "phone_number",
-                self.phone_number.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("phone_number", self.phone_number.as_ref(), 100);
         request.query_each("phone_number", self.phone_number.as_deref());
-        request
-            .check_max_items(
-                "external_id",
-                self.external_id.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("external_id", self.external_id.as_ref(), 100);
         request.query_each("external_id", self.external_id.as_deref());
-        request.check_max_items("username", self.username.as_ref().map(Vec::len), 100);
+        request.check_max_items("username", self.username.as_ref(), 100);
         request.query_each("username", self.username.as_deref());
-        request
-            .check_max_items(
-                "web3_wallet",
-                self.web3_wallet.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("web3_wallet", self.web3_wallet.as_ref(), 100);
         request.query_each("web3_wallet", self.web3_wallet.as_deref());
-        request.check_max_items("user_id", self.user_id.as_ref().map(Vec::len), 100);
+        request.check_max_items("user_id", self.user_id.as_ref(), 100);
         request.query_each("user_id", self.user_id.as_deref());
-        request
-            .check_max_items(
-                "organization_id",
-                self.organization_id.as_ref().map(Vec::len),
-                100,
-            );
+        request.check_max_items("organization_id", self.organization_id.as_ref(), 100);
         request.query_each("organization_id", self.organization_id.as_deref());
         request.query("query", self.query.as_ref());
         request.query("last_active_at_since", self.last_active_at_since.as_ref());
-        request
-            .check_range(
-                "limit",
-                self.limit.as_ref().map(|v| i128::from(*v)),
-                Some(1),
-                Some(499),
-            );
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
         request.query("limit", self.limit.as_ref());
-        request
-            .check_range(
-                "offset",
-                self.offset.as_ref().map(|v| i128::from(*v)),
-                Some(0),
-                None,
-            );
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.query("offset", self.offset.as_ref());
         request.query("order_by", self.order_by.as_ref());
         request.send_json::<Vec<types::User>>().await
@@ -1244,21 +1187,9 @@ impl UsersListOrganizationMemberships {
             "/users/{user_id}/organization_memberships",
         );
         request.path_param("user_id", &self.user_id);
-        request
-            .check_range(
-                "limit",
-                self.limit.as_ref().map(|v| i128::from(*v)),
-                Some(1),
-                Some(499),
-            );
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
         request.query("limit", self.limit.as_ref());
-        request
-            .check_range(
-                "offset",
-                self.offset.as_ref().map(|v| i128::from(*v)),
-                Some(0),
-                None,
-            );
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.query("offset", self.offset.as_ref());
         request.send_json::<types::OrganizationMemberships>().await
     }
