@@ -1,5 +1,6 @@
-//! Every fixture, and `spec/` itself, generates a standalone crate that passes
-//! `cargo clippy --all-targets -- -D warnings`.
+//! Every fixture, `spec/` itself and, when `../shared/reference/` is present, the API's published
+//! documents generate standalone crates that pass `cargo clippy --all-targets -- -D warnings`
+//! with every operation present.
 //!
 //! The crates are members of one scratch workspace under `target/`, so they share one build of
 //! their dependencies; unchanged files are not rewritten, so reruns are incremental.
@@ -25,8 +26,30 @@ fn write_if_changed(path: &Path, contents: &str) {
     fs::write(path, contents).expect("write the file");
 }
 
+/// The operations in a document, counted independently of the generator.
+fn count_operations(text: &str) -> usize {
+    let document: serde_yaml::Value = serde_yaml::from_str(text).expect("valid YAML");
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    document["paths"]
+        .as_mapping()
+        .map(|paths| {
+            paths
+                .values()
+                .filter_map(serde_yaml::Value::as_mapping)
+                .map(|item| {
+                    item.keys()
+                        .filter(|k| k.as_str().is_some_and(|k| methods.contains(&k)))
+                        .count()
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
 #[test]
-fn fixtures_and_spec_generate_crates_that_pass_clippy() {
+fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
     let root = workspace();
     let scratch = root.join("target/generated-crates");
     let mut inputs: Vec<(String, PathBuf)> = fs::read_dir(root.join("generator/tests/fixtures"))
@@ -44,6 +67,25 @@ fn fixtures_and_spec_generate_crates_that_pass_clippy() {
         })
         .collect();
     inputs.push(("clerk".into(), root.join("spec/clerk-backend-api.yaml")));
+    let reference = root.join("../shared/reference");
+    match fs::read_dir(&reference) {
+        Ok(entries) => {
+            for path in entries.map(|e| e.expect("an entry").path()) {
+                if path.extension().is_some_and(|e| e == "yml" || e == "yaml") {
+                    let stem = path
+                        .file_stem()
+                        .expect("a name")
+                        .to_string_lossy()
+                        .replace(['-', '.'], "_");
+                    inputs.push((format!("reference_{stem}"), path));
+                }
+            }
+        }
+        Err(_) => println!(
+            "skipped the published documents: {} is not present",
+            reference.display()
+        ),
+    }
     inputs.sort();
 
     let mut members = Vec::new();
@@ -51,6 +93,17 @@ fn fixtures_and_spec_generate_crates_that_pass_clippy() {
         let text = fs::read_to_string(path).expect("the spec");
         let output = generate(&path.display().to_string(), &text, Layout::Crate)
             .unwrap_or_else(|d| panic!("{d}"));
+        println!(
+            "{name}: {} operations, {} types, {} warnings",
+            output.operations,
+            output.types,
+            output.warnings.len()
+        );
+        assert_eq!(
+            output.operations,
+            count_operations(&text),
+            "{name}: every operation is generated"
+        );
         let dir = scratch.join(name);
         for (file, contents) in &output.files {
             let contents = if file == "Cargo.toml" {
