@@ -137,6 +137,20 @@ pub enum TypeKind {
         /// The name of the catch-all variant.
         other: String,
     },
+    /// The successful responses of one operation, by status; read by the operation, not serde.
+    Responses {
+        /// One variant per declared status.
+        variants: Vec<StatusVariant>,
+        /// The variant for undeclared 2xx statuses, which keeps the status and raw body.
+        other: String,
+    },
+    /// An open integer enum: unknown values decode into a catch-all variant.
+    IntEnum {
+        /// Known values, with their Rust names.
+        variants: Vec<(String, i64)>,
+        /// The name of the catch-all variant.
+        other: String,
+    },
     /// A union of object types told apart by a property value.
     Tagged {
         /// The property that holds the tag.
@@ -192,6 +206,19 @@ pub struct Field {
     pub deprecated: bool,
     /// Validation the client performs before sending.
     pub constraints: Constraints,
+    /// Whether the field only travels in one direction.
+    pub access: Access,
+}
+
+/// `readOnly` and `writeOnly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Sent and received.
+    ReadWrite,
+    /// Only in responses; a request may leave it out even when required.
+    ReadOnly,
+    /// Only in requests; a response may leave it out even when required.
+    WriteOnly,
 }
 
 /// How a field may be absent or null.
@@ -435,6 +462,15 @@ pub enum PartKind {
 /// What a successful response holds.
 #[derive(Debug, Clone)]
 pub enum ResponseKind {
+    /// Different types for different 2xx statuses, read into the enum `type_name`.
+    ByStatus {
+        /// The generated enum.
+        type_name: String,
+        /// One variant per declared status.
+        variants: Vec<StatusVariant>,
+        /// The variant for undeclared 2xx statuses.
+        other: String,
+    },
     /// A JSON body decoded into the type.
     Json(TypeRef),
     /// Text.
@@ -443,4 +479,15 @@ pub enum ResponseKind {
     Bytes,
     /// No body.
     Empty,
+}
+
+/// One declared success status of an operation with several.
+#[derive(Debug, Clone)]
+pub struct StatusVariant {
+    /// The status code.
+    pub status: u16,
+    /// The Rust variant name.
+    pub name: String,
+    /// How its body is read (never `ByStatus`).
+    pub kind: ResponseKind,
 }

@@ -13,6 +13,7 @@
 //! }
 //! ```
 
+mod bundle;
 mod diagnostic;
 mod emit;
 mod ir;
@@ -59,11 +60,33 @@ pub struct Output {
 /// [`Diagnostics`] naming each problem's place in the document when it cannot be read or
 /// describes something the generator cannot express.
 pub fn generate(spec_name: &str, text: &str, layout: Layout) -> Result<Output, Diagnostics> {
+    let no_files = |path: &str| {
+        Err(format!(
+            "`{path}` is another file, and this run reads only one (use `generate_with_files`)"
+        ))
+    };
+    generate_with_files(spec_name, text, layout, &no_files)
+}
+
+/// Like [`generate`], for documents spread over several files: `read_file` returns the text of
+/// a file named relative to the root document's folder (`schemas/pet.yaml`,
+/// `../common/errors.yaml`).
+///
+/// # Errors
+///
+/// As [`generate`], and when a referenced file cannot be read or holds nothing at the
+/// referenced place.
+pub fn generate_with_files(
+    spec_name: &str,
+    text: &str,
+    layout: Layout,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Output, Diagnostics> {
     let source = Source {
         name: spec_name,
         text,
     };
-    let document = load::load(source)?;
+    let document = load::load(source, read_file)?;
     let (api, warnings) = lower::lower(&document, source)?;
     let internal = |message: String| {
         Diagnostics(vec![Diagnostic {

@@ -1,52 +1,70 @@
 //! Loading: document text to the spec model, with located errors.
 
+use crate::bundle::{self, Loader};
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::locate::locate;
 use crate::lower::Source;
 use crate::openapi::Document;
 
-/// Parses a YAML or JSON document and checks its OpenAPI version.
-pub fn load(source: Source<'_>) -> Result<Document, Diagnostics> {
-    let error = |message: String, pointer: &str, line_col: Option<(usize, usize)>| {
-        Diagnostics(vec![Diagnostic {
-            severity: Severity::Error,
-            message,
-            file: source.name.to_owned(),
-            pointer: pointer.to_owned(),
-            line_col,
-        }])
+/// Parses a YAML or JSON document, brings in the files its external `$ref`s name, and checks
+/// its OpenAPI version.
+pub fn load(source: Source<'_>, loader: Loader<'_>) -> Result<Document, Diagnostics> {
+    // Single-file documents are read straight from the text, so type errors keep their line.
+    let bundled = if bundle::may_have_external_refs(source.text) {
+        let value: serde_yaml::Value =
+            serde_yaml::from_str(source.text).map_err(|e| unreadable(source, &e))?;
+        if bundle::has_external_refs(&value) {
+            Some(bundle::bundle(value, source.name, source.text, loader).map_err(Diagnostics)?)
+        } else {
+            None
+        }
+    } else {
+        None
     };
-    let document: Document = serde_yaml::from_str(source.text).map_err(|e| {
-        let line_col = e.location().map(|l| (l.line(), l.column()));
-        let message = match line_col {
-            // serde_yaml appends " at line L column C"; the location is printed separately.
-            Some(_) => e
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-            None => e.to_string(),
-        };
-        error(
-            format!("the document cannot be read: {message}"),
-            "",
-            line_col,
-        )
-    })?;
+    let parsed = match bundled {
+        Some(value) => serde_yaml::from_value(value),
+        None => serde_yaml::from_str(source.text),
+    };
+    let document: Document = parsed.map_err(|e| unreadable(source, &e))?;
     let version = document.openapi.trim();
     if version.is_empty() {
         return Err(error(
-            "the document has no `openapi` version field; is it an OpenAPI 3 document?".into(),
+            source,
+            "the document has no `openapi` version field; is it an OpenAPI 3 document?",
             "#",
-            None,
         ));
     }
     if !(version.starts_with("3.0") || version.starts_with("3.1")) {
-        return Err(error(
-            format!("OpenAPI version `{version}` is not supported (3.0.x and 3.1.x are)"),
-            "#/openapi",
-            crate::locate::locate(source.text, "#/openapi"),
-        ));
+        let message = format!("OpenAPI version `{version}` is not supported (3.0.x and 3.1.x are)");
+        return Err(error(source, &message, "#/openapi"));
     }
     Ok(document)
+}
+
+fn error(source: Source<'_>, message: &str, pointer: &str) -> Diagnostics {
+    Diagnostics(vec![Diagnostic {
+        severity: Severity::Error,
+        message: message.to_owned(),
+        file: source.name.to_owned(),
+        pointer: pointer.to_owned(),
+        line_col: locate(source.text, pointer),
+    }])
+}
+
+fn unreadable(source: Source<'_>, e: &serde_yaml::Error) -> Diagnostics {
+    let line_col = e.location().map(|l| (l.line(), l.column()));
+    let text = e.to_string();
+    // serde_yaml appends " at line L column C"; the location is printed separately.
+    let message = if line_col.is_some() {
+        text.split(" at line ").next().unwrap_or_default()
+    } else {
+        text.as_str()
+    };
+    Diagnostics(vec![Diagnostic {
+        severity: Severity::Error,
+        message: format!("the document cannot be read: {message}"),
+        file: source.name.to_owned(),
+        pointer: String::new(),
+        line_col,
+    }])
 }

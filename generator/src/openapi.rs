@@ -257,51 +257,98 @@ pub struct Discriminator {
     pub mapping: IndexMap<String, String>,
 }
 
-/// A schema object, or a `$ref` to one.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct Schema {
+/// Declares [`Schema`] and the derived `SchemaFields` it is read through from one field list,
+/// so that a schema can also be written as `true` or `false` (OpenAPI 3.1).
+macro_rules! schema_struct {
+    ($( $(#[$meta:meta])* $field:ident : $ty:ty, )*) => {
+        /// A schema object, or a `$ref` to one. The boolean schemas `true` and `false` read as
+        /// an empty schema (any value).
+        #[derive(Debug, Clone, Default)]
+        pub struct Schema {
+            $( pub $field: $ty, )*
+        }
+
+        #[derive(Default, Deserialize)]
+        #[serde(default)]
+        struct SchemaFields {
+            $( $(#[$meta])* $field: $ty, )*
+        }
+
+        impl From<SchemaFields> for Schema {
+            fn from(fields: SchemaFields) -> Self {
+                Self { $( $field: fields.$field, )* }
+            }
+        }
+    };
+}
+
+schema_struct! {
     #[serde(rename = "$ref")]
-    pub reference: Option<String>,
+    reference: Option<String>,
     #[serde(rename = "type")]
-    pub kind: Option<SchemaType>,
-    pub format: Option<String>,
-    pub nullable: bool,
+    kind: Option<SchemaType>,
+    format: Option<String>,
+    nullable: bool,
     #[serde(rename = "enum")]
-    pub enumeration: Option<Vec<Value>>,
+    enumeration: Option<Vec<Value>>,
     #[serde(rename = "const")]
-    pub constant: Option<Value>,
-    pub properties: IndexMap<String, Schema>,
-    pub required: Vec<String>,
-    pub items: Option<Box<Schema>>,
+    constant: Option<Value>,
+    properties: IndexMap<String, Schema>,
+    required: Vec<String>,
+    items: Option<Box<Schema>>,
     #[serde(rename = "additionalProperties")]
-    pub additional_properties: Option<AdditionalProperties>,
+    additional_properties: Option<AdditionalProperties>,
     #[serde(rename = "allOf")]
-    pub all_of: Vec<Schema>,
+    all_of: Vec<Schema>,
     #[serde(rename = "oneOf")]
-    pub one_of: Vec<Schema>,
+    one_of: Vec<Schema>,
     #[serde(rename = "anyOf")]
-    pub any_of: Vec<Schema>,
-    pub discriminator: Option<Discriminator>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub deprecated: bool,
+    any_of: Vec<Schema>,
+    discriminator: Option<Discriminator>,
+    title: Option<String>,
+    description: Option<String>,
+    deprecated: bool,
     #[serde(rename = "readOnly")]
-    pub read_only: bool,
+    read_only: bool,
     #[serde(rename = "writeOnly")]
-    pub write_only: bool,
-    pub default: Option<Value>,
-    pub minimum: Option<f64>,
-    pub maximum: Option<f64>,
+    write_only: bool,
+    default: Option<Value>,
+    minimum: Option<f64>,
+    maximum: Option<f64>,
     #[serde(rename = "maxItems")]
-    pub max_items: Option<u64>,
-    #[serde(rename = "minItems")]
-    pub min_items: Option<u64>,
+    max_items: Option<u64>,
+
     #[serde(rename = "maxLength")]
-    pub max_length: Option<u64>,
-    #[serde(rename = "minLength")]
-    pub min_length: Option<u64>,
-    pub pattern: Option<String>,
+    max_length: Option<u64>,
+
+    pattern: Option<String>,
+    #[serde(rename = "contentMediaType")]
+    content_media_type: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Schema {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SchemaVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for SchemaVisitor {
+            type Value = Schema;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a schema object or a boolean")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Schema, E> {
+                Ok(Schema::default())
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Schema, A::Error> {
+                SchemaFields::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Schema::from)
+            }
+        }
+
+        deserializer.deserialize_any(SchemaVisitor)
+    }
 }
 
 impl Schema {

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use openapi_rust_generator::{Layout, generate};
+use openapi_rust_generator::{Layout, generate_with_files};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -91,8 +91,16 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
     let mut members = Vec::new();
     for (name, path) in &inputs {
         let text = fs::read_to_string(path).expect("the spec");
-        let output = generate(&path.display().to_string(), &text, Layout::Crate)
-            .unwrap_or_else(|d| panic!("{d}"));
+        let dir = path.parent().expect("a folder").to_path_buf();
+        let read_file =
+            |relative: &str| fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
+        let output = generate_with_files(
+            &path.display().to_string(),
+            &text,
+            Layout::Crate,
+            &read_file,
+        )
+        .unwrap_or_else(|d| panic!("{d}"));
         println!(
             "{name}: {} operations, {} types, {} warnings",
             output.operations,

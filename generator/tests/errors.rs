@@ -1,6 +1,6 @@
 //! Bad input gets located diagnostics, never a panic.
 
-use openapi_rust_generator::{Layout, generate};
+use openapi_rust_generator::{Layout, generate, generate_with_files};
 
 fn diagnostics(text: &str) -> String {
     match generate("spec/bad.yaml", text, Layout::Modules) {
@@ -135,7 +135,7 @@ components:
 }
 
 #[test]
-fn external_references_are_reported_as_unsupported() {
+fn external_references_need_a_file_reader() {
     insta::assert_snapshot!(diagnostics(
         "openapi: 3.0.3
 info:
@@ -154,4 +154,34 @@ paths:
                 $ref: 'other.yaml#/components/schemas/A'
 "
     ));
+}
+
+#[test]
+fn missing_referenced_files_are_located() {
+    let root = "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: 'schemas/a.yaml#/A'
+        '404':
+          $ref: 'missing.yaml#/components/responses/NotFound'
+";
+    let read_file = |path: &str| match path {
+        "schemas/a.yaml" => Ok("B: {type: string}\n".to_owned()),
+        other => Err(format!("no file {other}")),
+    };
+    let diagnostics = generate_with_files("spec/root.yaml", root, Layout::Modules, &read_file)
+        .expect_err("the document is refused")
+        .to_string();
+    insta::assert_snapshot!(diagnostics);
 }

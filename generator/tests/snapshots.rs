@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use openapi_rust_generator::{Layout, generate};
+use openapi_rust_generator::{Layout, generate_with_files};
 
 /// All generated files of a fixture, and its warnings, as one reviewable text.
 fn render_fixture(name: &str) -> String {
@@ -14,7 +14,11 @@ fn render_fixture(name: &str) -> String {
     let text =
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let spec_name = format!("tests/fixtures/{name}");
-    let output = generate(&spec_name, &text, Layout::Modules).unwrap_or_else(|d| panic!("{d}"));
+    let dir = path.parent().expect("the fixtures folder").to_path_buf();
+    let read_file =
+        |relative: &str| fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
+    let output = generate_with_files(&spec_name, &text, Layout::Modules, &read_file)
+        .unwrap_or_else(|d| panic!("{d}"));
     let mut rendered = format!(
         "operations: {}, types: {}\n",
         output.operations, output.types
@@ -60,9 +64,15 @@ fixture_snapshots! {
     docs => "docs.yaml",
     enums => "enums.yaml",
     grouping => "grouping.yaml",
+    multi_file => "multi-file.yaml",
     naming => "naming.yaml",
     nullable => "nullable.yaml",
     parameters => "parameters.yaml",
+        openapi31 => "openapi31.yaml",
+    read_write => "read-write.yaml",
     recursion => "recursion.yaml",
+    responses => "responses.yaml",
     security_apikey => "security-apikey.yaml",
+    security_basic => "security-basic.yaml",
+    security_query_cookie => "security-query-cookie.yaml",
 }

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use openapi_rust_generator::{Layout, generate};
+use openapi_rust_generator::{Layout, generate_with_files};
 
 const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 const DEFAULT_OUT: &str = "generated-client/src/generated";
@@ -97,7 +97,13 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let output = match generate(&spec_name, &text, layout) {
+    let spec_dir = spec_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let read_file =
+        |relative: &str| fs::read_to_string(spec_dir.join(relative)).map_err(|e| e.to_string());
+    let output = match generate_with_files(&spec_name, &text, layout, &read_file) {
         Ok(output) => output,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");

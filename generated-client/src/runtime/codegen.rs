@@ -10,7 +10,7 @@ pub use super::client::Client;
 pub use super::error::Error;
 pub use super::options::RequestOptions;
 pub use super::paginate::{Page, paginate};
-pub use super::request::Request;
+pub use super::request::{Request, decode_json};
 pub use super::values::{Nullable, Upload};
 pub use futures_core::Stream;
 

@@ -364,19 +364,27 @@ impl Request {
 
     /// Sends the request and decodes a JSON response.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (operation, bytes) = self.execute().await?;
+        let (operation, _, bytes) = self.execute().await?;
         decode_json(operation, &bytes)
     }
 
     /// Sends the request and returns the body as text.
     pub async fn send_text(self) -> Result<String, Error> {
-        let (_, bytes) = self.execute().await?;
+        let (_, _, bytes) = self.execute().await?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// Sends the request and returns the body.
     pub async fn send_bytes(self) -> Result<Vec<u8>, Error> {
-        self.execute().await.map(|(_, bytes)| bytes.to_vec())
+        self.execute().await.map(|(_, _, bytes)| bytes.to_vec())
+    }
+
+    /// Sends the request and returns the success status with the raw body, for operations
+    /// whose responses differ by status.
+    pub async fn send_raw(self) -> Result<(u16, Vec<u8>), Error> {
+        self.execute()
+            .await
+            .map(|(_, status, bytes)| (status, bytes.to_vec()))
     }
 
     /// Sends the request and ignores any body.
@@ -386,7 +394,7 @@ impl Request {
 
     /// Sends the request, retrying as the policy allows, inside one tracing span; a final
     /// status outside 2xx becomes [`Error::Api`].
-    async fn execute(self) -> Result<(&'static str, Bytes), Error> {
+    async fn execute(self) -> Result<(&'static str, u16, Bytes), Error> {
         let span = tracing::debug_span!(
             "request",
             operation = self.operation,
@@ -404,7 +412,7 @@ impl Request {
     async fn execute_with_retries(
         self,
         span: tracing::Span,
-    ) -> Result<(&'static str, Bytes), Error> {
+    ) -> Result<(&'static str, u16, Bytes), Error> {
         if let Some(problem) = self.problem {
             return Err(Error::Validation(problem));
         }
@@ -463,7 +471,7 @@ impl Request {
                         }
                     };
                     if status.is_success() {
-                        return Ok((operation, bytes));
+                        return Ok((operation, status.as_u16(), bytes));
                     }
                     retry_after = response_headers
                         .get(RETRY_AFTER)
@@ -592,10 +600,7 @@ impl Request {
 }
 
 /// Decodes a JSON body, naming the path of the value that does not fit.
-pub(crate) fn decode_json<T: DeserializeOwned>(
-    operation: &'static str,
-    bytes: &[u8],
-) -> Result<T, Error> {
+pub fn decode_json<T: DeserializeOwned>(operation: &'static str, bytes: &[u8]) -> Result<T, Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();

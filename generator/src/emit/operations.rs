@@ -93,6 +93,7 @@ fn uses_generated_types(op: &Operation) -> bool {
         .chain(&op.params)
         .any(|p| named(&p.ty))
         || matches!(&op.response, ResponseKind::Json(ty) if named(ty))
+        || matches!(&op.response, ResponseKind::ByStatus { .. })
         || match &op.body {
             Some(Body::JsonObject { .. } | Body::Form { .. }) => true,
             Some(Body::JsonValue { ty, .. }) => named(ty),
@@ -670,12 +671,46 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         ResponseKind::Text => (quote!(String), quote!(request.send_text().await)),
         ResponseKind::Bytes => (quote!(Vec<u8>), quote!(request.send_bytes().await)),
         ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
+        ResponseKind::ByStatus {
+            type_name,
+            variants,
+            other,
+        } => {
+            let type_name = ident(type_name);
+            let other = ident(other);
+            let arms = variants.iter().map(|variant| {
+                let status = proc_macro2::Literal::u16_unsuffixed(variant.status);
+                let name = ident(&variant.name);
+                match &variant.kind {
+                    ResponseKind::Json(ty) => {
+                        let ty = type_tokens(ty, &types_path());
+                        quote!(#status => codegen::decode_json::<#ty>(#operation_id, &body).map(types::#type_name::#name),)
+                    }
+                    ResponseKind::Text => {
+                        quote!(#status => Ok(types::#type_name::#name(String::from_utf8_lossy(&body).into_owned())),)
+                    }
+                    ResponseKind::Bytes => quote!(#status => Ok(types::#type_name::#name(body)),),
+                    ResponseKind::Empty | ResponseKind::ByStatus { .. } => quote!(#status => Ok(types::#type_name::#name),),
+                }
+            });
+            (
+                quote!(types::#type_name),
+                quote! {
+                    let (status, body) = request.send_raw().await?;
+                    match status {
+                        #( #arms )*
+                        status => Ok(types::#type_name::#other { status, body }),
+                    }
+                },
+            )
+        }
     };
     let output_doc = match &op.response {
         ResponseKind::Json(_) => "decoded",
         ResponseKind::Text => "as text",
         ResponseKind::Bytes => "as bytes",
         ResponseKind::Empty => "(which has no body)",
+        ResponseKind::ByStatus { .. } => "as the variant of its status",
     };
     let doc = doc_attrs(&format!(
         "Sends the request and returns the successful response {output_doc}.\n\n# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the {} answers with an error status, or the response cannot be decoded.",

@@ -5,7 +5,9 @@ use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs};
 use super::{ident, type_tokens};
-use crate::ir::{Api, EnumVariant, Field, Presence, TypeDef, TypeKind, UnionVariant};
+use crate::ir::{
+    Api, EnumVariant, Field, Presence, ResponseKind, StatusVariant, TypeDef, TypeKind, UnionVariant,
+};
 
 /// The whole `types.rs` file.
 pub fn emit_types(api: &Api) -> TokenStream {
@@ -43,6 +45,8 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct { fields, request } => emit_struct(&name, fields, *request),
         TypeKind::Enum { variants, other } => emit_enum(&name, variants, other),
+        TypeKind::IntEnum { variants, other } => emit_int_enum(&name, variants, other),
+        TypeKind::Responses { variants, other } => emit_responses(&name, variants, other),
         TypeKind::Tagged {
             property,
             variants,
@@ -165,6 +169,99 @@ fn emit_enum(name: &proc_macro2::Ident, variants: &[EnumVariant], other: &str) -
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
             }
+        }
+    }
+}
+
+fn emit_int_enum(
+    name: &proc_macro2::Ident,
+    variants: &[(String, i64)],
+    other: &str,
+) -> TokenStream {
+    let other = ident(other);
+    let names: Vec<_> = variants.iter().map(|(n, _)| ident(n)).collect();
+    let values: Vec<_> = variants
+        .iter()
+        .map(|(_, v)| proc_macro2::Literal::i64_unsuffixed(*v))
+        .collect();
+    let docs = variants.iter().map(|(_, v)| doc_attrs(&format!("`{v}`")));
+    quote! {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #( #docs #names, )*
+            /// A value this version of the client does not know, kept as sent.
+            #other(i64),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #( Self::#names => #values, )*
+                    Self::#other(value) => *value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #values => Self::#names, )*
+                    other => Self::#other(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn emit_responses(
+    name: &proc_macro2::Ident,
+    variants: &[StatusVariant],
+    other: &str,
+) -> TokenStream {
+    let other = ident(other);
+    let variants = variants.iter().map(|variant| {
+        let doc = doc_attrs(&format!("Status `{}`.", variant.status));
+        let variant_name = ident(&variant.name);
+        match &variant.kind {
+            ResponseKind::Json(ty) => {
+                let ty = type_tokens(ty, &quote!());
+                quote!(#doc #variant_name(#ty),)
+            }
+            ResponseKind::Text => quote!(#doc #variant_name(String),),
+            ResponseKind::Bytes => quote!(#doc #variant_name(Vec<u8>),),
+            ResponseKind::Empty | ResponseKind::ByStatus { .. } => quote!(#doc #variant_name,),
+        }
+    });
+    quote! {
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #( #variants )*
+            /// A 2xx status the spec does not declare, with its raw body.
+            #other {
+                /// The status code.
+                status: u16,
+                /// The body as received.
+                body: Vec<u8>,
+            },
         }
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct Lowerer<'a> {
     type_names: Namespace,
     /// Types used as request bodies: they and everything they reach get request semantics.
     request_roots: Vec<String>,
+    /// Types used as response bodies.
+    response_roots: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -48,6 +50,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             type_names: Namespace::default(),
             request_roots: Vec::new(),
+            response_roots: Vec::new(),
         }
     }
 
@@ -75,9 +78,10 @@ pub fn lower(doc: &Document, source: Source<'_>) -> Result<(Api, Vec<Diagnostic>
     let mut lowerer = Lowerer::new(doc, source);
     lowerer.declare_components();
     lowerer.lower_components();
-    let groups = lowerer.lower_operations();
+    let mut groups = lowerer.lower_operations();
     let error_body = lowerer.error_body();
     lowerer.finish_types();
+    lowerer.refresh_bodies(&mut groups);
     let error_fields = lowerer.error_fields(&error_body);
     let settings = lowerer.settings();
     let auth = lowerer.auth();

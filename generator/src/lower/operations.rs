@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{Lowerer, is_json, schemas::note_request_root};
+use super::{Lowerer, is_json, schemas::note_roots};
 use crate::diagnostic::join;
 use crate::ir::{
     Body, Field, Group, Operation, PageShape, Pagination, Param, ParamEncoding, ParamLocation,
-    Part, PartKind, Presence, ResponseKind, TypeKind, TypeRef,
+    Part, PartKind, Presence, ResponseKind, StatusVariant, TypeDef, TypeKind, TypeRef,
 };
 use crate::naming::{Namespace, camel_ident, snake_ident, unraw};
 use crate::openapi::{Operation as SpecOperation, Parameter, PathItem, RequestBody};
@@ -342,7 +342,7 @@ impl Lowerer<'_> {
                 });
             };
             let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
-            note_request_root(&mut self.request_roots, &ty);
+            note_roots(&mut self.request_roots, &ty);
             self.describe_inline(&ty, &media_pointer, "The request body of");
             if let Some((type_name, fields)) = self.struct_fields(&ty) {
                 let setters = fields.iter().map(|f| inputs.claim(&f.name)).collect();
@@ -365,7 +365,7 @@ impl Lowerer<'_> {
             let media_pointer = join(pointer, &["content", ct, "schema"]);
             if let Some(schema) = &media.schema {
                 let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
-                note_request_root(&mut self.request_roots, &ty);
+                note_roots(&mut self.request_roots, &ty);
                 self.describe_inline(&ty, &media_pointer, "The request body of");
                 if let Some((type_name, fields)) = self.struct_fields(&ty) {
                     let setters = fields.iter().map(|f| inputs.claim(&f.name)).collect();
@@ -394,11 +394,37 @@ impl Lowerer<'_> {
         match ty {
             TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) => true,
             TypeRef::Named(name) => match self.types.get(name).map(|d| &d.kind) {
-                Some(TypeKind::Enum { .. }) => true,
+                Some(TypeKind::Enum { .. } | TypeKind::IntEnum { .. }) => true,
                 Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
                 _ => false,
             },
             _ => false,
+        }
+    }
+
+    /// Updates the body fields copied into operations with the final field presence.
+    pub(super) fn refresh_bodies(&self, groups: &mut [Group]) {
+        for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
+            if let Some(
+                Body::JsonObject {
+                    type_name, fields, ..
+                }
+                | Body::Form {
+                    type_name, fields, ..
+                },
+            ) = &mut op.body
+            {
+                if let Some(TypeDef {
+                    kind:
+                        TypeKind::Struct {
+                            fields: current, ..
+                        },
+                    ..
+                }) = self.types.get(type_name.as_str())
+                {
+                    fields.clone_from(current);
+                }
+            }
         }
     }
 
@@ -513,7 +539,8 @@ impl Lowerer<'_> {
                 .cloned()
                 .unwrap_or_default();
             let is_file = resolved.type_names() == ["string"]
-                && matches!(resolved.format.as_deref(), Some("binary" | "byte"));
+                && (matches!(resolved.format.as_deref(), Some("binary" | "byte"))
+                    || resolved.content_media_type.is_some());
             let kind = if is_file {
                 let content_types = media
                     .encoding
@@ -555,7 +582,8 @@ impl Lowerer<'_> {
         builder: &str,
     ) -> (ResponseKind, Vec<(String, String)>) {
         let mut statuses = Vec::new();
-        let mut success: Option<(String, &crate::openapi::Response)> = None;
+        let mut successes: Vec<(String, String, &crate::openapi::Response)> = Vec::new();
+        let mut fallback: Option<(String, &crate::openapi::Response)> = None;
         let mut codes: Vec<&String> = op.responses.keys().collect();
         codes.sort();
         for code in codes {
@@ -568,18 +596,101 @@ impl Lowerer<'_> {
                 code.clone(),
                 response.description.clone().unwrap_or_default(),
             ));
-            if code.starts_with('2') && success.is_none() {
-                success = Some((response_pointer, response));
+            if code.len() == 3 && code.starts_with('2') && code.chars().all(|c| c.is_ascii_digit())
+            {
+                successes.push((code.clone(), response_pointer, response));
+            } else if code.eq_ignore_ascii_case("2XX") || (code == "default" && fallback.is_none())
+            {
+                fallback = Some((response_pointer, response));
             }
         }
-        let Some((response_pointer, response)) = success else {
-            return (ResponseKind::Empty, statuses);
+        if successes.is_empty() {
+            let Some((response_pointer, response)) = fallback else {
+                return (ResponseKind::Empty, statuses);
+            };
+            let kind =
+                self.response_kind(response, &response_pointer, &format!("{builder}Response"));
+            return (kind, statuses);
+        }
+        if successes.len() == 1 {
+            let (_, response_pointer, response) = successes.remove(0);
+            let kind =
+                self.response_kind(response, &response_pointer, &format!("{builder}Response"));
+            return (kind, statuses);
+        }
+        let mut variants: Vec<StatusVariant> = Vec::new();
+        let mut names = Namespace::default();
+        for (code, response_pointer, response) in successes {
+            let name = names.claim(&status_variant_name(&code));
+            let kind = self.response_kind(response, &response_pointer, &format!("{builder}{name}"));
+            variants.push(StatusVariant {
+                status: code.parse().unwrap_or(200),
+                name,
+                kind,
+            });
+        }
+        let first = &variants[0].kind;
+        if variants.iter().all(|v| same_kind(&v.kind, first)) {
+            return (variants.swap_remove(0).kind, statuses);
+        }
+        let type_name = self
+            .type_names
+            .claim(&camel_ident(&format!("{builder}Response")));
+        let other = if names.contains("Other") {
+            names.claim("OtherStatus")
+        } else {
+            "Other".to_owned()
         };
-        let kind = if let Some((ct, media)) = response.content.iter().find(|(ct, _)| is_json(ct)) {
+        self.types.insert(
+            type_name.clone(),
+            TypeDef {
+                name: type_name.clone(),
+                origin: join(pointer, &["responses"]),
+                doc: Some(format!(
+                    "The successful responses of `{} {}`, by status.",
+                    pointer
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_uppercase(),
+                    pointer
+                        .trim_start_matches("#/paths/")
+                        .split('/')
+                        .next()
+                        .unwrap_or_default()
+                        .replace("~1", "/")
+                        .replace("~0", "~")
+                )),
+                deprecated: false,
+                kind: TypeKind::Responses {
+                    variants: variants.clone(),
+                    other: other.clone(),
+                },
+            },
+        );
+        (
+            ResponseKind::ByStatus {
+                type_name,
+                variants,
+                other,
+            },
+            statuses,
+        )
+    }
+
+    /// How the body of one response is read.
+    fn response_kind(
+        &mut self,
+        response: &crate::openapi::Response,
+        pointer: &str,
+        hint: &str,
+    ) -> ResponseKind {
+        if let Some((ct, media)) = response.content.iter().find(|(ct, _)| is_json(ct)) {
             match &media.schema {
                 Some(schema) => {
-                    let schema_pointer = join(&response_pointer, &["content", ct, "schema"]);
-                    let ty = self.type_of(schema, &schema_pointer, &format!("{builder}Response"));
+                    let schema_pointer = join(pointer, &["content", ct, "schema"]);
+                    let ty = self.type_of(schema, &schema_pointer, hint);
+                    note_roots(&mut self.response_roots, &ty);
                     self.describe_inline(&ty, &schema_pointer, "The successful response of");
                     ResponseKind::Json(ty)
                 }
@@ -593,9 +704,34 @@ impl Lowerer<'_> {
             }
         } else {
             ResponseKind::Empty
-        };
-        (kind, statuses)
+        }
     }
+}
+
+/// Whether two response kinds read the same way.
+fn same_kind(a: &ResponseKind, b: &ResponseKind) -> bool {
+    match (a, b) {
+        (ResponseKind::Json(x), ResponseKind::Json(y)) => x == y,
+        (ResponseKind::Text, ResponseKind::Text)
+        | (ResponseKind::Bytes, ResponseKind::Bytes)
+        | (ResponseKind::Empty, ResponseKind::Empty) => true,
+        _ => false,
+    }
+}
+
+/// A variant name for a success status: `Ok`, `Created`, `NoContent`, ... or `Status299`.
+fn status_variant_name(code: &str) -> String {
+    let known = match code {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritative",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        _ => return format!("Status{code}"),
+    };
+    known.to_owned()
 }
 
 /// The names inside `{...}` in a path template, in order.

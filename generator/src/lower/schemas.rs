@@ -8,17 +8,29 @@ use serde_yaml::Value;
 use super::Lowerer;
 use crate::diagnostic::join;
 use crate::ir::{
-    CharClass, Constraints, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef, UnionVariant,
+    Access, CharClass, Constraints, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
 };
 use crate::naming::{Namespace, camel_ident, snake_ident, unraw};
 use crate::openapi::{AdditionalProperties, Parameter, RequestBody, Response, Schema};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
+/// Prelude types and traits that generated code uses by their short names.
+const PRELUDE_NAMES: &[&str] = &[
+    "Box", "Clone", "Default", "Err", "From", "None", "Ok", "Option", "Result", "Some", "String",
+    "Vec",
+];
+
 impl<'a> Lowerer<'a> {
     /// Gives every component schema its Rust name before any is lowered, so references resolve
     /// regardless of order.
     pub(super) fn declare_components(&mut self) {
+        // Generated code names these prelude items unqualified; a schema of the same name gets
+        // a suffix instead of shadowing them.
+        for reserved in PRELUDE_NAMES {
+            self.type_names.claim(reserved);
+        }
         for name in self.doc.components.schemas.keys() {
             let rust = self.type_names.claim(&camel_ident(name));
             self.component_names.insert(name.clone(), rust);
@@ -184,6 +196,9 @@ impl<'a> Lowerer<'a> {
             {
                 return Some(open_enum(values));
             }
+            if is_integer_enum(values) {
+                return Some(open_int_enum(values));
+            }
             return None;
         }
         if !schema.all_of.is_empty() && wrapped_single(schema).is_none() {
@@ -238,6 +253,15 @@ impl<'a> Lowerer<'a> {
             let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             if strings.len() == 1 && values.len() == 1 {
                 return TypeRef::String;
+            }
+        }
+        if schema.enumeration.is_none() && schema.properties.is_empty() {
+            match &schema.constant {
+                Some(Value::String(_)) => return TypeRef::String,
+                Some(Value::Bool(_)) => return TypeRef::Bool,
+                Some(Value::Number(n)) if n.is_i64() => return TypeRef::Integer("i64"),
+                Some(Value::Number(_)) => return TypeRef::Float("f64"),
+                _ => {}
             }
         }
         if self.needs_definition(schema) {
@@ -311,10 +335,11 @@ impl<'a> Lowerer<'a> {
     fn needs_definition(&self, schema: &Schema) -> bool {
         if let Some(values) = &schema.enumeration {
             let strings = values.iter().filter(|v| v.is_string()).count();
-            return strings > 1
+            let string_enum = strings > 1
                 && values
                     .iter()
                     .all(|v| matches!(v, Value::String(_) | Value::Null));
+            return string_enum || is_integer_enum(values);
         }
         let alternatives = if schema.one_of.is_empty() {
             &schema.any_of
@@ -380,13 +405,27 @@ impl<'a> Lowerer<'a> {
                 (false, false) => Presence::Optional,
                 (false, true) => Presence::TriState,
             };
-            let doc = match (&schema.description, &schema.enumeration) {
-                (Some(d), _) => Some(d.clone()),
-                (None, Some(values)) if values.len() == 1 => {
-                    values[0].as_str().map(|v| format!("Always `{v}`."))
-                }
+            let fixed = match (&schema.enumeration, &schema.constant) {
+                (Some(values), _) if values.len() == 1 => values[0].as_str(),
+                (None, Some(value)) => value.as_str(),
                 _ => None,
             };
+            let mut doc = match (&schema.description, fixed) {
+                (Some(d), _) => Some(d.clone()),
+                (None, Some(v)) => Some(format!("Always `{v}`.")),
+                _ => None,
+            };
+            let note = match (schema.read_only, schema.write_only) {
+                (true, false) => Some("Read-only: set by the server and not sent."),
+                (false, true) => Some("Write-only: sent, never returned."),
+                _ => None,
+            };
+            if let Some(note) = note {
+                doc = Some(match doc {
+                    Some(text) => format!("{}\n\n{note}", text.trim_end()),
+                    None => note.to_owned(),
+                });
+            }
             fields.push(Field {
                 name,
                 wire: wire.clone(),
@@ -395,6 +434,11 @@ impl<'a> Lowerer<'a> {
                 doc,
                 deprecated: schema.deprecated,
                 constraints: constraints(schema),
+                access: match (schema.read_only, schema.write_only) {
+                    (true, false) => Access::ReadOnly,
+                    (false, true) => Access::WriteOnly,
+                    _ => Access::ReadWrite,
+                },
             });
         }
         fields
@@ -518,18 +562,33 @@ impl<'a> Lowerer<'a> {
     /// Final passes over all types: request semantics and boxing of recursive fields.
     pub(super) fn finish_types(&mut self) {
         let request_types = self.reachable(&self.request_roots.clone());
+        let response_types = self.reachable(&self.response_roots.clone());
         for (name, def) in &mut self.types {
             if let TypeKind::Struct { fields, request } = &mut def.kind {
                 *request = request_types.contains(name);
-                if !*request {
-                    for field in fields.iter_mut() {
-                        if field.presence == Presence::TriState {
-                            field.presence = Presence::Optional;
-                        }
+                for field in fields.iter_mut() {
+                    if !*request && field.presence == Presence::TriState {
+                        field.presence = Presence::Optional;
+                    }
+                    // A read-only field is not sent, a write-only one not received: either may
+                    // be missing from a body that is otherwise complete.
+                    let one_way = match field.access {
+                        Access::ReadOnly => *request,
+                        Access::WriteOnly => response_types.contains(name),
+                        Access::ReadWrite => false,
+                    };
+                    if one_way
+                        && matches!(
+                            field.presence,
+                            Presence::Required | Presence::RequiredNullable
+                        )
+                    {
+                        field.presence = Presence::Optional;
                     }
                 }
             }
         }
+        self.order_untagged_variants();
         let names: Vec<String> = self.types.keys().cloned().collect();
         for name in names {
             let direct = self.direct_edges(&name);
@@ -537,6 +596,43 @@ impl<'a> Lowerer<'a> {
                 if self.reachable_direct(&target).contains(&name) {
                     self.box_field(&name, &target);
                 }
+            }
+        }
+    }
+
+    /// Orders the variants of untagged unions so that the first one that decodes is the most
+    /// specific: integers before other numbers, objects with more required fields before those
+    /// with fewer, and catch-alls (maps, free-form objects, any JSON) last. The sort is stable.
+    fn order_untagged_variants(&mut self) {
+        let rank =
+            |ty: &TypeRef, types: &std::collections::BTreeMap<String, TypeDef>| -> (u8, usize) {
+                match ty {
+                    TypeRef::Integer(_) => (0, 0),
+                    TypeRef::Float(_) => (1, 0),
+                    TypeRef::Named(name) => match types.get(name).map(|d| &d.kind) {
+                        Some(TypeKind::Struct { fields, .. }) => {
+                            let required = fields
+                                .iter()
+                                .filter(|f| {
+                                    matches!(
+                                        f.presence,
+                                        Presence::Required | Presence::RequiredNullable
+                                    )
+                                })
+                                .count();
+                            (2, usize::MAX - required)
+                        }
+                        _ => (2, usize::MAX),
+                    },
+                    TypeRef::Map(_) | TypeRef::JsonObject => (3, 0),
+                    TypeRef::Json => (4, 0),
+                    _ => (2, usize::MAX),
+                }
+            };
+        let snapshot = self.types.clone();
+        for def in self.types.values_mut() {
+            if let TypeKind::Untagged { variants } = &mut def.kind {
+                variants.sort_by_key(|v| rank(&v.ty, &snapshot));
             }
         }
     }
@@ -587,7 +683,7 @@ impl<'a> Lowerer<'a> {
                 variants.iter_mut().for_each(|v| boxed(&mut v.ty));
             }
             TypeKind::Alias(ty) => boxed(ty),
-            TypeKind::Enum { .. } => {}
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } | TypeKind::Responses { .. } => {}
         }
     }
 }
@@ -609,7 +705,14 @@ fn for_each_type(kind: &TypeKind, visit: &mut impl FnMut(&TypeRef)) {
             variants.iter().for_each(|v| visit(&v.ty));
         }
         TypeKind::Alias(ty) => visit(ty),
-        TypeKind::Enum { .. } => {}
+        TypeKind::Responses { variants, .. } => {
+            for variant in variants {
+                if let crate::ir::ResponseKind::Json(ty) = &variant.kind {
+                    visit(ty);
+                }
+            }
+        }
+        TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
     }
 }
 
@@ -669,6 +772,35 @@ fn open_enum(values: &[Value]) -> TypeKind {
         "Unknown".to_owned()
     };
     TypeKind::Enum { variants, other }
+}
+
+/// Two or more integer values (and maybe `null`).
+fn is_integer_enum(values: &[Value]) -> bool {
+    values.iter().filter(|v| v.as_i64().is_some()).count() > 1
+        && values.iter().all(|v| v.as_i64().is_some() || v.is_null())
+}
+
+fn open_int_enum(values: &[Value]) -> TypeKind {
+    let mut names = Namespace::default();
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for value in values.iter().filter_map(Value::as_i64) {
+        if !seen.insert(value) {
+            continue;
+        }
+        let raw = if value < 0 {
+            format!("Minus{}", value.unsigned_abs())
+        } else {
+            format!("V{value}")
+        };
+        variants.push((names.claim(&raw), value));
+    }
+    let other = if names.contains("Unknown") {
+        names.claim("UnknownValue")
+    } else {
+        "Unknown".to_owned()
+    };
+    TypeKind::IntEnum { variants, other }
 }
 
 fn integer_type(format: Option<&str>) -> &'static str {
@@ -733,7 +865,7 @@ fn char_class(pattern: &str) -> Option<CharClass> {
 }
 
 /// Marks a struct as a request type root.
-pub(super) fn note_request_root(roots: &mut Vec<String>, ty: &TypeRef) {
+pub(super) fn note_roots(roots: &mut Vec<String>, ty: &TypeRef) {
     let mut out = Vec::new();
     collect_named(ty, true, &mut out);
     roots.extend(out);

@@ -1,0 +1,366 @@
+//! Multi-file documents: external `$ref`s are brought into the root document before lowering.
+//!
+//! A reference to `file.yaml#/components/<kind>/<name>` becomes a component of the same kind in
+//! the root document (renamed with a suffix if the name is taken). A reference to a whole file,
+//! or to another place in it, becomes a schema component when it sits where a schema is
+//! expected, and is copied in place otherwise (a parameter, a response, a path item). Local
+//! references inside an external file are followed the same way. Paths are resolved relative to
+//! the file that holds the reference.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::{Mapping, Value};
+
+use crate::diagnostic::{Diagnostic, Severity, escape_token};
+use crate::locate::locate;
+
+/// Reads a file named relative to the root document's folder.
+pub type Loader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// Whether `value` holds a `$ref` to another file.
+pub fn has_external_refs(value: &Value) -> bool {
+    match value {
+        Value::Mapping(map) => map.iter().any(|(key, child)| {
+            (key.as_str() == Some("$ref") && child.as_str().is_some_and(|r| !r.starts_with('#')))
+                || has_external_refs(child)
+        }),
+        Value::Sequence(items) => items.iter().any(has_external_refs),
+        _ => false,
+    }
+}
+
+/// Whether the text may hold a `$ref` to another file: some `$ref` whose value does not start
+/// with `#`. A cheap scan, so single-file documents are read only once.
+pub fn may_have_external_refs(text: &str) -> bool {
+    text.match_indices("$ref").any(|(at, _)| {
+        let rest = text[at + 4..].trim_start_matches(['"', '\'', ' ', ':', '\t']);
+        !rest.starts_with('#')
+    })
+}
+
+struct Bundler<'a> {
+    loader: Loader<'a>,
+    root_name: &'a str,
+    root_text: &'a str,
+    files: BTreeMap<String, Value>,
+    /// Components added to the root, by (kind, name).
+    added: BTreeMap<(String, String), Value>,
+    /// The root reference each external target was given, by (file, pointer).
+    done: BTreeMap<(String, String), String>,
+    /// Targets being copied in place, to catch references that copy themselves.
+    inlining: Vec<(String, String)>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Brings every external reference of `root` into it.
+pub fn bundle(
+    root: Value,
+    root_name: &str,
+    root_text: &str,
+    loader: Loader<'_>,
+) -> Result<Value, Vec<Diagnostic>> {
+    let mut bundler = Bundler {
+        loader,
+        root_name,
+        root_text,
+        files: BTreeMap::new(),
+        added: BTreeMap::new(),
+        done: BTreeMap::new(),
+        inlining: Vec::new(),
+        errors: Vec::new(),
+    };
+    let mut root = root;
+    let mut taken: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(components) = root.get("components").and_then(Value::as_mapping) {
+        for (kind, entries) in components {
+            if let (Some(kind), Some(entries)) = (kind.as_str(), entries.as_mapping()) {
+                let names = entries
+                    .keys()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect();
+                taken.insert(kind.to_owned(), names);
+            }
+        }
+    }
+    bundler.walk(&mut root, "", "#", false, &mut taken);
+    if !bundler.errors.is_empty() {
+        return Err(bundler.errors);
+    }
+    if !bundler.added.is_empty() {
+        let Value::Mapping(map) = &mut root else {
+            return Ok(root);
+        };
+        let components = map
+            .entry(Value::from("components"))
+            .or_insert_with(|| Value::Mapping(Mapping::new()));
+        if !components.is_mapping() {
+            *components = Value::Mapping(Mapping::new());
+        }
+        if let Value::Mapping(components) = components {
+            for ((kind, name), value) in std::mem::take(&mut bundler.added) {
+                let entries = components
+                    .entry(Value::from(kind))
+                    .or_insert_with(|| Value::Mapping(Mapping::new()));
+                if let Value::Mapping(entries) = entries {
+                    entries.insert(Value::from(name), value);
+                }
+            }
+        }
+    }
+    Ok(root)
+}
+
+const SCHEMA_KEYS: &[&str] = &[
+    "schema",
+    "items",
+    "properties",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "additionalProperties",
+    "schemas",
+];
+
+impl Bundler<'_> {
+    /// Rewrites the references in `value`, which lives in `file` ("" for the root) at `pointer`.
+    fn walk(
+        &mut self,
+        value: &mut Value,
+        file: &str,
+        pointer: &str,
+        in_schema: bool,
+        taken: &mut BTreeMap<String, Vec<String>>,
+    ) {
+        match value {
+            Value::Mapping(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned)
+                {
+                    if let Some(replacement) =
+                        self.resolve(&reference, file, pointer, in_schema, taken)
+                    {
+                        match replacement {
+                            Resolved::Ref(target) => {
+                                map.insert(Value::from("$ref"), Value::from(target));
+                            }
+                            Resolved::Inline(inlined) => *value = inlined,
+                        }
+                    }
+                    return;
+                }
+                for (key, child) in map.iter_mut() {
+                    let key = key.as_str().unwrap_or_default().to_owned();
+                    let child_in_schema = SCHEMA_KEYS.contains(&key.as_str())
+                        || (in_schema
+                            && !matches!(
+                                key.as_str(),
+                                "example" | "examples" | "default" | "enum" | "const"
+                            ));
+                    let child_pointer = format!("{pointer}/{}", escape_token(&key));
+                    self.walk(child, file, &child_pointer, child_in_schema, taken);
+                }
+            }
+            Value::Sequence(items) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    self.walk(item, file, &format!("{pointer}/{i}"), in_schema, taken);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn resolve(
+        &mut self,
+        reference: &str,
+        file: &str,
+        pointer: &str,
+        in_schema: bool,
+        taken: &mut BTreeMap<String, Vec<String>>,
+    ) -> Option<Resolved> {
+        let (target_file, target_pointer) = match reference.split_once('#') {
+            Some((path, fragment)) => (path, fragment),
+            None => (reference, ""),
+        };
+        if target_file.is_empty() && file.is_empty() {
+            return None;
+        }
+        let target_file = if target_file.is_empty() {
+            file.to_owned()
+        } else {
+            join_path(file, target_file)
+        };
+        let key = (target_file.clone(), target_pointer.to_owned());
+        if let Some(done) = self.done.get(&key) {
+            return Some(Resolved::Ref(done.clone()));
+        }
+        let document = match self.load(&target_file) {
+            Ok(document) => document,
+            Err(message) => {
+                self.error(
+                    file,
+                    pointer,
+                    format!("cannot read `{target_file}` (referenced as `{reference}`): {message}"),
+                );
+                return None;
+            }
+        };
+        let Some(mut target) = find(&document, target_pointer).cloned() else {
+            self.error(
+                file,
+                pointer,
+                format!("`{reference}` points to nothing in `{target_file}`"),
+            );
+            return None;
+        };
+        let tokens: Vec<&str> = target_pointer.trim_start_matches('/').split('/').collect();
+        let component = match tokens.as_slice() {
+            ["components", kind, name] => Some(((*kind).to_owned(), unescape(name))),
+            _ if in_schema => {
+                let stem = target_file.rsplit('/').next().unwrap_or("Schema");
+                let stem = stem.split('.').next().unwrap_or(stem);
+                let name = tokens
+                    .last()
+                    .filter(|t| !t.is_empty())
+                    .map_or_else(|| stem.to_owned(), |t| unescape(t));
+                Some(("schemas".to_owned(), name))
+            }
+            _ => None,
+        };
+        let Some((kind, name)) = component else {
+            if self.inlining.contains(&key) {
+                self.error(
+                    file,
+                    pointer,
+                    format!("reference cycle through `{reference}`"),
+                );
+                return None;
+            }
+            self.inlining.push(key);
+            self.walk(
+                &mut target,
+                &target_file,
+                &format!("#{target_pointer}"),
+                in_schema,
+                taken,
+            );
+            self.inlining.pop();
+            return Some(Resolved::Inline(target));
+        };
+        let names = taken.entry(kind.clone()).or_default();
+        let unique = (1..)
+            .map(|n| {
+                if n == 1 {
+                    name.clone()
+                } else {
+                    format!("{name}{n}")
+                }
+            })
+            .find(|candidate| !names.contains(candidate))
+            .unwrap_or_default();
+        names.push(unique.clone());
+        let root_ref = format!("#/components/{kind}/{}", escape_token(&unique));
+        self.done.insert(key, root_ref.clone());
+        self.walk(
+            &mut target,
+            &target_file,
+            &format!("#{target_pointer}"),
+            kind == "schemas",
+            taken,
+        );
+        self.added.insert((kind, unique), target);
+        Some(Resolved::Ref(root_ref))
+    }
+
+    fn load(&mut self, path: &str) -> Result<Value, String> {
+        if let Some(document) = self.files.get(path) {
+            return Ok(document.clone());
+        }
+        let text = (self.loader)(path)?;
+        let document: Value = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
+        self.files.insert(path.to_owned(), document.clone());
+        Ok(document)
+    }
+
+    fn error(&mut self, file: &str, pointer: &str, message: String) {
+        let (name, line_col) = if file.is_empty() {
+            (self.root_name.to_owned(), locate(self.root_text, pointer))
+        } else {
+            (file.to_owned(), None)
+        };
+        self.errors.push(Diagnostic {
+            severity: Severity::Error,
+            message,
+            file: name,
+            pointer: pointer.to_owned(),
+            line_col,
+        });
+    }
+}
+
+enum Resolved {
+    Ref(String),
+    Inline(Value),
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+fn find<'v>(document: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let mut current = document;
+    for token in pointer
+        .trim_start_matches('/')
+        .split('/')
+        .filter(|t| !t.is_empty())
+    {
+        let token = unescape(token);
+        current = match current {
+            Value::Mapping(map) => map.get(token.as_str())?,
+            Value::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+/// `relative` resolved against the folder of `from` ("" for the root document), with `.` and
+/// `..` segments folded.
+fn join_path(from: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in relative.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| !p.is_empty() && *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join_path;
+
+    #[test]
+    fn paths_resolve_against_the_referencing_file() {
+        assert_eq!(join_path("", "schemas/pet.yaml"), "schemas/pet.yaml");
+        assert_eq!(
+            join_path("schemas/pet.yaml", "./owner.yaml"),
+            "schemas/owner.yaml"
+        );
+        assert_eq!(
+            join_path("schemas/pet.yaml", "../common.yaml"),
+            "common.yaml"
+        );
+        assert_eq!(join_path("", "../shared/x.yaml"), "../shared/x.yaml");
+    }
+}
