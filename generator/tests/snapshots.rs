@@ -71,6 +71,7 @@ fixture_snapshots! {
         openapi31 => "openapi31.yaml",
     read_write => "read-write.yaml",
     recursion => "recursion.yaml",
+    recursive_allof => "recursive-allof.yaml",
     responses => "responses.yaml",
     security_apikey => "security-apikey.yaml",
     security_basic => "security-basic.yaml",

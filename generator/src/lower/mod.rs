@@ -38,6 +38,11 @@ pub(crate) struct Lowerer<'a> {
     request_roots: Vec<String>,
     /// Types used as response bodies.
     response_roots: Vec<String>,
+    /// How many type definitions are being lowered inside each other.
+    depth: usize,
+    /// The component schemas whose properties are being merged into a type under lowering,
+    /// as `$ref` strings; a recursive `allOf` stops at them.
+    merging: Vec<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -51,6 +56,8 @@ impl<'a> Lowerer<'a> {
             type_names: Namespace::default(),
             request_roots: Vec::new(),
             response_roots: Vec::new(),
+            depth: 0,
+            merging: Vec::new(),
         }
     }
 

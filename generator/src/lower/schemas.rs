@@ -16,6 +16,9 @@ use crate::openapi::{AdditionalProperties, Parameter, RequestBody, Response, Sch
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
+/// How deep inline type definitions may nest.
+const MAX_NESTING: usize = 48;
+
 /// Prelude types and traits that generated code uses by their short names.
 const PRELUDE_NAMES: &[&str] = &[
     "Box", "Clone", "Default", "Err", "From", "None", "Ok", "Option", "Result", "Some", "String",
@@ -166,10 +169,23 @@ impl<'a> Lowerer<'a> {
     /// Defines the named type `name` from `schema`. Schemas that are not objects, enums or
     /// unions become aliases.
     fn define(&mut self, schema: &Schema, pointer: &str, name: String) {
+        // Inline schemas nest as deep as the document does, except through an `allOf` whose
+        // merged properties lead back into it; stop such a loop with an error.
+        if self.depth >= MAX_NESTING {
+            self.error(
+                pointer,
+                format!(
+                    "schemas nest more than {MAX_NESTING} levels deep here (a recursive allOf?)"
+                ),
+            );
+            return;
+        }
+        self.depth += 1;
         let kind = match self.named_kind(schema, pointer, &name) {
             Some(kind) => kind,
             None => TypeKind::Alias(self.type_of(schema, pointer, &format!("{name}Value"))),
         };
+        self.depth -= 1;
         self.types.insert(
             name.clone(),
             TypeDef {
@@ -445,19 +461,22 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The fields of an `allOf`: every part's properties, in order, then the schema's own;
-    /// later ones override earlier ones.
+    /// later ones override earlier ones. The merged components stay on the `merging` stack
+    /// while the fields are lowered, so an `allOf` that leads back to one of them is cut there.
     fn merged_fields(&mut self, schema: &Schema, pointer: &str, owner: &str) -> Vec<Field> {
         let mut properties: IndexMap<String, Schema> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
-        let mut visiting = BTreeSet::new();
-        self.collect_all_of(
-            schema,
-            pointer,
-            &mut properties,
-            &mut required,
-            &mut visiting,
-        );
-        self.fields(&properties, &required, pointer, owner)
+        let mark = self.merging.len();
+        if let Some(component) = pointer
+            .strip_prefix(SCHEMA_PREFIX)
+            .filter(|n| !n.contains('/'))
+        {
+            self.merging.push(format!("{SCHEMA_PREFIX}{component}"));
+        }
+        self.collect_all_of(schema, pointer, &mut properties, &mut required);
+        let fields = self.fields(&properties, &required, pointer, owner);
+        self.merging.truncate(mark);
+        fields
     }
 
     fn collect_all_of(
@@ -466,15 +485,21 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         properties: &mut IndexMap<String, Schema>,
         required: &mut Vec<String>,
-        visiting: &mut BTreeSet<usize>,
     ) {
-        if !visiting.insert(schema as *const Schema as usize) {
-            return;
-        }
         for (i, part) in schema.all_of.iter().enumerate() {
             let part_pointer = join(pointer, &["allOf", &i.to_string()]);
+            if let Some(reference) = &part.reference {
+                if self.merging.contains(reference) {
+                    self.warning(
+                        &part_pointer,
+                        format!("`{reference}` includes itself through allOf, which cannot be flattened; this schema gets only its other parts"),
+                    );
+                    continue;
+                }
+                self.merging.push(reference.clone());
+            }
             if let Some(part) = self.resolve_schema(part, &part_pointer) {
-                self.collect_all_of(part, &part_pointer, properties, required, visiting);
+                self.collect_all_of(part, &part_pointer, properties, required);
             }
         }
         for (name, property) in &schema.properties {
