@@ -4,6 +4,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+
+use super::codegen::AuthScheme;
 use super::error::Error;
 use super::retry::RetryPolicy;
 use crate::generated::SETTINGS;
@@ -34,6 +37,10 @@ pub(crate) struct Inner {
     pub(crate) user_agent: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    /// Accept, User-Agent, the version header and header credentials, built once.
+    pub(crate) base_headers: HeaderMap,
+    /// Why requests cannot be sent (a token that cannot be a header value), if so.
+    pub(crate) config_error: Option<String>,
 }
 
 /// The API client. Cloning is cheap: clones share one connection pool and configuration.
@@ -226,6 +233,10 @@ impl ClientBuilder {
     }
 
     fn finish(self, http: reqwest::Client, base_url: String, user_agent: String) -> Client {
+        let (base_headers, config_error) = match base_headers(&user_agent, self.token.as_ref()) {
+            Ok(headers) => (headers, None),
+            Err(problem) => (HeaderMap::new(), Some(problem)),
+        };
         Client {
             inner: Arc::new(Inner {
                 http,
@@ -234,9 +245,52 @@ impl ClientBuilder {
                 user_agent,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: self.retry.unwrap_or_default(),
+                base_headers,
+                config_error,
             }),
         }
     }
+}
+
+/// The headers every request carries; credentials are marked sensitive so they never show in
+/// debug output.
+fn base_headers(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, String> {
+    let invalid =
+        |what: &str| format!("the {what} contains characters that cannot be sent in a header");
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_str(user_agent).map_err(|_| invalid("User-Agent"))?,
+    );
+    if let Some(name) = SETTINGS.version_header {
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("version header name"))?;
+        headers.insert(name, HeaderValue::from_static(SETTINGS.version));
+    }
+    let Some(token) = token else {
+        return Ok(headers);
+    };
+    let secret = |value: String| {
+        let mut value = HeaderValue::from_str(&value).map_err(|_| invalid("token"))?;
+        value.set_sensitive(true);
+        Ok::<_, String>(value)
+    };
+    match SETTINGS.auth {
+        AuthScheme::None | AuthScheme::Query(_) | AuthScheme::Cookie(_) => {}
+        AuthScheme::Bearer => {
+            headers.insert(AUTHORIZATION, secret(format!("Bearer {}", token.expose()))?);
+        }
+        AuthScheme::Basic => {
+            headers.insert(AUTHORIZATION, secret(format!("Basic {}", token.expose()))?);
+        }
+        AuthScheme::Header(name) => {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid("API key header name"))?;
+            headers.insert(name, secret(token.expose().to_owned())?);
+        }
+    }
+    Ok(headers)
 }
 
 /// Standard Base64 with padding (RFC 4648).

@@ -7,10 +7,7 @@ use bytes::Bytes;
 use tracing::Instrument;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
-    USER_AGENT,
-};
+use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -443,7 +440,12 @@ impl Request {
             let error = match outcome {
                 Ok(response) => {
                     let status = response.status();
-                    let response_headers = response.headers().clone();
+                    // Headers are kept for errors only; a success needs just the body.
+                    let response_headers = if status.is_success() {
+                        HeaderMap::new()
+                    } else {
+                        response.headers().clone()
+                    };
                     let body = response.bytes().await;
                     span.record("status", status.as_u16());
                     span.record("attempt", attempt);
@@ -539,18 +541,10 @@ impl Request {
     fn headers(&self) -> Result<HeaderMap, Error> {
         let operation = self.operation;
         let inner = &self.client.inner;
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        headers.insert(
-            USER_AGENT,
-            header_value(operation, "User-Agent", &inner.user_agent)?,
-        );
-        if let Some(name) = SETTINGS.version_header {
-            headers.insert(
-                header_name(operation, name)?,
-                header_value(operation, name, SETTINGS.version)?,
-            );
+        if let Some(problem) = &inner.config_error {
+            return Err(Error::Config(problem.clone()));
         }
+        let mut headers = inner.base_headers.clone();
         for (name, value) in &self.headers {
             headers.insert(
                 header_name(operation, name)?,
@@ -558,37 +552,17 @@ impl Request {
             );
         }
         for (name, value) in &self.options.headers {
-            headers.insert(name.clone(), value.clone());
+            if !headers.get(name).is_some_and(HeaderValue::is_sensitive) {
+                headers.insert(name.clone(), value.clone());
+            }
         }
         let mut cookies: Vec<String> = self
             .cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        if let Some(token) = &inner.token {
-            let token = token.expose();
-            let secret = |value: String| {
-                let mut value = HeaderValue::from_str(&value).map_err(|_| {
-                    Error::Config(
-                        "the token contains characters that cannot be sent in a header".into(),
-                    )
-                })?;
-                value.set_sensitive(true);
-                Ok::<_, Error>(value)
-            };
-            match SETTINGS.auth {
-                AuthScheme::None | AuthScheme::Query(_) => {}
-                AuthScheme::Bearer => {
-                    headers.insert(AUTHORIZATION, secret(format!("Bearer {token}"))?);
-                }
-                AuthScheme::Basic => {
-                    headers.insert(AUTHORIZATION, secret(format!("Basic {token}"))?);
-                }
-                AuthScheme::Header(name) => {
-                    headers.insert(header_name(operation, name)?, secret(token.to_owned())?);
-                }
-                AuthScheme::Cookie(name) => cookies.push(format!("{name}={token}")),
-            }
+        if let (AuthScheme::Cookie(name), Some(token)) = (SETTINGS.auth, &inner.token) {
+            cookies.push(format!("{name}={}", token.expose()));
         }
         if !cookies.is_empty() {
             let mut value = header_value(operation, "Cookie", &cookies.join("; "))?;
@@ -601,6 +575,10 @@ impl Request {
 
 /// Decodes a JSON body, naming the path of the value that does not fit.
 pub fn decode_json<T: DeserializeOwned>(operation: &'static str, bytes: &[u8]) -> Result<T, Error> {
+    // Tracking the path costs time on every value; only a body that fails is read again with it.
+    if let Ok(value) = serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();

@@ -1,0 +1,196 @@
+//! Runtime benchmarks against a local server on 127.0.0.1, printed as `bench:` lines that
+//! `cargo xtask bench` collects:
+//!
+//! - per-request overhead: `client.users().get(..)` against a hand-written reqwest call that
+//!   sends the same request and decodes the same type, as the ratio of medians;
+//! - memory while streaming 100,000 users through pagination, sampled as resident memory.
+//!
+//! Run with `cargo bench -p clerk-backend-api --bench runtime`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clerk_backend_api::types::User;
+use clerk_backend_api::{Client, RetryPolicy};
+use futures_util::StreamExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+const USER: &str = include_str!("../tests/fixtures/user.json");
+const TOTAL_USERS: usize = 100_000;
+const REQUESTS: usize = 2_000;
+const ROUNDS: usize = 10;
+
+/// Answers `GET /users/<id>` with one user and `GET /users?limit=L&offset=O` with a page of the
+/// 100,000 users; keeps connections alive.
+async fn serve(listener: TcpListener) {
+    let user: Arc<str> = USER.trim().into();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            return;
+        };
+        // Without this, Nagle's algorithm and delayed ACKs add 40 ms to some responses.
+        stream.set_nodelay(true).expect("set TCP_NODELAY");
+        let user = Arc::clone(&user);
+        tokio::spawn(async move {
+            let (read, mut write) = stream.into_split();
+            let mut reader = BufReader::new(read);
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                let target = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let mut length = 0usize;
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let header = header.trim_end();
+                    if header.is_empty() {
+                        break;
+                    }
+                    if let Some(value) = header.to_ascii_lowercase().strip_prefix("content-length:")
+                    {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                let payload = if let Some(query) = target.strip_prefix("/users?") {
+                    let param = |name: &str| {
+                        query
+                            .split('&')
+                            .find_map(|p| p.strip_prefix(&format!("{name}=")))
+                            .and_then(|v| v.parse::<usize>().ok())
+                    };
+                    let (limit, offset) =
+                        (param("limit").unwrap_or(10), param("offset").unwrap_or(0));
+                    let count = limit.min(TOTAL_USERS.saturating_sub(offset));
+                    format!("[{}]", vec![&*user; count].join(","))
+                } else {
+                    user.to_string()
+                };
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
+                    payload.len()
+                );
+                if write.write_all(response.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Resident and peak resident memory of this process, in KiB (Linux).
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
+    let base_url = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(serve(listener));
+
+    let client = Client::builder()
+        .token("sk_test_bench")
+        .base_url(&base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client");
+    let http = reqwest::Client::new();
+    let raw = |http: reqwest::Client| {
+        let url = format!("{base_url}/users/user_1");
+        async move {
+            let response = http
+                .get(url)
+                .header("Authorization", "Bearer sk_test_bench")
+                .header("Clerk-API-Version", "2021-02-05")
+                .header("Accept", "application/json")
+                .header("User-Agent", "bench")
+                .send()
+                .await
+                .expect("a response");
+            let bytes = response.bytes().await.expect("a body");
+            serde_json::from_slice::<User>(&bytes).expect("a user")
+        }
+    };
+
+    // Warm up both paths, then alternate rounds so drift affects both alike.
+    for _ in 0..200 {
+        client.users().get("user_1").send().await.expect("a user");
+        raw(http.clone()).await;
+    }
+    let (mut generated, mut handwritten) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        for _ in 0..REQUESTS / ROUNDS {
+            let started = Instant::now();
+            client.users().get("user_1").send().await.expect("a user");
+            generated.push(started.elapsed());
+            let started = Instant::now();
+            raw(http.clone()).await;
+            handwritten.push(started.elapsed());
+        }
+    }
+    let (generated, handwritten) = (median(generated), median(handwritten));
+    println!(
+        "bench: request_generated_us {:.1}",
+        generated.as_secs_f64() * 1e6
+    );
+    println!(
+        "bench: request_reqwest_us {:.1}",
+        handwritten.as_secs_f64() * 1e6
+    );
+    println!(
+        "bench: request_overhead_ratio {:.3}",
+        generated.as_secs_f64() / handwritten.as_secs_f64()
+    );
+
+    let (rss_before, _) = memory_kib();
+    let mut stream = Box::pin(client.users().list().limit(499).stream());
+    let mut seen = 0usize;
+    let mut samples = Vec::new();
+    let started = Instant::now();
+    while let Some(user) = stream.next().await {
+        user.expect("a user");
+        seen += 1;
+        if seen % 10_000 == 0 {
+            samples.push(memory_kib().0);
+        }
+    }
+    let elapsed = started.elapsed();
+    let (_, peak) = memory_kib();
+    println!("bench: pagination_items {seen}");
+    println!("bench: pagination_seconds {:.2}", elapsed.as_secs_f64());
+    println!("bench: pagination_rss_before_kib {rss_before}");
+    println!(
+        "bench: pagination_rss_at_10k_kib {}",
+        samples.first().copied().unwrap_or(0)
+    );
+    println!(
+        "bench: pagination_rss_at_100k_kib {}",
+        samples.last().copied().unwrap_or(0)
+    );
+    println!("bench: pagination_peak_kib {peak}");
+}
