@@ -1,4 +1,5 @@
-//! Project automation: `cargo xtask codegen [--check] [--spec PATH --out DIR]`.
+//! Project automation: `cargo xtask codegen [--check] [--spec PATH --out DIR]` and
+//! `cargo xtask bench`.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -7,15 +8,20 @@ use std::process::ExitCode;
 
 use openapi_rust_generator::{Layout, generate_with_files};
 
+mod bench;
+
 const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 const DEFAULT_OUT: &str = "generated-client/src/generated";
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR]
+       cargo xtask bench
 
   (no options)      regenerate generated-client/src/generated from spec/clerk-backend-api.yaml
   --check           write nothing; print a diff and exit 1 if the files are stale
   --spec PATH       generate from another OpenAPI document (needs --out)
-  --out DIR         write a complete, standalone crate into DIR";
+  --out DIR         write a complete, standalone crate into DIR
+
+  bench             measure generation, compile time and client overhead; writes BENCHMARKS.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +33,8 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("bench") => bench::bench(&workspace_root()),
+        Some("bench-generate") => bench::bench_generate(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

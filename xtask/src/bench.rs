@@ -1,0 +1,498 @@
+//! `cargo xtask bench`: generation speed and memory, generated-crate compile time, and the
+//! client's per-request overhead and paging memory. Prints a table and writes BENCHMARKS.md.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use openapi_rust_generator::{Layout, generate_with_files};
+
+const RUNS: usize = 10;
+
+struct Row {
+    what: String,
+    figure: String,
+    how: String,
+}
+
+/// Entry point of `cargo xtask bench`.
+pub fn bench(root: &Path) -> ExitCode {
+    let work = root.join("target/bench");
+    if let Err(e) = fs::create_dir_all(&work) {
+        eprintln!("error: cannot create {}: {e}", work.display());
+        return ExitCode::FAILURE;
+    }
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    let result = (|| -> Result<(), String> {
+        generation(root, &work, &mut rows, &mut notes)?;
+        compile_cost(root, &work, &mut rows, &mut notes)?;
+        runtime(root, &mut rows)?;
+        Ok(())
+    })();
+    if let Err(message) = result {
+        eprintln!("error: {message}");
+        return ExitCode::FAILURE;
+    }
+    let report = report(&rows, &notes);
+    print!("{report}");
+    if let Err(e) = fs::write(root.join("BENCHMARKS.md"), &report) {
+        eprintln!("error: cannot write BENCHMARKS.md: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("\nwrote BENCHMARKS.md");
+    ExitCode::SUCCESS
+}
+
+/// `cargo xtask bench-generate SPEC RUNS`: generates SPEC in-process RUNS times and prints the
+/// median time, the peak resident memory, and the size of the output. Run in release mode by
+/// `cargo xtask bench`.
+pub fn bench_generate(args: &[String]) -> ExitCode {
+    let (Some(spec), Some(runs)) = (
+        args.first(),
+        args.get(1).and_then(|r| r.parse::<usize>().ok()),
+    ) else {
+        eprintln!("usage: cargo xtask bench-generate SPEC RUNS");
+        return ExitCode::from(2);
+    };
+    let text = match fs::read_to_string(spec) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: cannot read {spec}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let dir = Path::new(spec)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let read_file =
+        |relative: &str| fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
+    let mut times = Vec::with_capacity(runs);
+    let mut summary = (0, 0, 0);
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let output = match generate_with_files(spec, &text, Layout::Modules, &read_file) {
+            Ok(output) => output,
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                return ExitCode::FAILURE;
+            }
+        };
+        times.push(started.elapsed().as_secs_f64());
+        let lines = output
+            .files
+            .values()
+            .map(|f| f.lines().count())
+            .sum::<usize>();
+        summary = (output.operations, output.types, lines);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    println!(
+        "median_ms {:.1} peak_kib {} operations {} types {} lines {}",
+        median * 1000.0,
+        peak_kib(),
+        summary.0,
+        summary.1,
+        summary.2
+    );
+    ExitCode::SUCCESS
+}
+
+fn peak_kib() -> u64 {
+    fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+fn run(command: &mut Command) -> Result<String, String> {
+    let shown = format!("{command:?}");
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{shown} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn field<'a>(line: &'a str, name: &str) -> &'a str {
+    let mut words = line.split_whitespace();
+    while let Some(word) = words.next() {
+        if word == name {
+            return words.next().unwrap_or("?");
+        }
+    }
+    "?"
+}
+
+fn reference_documents(root: &Path) -> Vec<PathBuf> {
+    let mut documents: Vec<PathBuf> = fs::read_dir(root.join("../shared/reference"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    documents.sort();
+    documents
+}
+
+fn generation(
+    root: &Path,
+    work: &Path,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let mut inputs = vec![(
+        "spec/clerk-backend-api.yaml".to_owned(),
+        root.join("spec/clerk-backend-api.yaml"),
+    )];
+    let references = reference_documents(root);
+    if references.is_empty() {
+        notes.push("The published documents in ../shared/reference/ are not present; their rows are skipped.".into());
+    }
+    for path in references {
+        let name = format!(
+            "reference/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        inputs.push((name, path));
+    }
+    for operations in [100, 1_000, 10_000] {
+        let path = work.join(format!("synthetic-{operations}.yaml"));
+        fs::write(&path, synthetic(operations))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        inputs.push((format!("synthetic, {operations} operations"), path));
+    }
+    for (name, path) in inputs {
+        let runs = if name.contains("10000") {
+            3.max(RUNS / 3)
+        } else {
+            RUNS
+        };
+        let out = run(Command::new("cargo")
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "xtask",
+                "--",
+                "bench-generate",
+            ])
+            .arg(&path)
+            .arg(runs.to_string())
+            .current_dir(root))?;
+        let line = out.lines().last().unwrap_or_default().to_owned();
+        rows.push(Row {
+            what: format!(
+                "generate {name} ({} operations, {} types, {} lines)",
+                field(&line, "operations"),
+                field(&line, "types"),
+                field(&line, "lines")
+            ),
+            figure: format!(
+                "{} ms median of {runs}, peak {} MiB",
+                field(&line, "median_ms"),
+                kib_to_mib(field(&line, "peak_kib"))
+            ),
+            how: format!(
+                "cargo run --release -p xtask -- bench-generate {} {runs}",
+                display(root, &path)
+            ),
+        });
+        println!(
+            "{}: {}",
+            rows.last().map_or("", |r| &r.what),
+            rows.last().map_or("", |r| &r.figure)
+        );
+    }
+    Ok(())
+}
+
+fn kib_to_mib(kib: &str) -> String {
+    kib.parse::<f64>()
+        .map_or_else(|_| "?".into(), |k| format!("{:.1}", k / 1024.0))
+}
+
+fn display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// A document with `operations` operations over `operations / 5` resources, each with a list,
+/// create, get, update and delete operation and two schemas.
+fn synthetic(operations: usize) -> String {
+    let resources = operations.div_ceil(5);
+    let mut paths = String::new();
+    let mut schemas = String::new();
+    for r in 0..resources {
+        let _ = write!(
+            paths,
+            "  /resources{r}:\n    get:\n      operationId: Resource{r}_list\n      tags: [Resource{r}]\n      parameters:\n        - {{name: limit, in: query, schema: {{type: integer, minimum: 1, maximum: 100, default: 10}}}}\n        - {{name: offset, in: query, schema: {{type: integer, minimum: 0}}}}\n        - {{name: status, in: query, schema: {{type: string, enum: [active, archived]}}}}\n      responses:\n        \"200\": {{description: A page, content: {{application/json: {{schema: {{type: object, required: [data, total_count], properties: {{data: {{type: array, items: {{$ref: '#/components/schemas/Resource{r}'}}}}, total_count: {{type: integer}}}}}}}}}}}}\n        \"422\": {{description: Invalid, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Errors'}}}}}}}}\n    post:\n      operationId: Resource{r}_create\n      tags: [Resource{r}]\n      requestBody: {{required: true, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Resource{r}Input'}}}}}}}}\n      responses:\n        \"200\": {{description: Created, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Resource{r}'}}}}}}}}\n  /resources{r}/{{id}}:\n    parameters:\n      - {{name: id, in: path, required: true, schema: {{type: string}}}}\n    get:\n      operationId: Resource{r}_get\n      tags: [Resource{r}]\n      responses:\n        \"200\": {{description: One, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Resource{r}'}}}}}}}}\n        \"404\": {{description: Missing, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Errors'}}}}}}}}\n    patch:\n      operationId: Resource{r}_update\n      tags: [Resource{r}]\n      requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Resource{r}Input'}}}}}}}}\n      responses:\n        \"200\": {{description: Updated, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Resource{r}'}}}}}}}}\n    delete:\n      operationId: Resource{r}_delete\n      tags: [Resource{r}]\n      responses:\n        \"200\": {{description: Deleted, content: {{application/json: {{schema: {{type: object, properties: {{deleted: {{type: boolean}}}}}}}}}}}}\n"
+        );
+        let _ = write!(
+            schemas,
+            "    Resource{r}:\n      type: object\n      required: [id, name, created_at]\n      properties:\n        id: {{type: string}}\n        name: {{type: string}}\n        description: {{type: string, nullable: true}}\n        status: {{type: string, enum: [active, archived]}}\n        tags: {{type: array, items: {{type: string}}}}\n        metadata: {{type: object, additionalProperties: true}}\n        owner: {{type: object, properties: {{id: {{type: string}}, email: {{type: string}}}}}}\n        created_at: {{type: integer, format: int64}}\n    Resource{r}Input:\n      type: object\n      required: [name]\n      properties:\n        name: {{type: string}}\n        description: {{type: string, nullable: true}}\n        tags: {{type: array, maxItems: 10, items: {{type: string}}}}\n"
+        );
+    }
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: Synthetic, version: '1'}}\nservers: [{{url: 'https://api.example.com'}}]\npaths:\n{paths}components:\n  schemas:\n    Errors:\n      type: object\n      properties:\n        errors: {{type: array, items: {{type: object, properties: {{code: {{type: string}}}}}}}}\n{schemas}"
+    )
+}
+
+fn compile_cost(
+    root: &Path,
+    work: &Path,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let target = work.join("target");
+    let mut inputs = vec![(
+        "clerk-spec".to_owned(),
+        root.join("spec/clerk-backend-api.yaml"),
+        None,
+    )];
+    let newest = root.join("../shared/reference/clerk-bapi-2026-05-12.yml");
+    if newest.exists() {
+        inputs.push(("clerk-reference-249".to_owned(), newest.clone(), None));
+        inputs.push((
+            "clerk-reference-users-only".to_owned(),
+            newest,
+            Some("Users"),
+        ));
+    } else {
+        notes.push(
+            "The 249-operation reference document is not present; its compile rows are skipped."
+                .into(),
+        );
+    }
+    for (name, spec, only_tag) in inputs {
+        let mut text = fs::read_to_string(&spec)
+            .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+        if let Some(tag) = only_tag {
+            text = keep_tag(&text, tag)?;
+        }
+        let output =
+            generate_with_files(&spec.display().to_string(), &text, Layout::Crate, &|_| {
+                Err("single file".into())
+            })
+            .map_err(|d| d.to_string())?;
+        let dir = work.join("crates").join(&name);
+        let _ = fs::remove_dir_all(&dir);
+        for (file, contents) in &output.files {
+            let contents = if file == "Cargo.toml" {
+                let package = contents
+                    .lines()
+                    .find(|l| l.starts_with("name = "))
+                    .unwrap_or_default()
+                    .to_owned();
+                contents.replace(&package, &format!("name = \"bench-{name}\""))
+            } else {
+                contents.clone()
+            };
+            let path = dir.join(file);
+            fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(|e| e.to_string())?;
+            fs::write(&path, contents).map_err(|e| e.to_string())?;
+        }
+        if let Ok(lock) = fs::read(root.join("Cargo.lock")) {
+            let _ = fs::write(dir.join("Cargo.lock"), lock);
+        }
+        let lines: usize = output
+            .files
+            .iter()
+            .filter(|(f, _)| f.starts_with("src/generated/"))
+            .map(|(_, c)| c.lines().count())
+            .sum();
+        let cargo = |args: &[&str]| {
+            let mut command = Command::new("cargo");
+            command
+                .args(args)
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", &target);
+            command
+        };
+        let package = format!("bench-{name}");
+        // Dependencies first, so the timings below are of the generated crate alone.
+        run(&mut cargo(&["build", "--quiet"]))?;
+        run(&mut cargo(&["check", "--quiet"]))?;
+        let timed = |verb: &str| -> Result<f64, String> {
+            run(&mut cargo(&["clean", "--quiet", "-p", &package]))?;
+            let started = Instant::now();
+            run(&mut cargo(&[verb, "--quiet"]))?;
+            Ok(started.elapsed().as_secs_f64())
+        };
+        let check = timed("check")?;
+        let build = timed("build")?;
+        let what = match name.as_str() {
+            "clerk-spec" => format!(
+                "generated crate for spec/ ({} operations, {lines} generated lines)",
+                output.operations
+            ),
+            "clerk-reference-249" => {
+                format!(
+                    "generated crate for the 249-operation reference ({} operations, {lines} generated lines)",
+                    output.operations
+                )
+            }
+            _ => format!(
+                "same, `Users` group only ({} operations, {lines} generated lines)",
+                output.operations
+            ),
+        };
+        rows.push(Row {
+            what,
+            figure: format!("cargo check {check:.1} s, cargo build {build:.1} s"),
+            how: format!("cargo xtask bench (crate in target/bench/crates/{name}; dependencies prebuilt, then `cargo clean -p {package}` before each timing)"),
+        });
+        println!(
+            "{}: {}",
+            rows.last().map_or("", |r| &r.what),
+            rows.last().map_or("", |r| &r.figure)
+        );
+    }
+    Ok(())
+}
+
+/// The document with only the operations tagged `tag` (all components kept).
+fn keep_tag(text: &str, tag: &str) -> Result<String, String> {
+    let mut document: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    if let Some(paths) = document
+        .get_mut("paths")
+        .and_then(serde_yaml::Value::as_mapping_mut)
+    {
+        for item in paths.values_mut() {
+            if let Some(item) = item.as_mapping_mut() {
+                item.retain(|key, op| {
+                    let is_operation = matches!(
+                        key.as_str(),
+                        Some(
+                            "get"
+                                | "put"
+                                | "post"
+                                | "delete"
+                                | "patch"
+                                | "head"
+                                | "options"
+                                | "trace"
+                        )
+                    );
+                    !is_operation
+                        || op
+                            .get("tags")
+                            .and_then(serde_yaml::Value::as_sequence)
+                            .is_some_and(|t| t.iter().any(|t| t.as_str() == Some(tag)))
+                });
+            }
+        }
+        paths.retain(|_, item| {
+            item.as_mapping().is_some_and(|m| {
+                m.keys().any(|k| {
+                    matches!(
+                        k.as_str(),
+                        Some("get" | "put" | "post" | "delete" | "patch")
+                    )
+                })
+            })
+        });
+    }
+    serde_yaml::to_string(&document).map_err(|e| e.to_string())
+}
+
+fn runtime(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
+    let out = run(Command::new("cargo")
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "clerk-backend-api",
+            "--bench",
+            "runtime",
+        ])
+        .current_dir(root))?;
+    let value = |name: &str| {
+        out.lines()
+            .find_map(|l| {
+                l.strip_prefix("bench: ")
+                    .and_then(|l| l.strip_prefix(name))
+                    .map(|v| v.trim().to_owned())
+            })
+            .unwrap_or_else(|| "?".into())
+    };
+    let how = "cargo bench -p clerk-backend-api --bench runtime".to_owned();
+    rows.push(Row {
+        what: "per-request time, `client.users().get(..)` vs a hand-written reqwest call decoding the same type (127.0.0.1)".into(),
+        figure: format!(
+            "{} µs vs {} µs: ratio {} (medians of 2,000 requests each)",
+            value("request_generated_us"),
+            value("request_reqwest_us"),
+            value("request_overhead_ratio")
+        ),
+        how: how.clone(),
+    });
+    rows.push(Row {
+        what: format!(
+            "streaming {} users through pagination (pages of 499)",
+            value("pagination_items")
+        ),
+        figure: format!(
+            "resident memory {} MiB after 10,000 items, {} MiB after 100,000 (peak {} MiB; {} s)",
+            kib_to_mib(&value("pagination_rss_at_10k_kib")),
+            kib_to_mib(&value("pagination_rss_at_100k_kib")),
+            kib_to_mib(&value("pagination_peak_kib")),
+            value("pagination_seconds")
+        ),
+        how,
+    });
+    for row in &rows[rows.len() - 2..] {
+        println!("{}: {}", row.what, row.figure);
+    }
+    Ok(())
+}
+
+fn report(rows: &[Row], notes: &[String]) -> String {
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let memory = fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or_else(|| "?".into(), |k| format!("{:.1} GiB", k / 1024.0 / 1024.0));
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let mut text = String::from(
+        "# Benchmarks\n\nWritten by `cargo xtask bench`; rerun it to refresh every figure.\n\n",
+    );
+    let _ = writeln!(
+        text,
+        "Machine: {cores} cores, {memory} of memory; {rustc}.\n"
+    );
+    text.push_str("| what | result | command |\n| --- | --- | --- |\n");
+    for row in rows {
+        let _ = writeln!(text, "| {} | {} | `{}` |", row.what, row.figure, row.how);
+    }
+    if !notes.is_empty() {
+        text.push('\n');
+        for note in notes {
+            let _ = writeln!(text, "- {note}");
+        }
+    }
+    text
+}
