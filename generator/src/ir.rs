@@ -118,6 +118,8 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What kind of type it is.
     pub kind: TypeKind,
+    /// The cargo features (one per group) that need this type; empty when every build does.
+    pub features: Vec<String>,
 }
 
 /// The shape of a named type.
@@ -269,6 +271,8 @@ pub struct Group {
     pub type_name: String,
     /// The module the group's builders live in.
     pub module: String,
+    /// The cargo feature that compiles the group.
+    pub feature: String,
     /// The tag's description.
     pub doc: Option<String>,
     /// Operations, sorted by method name.

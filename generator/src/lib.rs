@@ -50,6 +50,9 @@ pub struct Output {
     pub operations: usize,
     /// How many named types were generated.
     pub types: usize,
+    /// The cargo feature of each operation group; a client crate must declare them all and
+    /// turn them on by default.
+    pub group_features: Vec<String>,
 }
 
 /// Generates the client for the document `text`, whose name (used in diagnostics and in the
@@ -145,5 +148,6 @@ pub fn generate_with_files(
         warnings,
         operations: api.groups.iter().map(|g| g.operations.len()).sum(),
         types: api.types.len(),
+        group_features: api.groups.iter().map(|g| g.feature.clone()).collect(),
     })
 }

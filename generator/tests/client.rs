@@ -78,3 +78,29 @@ fn collect(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
         }
     }
 }
+
+#[test]
+fn the_client_crate_declares_every_group_feature_on_by_default() {
+    let text = fs::read_to_string(workspace().join(SPEC)).expect("the spec");
+    let output = generate(SPEC, &text, Layout::Modules).unwrap_or_else(|d| panic!("{d}"));
+    let manifest =
+        fs::read_to_string(workspace().join("generated-client/Cargo.toml")).expect("the manifest");
+    let default_list = manifest
+        .split("default = [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("a default list");
+    assert_eq!(output.group_features.len(), 10);
+    for feature in &output.group_features {
+        assert!(
+            manifest
+                .lines()
+                .any(|l| l.trim() == format!("{feature} = []")),
+            "generated-client/Cargo.toml lacks `{feature} = []`"
+        );
+        assert!(
+            default_list.contains(&format!("\"{feature}\"")),
+            "`{feature}` is not on by default"
+        );
+    }
+}

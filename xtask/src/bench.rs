@@ -271,9 +271,9 @@ fn compile_cost(
     if newest.exists() {
         inputs.push(("clerk-reference-249".to_owned(), newest.clone(), None));
         inputs.push((
-            "clerk-reference-users-only".to_owned(),
+            "clerk-reference-users-feature".to_owned(),
             newest,
-            Some("Users"),
+            Some("users"),
         ));
     } else {
         notes.push(
@@ -281,12 +281,9 @@ fn compile_cost(
                 .into(),
         );
     }
-    for (name, spec, only_tag) in inputs {
-        let mut text = fs::read_to_string(&spec)
+    for (name, spec, only_feature) in inputs {
+        let text = fs::read_to_string(&spec)
             .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-        if let Some(tag) = only_tag {
-            text = keep_tag(&text, tag)?;
-        }
         let output =
             generate_with_files(&spec.display().to_string(), &text, Layout::Crate, &|_| {
                 Err("single file".into())
@@ -318,10 +315,19 @@ fn compile_cost(
             .filter(|(f, _)| f.starts_with("src/generated/"))
             .map(|(_, c)| c.lines().count())
             .sum();
+        let features: Vec<String> = match only_feature {
+            Some(feature) => vec![
+                "--no-default-features".into(),
+                "--features".into(),
+                format!("rustls,{feature}"),
+            ],
+            None => Vec::new(),
+        };
         let cargo = |args: &[&str]| {
             let mut command = Command::new("cargo");
             command
                 .args(args)
+                .args(&features)
                 .current_dir(&dir)
                 .env("CARGO_TARGET_DIR", &target);
             command
@@ -331,7 +337,10 @@ fn compile_cost(
         run(&mut cargo(&["build", "--quiet"]))?;
         run(&mut cargo(&["check", "--quiet"]))?;
         let timed = |verb: &str| -> Result<f64, String> {
-            run(&mut cargo(&["clean", "--quiet", "-p", &package]))?;
+            run(&mut Command::new("cargo")
+                .args(["clean", "--quiet", "-p", &package])
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", &target))?;
             let started = Instant::now();
             run(&mut cargo(&[verb, "--quiet"]))?;
             Ok(started.elapsed().as_secs_f64())
@@ -349,10 +358,7 @@ fn compile_cost(
                     output.operations
                 )
             }
-            _ => format!(
-                "same, `Users` group only ({} operations, {lines} generated lines)",
-                output.operations
-            ),
+            _ => "same crate, only the `users` group feature (`--no-default-features --features rustls,users`)".to_owned(),
         };
         rows.push(Row {
             what,
@@ -366,51 +372,6 @@ fn compile_cost(
         );
     }
     Ok(())
-}
-
-/// The document with only the operations tagged `tag` (all components kept).
-fn keep_tag(text: &str, tag: &str) -> Result<String, String> {
-    let mut document: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-    if let Some(paths) = document
-        .get_mut("paths")
-        .and_then(serde_yaml::Value::as_mapping_mut)
-    {
-        for item in paths.values_mut() {
-            if let Some(item) = item.as_mapping_mut() {
-                item.retain(|key, op| {
-                    let is_operation = matches!(
-                        key.as_str(),
-                        Some(
-                            "get"
-                                | "put"
-                                | "post"
-                                | "delete"
-                                | "patch"
-                                | "head"
-                                | "options"
-                                | "trace"
-                        )
-                    );
-                    !is_operation
-                        || op
-                            .get("tags")
-                            .and_then(serde_yaml::Value::as_sequence)
-                            .is_some_and(|t| t.iter().any(|t| t.as_str() == Some(tag)))
-                });
-            }
-        }
-        paths.retain(|_, item| {
-            item.as_mapping().is_some_and(|m| {
-                m.keys().any(|k| {
-                    matches!(
-                        k.as_str(),
-                        Some("get" | "put" | "post" | "delete" | "patch")
-                    )
-                })
-            })
-        });
-    }
-    serde_yaml::to_string(&document).map_err(|e| e.to_string())
 }
 
 fn runtime(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {

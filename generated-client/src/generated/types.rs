@@ -30,6 +30,15 @@ pub struct ClerkErrors {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "phone_numbers",
+        feature = "redirect_urls",
+        feature = "saml_connections",
+        feature = "users"
+    )
+)]
 /// Confirms that an object was deleted.
 ///
 /// Schema: `#/components/schemas/DeletedObject`.
@@ -49,6 +58,7 @@ pub struct DeletedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+#[cfg(feature = "users")]
 /// An email address of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/EmailAddress`.
@@ -76,6 +86,7 @@ pub struct EmailAddress {
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
 /// How the address was verified, if it was.
 ///
 /// Schema: `#/components/schemas/EmailAddress/properties/verification`.
@@ -99,6 +110,7 @@ pub enum EmailAddressVerification {
     /// An object whose tag this version of the client does not know, kept as JSON.
     Unknown(codegen::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -130,6 +142,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
         }
     }
 }
+#[cfg(feature = "users")]
 /// An account of the user at an enterprise identity provider (SAML or OAuth).
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount`.
@@ -173,6 +186,7 @@ pub struct EnterpriseAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
+#[cfg(feature = "users")]
 /// The enterprise connection an enterprise account signs in through.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccountConnection`.
@@ -211,6 +225,7 @@ pub struct EnterpriseAccountConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountProtocol` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/protocol`.
@@ -223,6 +238,7 @@ pub enum EnterpriseAccountProtocol {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl EnterpriseAccountProtocol {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -233,6 +249,7 @@ impl EnterpriseAccountProtocol {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for EnterpriseAccountProtocol {
     fn from(value: &str) -> Self {
         match value {
@@ -242,16 +259,19 @@ impl From<&str> for EnterpriseAccountProtocol {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for EnterpriseAccountProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for EnterpriseAccountProtocol {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -259,6 +279,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// The `EnterpriseAccountVerification` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/verification`.
@@ -274,6 +295,7 @@ pub enum EnterpriseAccountVerification {
     /// An object whose tag this version of the client does not know, kept as JSON.
     Unknown(codegen::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -293,6 +315,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
         }
     }
 }
+#[cfg(feature = "users")]
 /// An account of the user at an OAuth provider, with its verification.
 ///
 /// Schema: `#/components/schemas/ExternalAccount`.
@@ -345,6 +368,7 @@ pub struct ExternalAccount {
     #[serde(default)]
     pub verification: Option<ExternalAccountVerification>,
 }
+#[cfg(feature = "users")]
 /// The kind of the account; older accounts report their provider here.
 ///
 /// Schema: `#/components/schemas/ExternalAccount/properties/object`.
@@ -359,6 +383,7 @@ pub enum ExternalAccountObject {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl ExternalAccountObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -370,6 +395,7 @@ impl ExternalAccountObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for ExternalAccountObject {
     fn from(value: &str) -> Self {
         match value {
@@ -380,16 +406,19 @@ impl From<&str> for ExternalAccountObject {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for ExternalAccountObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for ExternalAccountObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for ExternalAccountObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -397,6 +426,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountObject {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// How the account was verified, if it was.
 ///
 /// Schema: `#/components/schemas/ExternalAccount/properties/verification`.
@@ -410,6 +440,7 @@ pub enum ExternalAccountVerification {
     /// An object whose tag this version of the client does not know, kept as JSON.
     Unknown(codegen::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for ExternalAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -426,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountVerification {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Links an identification to another one, such as an email address to the OAuth account it came from.
 ///
 /// Schema: `#/components/schemas/IdentificationLink`.
@@ -436,6 +468,7 @@ pub struct IdentificationLink {
     /// The ID of the linked identification.
     pub id: String,
 }
+#[cfg(feature = "users")]
 /// An OAuth access token of a user at a provider.
 ///
 /// Schema: `#/components/schemas/OAuthAccessToken`.
@@ -469,6 +502,13 @@ pub struct OAuthAccessToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
 /// An organization of the instance.
 ///
 /// Schema: `#/components/schemas/Organization`.
@@ -519,6 +559,7 @@ pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// The membership of a user in an organization.
 ///
 /// Schema: `#/components/schemas/OrganizationMembership`.
@@ -550,6 +591,7 @@ pub struct OrganizationMembership {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// What a membership reveals of its user.
 ///
 /// Schema: `#/components/schemas/OrganizationMembershipPublicUserData`.
@@ -584,6 +626,7 @@ pub struct OrganizationMembershipPublicUserData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// A page of organization memberships.
 ///
 /// Schema: `#/components/schemas/OrganizationMemberships`.
@@ -594,6 +637,7 @@ pub struct OrganizationMemberships {
     /// How many memberships match the query in all pages.
     pub total_count: i64,
 }
+#[cfg(feature = "organization_memberships")]
 /// The request body of `POST /organizations/{organization_id}/memberships`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
@@ -604,6 +648,7 @@ pub struct OrganizationMembershipsCreateBody {
     /// The ID of the user to add.
     pub user_id: String,
 }
+#[cfg(feature = "organization_memberships")]
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
@@ -616,6 +661,7 @@ pub struct OrganizationMembershipsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "organization_memberships")]
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
@@ -624,6 +670,7 @@ pub struct OrganizationMembershipsUpdateBody {
     /// The new role of the member.
     pub role: String,
 }
+#[cfg(feature = "organizations")]
 /// An organization, after its logo was uploaded.
 ///
 /// Schema: `#/components/schemas/OrganizationWithLogo`.
@@ -678,6 +725,7 @@ pub struct OrganizationWithLogo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
+#[cfg(feature = "organizations")]
 /// A page of organizations.
 ///
 /// Schema: `#/components/schemas/Organizations`.
@@ -688,6 +736,7 @@ pub struct Organizations {
     /// How many organizations match the query in all pages.
     pub total_count: i64,
 }
+#[cfg(feature = "organizations")]
 /// The request body of `POST /organizations`.
 ///
 /// Schema: `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
@@ -710,6 +759,7 @@ pub struct OrganizationsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
+#[cfg(feature = "organizations")]
 /// The request body of `PATCH /organizations/{organization_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
@@ -722,6 +772,7 @@ pub struct OrganizationsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "organizations")]
 /// The request body of `PATCH /organizations/{organization_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
@@ -746,6 +797,7 @@ pub struct OrganizationsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
+#[cfg(feature = "users")]
 /// A passkey registered by a user.
 ///
 /// Schema: `#/components/schemas/Passkey`.
@@ -764,6 +816,7 @@ pub struct Passkey {
     #[serde(default)]
     pub verification: Option<VerificationPasskey>,
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// A phone number of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/PhoneNumber`.
@@ -797,6 +850,7 @@ pub struct PhoneNumber {
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// How the number was verified, if it was.
 ///
 /// Schema: `#/components/schemas/PhoneNumber/properties/verification`.
@@ -810,6 +864,7 @@ pub enum PhoneNumberVerification {
     /// An object whose tag this version of the client does not know, kept as JSON.
     Unknown(codegen::Value),
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -826,6 +881,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
         }
     }
 }
+#[cfg(feature = "phone_numbers")]
 /// The request body of `POST /phone_numbers`.
 ///
 /// Schema: `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
@@ -847,6 +903,7 @@ pub struct PhoneNumbersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
+#[cfg(feature = "phone_numbers")]
 /// The request body of `PATCH /phone_numbers/{phone_number_id}`.
 ///
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
@@ -862,6 +919,7 @@ pub struct PhoneNumbersUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
+#[cfg(feature = "proxy_checks")]
 /// The outcome of a proxy configuration check.
 ///
 /// Schema: `#/components/schemas/ProxyCheck`.
@@ -885,6 +943,7 @@ pub struct ProxyCheck {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "proxy_checks")]
 /// The request body of `POST /proxy_checks`.
 ///
 /// Schema: `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
@@ -897,6 +956,7 @@ pub struct ProxyChecksVerifyBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
+#[cfg(feature = "redirect_urls")]
 /// A URL the instance may redirect to.
 ///
 /// Schema: `#/components/schemas/RedirectURL`.
@@ -913,6 +973,7 @@ pub struct RedirectUrl {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "redirect_urls")]
 /// The request body of `POST /redirect_urls`.
 ///
 /// Schema: `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
@@ -922,6 +983,7 @@ pub struct RedirectUrlsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(feature = "users")]
 /// An account of the user at a SAML identity provider.
 ///
 /// Schema: `#/components/schemas/SAMLAccount`.
@@ -959,6 +1021,7 @@ pub struct SamlAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
+#[cfg(feature = "users")]
 /// The SAML connection a SAML account signs in through.
 ///
 /// Schema: `#/components/schemas/SAMLAccountConnection`.
@@ -995,6 +1058,7 @@ pub struct SamlAccountConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
 /// The `SamlAccountVerification` schema.
 ///
 /// Schema: `#/components/schemas/SAMLAccount/properties/verification`.
@@ -1008,6 +1072,7 @@ pub enum SamlAccountVerification {
     /// An object whose tag this version of the client does not know, kept as JSON.
     Unknown(codegen::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1024,6 +1089,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 /// A connection to a SAML identity provider.
 ///
 /// Schema: `#/components/schemas/SAMLConnection`.
@@ -1103,6 +1169,7 @@ pub struct SamlConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "saml_connections")]
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionAttributeMapping`.
@@ -1117,6 +1184,7 @@ pub struct SamlConnectionAttributeMapping {
     /// The `last_name` property.
     pub last_name: String,
 }
+#[cfg(feature = "saml_connections")]
 /// How a login hint is passed to the identity provider.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint`.
@@ -1128,6 +1196,7 @@ pub struct SamlConnectionLoginHint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHintMode` schema.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint/properties/mode`.
@@ -1142,6 +1211,7 @@ pub enum SamlConnectionLoginHintMode {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "saml_connections")]
 impl SamlConnectionLoginHintMode {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1153,6 +1223,7 @@ impl SamlConnectionLoginHintMode {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl From<&str> for SamlConnectionLoginHintMode {
     fn from(value: &str) -> Self {
         match value {
@@ -1163,16 +1234,19 @@ impl From<&str> for SamlConnectionLoginHintMode {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl std::fmt::Display for SamlConnectionLoginHintMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl serde::Serialize for SamlConnectionLoginHintMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHintMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1180,6 +1254,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHintMode {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "saml_connections")]
 /// A page of SAML connections.
 ///
 /// Schema: `#/components/schemas/SAMLConnections`.
@@ -1190,6 +1265,7 @@ pub struct SamlConnections {
     /// How many connections exist in all pages.
     pub total_count: i64,
 }
+#[cfg(feature = "saml_connections")]
 /// The request body of `POST /saml_connections`.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
@@ -1220,6 +1296,7 @@ pub struct SamlConnectionsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionsCreateBodyAttributeMapping>,
 }
+#[cfg(feature = "saml_connections")]
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
@@ -1238,6 +1315,7 @@ pub struct SamlConnectionsCreateBodyAttributeMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
+#[cfg(feature = "saml_connections")]
 /// The identity provider.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.
@@ -1254,6 +1332,7 @@ pub enum SamlConnectionsCreateBodyProvider {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "saml_connections")]
 impl SamlConnectionsCreateBodyProvider {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1266,6 +1345,7 @@ impl SamlConnectionsCreateBodyProvider {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl From<&str> for SamlConnectionsCreateBodyProvider {
     fn from(value: &str) -> Self {
         match value {
@@ -1277,16 +1357,19 @@ impl From<&str> for SamlConnectionsCreateBodyProvider {
         }
     }
 }
+#[cfg(feature = "saml_connections")]
 impl std::fmt::Display for SamlConnectionsCreateBodyProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl serde::Serialize for SamlConnectionsCreateBodyProvider {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "saml_connections")]
 impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1294,6 +1377,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "saml_connections")]
 /// The request body of `PATCH /saml_connections/{saml_connection_id}`.
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
@@ -1362,6 +1446,7 @@ pub struct SamlConnectionsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
 }
+#[cfg(feature = "saml_connections")]
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`.
@@ -1380,6 +1465,7 @@ pub struct SamlConnectionsUpdateBodyAttributeMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
+#[cfg(feature = "users")]
 /// How a user is provisioned by a SCIM directory.
 ///
 /// Schema: `#/components/schemas/SCIMUserMetadata`.
@@ -1394,6 +1480,7 @@ pub struct ScimUserMetadata {
     #[serde(default)]
     pub external_id: Option<String>,
 }
+#[cfg(feature = "sessions")]
 /// A session of a user on a client.
 ///
 /// Schema: `#/components/schemas/Session`.
@@ -1429,6 +1516,7 @@ pub struct Session {
     /// The `created_at` property.
     pub created_at: i64,
 }
+#[cfg(feature = "sessions")]
 /// Where and on what device a session was last active.
 ///
 /// Schema: `#/components/schemas/SessionActivity`.
@@ -1459,6 +1547,7 @@ pub struct SessionActivity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
+#[cfg(feature = "sessions")]
 /// The `SessionStatus` schema.
 ///
 /// Schema: `#/components/schemas/Session/properties/status`.
@@ -1481,6 +1570,7 @@ pub enum SessionStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "sessions")]
 impl SessionStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1496,6 +1586,7 @@ impl SessionStatus {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl From<&str> for SessionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1510,16 +1601,19 @@ impl From<&str> for SessionStatus {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::fmt::Display for SessionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for SessionStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for SessionStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1527,6 +1621,7 @@ impl<'de> serde::Deserialize<'de> for SessionStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sessions")]
 /// The `SessionsListStatus` schema.
 ///
 /// Schema: `#/paths/~1sessions/get/parameters/2/schema`.
@@ -1549,6 +1644,7 @@ pub enum SessionsListStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "sessions")]
 impl SessionsListStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1564,6 +1660,7 @@ impl SessionsListStatus {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl From<&str> for SessionsListStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1578,16 +1675,19 @@ impl From<&str> for SessionsListStatus {
         }
     }
 }
+#[cfg(feature = "sessions")]
 impl std::fmt::Display for SessionsListStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl serde::Serialize for SessionsListStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sessions")]
 impl<'de> serde::Deserialize<'de> for SessionsListStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1595,6 +1695,7 @@ impl<'de> serde::Deserialize<'de> for SessionsListStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sign_in_tokens")]
 /// A token that signs its user in without other credentials.
 ///
 /// Schema: `#/components/schemas/SignInToken`.
@@ -1619,6 +1720,7 @@ pub struct SignInToken {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenStatus` schema.
 ///
 /// Schema: `#/components/schemas/SignInToken/properties/status`.
@@ -1633,6 +1735,7 @@ pub enum SignInTokenStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "sign_in_tokens")]
 impl SignInTokenStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1644,6 +1747,7 @@ impl SignInTokenStatus {
         }
     }
 }
+#[cfg(feature = "sign_in_tokens")]
 impl From<&str> for SignInTokenStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1654,16 +1758,19 @@ impl From<&str> for SignInTokenStatus {
         }
     }
 }
+#[cfg(feature = "sign_in_tokens")]
 impl std::fmt::Display for SignInTokenStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_in_tokens")]
 impl serde::Serialize for SignInTokenStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_in_tokens")]
 impl<'de> serde::Deserialize<'de> for SignInTokenStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1671,6 +1778,7 @@ impl<'de> serde::Deserialize<'de> for SignInTokenStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sign_in_tokens")]
 /// The request body of `POST /sign_in_tokens`.
 ///
 /// Schema: `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
@@ -1683,6 +1791,7 @@ pub struct SignInTokensCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
 }
+#[cfg(feature = "sign_ups")]
 /// A sign-up attempt.
 ///
 /// Schema: `#/components/schemas/SignUp`.
@@ -1754,6 +1863,7 @@ pub struct SignUp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "sign_ups")]
 /// The `SignUpStatus` schema.
 ///
 /// Schema: `#/components/schemas/SignUp/properties/status`.
@@ -1768,6 +1878,7 @@ pub enum SignUpStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "sign_ups")]
 impl SignUpStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1779,6 +1890,7 @@ impl SignUpStatus {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl From<&str> for SignUpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1789,16 +1901,19 @@ impl From<&str> for SignUpStatus {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl std::fmt::Display for SignUpStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl serde::Serialize for SignUpStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl<'de> serde::Deserialize<'de> for SignUpStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1806,6 +1921,7 @@ impl<'de> serde::Deserialize<'de> for SignUpStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sign_ups")]
 /// The state of the verification of one sign-up field.
 ///
 /// Schema: `#/components/schemas/SignUpVerification`.
@@ -1818,6 +1934,7 @@ pub struct SignUpVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
+#[cfg(feature = "sign_ups")]
 /// The `SignUpVerificationNextAction` schema.
 ///
 /// Schema: `#/components/schemas/SignUpVerification/properties/next_action`.
@@ -1832,6 +1949,7 @@ pub enum SignUpVerificationNextAction {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "sign_ups")]
 impl SignUpVerificationNextAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1843,6 +1961,7 @@ impl SignUpVerificationNextAction {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl From<&str> for SignUpVerificationNextAction {
     fn from(value: &str) -> Self {
         match value {
@@ -1853,16 +1972,19 @@ impl From<&str> for SignUpVerificationNextAction {
         }
     }
 }
+#[cfg(feature = "sign_ups")]
 impl std::fmt::Display for SignUpVerificationNextAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl serde::Serialize for SignUpVerificationNextAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sign_ups")]
 impl<'de> serde::Deserialize<'de> for SignUpVerificationNextAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1870,6 +1992,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerificationNextAction {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sign_ups")]
 /// The verifications of a sign-up, field by field.
 ///
 /// Schema: `#/components/schemas/SignUpVerifications`.
@@ -1888,6 +2011,7 @@ pub struct SignUpVerifications {
     #[serde(default)]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "sign_ups")]
 /// The request body of `PATCH /sign_ups/{id}`.
 ///
 /// Schema: `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
@@ -1900,6 +2024,7 @@ pub struct SignUpsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_action: Option<bool>,
 }
+#[cfg(feature = "sessions")]
 /// A session token minted from a JWT template.
 ///
 /// Schema: `#/components/schemas/Token`.
@@ -1910,6 +2035,7 @@ pub struct Token {
     /// The signed JSON Web Token.
     pub jwt: String,
 }
+#[cfg(feature = "users")]
 /// The number of objects that match a query.
 ///
 /// Schema: `#/components/schemas/TotalCount`.
@@ -1920,6 +2046,7 @@ pub struct TotalCount {
     /// How many objects matched.
     pub total_count: i64,
 }
+#[cfg(feature = "users")]
 /// A user of the instance, with all of their identifications.
 ///
 /// Schema: `#/components/schemas/User`.
@@ -2044,6 +2171,7 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
+#[cfg(feature = "users")]
 /// The request body of `POST /users`.
 ///
 /// Schema: `#/paths/~1users/post/requestBody/content/application~1json/schema`.
@@ -2104,6 +2232,7 @@ pub struct UsersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_password_requirement: Option<bool>,
 }
+#[cfg(feature = "users")]
 /// Confirms which user's MFA methods were disabled.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
@@ -2112,6 +2241,7 @@ pub struct UsersDisableMfaResponse {
     /// The ID of the user.
     pub user_id: String,
 }
+#[cfg(feature = "users")]
 /// The request body of `PATCH /users/{user_id}/metadata`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
@@ -2127,6 +2257,7 @@ pub struct UsersMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "users")]
 /// The request body of `PATCH /users/{user_id}`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
@@ -2219,6 +2350,7 @@ pub struct UsersUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<bool>,
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// A verification performed by an administrator through the Backend API.
 ///
 /// Schema: `#/components/schemas/verification_admin`.
@@ -2240,6 +2372,7 @@ pub struct VerificationAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// A verification by a link sent by email.
 ///
 /// Schema: `#/components/schemas/verification_email_link`.
@@ -2261,6 +2394,7 @@ pub struct VerificationEmailLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// The `VerificationEmailLinkStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_email_link/properties/status`.
@@ -2277,6 +2411,7 @@ pub enum VerificationEmailLinkStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationEmailLinkStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2289,6 +2424,7 @@ impl VerificationEmailLinkStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationEmailLinkStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2300,16 +2436,19 @@ impl From<&str> for VerificationEmailLinkStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationEmailLinkStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationEmailLinkStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationEmailLinkStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2317,6 +2456,7 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLinkStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// A verification inherited from an OAuth provider.
 ///
 /// Schema: `#/components/schemas/verification_from_oauth`.
@@ -2341,6 +2481,7 @@ pub struct VerificationFromOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// The `VerificationFromOauthStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_from_oauth/properties/status`.
@@ -2353,6 +2494,7 @@ pub enum VerificationFromOauthStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationFromOauthStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2363,6 +2505,7 @@ impl VerificationFromOauthStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationFromOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2372,16 +2515,19 @@ impl From<&str> for VerificationFromOauthStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationFromOauthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationFromOauthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationFromOauthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2389,6 +2535,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauthStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// A verification through Google One Tap.
 ///
 /// Schema: `#/components/schemas/verification_google_one_tap`.
@@ -2413,6 +2560,7 @@ pub struct VerificationGoogleOneTap {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
 }
+#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_google_one_tap/properties/status`.
@@ -2425,6 +2573,7 @@ pub enum VerificationGoogleOneTapStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationGoogleOneTapStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2435,6 +2584,7 @@ impl VerificationGoogleOneTapStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationGoogleOneTapStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2444,16 +2594,19 @@ impl From<&str> for VerificationGoogleOneTapStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationGoogleOneTapStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationGoogleOneTapStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2461,6 +2614,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// A verification through an OAuth provider.
 ///
 /// Schema: `#/components/schemas/verification_oauth`.
@@ -2487,6 +2641,7 @@ pub struct VerificationOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// The `VerificationOauthStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_oauth/properties/status`.
@@ -2505,6 +2660,7 @@ pub enum VerificationOauthStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationOauthStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2518,6 +2674,7 @@ impl VerificationOauthStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationOauthStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2530,16 +2687,19 @@ impl From<&str> for VerificationOauthStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationOauthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationOauthStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationOauthStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2547,6 +2707,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauthStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// A verification by a one-time code sent by SMS or email.
 ///
 /// Schema: `#/components/schemas/verification_otp`.
@@ -2571,6 +2732,7 @@ pub struct VerificationOtp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_otp/properties/status`.
@@ -2587,6 +2749,7 @@ pub enum VerificationOtpStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl VerificationOtpStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2599,6 +2762,7 @@ impl VerificationOtpStatus {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl From<&str> for VerificationOtpStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2610,16 +2774,19 @@ impl From<&str> for VerificationOtpStatus {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl std::fmt::Display for VerificationOtpStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl serde::Serialize for VerificationOtpStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for VerificationOtpStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2627,6 +2794,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStrategy` schema.
 ///
 /// Schema: `#/components/schemas/verification_otp/properties/strategy`.
@@ -2641,6 +2809,7 @@ pub enum VerificationOtpStrategy {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl VerificationOtpStrategy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2652,6 +2821,7 @@ impl VerificationOtpStrategy {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl From<&str> for VerificationOtpStrategy {
     fn from(value: &str) -> Self {
         match value {
@@ -2662,16 +2832,19 @@ impl From<&str> for VerificationOtpStrategy {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl std::fmt::Display for VerificationOtpStrategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl serde::Serialize for VerificationOtpStrategy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for VerificationOtpStrategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2679,6 +2852,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStrategy {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// A verification by a passkey.
 ///
 /// Schema: `#/components/schemas/verification_passkey`.
@@ -2706,6 +2880,7 @@ pub struct VerificationPasskey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// A verification through a SAML identity provider.
 ///
 /// Schema: `#/components/schemas/verification_saml`.
@@ -2733,6 +2908,7 @@ pub struct VerificationSaml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// The `VerificationSamlStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_saml/properties/status`.
@@ -2751,6 +2927,7 @@ pub enum VerificationSamlStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationSamlStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2764,6 +2941,7 @@ impl VerificationSamlStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationSamlStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2776,16 +2954,19 @@ impl From<&str> for VerificationSamlStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationSamlStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationSamlStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationSamlStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2793,6 +2974,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSamlStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// A verification provided by a SCIM directory.
 ///
 /// Schema: `#/components/schemas/verification_scim`.
@@ -2811,6 +2993,7 @@ pub struct VerificationScim {
     #[serde(default)]
     pub expire_at: Option<i64>,
 }
+#[cfg(feature = "users")]
 /// A verification by a ticket, such as an invitation.
 ///
 /// Schema: `#/components/schemas/verification_ticket`.
@@ -2832,6 +3015,7 @@ pub struct VerificationTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// The `VerificationTicketStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_ticket/properties/status`.
@@ -2846,6 +3030,7 @@ pub enum VerificationTicketStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationTicketStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2857,6 +3042,7 @@ impl VerificationTicketStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationTicketStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2867,16 +3053,19 @@ impl From<&str> for VerificationTicketStatus {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationTicketStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationTicketStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationTicketStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2884,6 +3073,7 @@ impl<'de> serde::Deserialize<'de> for VerificationTicketStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// A verification by a signature from a web3 wallet.
 ///
 /// Schema: `#/components/schemas/verification_web3`.
@@ -2911,6 +3101,7 @@ pub struct VerificationWeb3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Status` schema.
 ///
 /// Schema: `#/components/schemas/verification_web3/properties/status`.
@@ -2927,6 +3118,7 @@ pub enum VerificationWeb3Status {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationWeb3Status {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2939,6 +3131,7 @@ impl VerificationWeb3Status {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationWeb3Status {
     fn from(value: &str) -> Self {
         match value {
@@ -2950,16 +3143,19 @@ impl From<&str> for VerificationWeb3Status {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationWeb3Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationWeb3Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationWeb3Status {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2967,6 +3163,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Status {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// The `VerificationWeb3Strategy` schema.
 ///
 /// Schema: `#/components/schemas/verification_web3/properties/strategy`.
@@ -2985,6 +3182,7 @@ pub enum VerificationWeb3Strategy {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+#[cfg(feature = "users")]
 impl VerificationWeb3Strategy {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2998,6 +3196,7 @@ impl VerificationWeb3Strategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl From<&str> for VerificationWeb3Strategy {
     fn from(value: &str) -> Self {
         match value {
@@ -3010,16 +3209,19 @@ impl From<&str> for VerificationWeb3Strategy {
         }
     }
 }
+#[cfg(feature = "users")]
 impl std::fmt::Display for VerificationWeb3Strategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl serde::Serialize for VerificationWeb3Strategy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for VerificationWeb3Strategy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3027,6 +3229,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Strategy {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
 /// A web3 wallet of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/Web3Wallet`.
@@ -3047,6 +3250,7 @@ pub struct Web3Wallet {
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
 /// How the wallet was verified, if it was.
 ///
 /// Schema: `#/components/schemas/Web3Wallet/properties/verification`.
@@ -3060,6 +3264,7 @@ pub enum Web3WalletVerification {
     /// An object whose tag this version of the client does not know, kept as JSON.
     Unknown(codegen::Value),
 }
+#[cfg(feature = "users")]
 impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

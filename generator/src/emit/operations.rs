@@ -19,7 +19,8 @@ pub fn emit_operations_mod(api: &Api) -> TokenStream {
         let module = ident(&group.module);
         let text = format!("Operations of the `{}` group.", group.accessor);
         let doc = doc_attrs(group.doc.as_deref().unwrap_or(&text));
-        quote! { #doc pub mod #module; }
+        let feature = &group.feature;
+        quote! { #doc #[cfg(feature = #feature)] pub mod #module; }
     });
     quote! { #doc #( #modules )* }
 }

@@ -17,12 +17,7 @@ pub fn emit_types(api: &Api) -> TokenStream {
     ));
     let items: TokenStream = api.types.iter().map(emit_type).collect();
     // Only import the runtime facade when a type refers to it, so the module stays warning-free.
-    let uses_codegen = items
-        .clone()
-        .into_iter()
-        .any(|token| matches!(&token, proc_macro2::TokenTree::Ident(i) if i == "codegen"))
-        || items.to_string().contains("codegen ::");
-    let import = uses_codegen.then(|| {
+    let import = api.types.iter().any(mentions_codegen).then(|| {
         quote!(
             use crate::runtime::codegen;
         )
@@ -32,6 +27,69 @@ pub fn emit_types(api: &Api) -> TokenStream {
         #import
         #items
     }
+}
+
+/// Whether the code for `def` names the runtime facade.
+fn mentions_codegen(def: &TypeDef) -> bool {
+    fn in_ref(ty: &crate::ir::TypeRef) -> bool {
+        use crate::ir::TypeRef;
+        match ty {
+            TypeRef::Json | TypeRef::JsonObject => true,
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Boxed(inner) => in_ref(inner),
+            _ => false,
+        }
+    }
+    match &def.kind {
+        TypeKind::Enum { .. } | TypeKind::Tagged { .. } => true,
+        TypeKind::Struct { fields, .. } => fields
+            .iter()
+            .any(|f| f.presence == Presence::TriState || in_ref(&f.ty)),
+        TypeKind::Untagged { variants } => variants.iter().any(|v| in_ref(&v.ty)),
+        TypeKind::Alias(ty) => in_ref(ty),
+        TypeKind::Responses { variants, .. } => variants
+            .iter()
+            .any(|v| matches!(&v.kind, ResponseKind::Json(ty) if in_ref(ty))),
+        TypeKind::IntEnum { .. } => false,
+    }
+}
+
+/// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`.
+pub(super) fn cfg_features(features: &[String]) -> TokenStream {
+    match features {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any( #( feature = #many ),* ))]),
+    }
+}
+
+/// Puts `#[cfg(..)]` on every item of one type's code.
+fn gate(tokens: TokenStream, features: &[String]) -> TokenStream {
+    let cfg = cfg_features(features);
+    if cfg.is_empty() {
+        return tokens;
+    }
+    // Both parses only fail for code that is not Rust, which rendering reports as a generator bug.
+    let (Ok(mut file), Ok(holder)) = (
+        syn::parse2::<syn::File>(tokens.clone()),
+        syn::parse2::<syn::ItemStruct>(quote!(#cfg struct Holder;)),
+    ) else {
+        return tokens;
+    };
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            syn::Item::Type(item) => &mut item.attrs,
+            _ => continue,
+        };
+        attrs.splice(0..0, holder.attrs.iter().cloned());
+    }
+    let items = file.items;
+    quote!(#( #items )*)
 }
 
 fn emit_type(def: &TypeDef) -> TokenStream {
@@ -58,11 +116,14 @@ fn emit_type(def: &TypeDef) -> TokenStream {
             quote!(pub type #name = #ty;)
         }
     };
-    quote! {
-        #doc
-        #deprecated
-        #body
-    }
+    gate(
+        quote! {
+            #doc
+            #deprecated
+            #body
+        },
+        &def.features,
+    )
 }
 
 /// The Rust type of a field, with the `Option` its presence adds.

@@ -90,6 +90,7 @@ pub fn lower(doc: &Document, source: Source<'_>) -> Result<(Api, Vec<Diagnostic>
     lowerer.finish_types();
     lowerer.refresh_bodies(&mut groups);
     let error_fields = lowerer.error_fields(&error_body);
+    lowerer.assign_features(&groups, &error_body);
     let settings = lowerer.settings();
     let auth = lowerer.auth();
     let default_base_url = lowerer.default_base_url();
@@ -348,6 +349,40 @@ impl Lowerer<'_> {
         match self.types.get(name).map(|d| &d.kind) {
             Some(TypeKind::Struct { fields, .. }) => fields.clone(),
             _ => Vec::new(),
+        }
+    }
+}
+
+impl Lowerer<'_> {
+    /// Gates every type behind the features of the groups that use it, so a build with some
+    /// groups turned off compiles only their types. Types the error body needs, types no
+    /// operation uses, and types every group uses are always compiled.
+    fn assign_features(&mut self, groups: &[crate::ir::Group], error_body: &TypeRef) {
+        use std::collections::{BTreeMap, BTreeSet};
+        if groups.len() < 2 {
+            return;
+        }
+        let mut always_roots = Vec::new();
+        schemas::collect_refs(error_body, &mut always_roots);
+        let always = self.reachable(&always_roots);
+        let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for group in groups {
+            let mut roots = Vec::new();
+            for op in &group.operations {
+                operations::operation_type_refs(op, &mut roots);
+            }
+            for name in self.reachable(&roots) {
+                users.entry(name).or_default().insert(group.feature.clone());
+            }
+        }
+        for (name, def) in &mut self.types {
+            let Some(features) = users.get(name) else {
+                continue;
+            };
+            if always.contains(name) || features.len() == groups.len() {
+                continue;
+            }
+            def.features = features.iter().cloned().collect();
         }
     }
 }

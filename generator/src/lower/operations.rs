@@ -89,8 +89,13 @@ impl Lowerer<'_> {
                 for op in &mut state.operations {
                     op.method_name = methods.claim(&op.method_name);
                 }
+                let feature = match unraw(&accessor) {
+                    name @ ("default" | "rustls" | "native-tls") => format!("{name}-api"),
+                    name => name.to_owned(),
+                };
                 Group {
                     module: accessor.clone(),
+                    feature,
                     accessor,
                     type_name: state.type_name,
                     doc: state.doc,
@@ -666,6 +671,7 @@ impl Lowerer<'_> {
                     variants: variants.clone(),
                     other: other.clone(),
                 },
+                features: Vec::new(),
             },
         );
         (
@@ -705,6 +711,33 @@ impl Lowerer<'_> {
         } else {
             ResponseKind::Empty
         }
+    }
+}
+
+/// The named types an operation's inputs and outputs mention.
+pub(super) fn operation_type_refs(op: &Operation, out: &mut Vec<String>) {
+    use super::schemas::collect_refs;
+    for param in op.path_params.iter().chain(&op.params) {
+        collect_refs(&param.ty, out);
+    }
+    match &op.body {
+        Some(Body::JsonObject { type_name, .. } | Body::Form { type_name, .. }) => {
+            out.push(type_name.clone())
+        }
+        Some(Body::JsonValue { ty, .. }) => collect_refs(ty, out),
+        Some(Body::Multipart { parts }) => {
+            for part in parts {
+                if let PartKind::Text(ty) = &part.kind {
+                    collect_refs(ty, out);
+                }
+            }
+        }
+        Some(Body::Raw { .. }) | None => {}
+    }
+    match &op.response {
+        ResponseKind::Json(ty) => collect_refs(ty, out),
+        ResponseKind::ByStatus { type_name, .. } => out.push(type_name.clone()),
+        ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => {}
     }
 }
 

@@ -194,6 +194,7 @@ impl<'a> Lowerer<'a> {
                 doc: schema.description.clone().or_else(|| schema.title.clone()),
                 deprecated: schema.deprecated,
                 kind,
+                features: Vec::new(),
             },
         );
     }
@@ -663,7 +664,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Names reachable from `roots` through any field, item or variant.
-    fn reachable(&self, roots: &[String]) -> BTreeSet<String> {
+    pub(super) fn reachable(&self, roots: &[String]) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
         let mut stack: Vec<String> = roots.to_vec();
         while let Some(name) = stack.pop() {
@@ -739,6 +740,11 @@ fn for_each_type(kind: &TypeKind, visit: &mut impl FnMut(&TypeRef)) {
         }
         TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
     }
+}
+
+/// The named types `ty` mentions, at any depth.
+pub(super) fn collect_refs(ty: &TypeRef, out: &mut Vec<String>) {
+    collect_named(ty, true, out);
 }
 
 /// Collects named types in `ty`; `through_heap` also follows `Vec`, maps and boxes.
