@@ -30,6 +30,9 @@ pub struct ClerkErrors {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
+/// Confirms that an object was deleted.
+///
+/// Schema: `#/components/schemas/DeletedObject`.
 #[cfg(
     any(
         feature = "organizations",
@@ -39,9 +42,6 @@ pub struct ClerkErrors {
         feature = "users"
     )
 )]
-/// Confirms that an object was deleted.
-///
-/// Schema: `#/components/schemas/DeletedObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedObject {
     /// The kind of the deleted object, such as `user` or `organization`.
@@ -58,10 +58,10 @@ pub struct DeletedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
-#[cfg(feature = "users")]
 /// An email address of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/EmailAddress`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailAddress {
     /// The ID of the email address.
@@ -86,10 +86,10 @@ pub struct EmailAddress {
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
 }
-#[cfg(feature = "users")]
 /// How the address was verified, if it was.
 ///
 /// Schema: `#/components/schemas/EmailAddress/properties/verification`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EmailAddressVerification {
@@ -142,10 +142,10 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
         }
     }
 }
-#[cfg(feature = "users")]
 /// An account of the user at an enterprise identity provider (SAML or OAuth).
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseAccount {
     /// The `id` property.
@@ -186,10 +186,10 @@ pub struct EnterpriseAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
-#[cfg(feature = "users")]
 /// The enterprise connection an enterprise account signs in through.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccountConnection`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
@@ -225,10 +225,10 @@ pub struct EnterpriseAccountConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-#[cfg(feature = "users")]
 /// The `EnterpriseAccountProtocol` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/protocol`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnterpriseAccountProtocol {
     /// `oauth`
@@ -279,10 +279,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// The `EnterpriseAccountVerification` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/verification`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EnterpriseAccountVerification {
@@ -315,10 +315,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
         }
     }
 }
-#[cfg(feature = "users")]
 /// An account of the user at an OAuth provider, with its verification.
 ///
 /// Schema: `#/components/schemas/ExternalAccount`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalAccount {
     /// The kind of the account; older accounts report their provider here.
@@ -368,10 +368,10 @@ pub struct ExternalAccount {
     #[serde(default)]
     pub verification: Option<ExternalAccountVerification>,
 }
-#[cfg(feature = "users")]
 /// The kind of the account; older accounts report their provider here.
 ///
 /// Schema: `#/components/schemas/ExternalAccount/properties/object`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ExternalAccountObject {
     /// `external_account`
@@ -426,10 +426,10 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountObject {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// How the account was verified, if it was.
 ///
 /// Schema: `#/components/schemas/ExternalAccount/properties/verification`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ExternalAccountVerification {
@@ -457,10 +457,10 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountVerification {
         }
     }
 }
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// Links an identification to another one, such as an email address to the OAuth account it came from.
 ///
 /// Schema: `#/components/schemas/IdentificationLink`.
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentificationLink {
     /// The kind of the linked identification, such as `oauth_google`.
@@ -468,10 +468,10 @@ pub struct IdentificationLink {
     /// The ID of the linked identification.
     pub id: String,
 }
-#[cfg(feature = "users")]
 /// An OAuth access token of a user at a provider.
 ///
 /// Schema: `#/components/schemas/OAuthAccessToken`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthAccessToken {
     /// Always `oauth_access_token`.
@@ -502,6 +502,9 @@ pub struct OAuthAccessToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
+/// An organization of the instance.
+///
+/// Schema: `#/components/schemas/Organization`.
 #[cfg(
     any(
         feature = "organization_memberships",
@@ -509,9 +512,6 @@ pub struct OAuthAccessToken {
         feature = "users"
     )
 )]
-/// An organization of the instance.
-///
-/// Schema: `#/components/schemas/Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
     /// Always `organization`.
@@ -559,10 +559,10 @@ pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// The membership of a user in an organization.
 ///
 /// Schema: `#/components/schemas/OrganizationMembership`.
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembership {
     /// The `id` property.
@@ -591,10 +591,10 @@ pub struct OrganizationMembership {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// What a membership reveals of its user.
 ///
 /// Schema: `#/components/schemas/OrganizationMembershipPublicUserData`.
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
@@ -626,10 +626,10 @@ pub struct OrganizationMembershipPublicUserData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
 /// A page of organization memberships.
 ///
 /// Schema: `#/components/schemas/OrganizationMemberships`.
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMemberships {
     /// The `data` property.
@@ -637,10 +637,10 @@ pub struct OrganizationMemberships {
     /// How many memberships match the query in all pages.
     pub total_count: i64,
 }
-#[cfg(feature = "organization_memberships")]
 /// The request body of `POST /organizations/{organization_id}/memberships`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "organization_memberships")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipsCreateBody {
     /// The role the user gets in the organization, such as `org:member`.
@@ -648,10 +648,10 @@ pub struct OrganizationMembershipsCreateBody {
     /// The ID of the user to add.
     pub user_id: String,
 }
-#[cfg(feature = "organization_memberships")]
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "organization_memberships")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
@@ -661,19 +661,19 @@ pub struct OrganizationMembershipsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
-#[cfg(feature = "organization_memberships")]
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "organization_memberships")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipsUpdateBody {
     /// The new role of the member.
     pub role: String,
 }
-#[cfg(feature = "organizations")]
 /// An organization, after its logo was uploaded.
 ///
 /// Schema: `#/components/schemas/OrganizationWithLogo`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationWithLogo {
     /// Always `organization`.
@@ -725,10 +725,10 @@ pub struct OrganizationWithLogo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
-#[cfg(feature = "organizations")]
 /// A page of organizations.
 ///
 /// Schema: `#/components/schemas/Organizations`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organizations {
     /// The `data` property.
@@ -736,10 +736,10 @@ pub struct Organizations {
     /// How many organizations match the query in all pages.
     pub total_count: i64,
 }
-#[cfg(feature = "organizations")]
 /// The request body of `POST /organizations`.
 ///
 /// Schema: `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationsCreateBody {
     /// The name of the new organization.
@@ -759,10 +759,10 @@ pub struct OrganizationsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
-#[cfg(feature = "organizations")]
 /// The request body of `PATCH /organizations/{organization_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
@@ -772,10 +772,10 @@ pub struct OrganizationsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
-#[cfg(feature = "organizations")]
 /// The request body of `PATCH /organizations/{organization_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationsUpdateBody {
     /// The new name.
@@ -797,10 +797,10 @@ pub struct OrganizationsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
-#[cfg(feature = "users")]
 /// A passkey registered by a user.
 ///
 /// Schema: `#/components/schemas/Passkey`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Passkey {
     /// The ID of the passkey.
@@ -816,10 +816,10 @@ pub struct Passkey {
     #[serde(default)]
     pub verification: Option<VerificationPasskey>,
 }
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// A phone number of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/PhoneNumber`.
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumber {
     /// The ID of the phone number.
@@ -850,10 +850,10 @@ pub struct PhoneNumber {
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
 }
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// How the number was verified, if it was.
 ///
 /// Schema: `#/components/schemas/PhoneNumber/properties/verification`.
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PhoneNumberVerification {
@@ -881,10 +881,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
         }
     }
 }
-#[cfg(feature = "phone_numbers")]
 /// The request body of `POST /phone_numbers`.
 ///
 /// Schema: `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "phone_numbers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumbersCreateBody {
     /// Make the number the user's primary phone number.
@@ -903,10 +903,10 @@ pub struct PhoneNumbersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
-#[cfg(feature = "phone_numbers")]
 /// The request body of `PATCH /phone_numbers/{phone_number_id}`.
 ///
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "phone_numbers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumbersUpdateBody {
     /// Make the number the user's primary phone number.
@@ -919,10 +919,10 @@ pub struct PhoneNumbersUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
-#[cfg(feature = "proxy_checks")]
 /// The outcome of a proxy configuration check.
 ///
 /// Schema: `#/components/schemas/ProxyCheck`.
+#[cfg(feature = "proxy_checks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProxyCheck {
     /// Always `proxy_check`.
@@ -943,10 +943,10 @@ pub struct ProxyCheck {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-#[cfg(feature = "proxy_checks")]
 /// The request body of `POST /proxy_checks`.
 ///
 /// Schema: `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "proxy_checks")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProxyChecksVerifyBody {
     /// The ID of the domain to check.
@@ -956,10 +956,10 @@ pub struct ProxyChecksVerifyBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
-#[cfg(feature = "redirect_urls")]
 /// A URL the instance may redirect to.
 ///
 /// Schema: `#/components/schemas/RedirectURL`.
+#[cfg(feature = "redirect_urls")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RedirectUrl {
     /// Always `redirect_url`.
@@ -973,20 +973,20 @@ pub struct RedirectUrl {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-#[cfg(feature = "redirect_urls")]
 /// The request body of `POST /redirect_urls`.
 ///
 /// Schema: `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "redirect_urls")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RedirectUrlsCreateBody {
     /// The full URL to allow, such as `https://example.com/after-sign-in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(feature = "users")]
 /// An account of the user at a SAML identity provider.
 ///
 /// Schema: `#/components/schemas/SAMLAccount`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlAccount {
     /// The `id` property.
@@ -1021,10 +1021,10 @@ pub struct SamlAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
-#[cfg(feature = "users")]
 /// The SAML connection a SAML account signs in through.
 ///
 /// Schema: `#/components/schemas/SAMLAccountConnection`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlAccountConnection {
     /// The `id` property.
@@ -1058,10 +1058,10 @@ pub struct SamlAccountConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-#[cfg(feature = "users")]
 /// The `SamlAccountVerification` schema.
 ///
 /// Schema: `#/components/schemas/SAMLAccount/properties/verification`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SamlAccountVerification {
@@ -1089,10 +1089,10 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
         }
     }
 }
-#[cfg(feature = "saml_connections")]
 /// A connection to a SAML identity provider.
 ///
 /// Schema: `#/components/schemas/SAMLConnection`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnection {
     /// Always `saml_connection`.
@@ -1169,10 +1169,10 @@ pub struct SamlConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-#[cfg(feature = "saml_connections")]
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionAttributeMapping`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
@@ -1184,10 +1184,10 @@ pub struct SamlConnectionAttributeMapping {
     /// The `last_name` property.
     pub last_name: String,
 }
-#[cfg(feature = "saml_connections")]
 /// How a login hint is passed to the identity provider.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property.
@@ -1196,10 +1196,10 @@ pub struct SamlConnectionLoginHint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
-#[cfg(feature = "saml_connections")]
 /// The `SamlConnectionLoginHintMode` schema.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint/properties/mode`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionLoginHintMode {
     /// `email_address`
@@ -1254,10 +1254,10 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHintMode {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "saml_connections")]
 /// A page of SAML connections.
 ///
 /// Schema: `#/components/schemas/SAMLConnections`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnections {
     /// The `data` property.
@@ -1265,10 +1265,10 @@ pub struct SamlConnections {
     /// How many connections exist in all pages.
     pub total_count: i64,
 }
-#[cfg(feature = "saml_connections")]
 /// The request body of `POST /saml_connections`.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsCreateBody {
     /// A label for the connection.
@@ -1296,10 +1296,10 @@ pub struct SamlConnectionsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionsCreateBodyAttributeMapping>,
 }
-#[cfg(feature = "saml_connections")]
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsCreateBodyAttributeMapping {
     /// The `user_id` property.
@@ -1315,10 +1315,10 @@ pub struct SamlConnectionsCreateBodyAttributeMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
-#[cfg(feature = "saml_connections")]
 /// The identity provider.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SamlConnectionsCreateBodyProvider {
     /// `saml_custom`
@@ -1377,10 +1377,10 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "saml_connections")]
 /// The request body of `PATCH /saml_connections/{saml_connection_id}`.
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsUpdateBody {
     /// A new label for the connection.
@@ -1446,10 +1446,10 @@ pub struct SamlConnectionsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
 }
-#[cfg(feature = "saml_connections")]
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`.
+#[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionsUpdateBodyAttributeMapping {
     /// The `user_id` property.
@@ -1465,10 +1465,10 @@ pub struct SamlConnectionsUpdateBodyAttributeMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
-#[cfg(feature = "users")]
 /// How a user is provisioned by a SCIM directory.
 ///
 /// Schema: `#/components/schemas/SCIMUserMetadata`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
@@ -1480,10 +1480,10 @@ pub struct ScimUserMetadata {
     #[serde(default)]
     pub external_id: Option<String>,
 }
-#[cfg(feature = "sessions")]
 /// A session of a user on a client.
 ///
 /// Schema: `#/components/schemas/Session`.
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     /// Always `session`.
@@ -1516,10 +1516,10 @@ pub struct Session {
     /// The `created_at` property.
     pub created_at: i64,
 }
-#[cfg(feature = "sessions")]
 /// Where and on what device a session was last active.
 ///
 /// Schema: `#/components/schemas/SessionActivity`.
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionActivity {
     /// The `object` property.
@@ -1547,10 +1547,10 @@ pub struct SessionActivity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
-#[cfg(feature = "sessions")]
 /// The `SessionStatus` schema.
 ///
 /// Schema: `#/components/schemas/Session/properties/status`.
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SessionStatus {
     /// `active`
@@ -1621,10 +1621,10 @@ impl<'de> serde::Deserialize<'de> for SessionStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "sessions")]
 /// The `SessionsListStatus` schema.
 ///
 /// Schema: `#/paths/~1sessions/get/parameters/2/schema`.
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SessionsListStatus {
     /// `abandoned`
@@ -1695,10 +1695,10 @@ impl<'de> serde::Deserialize<'de> for SessionsListStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "sign_in_tokens")]
 /// A token that signs its user in without other credentials.
 ///
 /// Schema: `#/components/schemas/SignInToken`.
+#[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignInToken {
     /// Always `sign_in_token`.
@@ -1720,10 +1720,10 @@ pub struct SignInToken {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
-#[cfg(feature = "sign_in_tokens")]
 /// The `SignInTokenStatus` schema.
 ///
 /// Schema: `#/components/schemas/SignInToken/properties/status`.
+#[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignInTokenStatus {
     /// `pending`
@@ -1778,10 +1778,10 @@ impl<'de> serde::Deserialize<'de> for SignInTokenStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "sign_in_tokens")]
 /// The request body of `POST /sign_in_tokens`.
 ///
 /// Schema: `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SignInTokensCreateBody {
     /// The ID of the user the token signs in.
@@ -1791,10 +1791,10 @@ pub struct SignInTokensCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
 }
-#[cfg(feature = "sign_ups")]
 /// A sign-up attempt.
 ///
 /// Schema: `#/components/schemas/SignUp`.
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUp {
     /// Always `sign_up_attempt`.
@@ -1863,10 +1863,10 @@ pub struct SignUp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
-#[cfg(feature = "sign_ups")]
 /// The `SignUpStatus` schema.
 ///
 /// Schema: `#/components/schemas/SignUp/properties/status`.
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpStatus {
     /// `missing_requirements`
@@ -1921,10 +1921,10 @@ impl<'de> serde::Deserialize<'de> for SignUpStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "sign_ups")]
 /// The state of the verification of one sign-up field.
 ///
 /// Schema: `#/components/schemas/SignUpVerification`.
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerification {
     /// The `next_action` property.
@@ -1934,10 +1934,10 @@ pub struct SignUpVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
-#[cfg(feature = "sign_ups")]
 /// The `SignUpVerificationNextAction` schema.
 ///
 /// Schema: `#/components/schemas/SignUpVerification/properties/next_action`.
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SignUpVerificationNextAction {
     /// `needs_prepare`
@@ -1992,10 +1992,10 @@ impl<'de> serde::Deserialize<'de> for SignUpVerificationNextAction {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "sign_ups")]
 /// The verifications of a sign-up, field by field.
 ///
 /// Schema: `#/components/schemas/SignUpVerifications`.
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerifications {
     /// The `email_address` property.
@@ -2011,10 +2011,10 @@ pub struct SignUpVerifications {
     #[serde(default)]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
-#[cfg(feature = "sign_ups")]
 /// The request body of `PATCH /sign_ups/{id}`.
 ///
 /// Schema: `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SignUpsUpdateBody {
     /// The ID of the user in your own systems.
@@ -2024,10 +2024,10 @@ pub struct SignUpsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_action: Option<bool>,
 }
-#[cfg(feature = "sessions")]
 /// A session token minted from a JWT template.
 ///
 /// Schema: `#/components/schemas/Token`.
+#[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// Always `token`.
@@ -2035,10 +2035,10 @@ pub struct Token {
     /// The signed JSON Web Token.
     pub jwt: String,
 }
-#[cfg(feature = "users")]
 /// The number of objects that match a query.
 ///
 /// Schema: `#/components/schemas/TotalCount`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalCount {
     /// Always `total_count`.
@@ -2046,10 +2046,10 @@ pub struct TotalCount {
     /// How many objects matched.
     pub total_count: i64,
 }
-#[cfg(feature = "users")]
 /// A user of the instance, with all of their identifications.
 ///
 /// Schema: `#/components/schemas/User`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     /// The ID of the user.
@@ -2171,10 +2171,10 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
-#[cfg(feature = "users")]
 /// The request body of `POST /users`.
 ///
 /// Schema: `#/paths/~1users/post/requestBody/content/application~1json/schema`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsersCreateBody {
     /// The plaintext password; at least 8 characters and not known to be breached.
@@ -2232,19 +2232,19 @@ pub struct UsersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_password_requirement: Option<bool>,
 }
-#[cfg(feature = "users")]
 /// Confirms which user's MFA methods were disabled.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsersDisableMfaResponse {
     /// The ID of the user.
     pub user_id: String,
 }
-#[cfg(feature = "users")]
 /// The request body of `PATCH /users/{user_id}/metadata`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsersMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
@@ -2257,10 +2257,10 @@ pub struct UsersMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
-#[cfg(feature = "users")]
 /// The request body of `PATCH /users/{user_id}`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UsersUpdateBody {
     /// A new plaintext password; at least 8 characters and not known to be breached.
@@ -2350,10 +2350,10 @@ pub struct UsersUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<bool>,
 }
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// A verification performed by an administrator through the Backend API.
 ///
 /// Schema: `#/components/schemas/verification_admin`.
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationAdmin {
     /// Always `verification_admin`.
@@ -2372,10 +2372,10 @@ pub struct VerificationAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// A verification by a link sent by email.
 ///
 /// Schema: `#/components/schemas/verification_email_link`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationEmailLink {
     /// Always `verification_email_link`.
@@ -2394,10 +2394,10 @@ pub struct VerificationEmailLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// The `VerificationEmailLinkStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_email_link/properties/status`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationEmailLinkStatus {
     /// `unverified`
@@ -2456,10 +2456,10 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLinkStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// A verification inherited from an OAuth provider.
 ///
 /// Schema: `#/components/schemas/verification_from_oauth`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationFromOauth {
     /// Always `verification_from_oauth`.
@@ -2481,10 +2481,10 @@ pub struct VerificationFromOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// The `VerificationFromOauthStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_from_oauth/properties/status`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationFromOauthStatus {
     /// `unverified`
@@ -2535,10 +2535,10 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauthStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// A verification through Google One Tap.
 ///
 /// Schema: `#/components/schemas/verification_google_one_tap`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationGoogleOneTap {
     /// Always `verification_google_one_tap`.
@@ -2560,10 +2560,10 @@ pub struct VerificationGoogleOneTap {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
 }
-#[cfg(feature = "users")]
 /// The `VerificationGoogleOneTapStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_google_one_tap/properties/status`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationGoogleOneTapStatus {
     /// `unverified`
@@ -2614,10 +2614,10 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// A verification through an OAuth provider.
 ///
 /// Schema: `#/components/schemas/verification_oauth`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationOauth {
     /// Always `verification_oauth`.
@@ -2641,10 +2641,10 @@ pub struct VerificationOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// The `VerificationOauthStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_oauth/properties/status`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOauthStatus {
     /// `unverified`
@@ -2707,10 +2707,10 @@ impl<'de> serde::Deserialize<'de> for VerificationOauthStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// A verification by a one-time code sent by SMS or email.
 ///
 /// Schema: `#/components/schemas/verification_otp`.
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationOtp {
     /// Always `verification_otp`.
@@ -2732,10 +2732,10 @@ pub struct VerificationOtp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_otp/properties/status`.
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStatus {
     /// `unverified`
@@ -2794,10 +2794,10 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
 /// The `VerificationOtpStrategy` schema.
 ///
 /// Schema: `#/components/schemas/verification_otp/properties/strategy`.
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationOtpStrategy {
     /// `phone_code`
@@ -2852,10 +2852,10 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStrategy {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// A verification by a passkey.
 ///
 /// Schema: `#/components/schemas/verification_passkey`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationPasskey {
     /// Always `verification_passkey`.
@@ -2880,10 +2880,10 @@ pub struct VerificationPasskey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// A verification through a SAML identity provider.
 ///
 /// Schema: `#/components/schemas/verification_saml`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationSaml {
     /// Always `verification_saml`.
@@ -2908,10 +2908,10 @@ pub struct VerificationSaml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// The `VerificationSamlStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_saml/properties/status`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationSamlStatus {
     /// `unverified`
@@ -2974,10 +2974,10 @@ impl<'de> serde::Deserialize<'de> for VerificationSamlStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// A verification provided by a SCIM directory.
 ///
 /// Schema: `#/components/schemas/verification_scim`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationScim {
     /// Always `verification_scim`.
@@ -2993,10 +2993,10 @@ pub struct VerificationScim {
     #[serde(default)]
     pub expire_at: Option<i64>,
 }
-#[cfg(feature = "users")]
 /// A verification by a ticket, such as an invitation.
 ///
 /// Schema: `#/components/schemas/verification_ticket`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationTicket {
     /// Always `verification_ticket`.
@@ -3015,10 +3015,10 @@ pub struct VerificationTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// The `VerificationTicketStatus` schema.
 ///
 /// Schema: `#/components/schemas/verification_ticket/properties/status`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationTicketStatus {
     /// `unverified`
@@ -3073,10 +3073,10 @@ impl<'de> serde::Deserialize<'de> for VerificationTicketStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// A verification by a signature from a web3 wallet.
 ///
 /// Schema: `#/components/schemas/verification_web3`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationWeb3 {
     /// Always `verification_web3`.
@@ -3101,10 +3101,10 @@ pub struct VerificationWeb3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-#[cfg(feature = "users")]
 /// The `VerificationWeb3Status` schema.
 ///
 /// Schema: `#/components/schemas/verification_web3/properties/status`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Status {
     /// `unverified`
@@ -3163,10 +3163,10 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Status {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// The `VerificationWeb3Strategy` schema.
 ///
 /// Schema: `#/components/schemas/verification_web3/properties/strategy`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VerificationWeb3Strategy {
     /// `web3_metamask_signature`
@@ -3229,10 +3229,10 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Strategy {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "users")]
 /// A web3 wallet of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/Web3Wallet`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Web3Wallet {
     /// The ID of the wallet.
@@ -3250,10 +3250,10 @@ pub struct Web3Wallet {
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
 }
-#[cfg(feature = "users")]
 /// How the wallet was verified, if it was.
 ///
 /// Schema: `#/components/schemas/Web3Wallet/properties/verification`.
+#[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Web3WalletVerification {

@@ -65,33 +65,6 @@ pub(super) fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
-/// Puts `#[cfg(..)]` on every item of one type's code.
-fn gate(tokens: TokenStream, features: &[String]) -> TokenStream {
-    let cfg = cfg_features(features);
-    if cfg.is_empty() {
-        return tokens;
-    }
-    // Both parses only fail for code that is not Rust, which rendering reports as a generator bug.
-    let (Ok(mut file), Ok(holder)) = (
-        syn::parse2::<syn::File>(tokens.clone()),
-        syn::parse2::<syn::ItemStruct>(quote!(#cfg struct Holder;)),
-    ) else {
-        return tokens;
-    };
-    for item in &mut file.items {
-        let attrs = match item {
-            syn::Item::Struct(item) => &mut item.attrs,
-            syn::Item::Enum(item) => &mut item.attrs,
-            syn::Item::Impl(item) => &mut item.attrs,
-            syn::Item::Type(item) => &mut item.attrs,
-            _ => continue,
-        };
-        attrs.splice(0..0, holder.attrs.iter().cloned());
-    }
-    let items = file.items;
-    quote!(#( #items )*)
-}
-
 fn emit_type(def: &TypeDef) -> TokenStream {
     let text = def
         .doc
@@ -100,30 +73,28 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let doc = doc_attrs(&format!("{}\n\nSchema: `{}`.", text.trim_end(), def.origin));
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
+    let cfg = cfg_features(&def.features);
     let body = match &def.kind {
-        TypeKind::Struct { fields, request } => emit_struct(&name, fields, *request),
-        TypeKind::Enum { variants, other } => emit_enum(&name, variants, other),
-        TypeKind::IntEnum { variants, other } => emit_int_enum(&name, variants, other),
-        TypeKind::Responses { variants, other } => emit_responses(&name, variants, other),
+        TypeKind::Struct { fields, request } => emit_struct(&cfg, &name, fields, *request),
+        TypeKind::Enum { variants, other } => emit_enum(&cfg, &name, variants, other),
+        TypeKind::IntEnum { variants, other } => emit_int_enum(&cfg, &name, variants, other),
+        TypeKind::Responses { variants, other } => emit_responses(&cfg, &name, variants, other),
         TypeKind::Tagged {
             property,
             variants,
             other,
-        } => emit_tagged(&name, property, variants, other),
-        TypeKind::Untagged { variants } => emit_untagged(&name, variants),
+        } => emit_tagged(&cfg, &name, property, variants, other),
+        TypeKind::Untagged { variants } => emit_untagged(&cfg, &name, variants),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty, &quote!());
-            quote!(pub type #name = #ty;)
+            quote!(#cfg pub type #name = #ty;)
         }
     };
-    gate(
-        quote! {
-            #doc
-            #deprecated
-            #body
-        },
-        &def.features,
-    )
+    quote! {
+        #doc
+        #deprecated
+        #body
+    }
 }
 
 /// The Rust type of a field, with the `Option` its presence adds.
@@ -144,7 +115,12 @@ pub(super) fn field_doc(field: &Field) -> String {
         .unwrap_or_else(|| format!("The `{}` property.", field.wire))
 }
 
-fn emit_struct(name: &proc_macro2::Ident, fields: &[Field], request: bool) -> TokenStream {
+fn emit_struct(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    request: bool,
+) -> TokenStream {
     let all_optional = fields
         .iter()
         .all(|f| matches!(f.presence, Presence::Optional | Presence::TriState));
@@ -175,27 +151,32 @@ fn emit_struct(name: &proc_macro2::Ident, fields: &[Field], request: bool) -> To
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #cfg #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #( #fields )*
         }
     }
 }
 
-fn emit_enum(name: &proc_macro2::Ident, variants: &[EnumVariant], other: &str) -> TokenStream {
+fn emit_enum(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[EnumVariant],
+    other: &str,
+) -> TokenStream {
     let other = ident(other);
     let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
     let docs = variants.iter().map(|v| doc_attrs(&format!("`{}`", v.wire)));
     quote! {
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #cfg #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #docs #names, )*
             /// A value this version of the client does not know, kept as sent.
             #other(String),
         }
 
-        impl #name {
+        #cfg impl #name {
             /// The value as sent on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -205,7 +186,7 @@ fn emit_enum(name: &proc_macro2::Ident, variants: &[EnumVariant], other: &str) -
             }
         }
 
-        impl From<&str> for #name {
+        #cfg impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #( #wires => Self::#names, )*
@@ -214,19 +195,19 @@ fn emit_enum(name: &proc_macro2::Ident, variants: &[EnumVariant], other: &str) -
             }
         }
 
-        impl std::fmt::Display for #name {
+        #cfg impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl serde::Serialize for #name {
+        #cfg impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
+        #cfg impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
             }
@@ -235,6 +216,7 @@ fn emit_enum(name: &proc_macro2::Ident, variants: &[EnumVariant], other: &str) -
 }
 
 fn emit_int_enum(
+    cfg: &TokenStream,
     name: &proc_macro2::Ident,
     variants: &[(String, i64)],
     other: &str,
@@ -247,14 +229,14 @@ fn emit_int_enum(
         .collect();
     let docs = variants.iter().map(|(_, v)| doc_attrs(&format!("`{v}`")));
     quote! {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #cfg #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
             #( #docs #names, )*
             /// A value this version of the client does not know, kept as sent.
             #other(i64),
         }
 
-        impl #name {
+        #cfg impl #name {
             /// The value as sent on the wire.
             pub fn value(&self) -> i64 {
                 match self {
@@ -264,7 +246,7 @@ fn emit_int_enum(
             }
         }
 
-        impl From<i64> for #name {
+        #cfg impl From<i64> for #name {
             fn from(value: i64) -> Self {
                 match value {
                     #( #values => Self::#names, )*
@@ -273,19 +255,19 @@ fn emit_int_enum(
             }
         }
 
-        impl std::fmt::Display for #name {
+        #cfg impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 write!(f, "{}", self.value())
             }
         }
 
-        impl serde::Serialize for #name {
+        #cfg impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
+        #cfg impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
@@ -294,6 +276,7 @@ fn emit_int_enum(
 }
 
 fn emit_responses(
+    cfg: &TokenStream,
     name: &proc_macro2::Ident,
     variants: &[StatusVariant],
     other: &str,
@@ -313,7 +296,7 @@ fn emit_responses(
         }
     });
     quote! {
-        #[derive(Debug, Clone, PartialEq)]
+        #cfg #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
             #( #variants )*
             /// A 2xx status the spec does not declare, with its raw body.
@@ -338,6 +321,7 @@ fn variant_docs(variant: &UnionVariant) -> TokenStream {
 }
 
 fn emit_tagged(
+    cfg: &TokenStream,
     name: &proc_macro2::Ident,
     property: &str,
     variants: &[UnionVariant],
@@ -358,7 +342,7 @@ fn emit_tagged(
             }
         });
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #cfg #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         pub enum #name {
             #( #docs #names(#types), )*
@@ -366,7 +350,7 @@ fn emit_tagged(
             #other(codegen::Value),
         }
 
-        impl<'de> serde::Deserialize<'de> for #name {
+        #cfg impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <codegen::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match value.get(#property).and_then(codegen::Value::as_str) {
@@ -378,12 +362,16 @@ fn emit_tagged(
     }
 }
 
-fn emit_untagged(name: &proc_macro2::Ident, variants: &[UnionVariant]) -> TokenStream {
+fn emit_untagged(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    variants: &[UnionVariant],
+) -> TokenStream {
     let docs = variants.iter().map(variant_docs);
     let names = variants.iter().map(|v| ident(&v.name));
     let types = variants.iter().map(|v| type_tokens(&v.ty, &quote!()));
     quote! {
-        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #cfg #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         pub enum #name {
             #( #docs #names(#types), )*
