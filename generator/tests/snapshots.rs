@@ -75,5 +75,6 @@ fixture_snapshots! {
     responses => "responses.yaml",
     security_apikey => "security-apikey.yaml",
     security_basic => "security-basic.yaml",
+    security_cookie => "security-cookie.yaml",
     security_query_cookie => "security-query-cookie.yaml",
 }
