@@ -48,6 +48,6 @@ mod generated;
 
 pub use generated::{ErrorBody, operations, types};
 pub use runtime::{
-    ApiError, Client, ClientBuilder, DecodeError, Error, Nullable, RequestOptions, RetryPolicy,
-    Upload, ValidationError,
+    ApiError, Client, ClientBuilder, DecodeError, Error, Exchange, Nullable, RequestOptions,
+    RetryPolicy, Upload, ValidationError,
 };

@@ -480,3 +480,54 @@ async fn each_call_is_one_span_with_its_outcome_and_no_secrets() {
         "a body leaked into traces:\n{text}"
     );
 }
+
+#[tokio::test]
+async fn the_response_observer_sees_every_attempt() {
+    let server = TestServer::start(vec![
+        Reply::json(503, "{}").with_header("X-RateLimit-Remaining", "7"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let client = Client::builder()
+        .token("sk_test_secret")
+        .base_url(&server.base_url)
+        .retry_policy(fast_retries())
+        .on_response(move |exchange| {
+            let remaining = exchange
+                .headers
+                .get("x-ratelimit-remaining")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            record.lock().expect("lock").push((
+                exchange.operation,
+                exchange.path,
+                exchange.status,
+                exchange.attempt,
+                remaining,
+            ));
+        })
+        .build()
+        .expect("a client");
+    client
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Users_getUserDetails",
+                "/users/{user_id}",
+                503,
+                1,
+                Some("7".to_owned())
+            ),
+            ("Users_getUserDetails", "/users/{user_id}", 200, 2, None),
+        ]
+    );
+}

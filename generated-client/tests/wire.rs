@@ -912,8 +912,7 @@ mod users {
     async fn set_profile_image_sends_a_multipart_file() {
         let (_, request) = exchange(fixture("user.json"), |c| async move {
             c.users()
-                .set_profile_image("user_1")
-                .file(Upload::new(PNG, "ada.png", "image/png"))
+                .set_profile_image("user_1", Upload::new(PNG, "ada.png", "image/png"))
                 .send()
                 .await
         })

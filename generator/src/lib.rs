@@ -53,6 +53,8 @@ pub struct Output {
     /// The cargo feature of each operation group; a client crate must declare them all and
     /// turn them on by default.
     pub group_features: Vec<String>,
+    /// A conformance sweep that calls every operation (see the `conformance` crate).
+    pub sweep: String,
 }
 
 /// Generates the client for the document `text`, whose name (used in diagnostics and in the
@@ -149,5 +151,6 @@ pub fn generate_with_files(
         operations: api.groups.iter().map(|g| g.operations.len()).sum(),
         types: api.types.len(),
         group_features: api.groups.iter().map(|g| g.feature.clone()).collect(),
+        sweep: render::render(emit::emit_sweep(&api), &header, "sweep.rs").map_err(internal)?,
     })
 }

@@ -44,6 +44,18 @@ fn generated_files_are_lf_terminated_and_marked() {
 }
 
 #[test]
+fn checked_in_conformance_sweep_is_up_to_date() {
+    let text = fs::read_to_string(workspace().join(SPEC)).expect("the spec");
+    let output = generate(SPEC, &text, Layout::Modules).unwrap_or_else(|d| panic!("{d}"));
+    let on_disk =
+        fs::read_to_string(workspace().join("conformance/src/sweep.rs")).unwrap_or_default();
+    assert!(
+        on_disk == output.sweep,
+        "conformance/src/sweep.rs is stale; run `cargo xtask codegen`"
+    );
+}
+
+#[test]
 fn checked_in_client_is_up_to_date() {
     let dir = workspace().join("generated-client/src/generated");
     let expected = generate_client();

@@ -1,7 +1,7 @@
 //! Project automation: `cargo xtask codegen [--check] [--spec PATH --out DIR]` and
 //! `cargo xtask bench`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,11 +9,14 @@ use std::process::ExitCode;
 use openapi_rust_generator::{Layout, generate_with_files};
 
 mod bench;
+mod conformance;
 
 const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 const DEFAULT_OUT: &str = "generated-client/src/generated";
+const SWEEP: &str = "conformance/src/sweep.rs";
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR]
+       cargo xtask conformance [--oracle-spec PATH] [--base-url URL]
        cargo xtask bench
 
   (no options)      regenerate generated-client/src/generated from spec/clerk-backend-api.yaml
@@ -21,6 +24,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR
   --spec PATH       generate from another OpenAPI document (needs --out)
   --out DIR         write a complete, standalone crate into DIR
 
+  conformance       call every operation against a Prism mock server that validates requests
   bench             measure generation, compile time and client overhead; writes BENCHMARKS.md";
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
             }
         },
         Some("bench") => bench::bench(&workspace_root()),
+        Some("conformance") => conformance::conformance(&workspace_root(), &args[1..]),
         Some("bench-generate") => bench::bench_generate(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -122,7 +127,25 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
     for warning in &output.warnings {
         eprintln!("{warning}");
     }
-    let stale = match plan(&out_dir, &output.files, layout) {
+    // Write mode and --check work on one map of files under one base folder: the crate for a
+    // standalone client; the workspace for the checked-in client and its conformance sweep.
+    let (out_dir, files, owned): (PathBuf, BTreeMap<String, String>, &[&str]) = match layout {
+        Layout::Crate => (
+            out_dir,
+            output.files.clone(),
+            &["src/generated", "src/runtime"],
+        ),
+        Layout::Modules => {
+            let mut files: BTreeMap<String, String> = output
+                .files
+                .iter()
+                .map(|(path, text)| (format!("{DEFAULT_OUT}/{path}"), text.clone()))
+                .collect();
+            files.insert(SWEEP.to_owned(), output.sweep.clone());
+            (root.clone(), files, &[DEFAULT_OUT])
+        }
+    };
+    let stale = match plan(&out_dir, &files, owned) {
         Ok(stale) => stale,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", out_dir.display());
@@ -135,10 +158,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
             match change {
                 Change::Write { path, old } => {
                     println!("stale: {}", shown(path));
-                    print!(
-                        "{}",
-                        diff(old.as_deref().unwrap_or(""), &output.files[path])
-                    );
+                    print!("{}", diff(old.as_deref().unwrap_or(""), &files[path]));
                 }
                 Change::Remove { path } => {
                     println!("stale: {} is no longer generated", shown(path))
@@ -148,7 +168,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         if stale.is_empty() {
             println!(
                 "codegen: {} files up to date ({} operations, {} types)",
-                output.files.len(),
+                files.len(),
                 output.operations,
                 output.types
             );
@@ -168,7 +188,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    for (path, contents) in &output.files {
+    for (path, contents) in &files {
         let changed = stale
             .iter()
             .any(|c| matches!(c, Change::Write { path: p, .. } if p == path));
@@ -207,8 +227,8 @@ enum Change {
 /// changed) and files the generator no longer produces.
 fn plan(
     out_dir: &Path,
-    files: &std::collections::BTreeMap<String, String>,
-    layout: Layout,
+    files: &BTreeMap<String, String>,
+    owned_dirs: &[&str],
 ) -> std::io::Result<Vec<Change>> {
     let mut changes = Vec::new();
     for (path, contents) in files {
@@ -224,10 +244,6 @@ fn plan(
             });
         }
     }
-    let owned_dirs: &[&str] = match layout {
-        Layout::Modules => &[""],
-        Layout::Crate => &["src/generated", "src/runtime"],
-    };
     let mut existing = BTreeSet::new();
     for dir in owned_dirs {
         list_files(out_dir, &out_dir.join(dir), &mut existing)?;

@@ -41,6 +41,30 @@ pub(crate) struct Inner {
     pub(crate) base_headers: HeaderMap,
     /// Why requests cannot be sent (a token that cannot be a header value), if so.
     pub(crate) config_error: Option<String>,
+    /// Called with every response, before its body is read.
+    pub(crate) observer: Option<Observer>,
+}
+
+/// A callback that sees every response the client receives.
+pub(crate) type Observer = Arc<dyn Fn(&Exchange<'_>) + Send + Sync>;
+
+/// What the client received for one attempt of one request, as shown to
+/// [`ClientBuilder::on_response`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Exchange<'a> {
+    /// The operation (its operationId).
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: &'a reqwest::Method,
+    /// The path template, such as `/users/{user_id}`.
+    pub path: &'static str,
+    /// The response status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: &'a HeaderMap,
+    /// Which attempt this was, from 1.
+    pub attempt: u32,
 }
 
 /// The API client. Cloning is cheap: clones share one connection pool and configuration.
@@ -122,6 +146,7 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     retry: Option<RetryPolicy>,
     http: Option<reqwest::Client>,
+    observer: Option<Observer>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -178,6 +203,14 @@ impl ClientBuilder {
     /// [`RetryPolicy::none`] to send every request once.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Calls `observer` with every response (each attempt), before its body is read: for
+    /// metrics, logging of rate-limit headers, or contract checks. It sees no request data, so
+    /// no credentials.
+    pub fn on_response(mut self, observer: impl Fn(&Exchange<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
         self
     }
 
@@ -247,6 +280,7 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 base_headers,
                 config_error,
+                observer: self.observer,
             }),
         }
     }

@@ -12,7 +12,7 @@ mod request;
 mod retry;
 mod values;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, Exchange};
 pub use error::{ApiError, DecodeError, Error, ValidationError};
 pub use options::RequestOptions;
 pub use retry::RetryPolicy;

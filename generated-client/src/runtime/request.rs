@@ -11,7 +11,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::client::Client;
+use super::client::{Client, Exchange};
 use super::codegen::AuthScheme;
 use super::error::{ApiError, DecodeError, Error, ValidationError};
 use super::options::RequestOptions;
@@ -440,6 +440,16 @@ impl Request {
             let error = match outcome {
                 Ok(response) => {
                     let status = response.status();
+                    if let Some(observer) = &inner.observer {
+                        observer(&Exchange {
+                            operation,
+                            method: &self.method,
+                            path: self.path_template,
+                            status: status.as_u16(),
+                            headers: response.headers(),
+                            attempt,
+                        });
+                    }
                     // Headers are kept for errors only; a success needs just the body.
                     let response_headers = if status.is_success() {
                         HeaderMap::new()

@@ -7,6 +7,7 @@
 pub mod docs;
 mod operations;
 mod standalone;
+mod sweep;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -16,6 +17,7 @@ use crate::ir::{Api, TypeRef};
 
 pub use operations::{emit_group, emit_operations_mod};
 pub use standalone::{RUNTIME_FILES, emit_cargo_toml, emit_lib};
+pub use sweep::emit_sweep;
 pub use types::emit_types;
 
 /// An identifier token; `r#` prefixes become raw identifiers.

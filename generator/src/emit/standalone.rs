@@ -83,8 +83,8 @@ pub fn emit_lib(api: &Api) -> TokenStream {
 
         pub use generated::{operations, types};
         pub use runtime::{
-            ApiError, Client, ClientBuilder, DecodeError, Error, Nullable, RequestOptions, RetryPolicy, Upload,
-            ValidationError,
+            ApiError, Client, ClientBuilder, DecodeError, Error, Exchange, Nullable, RequestOptions, RetryPolicy,
+            Upload, ValidationError,
         };
     }
 }

@@ -364,7 +364,15 @@ impl Lowerer<'_> {
         }
         if let Some((ct, media)) = pick(&|ct| essence(ct) == "multipart/form-data") {
             let media_pointer = join(pointer, &["content", ct]);
-            return Some(self.lower_multipart(media, &media_pointer, builder, inputs));
+            let mut multipart = self.lower_multipart(media, &media_pointer, builder, inputs);
+            // A required body must carry something: when it has a single part and the schema
+            // leaves it optional, the part becomes a required argument.
+            if let Body::Multipart { parts } = &mut multipart {
+                if body.required && parts.len() == 1 && !parts[0].required {
+                    parts[0].required = true;
+                }
+            }
+            return Some(multipart);
         }
         if let Some((ct, media)) = pick(&|ct| essence(ct) == "application/x-www-form-urlencoded") {
             let media_pointer = join(pointer, &["content", ct, "schema"]);

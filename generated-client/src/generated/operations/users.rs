@@ -365,10 +365,7 @@ impl Users<'_> {
     /// # Arguments
     ///
     /// - `user_id`: The ID of the user whose profile image is deleted or replaced.
-    ///
-    /// # Optional inputs
-    ///
-    /// Set on the returned builder: `file`.
+    /// - `file`: The image file.
     ///
     /// # Responses
     ///
@@ -376,12 +373,16 @@ impl Users<'_> {
     /// - `400`: Request was not successful
     /// - `401`: Request was not successful
     /// - `404`: Request was not successful
-    pub fn set_profile_image(&self, user_id: impl Into<String>) -> UsersSetProfileImage {
+    pub fn set_profile_image(
+        &self,
+        user_id: impl Into<String>,
+        file: codegen::Upload,
+    ) -> UsersSetProfileImage {
         UsersSetProfileImage {
             client: self.client.clone(),
             options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
-            file: None,
+            file,
         }
     }
     /// Unban a user
@@ -1314,14 +1315,9 @@ pub struct UsersSetProfileImage {
     client: Client,
     options: codegen::RequestOptions,
     user_id: String,
-    file: Option<codegen::Upload>,
+    file: codegen::Upload,
 }
 impl UsersSetProfileImage {
-    /// The image file.
-    pub fn file(mut self, value: codegen::Upload) -> Self {
-        self.file = Some(value);
-        self
-    }
     /// Overrides the client's timeout, retry policy or headers for this request.
     pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
         self.options = options;
@@ -1342,7 +1338,7 @@ impl UsersSetProfileImage {
         );
         request.path_param("user_id", &self.user_id);
         request.multipart();
-        request.file_part("file", self.file, &[], None);
+        request.file_part("file", Some(self.file), &[], None);
         request.send_json::<types::User>().await
     }
 }

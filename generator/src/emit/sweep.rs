@@ -1,0 +1,286 @@
+//! The conformance sweep: code that calls every operation of a generated client, once with
+//! only its required inputs and once with every input set, plus the error statuses it
+//! declares. A runner (the workspace's `conformance` crate) checks each call against a mock
+//! server that validates requests.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::inner_doc_attrs;
+use super::ident;
+use crate::ir::{
+    Api, Body, Constraints, Operation, PartKind, Presence, TypeDef, TypeKind, TypeRef,
+};
+
+/// The error statuses the sweep asks the mock server for, where an operation declares them.
+const ERROR_STATUSES: &[&str] = &["404", "422"];
+
+struct Samples<'a> {
+    types: BTreeMap<&'a str, &'a TypeDef>,
+    /// The client crate's name as a path.
+    krate: proc_macro2::Ident,
+}
+
+/// `sweep.rs`: `pub(crate) async fn run(client, sweep)`.
+pub fn emit_sweep(api: &Api) -> TokenStream {
+    let doc = inner_doc_attrs(&format!(
+        "Calls every operation of the {} client generated from `{}`: once with only the required inputs, once with every input set, and once per declared 404 or 422 answer.",
+        api.title, api.spec_name
+    ));
+    let krate = ident(&api.settings.crate_name.replace('-', "_"));
+    let samples = Samples {
+        types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        krate: krate.clone(),
+    };
+    let mut calls = Vec::new();
+    for group in &api.groups {
+        for op in &group.operations {
+            let id = &op.operation_id;
+            let required = samples.call(&group.accessor, op, false);
+            let full = samples.call(&group.accessor, op, true);
+            calls.push(quote! {
+                sweep.check(#id, "required inputs", #required.send().await);
+                sweep.check(#id, "every input", #full.send().await);
+            });
+            for status in ERROR_STATUSES
+                .iter()
+                .filter(|s| op.statuses.iter().any(|(code, _)| code == *s))
+            {
+                let code: u16 = status.parse().unwrap_or(404);
+                let code = Literal::u16_unsuffixed(code);
+                calls.push(quote! {
+                    if sweep.errors() {
+                        sweep.check_error(#id, #code, #required.with_options(crate::prefer(#code)).send().await);
+                    }
+                });
+            }
+        }
+    }
+    let operations =
+        Literal::usize_unsuffixed(api.groups.iter().map(|g| g.operations.len()).sum::<usize>());
+    quote! {
+        #doc
+        // The sweep sets every input, deprecated ones included.
+        #![allow(deprecated)]
+
+        use #krate::{Client, Upload, types};
+
+        use crate::Sweep;
+
+        /// How many operations the sweep covers.
+        pub(crate) const OPERATIONS: usize = #operations;
+
+        /// Calls every operation through `client`, recording each outcome in `sweep`.
+        pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
+            #( #calls )*
+        }
+    }
+}
+
+impl Samples<'_> {
+    /// `client.group().method(required args)` with every optional setter when `full`.
+    fn call(&self, accessor: &str, op: &Operation, full: bool) -> TokenStream {
+        let group = ident(accessor);
+        let method = ident(&op.method_name);
+        let mut args = Vec::new();
+        for param in op
+            .path_params
+            .iter()
+            .chain(op.params.iter().filter(|p| p.required))
+        {
+            args.push(self.input(&param.ty, Some(&param.constraints), true));
+        }
+        let mut setters = Vec::new();
+        if full {
+            for param in op.params.iter().filter(|p| !p.required) {
+                let name = ident(&param.name);
+                let value = self.input(&param.ty, Some(&param.constraints), true);
+                setters.push(quote!(.#name(#value)));
+            }
+        }
+        match &op.body {
+            Some(
+                Body::JsonObject {
+                    fields,
+                    setters: names,
+                    ..
+                }
+                | Body::Form {
+                    fields,
+                    setters: names,
+                    ..
+                },
+            ) => {
+                for (field, setter) in fields.iter().zip(names) {
+                    let value = self.input(&field.ty, Some(&field.constraints), true);
+                    match field.presence {
+                        Presence::Required => args.push(value),
+                        Presence::RequiredNullable => args.push(quote!(Some(#value))),
+                        Presence::Optional | Presence::TriState if full => {
+                            let setter = ident(setter);
+                            setters.push(quote!(.#setter(#value)));
+                        }
+                        Presence::Optional | Presence::TriState => {}
+                    }
+                }
+            }
+            Some(Body::JsonValue { ty, required }) => {
+                let value = self.input(ty, None, true);
+                if *required {
+                    args.push(value);
+                } else if full {
+                    setters.push(quote!(.body(#value)));
+                }
+            }
+            Some(Body::Raw { required, .. }) => {
+                if *required {
+                    args.push(quote!(b"sample".to_vec()));
+                } else if full {
+                    setters.push(quote!(.body(b"sample".to_vec())));
+                }
+            }
+            Some(Body::Multipart { parts }) => {
+                for part in parts {
+                    let value = match &part.kind {
+                        PartKind::File { content_types, .. } => {
+                            let content_type =
+                                content_types.first().map_or("image/png", String::as_str);
+                            quote!(Upload::new(crate::PNG, "sample.png", #content_type))
+                        }
+                        PartKind::Text(ty) => self.input(ty, None, true),
+                    };
+                    if part.required {
+                        args.push(value);
+                    } else if full {
+                        let name = ident(&part.name);
+                        setters.push(quote!(.#name(#value)));
+                    }
+                }
+            }
+            None => {}
+        }
+        quote!(client.#group().#method(#( #args ),*) #( #setters )*)
+    }
+
+    /// A value for an input whose builder method takes the type itself (a `Box` is added by
+    /// the builder).
+    fn input(&self, ty: &TypeRef, constraints: Option<&Constraints>, full: bool) -> TokenStream {
+        match ty {
+            TypeRef::Boxed(inner) => self.value(inner, constraints, full, 0),
+            other => self.value(other, constraints, full, 0),
+        }
+    }
+
+    /// A valid value of `ty`.
+    fn value(
+        &self,
+        ty: &TypeRef,
+        constraints: Option<&Constraints>,
+        full: bool,
+        depth: usize,
+    ) -> TokenStream {
+        match ty {
+            TypeRef::String => {
+                let text = match constraints
+                    .and_then(|c| c.chars.as_ref())
+                    .and_then(|c| c.ranges.first())
+                {
+                    Some((start, _)) => std::iter::repeat_n(*start, 3).collect::<String>(),
+                    None => "sample".to_owned(),
+                };
+                quote!(#text.to_owned())
+            }
+            TypeRef::Bool => quote!(true),
+            TypeRef::Integer(_) => {
+                let (min, max) = constraints.map_or((None, None), |c| (c.minimum, c.maximum));
+                let mut value = min.unwrap_or(1).max(1);
+                if let Some(max) = max {
+                    value = value.min(max);
+                }
+                let value = Literal::i64_unsuffixed(value);
+                quote!(#value)
+            }
+            TypeRef::Float(_) => quote!(1.5),
+            TypeRef::Json => quote!(serde_json::json!("sample")),
+            TypeRef::JsonObject => quote!(crate::object()),
+            TypeRef::Vec(inner) => {
+                let item = self.value(inner, None, full, depth + 1);
+                quote!(vec![#item, #item])
+            }
+            TypeRef::Map(inner) => {
+                let item = self.value(inner, None, full, depth + 1);
+                quote!(std::collections::BTreeMap::from([("key".to_owned(), #item)]))
+            }
+            TypeRef::Option(inner) => {
+                let item = self.value(inner, None, full, depth + 1);
+                quote!(Some(#item))
+            }
+            TypeRef::Boxed(inner) => {
+                let item = self.value(inner, None, full, depth + 1);
+                quote!(Box::new(#item))
+            }
+            TypeRef::Bytes => quote!(b"sample".to_vec()),
+            TypeRef::Unit => quote!(()),
+            TypeRef::Named(name) => self.named(name, full, depth),
+        }
+    }
+
+    fn named(&self, name: &str, full: bool, depth: usize) -> TokenStream {
+        let type_name = ident(name);
+        let Some(def) = self.types.get(name) else {
+            return quote!(Default::default());
+        };
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                let values = fields.iter().map(|field| {
+                    let field_name = ident(&field.name);
+                    let value = self.value(&field.ty, Some(&field.constraints), full, depth + 1);
+                    let set = full && depth < 3;
+                    let value = match field.presence {
+                        Presence::Required => value,
+                        Presence::RequiredNullable | Presence::Optional if set => {
+                            quote!(Some(#value))
+                        }
+                        Presence::TriState if set => {
+                            let krate = &self.krate;
+                            quote!(Some(#krate::Nullable::Value(#value)))
+                        }
+                        Presence::RequiredNullable | Presence::Optional | Presence::TriState => {
+                            quote!(None)
+                        }
+                    };
+                    quote!(#field_name: #value,)
+                });
+                quote!(types::#type_name { #( #values )* })
+            }
+            TypeKind::Enum { variants, .. } => match variants.first() {
+                Some(variant) => {
+                    let variant = ident(&variant.name);
+                    quote!(types::#type_name::#variant)
+                }
+                None => quote!(types::#type_name::from("sample")),
+            },
+            TypeKind::IntEnum { variants, .. } => match variants.first() {
+                Some((variant, _)) => {
+                    let variant = ident(variant);
+                    quote!(types::#type_name::#variant)
+                }
+                None => quote!(types::#type_name::from(1)),
+            },
+            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+                match variants.first() {
+                    Some(variant) => {
+                        let variant_name = ident(&variant.name);
+                        let value = self.value(&variant.ty, None, full, depth + 1);
+                        quote!(types::#type_name::#variant_name(#value))
+                    }
+                    None => quote!(Default::default()),
+                }
+            }
+            TypeKind::Alias(inner) => self.value(inner, None, full, depth),
+            TypeKind::Responses { .. } => quote!(Default::default()),
+        }
+    }
+}
