@@ -114,16 +114,14 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'p,
     {
-        let Some(reference) = &param.reference else {
-            return Some(param);
-        };
-        let found = reference
-            .strip_prefix("#/components/parameters/")
-            .and_then(|n| self.doc.components.parameters.get(n));
-        if found.is_none() {
-            self.unresolvable(reference, pointer);
-        }
-        found
+        let components = &self.doc.components.parameters;
+        self.resolve_component(
+            param,
+            param.reference.as_deref(),
+            "#/components/parameters/",
+            components,
+            pointer,
+        )
     }
 
     pub(super) fn resolve_request_body<'b>(
@@ -134,16 +132,14 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'b,
     {
-        let Some(reference) = &body.reference else {
-            return Some(body);
-        };
-        let found = reference
-            .strip_prefix("#/components/requestBodies/")
-            .and_then(|n| self.doc.components.request_bodies.get(n));
-        if found.is_none() {
-            self.unresolvable(reference, pointer);
-        }
-        found
+        let components = &self.doc.components.request_bodies;
+        self.resolve_component(
+            body,
+            body.reference.as_deref(),
+            "#/components/requestBodies/",
+            components,
+            pointer,
+        )
     }
 
     pub(super) fn resolve_response<'r>(
@@ -154,12 +150,31 @@ impl<'a> Lowerer<'a> {
     where
         'a: 'r,
     {
-        let Some(reference) = &response.reference else {
-            return Some(response);
+        let components = &self.doc.components.responses;
+        self.resolve_component(
+            response,
+            response.reference.as_deref(),
+            "#/components/responses/",
+            components,
+            pointer,
+        )
+    }
+
+    /// `item` itself, or the component its `$ref` (which must start with `prefix`) names.
+    fn resolve_component<'t, T>(
+        &mut self,
+        item: &'t T,
+        reference: Option<&str>,
+        prefix: &str,
+        components: &'t IndexMap<String, T>,
+        pointer: &str,
+    ) -> Option<&'t T> {
+        let Some(reference) = reference else {
+            return Some(item);
         };
         let found = reference
-            .strip_prefix("#/components/responses/")
-            .and_then(|n| self.doc.components.responses.get(n));
+            .strip_prefix(prefix)
+            .and_then(|name| components.get(name));
         if found.is_none() {
             self.unresolvable(reference, pointer);
         }
