@@ -53,8 +53,6 @@ pub struct Output {
     /// The cargo feature of each operation group; a client crate must declare them all and
     /// turn them on by default.
     pub group_features: Vec<String>,
-    /// A conformance sweep that calls every operation (see the `conformance` crate).
-    pub sweep: String,
 }
 
 /// Generates the client for the document `text`, whose name (used in diagnostics and in the
@@ -87,21 +85,8 @@ pub fn generate_with_files(
     layout: Layout,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Output, Diagnostics> {
-    let source = Source {
-        name: spec_name,
-        text,
-    };
-    let document = load::load(source, read_file)?;
-    let (api, warnings) = lower::lower(&document, source)?;
-    let internal = |message: String| {
-        Diagnostics(vec![Diagnostic {
-            severity: Severity::Error,
-            message,
-            file: spec_name.to_owned(),
-            pointer: String::new(),
-            line_col: None,
-        }])
-    };
+    let (api, warnings) = model(spec_name, text, read_file)?;
+    let internal = |message: String| internal_error(spec_name, message);
     let header = emit::header(&api);
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     modules.insert(
@@ -151,6 +136,47 @@ pub fn generate_with_files(
         operations: api.groups.iter().map(|g| g.operations.len()).sum(),
         types: api.types.len(),
         group_features: api.groups.iter().map(|g| g.feature.clone()).collect(),
-        sweep: render::render(emit::emit_sweep(&api), &header, "sweep.rs").map_err(internal)?,
     })
+}
+
+/// The conformance sweep for the document: a `sweep.rs` that calls every operation of its
+/// client twice (required inputs only, then every input) and asks for each declared 404 and
+/// 422 answer. The workspace's `conformance` crate runs it against a mock server.
+///
+/// # Errors
+///
+/// As [`generate_with_files`].
+pub fn generate_sweep(
+    spec_name: &str,
+    text: &str,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<String, Diagnostics> {
+    let (api, _) = model(spec_name, text, read_file)?;
+    render::render(emit::emit_sweep(&api), &emit::header(&api), "sweep.rs")
+        .map_err(|m| internal_error(spec_name, m))
+}
+
+/// Loads and lowers a document.
+fn model(
+    spec_name: &str,
+    text: &str,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
+    let source = Source {
+        name: spec_name,
+        text,
+    };
+    let document = load::load(source, read_file)?;
+    lower::lower(&document, source)
+}
+
+/// A generator bug reported as a diagnostic rather than a panic.
+fn internal_error(spec_name: &str, message: String) -> Diagnostics {
+    Diagnostics(vec![Diagnostic {
+        severity: Severity::Error,
+        message,
+        file: spec_name.to_owned(),
+        pointer: String::new(),
+        line_col: None,
+    }])
 }

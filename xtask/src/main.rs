@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use openapi_rust_generator::{Layout, generate_with_files};
+use openapi_rust_generator::{Layout, generate_sweep, generate_with_files};
 
 mod bench;
 mod conformance;
@@ -141,7 +141,13 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
                 .iter()
                 .map(|(path, text)| (format!("{DEFAULT_OUT}/{path}"), text.clone()))
                 .collect();
-            files.insert(SWEEP.to_owned(), output.sweep.clone());
+            match generate_sweep(&spec_name, &text, &read_file) {
+                Ok(sweep) => files.insert(SWEEP.to_owned(), sweep),
+                Err(diagnostics) => {
+                    eprintln!("{diagnostics}");
+                    return ExitCode::FAILURE;
+                }
+            };
             (root.clone(), files, &[DEFAULT_OUT])
         }
     };
