@@ -231,7 +231,7 @@ fn required_args(op: &Operation) -> Vec<Arg> {
     args
 }
 
-fn method_doc(op: &Operation) -> String {
+fn method_doc(op: &Operation, args: &[Arg]) -> String {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(summary.trim());
@@ -247,10 +247,9 @@ fn method_doc(op: &Operation) -> String {
         "Sends `{} {}` (operation `{}`, spec `{}`).",
         op.http_method, op.path, op.operation_id, op.origin
     ));
-    let args = required_args(op);
     if !args.is_empty() {
         text.push_str("\n\n# Arguments\n");
-        for arg in &args {
+        for arg in args {
             let doc = arg.doc.trim().replace('\n', " ");
             text.push_str(&format!("\n- `{}`: {}", unraw(&arg.name.to_string()), doc));
         }
@@ -322,11 +321,11 @@ fn deprecated_attr(deprecated: bool) -> Option<TokenStream> {
 }
 
 fn emit_method(op: &Operation) -> TokenStream {
-    let doc = doc_attrs(&method_doc(op));
+    let args = required_args(op);
+    let doc = doc_attrs(&method_doc(op, &args));
     let deprecated = deprecated_attr(op.deprecated);
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let args = required_args(op);
     let params = args.iter().map(|a| {
         let (name, ty) = (&a.name, &a.ty);
         quote!(#name: #ty)
