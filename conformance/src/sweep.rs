@@ -474,8 +474,8 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .organizations()
                 .upload_logo(
                     "sample".to_owned(),
-                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
                     "sample".to_owned(),
+                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
                 )
                 .send()
                 .await,
@@ -488,8 +488,8 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .organizations()
                 .upload_logo(
                     "sample".to_owned(),
-                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
                     "sample".to_owned(),
+                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
                 )
                 .send()
                 .await,
@@ -503,8 +503,8 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                     .organizations()
                     .upload_logo(
                         "sample".to_owned(),
-                        Upload::new(crate::PNG, "sample.png", "image/jpeg"),
                         "sample".to_owned(),
+                        Upload::new(crate::PNG, "sample.png", "image/jpeg"),
                     )
                     .with_options(crate::prefer(404))
                     .send()

@@ -17,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::from_env()?;
     let organization = client
         .organizations()
-        .create(name, user_id)
+        .create(user_id, name)
         .slug(slug)
         .send()
         .await?;
@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let logo = Upload::new(bytes, file_name, content_type);
     match client
         .organizations()
-        .upload_logo(&organization.id, logo, user_id)
+        .upload_logo(&organization.id, user_id, logo)
         .send()
         .await
     {

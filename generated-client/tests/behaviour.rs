@@ -124,7 +124,7 @@ async fn invalid_organization_slugs_are_rejected() {
     let error = server
         .client()
         .organizations()
-        .create("Acme", "user_1")
+        .create("user_1", "Acme")
         .slug("Acme Inc")
         .send()
         .await
@@ -148,7 +148,7 @@ async fn invalid_organization_slugs_are_rejected() {
     server
         .client()
         .organizations()
-        .create("Acme", "user_1")
+        .create("user_1", "Acme")
         .slug("acme-2")
         .send()
         .await
@@ -163,7 +163,7 @@ async fn logos_of_refused_types_or_sizes_are_rejected() {
     let error = server
         .client()
         .organizations()
-        .upload_logo("org_1", svg, "user_1")
+        .upload_logo("org_1", "user_1", svg)
         .send()
         .await
         .expect_err("rejected");
@@ -172,7 +172,7 @@ async fn logos_of_refused_types_or_sizes_are_rejected() {
     let error = server
         .client()
         .organizations()
-        .upload_logo("org_1", huge, "user_1")
+        .upload_logo("org_1", "user_1", huge)
         .send()
         .await
         .expect_err("rejected");

@@ -37,7 +37,7 @@ async fn a_429_with_retry_after_is_retried_after_the_stated_delay_for_any_method
     let started = Instant::now();
     let organization = client_for(&server, fast_retries())
         .organizations()
-        .create("Acme", "user_1")
+        .create("user_1", "Acme")
         .send()
         .await
         .expect("the retry succeeds");
@@ -175,7 +175,7 @@ async fn multipart_uploads_are_sent_again_on_retry() {
     let logo = Upload::new(b"\x89PNG-bytes".to_vec(), "logo.png", "image/png");
     client_for(&server, fast_retries())
         .organizations()
-        .upload_logo("org_1", logo, "user_1")
+        .upload_logo("org_1", "user_1", logo)
         .send()
         .await
         .expect("the retry succeeds");

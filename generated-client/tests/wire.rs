@@ -94,7 +94,7 @@ mod organization_memberships {
         let (membership, request) =
             exchange(fixture("organization_membership.json"), |c| async move {
                 c.organization_memberships()
-                    .create("org_1", "org:member", "user_1")
+                    .create("org_1", "user_1", "org:member")
                     .send()
                     .await
             })
@@ -200,7 +200,7 @@ mod organizations {
     async fn create_sends_required_and_optional_fields() {
         let (organization, request) = exchange(fixture("organization.json"), |c| async move {
             c.organizations()
-                .create("Analytical Engines", "user_1")
+                .create("user_1", "Analytical Engines")
                 .slug("analytical-engines")
                 .max_allowed_memberships(25)
                 .send()
@@ -270,7 +270,7 @@ mod organizations {
             exchange(fixture("organization_with_logo.json"), |c| async move {
                 let logo = Upload::new(PNG, "logo.png", "image/png");
                 c.organizations()
-                    .upload_logo("org_1", logo, "user_1")
+                    .upload_logo("org_1", "user_1", logo)
                     .send()
                     .await
             })
@@ -503,8 +503,8 @@ mod saml_connections {
             };
             c.saml_connections()
                 .create(
-                    "Okta",
                     "work.example.com",
+                    "Okta",
                     SamlConnectionsCreateBodyProvider::SamlOkta,
                 )
                 .idp_metadata_url("https://example.okta.com/metadata")

@@ -11,8 +11,9 @@ use std::collections::BTreeMap;
 
 use serde_yaml::{Mapping, Value};
 
-use crate::diagnostic::{Diagnostic, Severity, escape_token};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::locate::locate;
+use crate::pointer::{escape as escape_token, unescape};
 
 /// Reads a file named relative to the root document's folder.
 pub type Loader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
@@ -303,18 +304,9 @@ enum Resolved {
     Inline(Value),
 }
 
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
 fn find<'v>(document: &'v Value, pointer: &str) -> Option<&'v Value> {
     let mut current = document;
-    for token in pointer
-        .trim_start_matches('/')
-        .split('/')
-        .filter(|t| !t.is_empty())
-    {
-        let token = unescape(token);
+    for token in crate::pointer::tokens(pointer) {
         current = match current {
             Value::Mapping(map) => map.get(token.as_str())?,
             Value::Sequence(items) => items.get(token.parse::<usize>().ok()?)?,

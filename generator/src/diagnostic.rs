@@ -70,17 +70,11 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// Escapes one reference token of a JSON pointer (RFC 6901).
-pub fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Appends escaped tokens to a pointer.
-pub fn join(pointer: &str, tokens: &[&str]) -> String {
-    let mut out = pointer.to_owned();
-    for token in tokens {
-        out.push('/');
-        out.push_str(&escape_token(token));
-    }
-    out
+/// The document's name and text, for locating diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The name shown in diagnostics (usually the path given on the command line).
+    pub name: &'a str,
+    /// The full text of the document.
+    pub text: &'a str,
 }

@@ -31,6 +31,16 @@ pub struct Api {
     pub error_fields: ErrorFields,
 }
 
+impl Api {
+    /// The named type `name`; types are sorted by name.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.types[i])
+    }
+}
+
 /// Paths to the interesting parts of the error body, as Rust field names.
 #[derive(Debug, Clone, Default)]
 pub struct ErrorFields {
@@ -81,10 +91,10 @@ pub enum TypeRef {
     String,
     /// `bool`.
     Bool,
-    /// A primitive integer type such as `i64` or `u32`.
-    Integer(&'static str),
-    /// `f64` or `f32`.
-    Float(&'static str),
+    /// A primitive integer type.
+    Integer(IntType),
+    /// A floating-point type.
+    Float(FloatType),
     /// Any JSON value.
     Json,
     /// A free-form JSON object.
@@ -103,6 +113,67 @@ pub enum TypeRef {
     Bytes,
     /// No content.
     Unit,
+}
+
+/// The Rust integer types a schema can map to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IntType {
+    /// `i8`.
+    I8,
+    /// `i16`.
+    I16,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u8`.
+    U8,
+    /// `u16`.
+    U16,
+    /// `u32`.
+    U32,
+    /// `u64`.
+    U64,
+}
+
+impl IntType {
+    /// The type's name in Rust source.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            Self::I8 => "i8",
+            Self::I16 => "i16",
+            Self::I32 => "i32",
+            Self::I64 => "i64",
+            Self::U8 => "u8",
+            Self::U16 => "u16",
+            Self::U32 => "u32",
+            Self::U64 => "u64",
+        }
+    }
+
+    /// Whether every value of the type converts into `i64` without loss.
+    pub fn fits_i64(self) -> bool {
+        !matches!(self, Self::U64)
+    }
+}
+
+/// The Rust floating-point types a schema can map to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FloatType {
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+}
+
+impl FloatType {
+    /// The type's name in Rust source.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            Self::F32 => "f32",
+            Self::F64 => "f64",
+        }
+    }
 }
 
 /// A named type.
@@ -237,6 +308,13 @@ pub enum Presence {
     TriState,
 }
 
+impl Presence {
+    /// Whether a caller must give the value (it is an argument, not a setter).
+    pub fn is_required(self) -> bool {
+        matches!(self, Self::Required | Self::RequiredNullable)
+    }
+}
+
 /// Checks that the client runs before sending a value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
@@ -292,11 +370,14 @@ pub struct Operation {
     pub http_method: String,
     /// The path template, as in the spec (`/users/{user_id}`).
     pub path: String,
-    /// Path parameters, in the order they appear in the template.
-    pub path_params: Vec<Param>,
-    /// Query, header and cookie parameters.
-    pub params: Vec<Param>,
-    /// The request body.
+    /// Every input of the operation in declaration order: path parameters in template order,
+    /// other parameters, then the body (its fields, parts or the whole value). Requests are
+    /// written in this order.
+    pub inputs: Vec<Input>,
+    /// Indexes into `inputs` of the required inputs, in argument order (see
+    /// [`crate::naming::argument_order`]).
+    pub arguments: Vec<usize>,
+    /// How the body inputs travel, when the operation has a body.
     pub body: Option<Body>,
     /// The successful response.
     pub response: ResponseKind,
@@ -309,18 +390,129 @@ pub struct Operation {
     /// JSON pointer of the operation.
     pub origin: String,
     /// Listed status codes and their descriptions, for the docs.
-    pub statuses: Vec<(String, String)>,
+    pub statuses: Vec<StatusDoc>,
     /// How to walk the pages of a list operation.
     pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    /// The inputs every call must give, as method arguments, in argument order.
+    pub fn required_inputs(&self) -> impl Iterator<Item = &Input> {
+        self.arguments.iter().map(|&i| &self.inputs[i])
+    }
+
+    /// The inputs set with builder methods.
+    pub fn optional_inputs(&self) -> impl Iterator<Item = &Input> {
+        self.inputs.iter().filter(|i| !i.presence.is_required())
+    }
+}
+
+/// A listed response status and its description.
+#[derive(Debug, Clone)]
+pub struct StatusDoc {
+    /// The status code as written in the spec (`200`, `4XX`, `default`).
+    pub status: String,
+    /// The response's description.
+    pub description: String,
+}
+
+/// One input of an operation: a parameter, a body field, a multipart part or the whole body.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The Rust name of the argument or setter (and of the builder field that stores it),
+    /// unique among the operation's builder names.
+    pub name: String,
+    /// The name on the wire (parameter name, JSON key or part name; `body` for a whole body).
+    pub wire: String,
+    /// Where the value goes.
+    pub location: Location,
+    /// The value type, without the `Option` that presence adds.
+    pub ty: TypeRef,
+    /// Whether the caller must give it, and whether it can be null.
+    pub presence: Presence,
+    /// How the setter or argument takes the value.
+    pub setter: SetterStyle,
+    /// For a tri-state input, the name of the setter that sends `null`.
+    pub clear: Option<String>,
+    /// Documentation from the spec.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Checks run before sending.
+    pub constraints: Constraints,
+    /// The schema's `default`, when it is an integer.
+    pub integer_default: Option<i64>,
+}
+
+/// Where an input goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A path segment.
+    Path,
+    /// A query pair.
+    Query(ParamEncoding),
+    /// A request header.
+    Header(ParamEncoding),
+    /// A cookie.
+    Cookie(ParamEncoding),
+    /// A field of the body struct, by its Rust field name.
+    BodyField(String),
+    /// A multipart part.
+    Part(PartKind),
+    /// The whole body (a JSON value or raw bytes).
+    Body,
+}
+
+/// How a builder method takes a value of the input's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetterStyle {
+    /// `impl Into<String>`.
+    IntoString,
+    /// `impl IntoIterator<Item = impl Into<String>>`.
+    IntoStrings,
+    /// `impl Into<Vec<u8>>`.
+    IntoBytes,
+    /// The value type itself, boxed by the builder (recursive types).
+    Boxed,
+    /// A multipart file: `Upload`.
+    Upload,
+    /// The value type itself.
+    Value,
+}
+
+/// The request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// How it is encoded.
+    pub encoding: BodyEncoding,
+    /// The struct whose fields are the body inputs, for JSON and form objects.
+    pub structure: Option<String>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` (or another JSON media type).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`; each part is an input.
+    Multipart,
+    /// Text or bytes given whole, sent with this content type.
+    Raw(String),
 }
 
 /// A list operation paged with `limit` and `offset` query parameters.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// The Rust name of the page-size parameter.
+    /// The Rust name of the page-size input.
     pub limit: String,
-    /// The Rust name of the offset parameter.
+    /// The integer type of the page-size input.
+    pub limit_type: IntType,
+    /// The Rust name of the offset input.
     pub offset: String,
+    /// The integer type of the offset input.
+    pub offset_type: IntType,
     /// The page size when the caller sets none: the spec's default for `limit`.
     pub default_limit: i64,
     /// The type of one item.
@@ -338,47 +530,9 @@ pub enum PageShape {
     Envelope {
         /// The Rust name of the items field.
         items: String,
-        /// The Rust name and presence of the total-count field.
-        total: Option<(String, Presence)>,
+        /// The Rust name, presence and type of the total-count field.
+        total: Option<(String, Presence, IntType)>,
     },
-}
-
-/// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamLocation {
-    /// A path segment.
-    Path,
-    /// A query pair (repeated for arrays).
-    Query,
-    /// A request header.
-    Header,
-    /// A cookie.
-    Cookie,
-}
-
-/// A parameter.
-#[derive(Debug, Clone)]
-pub struct Param {
-    /// Rust name, unique within the operation.
-    pub name: String,
-    /// The name on the wire.
-    pub wire: String,
-    /// Where it goes.
-    pub location: ParamLocation,
-    /// The value type.
-    pub ty: TypeRef,
-    /// Whether the caller must give it.
-    pub required: bool,
-    /// Documentation from the spec.
-    pub doc: Option<String>,
-    /// `deprecated: true`.
-    pub deprecated: bool,
-    /// Checks run before sending.
-    pub constraints: Constraints,
-    /// How the value is written into the request.
-    pub encoding: ParamEncoding,
-    /// The schema's `default`, when it is an integer.
-    pub integer_default: Option<i64>,
 }
 
 /// How a parameter value is written.
@@ -392,65 +546,8 @@ pub enum ParamEncoding {
     Json,
 }
 
-/// A request body.
-#[derive(Debug, Clone)]
-pub enum Body {
-    /// A JSON object whose properties become builder setters.
-    JsonObject {
-        /// The body struct.
-        type_name: String,
-        /// Its fields (the same as the struct's).
-        fields: Vec<Field>,
-        /// The builder method that sets each field, unique among the operation's inputs.
-        setters: Vec<String>,
-    },
-    /// Any other JSON value, given whole.
-    JsonValue {
-        /// The value type.
-        ty: TypeRef,
-        /// Whether the caller must give it.
-        required: bool,
-    },
-    /// `application/x-www-form-urlencoded` with an object schema.
-    Form {
-        /// The body struct.
-        type_name: String,
-        /// Its fields.
-        fields: Vec<Field>,
-        /// The builder method that sets each field.
-        setters: Vec<String>,
-    },
-    /// `multipart/form-data`.
-    Multipart {
-        /// The parts.
-        parts: Vec<Part>,
-    },
-    /// A text or binary body given whole.
-    Raw {
-        /// The content type sent.
-        content_type: String,
-        /// Whether the caller must give it.
-        required: bool,
-    },
-}
-
-/// A multipart part.
-#[derive(Debug, Clone)]
-pub struct Part {
-    /// Rust name.
-    pub name: String,
-    /// The part name on the wire.
-    pub wire: String,
-    /// A file upload, or a text value.
-    pub kind: PartKind,
-    /// Whether the caller must give it.
-    pub required: bool,
-    /// Documentation from the spec.
-    pub doc: Option<String>,
-}
-
 /// What a multipart part carries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PartKind {
     /// Bytes with a file name and content type.
     File {
@@ -460,21 +557,15 @@ pub enum PartKind {
         max_size: Option<u64>,
     },
     /// A value sent as text.
-    Text(TypeRef),
+    Text,
 }
 
 /// What a successful response holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ResponseKind {
-    /// Different types for different 2xx statuses, read into the enum `type_name`.
-    ByStatus {
-        /// The generated enum.
-        type_name: String,
-        /// One variant per declared status.
-        variants: Vec<StatusVariant>,
-        /// The variant for undeclared 2xx statuses.
-        other: String,
-    },
+    /// Different types for different 2xx statuses, read into the generated enum of that name
+    /// (a [`TypeKind::Responses`]).
+    ByStatus(String),
     /// A JSON body decoded into the type.
     Json(TypeRef),
     /// Text.

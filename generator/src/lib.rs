@@ -6,7 +6,10 @@
 //!
 //! ```no_run
 //! let text = std::fs::read_to_string("spec/api.yaml").unwrap();
-//! let output = openapi_rust_generator::generate("spec/api.yaml", &text, openapi_rust_generator::Layout::Modules)
+//! use openapi_rust_generator::{Layout, Options, generate};
+//!
+//! let options = Options::new(Layout::Modules);
+//! let output = generate("spec/api.yaml", &text, &options)
 //!     .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
 //! for (path, contents) in &output.files {
 //!     println!("{path}: {} bytes", contents.len());
@@ -22,22 +25,15 @@ mod locate;
 mod lower;
 mod naming;
 mod openapi;
+mod options;
+mod pointer;
 mod render;
 
 use std::collections::BTreeMap;
 
+use diagnostic::Source;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-use lower::Source;
-
-/// What to generate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// Only the generated modules, as paths relative to the client crate's `src/generated/`.
-    Modules,
-    /// A complete crate (`Cargo.toml`, `src/lib.rs`, the runtime and the generated modules),
-    /// as paths relative to the crate root.
-    Crate,
-}
+pub use options::{FloatType, IntType, Layout, Options, Scalar, TypeMapping};
 
 /// The result of a successful run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,13 +58,13 @@ pub struct Output {
 ///
 /// [`Diagnostics`] naming each problem's place in the document when it cannot be read or
 /// describes something the generator cannot express.
-pub fn generate(spec_name: &str, text: &str, layout: Layout) -> Result<Output, Diagnostics> {
+pub fn generate(spec_name: &str, text: &str, options: &Options) -> Result<Output, Diagnostics> {
     let no_files = |path: &str| {
         Err(format!(
             "`{path}` is another file, and this run reads only one (use `generate_with_files`)"
         ))
     };
-    generate_with_files(spec_name, text, layout, &no_files)
+    generate_with_files(spec_name, text, options, &no_files)
 }
 
 /// Like [`generate`], for documents spread over several files: `read_file` returns the text of
@@ -82,10 +78,10 @@ pub fn generate(spec_name: &str, text: &str, layout: Layout) -> Result<Output, D
 pub fn generate_with_files(
     spec_name: &str,
     text: &str,
-    layout: Layout,
+    options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Output, Diagnostics> {
-    let (api, warnings) = model(spec_name, text, read_file)?;
+    let (api, warnings) = model(spec_name, text, options, read_file)?;
     let internal = |message: String| internal_error(spec_name, message);
     let header = emit::header(&api);
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
@@ -112,7 +108,7 @@ pub fn generate_with_files(
             render::render(emit::emit_group(&api, group), &header, &path).map_err(internal)?;
         modules.insert(path, text);
     }
-    let files = match layout {
+    let files = match options.layout {
         Layout::Modules => modules,
         Layout::Crate => {
             let mut files: BTreeMap<String, String> = modules
@@ -149,9 +145,10 @@ pub fn generate_with_files(
 pub fn generate_sweep(
     spec_name: &str,
     text: &str,
+    options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<String, Diagnostics> {
-    let (api, _) = model(spec_name, text, read_file)?;
+    let (api, _) = model(spec_name, text, options, read_file)?;
     render::render(emit::emit_sweep(&api), &emit::header(&api), "sweep.rs")
         .map_err(|m| internal_error(spec_name, m))
 }
@@ -160,6 +157,7 @@ pub fn generate_sweep(
 fn model(
     spec_name: &str,
     text: &str,
+    options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
     let source = Source {
@@ -167,7 +165,7 @@ fn model(
         text,
     };
     let document = load::load(source, read_file)?;
-    lower::lower(&document, source)
+    lower::lower(&document, source, options)
 }
 
 /// A generator bug reported as a diagnostic rather than a panic.

@@ -1,9 +1,9 @@
 //! Loading: document text to the spec model, with located errors.
 
 use crate::bundle::{self, Loader};
+use crate::diagnostic::Source;
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::locate::locate;
-use crate::lower::Source;
 use crate::openapi::Document;
 
 /// Parses a YAML or JSON document, brings in the files its external `$ref`s name, and checks

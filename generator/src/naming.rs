@@ -1,7 +1,11 @@
-//! Rust identifiers from spec names: case conversion, keyword escaping and de-duplication.
+//! Every name the generator mints: case conversion, keyword escaping, de-duplication, and the
+//! naming policy built on them (group accessors, methods, builders, setters, `clear_*` setters,
+//! cargo features, catch-all variants, status variants and the order of required arguments).
 //!
 //! Every identifier the generator prints comes through here, so the rules live in one place and are
-//! tested with tables.
+//! tested with tables. To change how a builder method is named, start at [`input_name`],
+//! [`clear_setter`] and [`RESERVED_BUILDER_NAMES`]; the method on a group handle comes from
+//! [`method_from_operation_id`] unless the spec or [`crate::Options`] names it.
 
 use std::collections::BTreeSet;
 
@@ -104,9 +108,205 @@ impl Namespace {
     }
 }
 
+/// Names every request builder uses for itself; inputs with these names get a suffix.
+pub const RESERVED_BUILDER_NAMES: &[&str] = &[
+    "send",
+    "stream",
+    "with_options",
+    "client",
+    "options",
+    "body",
+];
+
+/// Names that generated types must not take, because generated code uses them unqualified.
+pub const PRELUDE_NAMES: &[&str] = &[
+    "Box", "Clone", "Default", "Err", "From", "None", "Ok", "Option", "Result", "Some", "String",
+    "Vec",
+];
+
+/// The Rust name of an operation input (parameter, body field or part) from its wire name.
+pub fn input_name(wire: &str) -> String {
+    snake_ident(wire)
+}
+
+/// The setter that sends a tri-state input as `null`: `clear_<setter>`.
+pub fn clear_setter(setter: &str) -> String {
+    format!("clear_{}", unraw(setter))
+}
+
+/// The request builder type of an operation: group type name plus method name in camel case.
+pub fn builder_type(accessor: &str, method: &str) -> String {
+    format!("{}{}", camel_ident(accessor), unraw(&camel_ident(method)))
+}
+
+/// The cargo feature that compiles a group; names the crate already uses get `-api`.
+pub fn group_feature(accessor: &str) -> String {
+    match unraw(accessor) {
+        name @ ("default" | "rustls" | "native-tls" | "jwt" | "webhooks" | "axum") => {
+            format!("{name}-api")
+        }
+        name => name.to_owned(),
+    }
+}
+
+/// The group of operations without a tag or group extension.
+pub const DEFAULT_GROUP: &str = "default";
+
+/// The catch-all variant of an open enum or a tagged union: `Unknown`, or `fallback` when a
+/// known variant already took that name.
+pub fn catch_all_variant(names: &mut Namespace, fallback: &str) -> String {
+    if names.contains("Unknown") {
+        names.claim(fallback)
+    } else {
+        names.claim("Unknown")
+    }
+}
+
+/// The variant of a by-status response enum for undeclared 2xx statuses.
+pub fn other_status_variant(names: &mut Namespace) -> String {
+    if names.contains("Other") {
+        names.claim("OtherStatus")
+    } else {
+        names.claim("Other")
+    }
+}
+
+/// A variant name for a success status: `Ok`, `Created`, `NoContent`, ... or `Status299`.
+pub fn status_variant_name(code: &str) -> String {
+    let known = match code {
+        "200" => "Ok",
+        "201" => "Created",
+        "202" => "Accepted",
+        "203" => "NonAuthoritative",
+        "204" => "NoContent",
+        "205" => "ResetContent",
+        "206" => "PartialContent",
+        _ => return format!("Status{code}"),
+    };
+    known.to_owned()
+}
+
+/// An operationId for an operation that has none: `get /users/{id}` gives `get_users_id`.
+pub fn derived_operation_id(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        method.to_owned()
+    } else {
+        format!("{method}_{}", words.join("_"))
+    }
+}
+
+/// The method name from an operationId, without a `Tag_` prefix that repeats the group.
+pub fn method_from_operation_id(operation_id: &str, group: &str) -> String {
+    let normalize = |s: &str| {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    if let Some((prefix, rest)) = operation_id.split_once('_') {
+        let (prefix, group) = (normalize(prefix), normalize(group));
+        if !rest.is_empty()
+            && !group.is_empty()
+            && (prefix.starts_with(&group) || group.starts_with(&prefix))
+        {
+            return snake_ident(rest);
+        }
+    }
+    snake_ident(operation_id)
+}
+
+/// Where a required input stands among an operation's arguments. Arguments are sorted by this
+/// key: path parameters first, in path-template order; then identifiers (inputs whose wire
+/// name is `id` or ends in `_id`/`Id`); then everything else. Within the last two ranks,
+/// inputs are sorted by wire name. So `create(organization_id, user_id, role)` and
+/// `update(organization_id, user_id, role)` take the same values in the same order whether
+/// `user_id` travels in the path or the body.
+pub fn argument_order(path_position: Option<usize>, wire: &str) -> (u8, usize, String) {
+    if let Some(position) = path_position {
+        return (0, position, String::new());
+    }
+    let identifier = wire == "id" || wire.ends_with("_id") || wire.ends_with("Id");
+    (if identifier { 1 } else { 2 }, 0, wire.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operation_id_prefixes_that_repeat_the_group_are_dropped() {
+        assert_eq!(
+            method_from_operation_id("Users_getTotalCount", "Users"),
+            "get_total_count"
+        );
+        assert_eq!(
+            method_from_operation_id("SamlConnectionsBeta_getList", "SAML Connections"),
+            "get_list"
+        );
+        assert_eq!(
+            method_from_operation_id("RedirectUrLs_listAll", "Redirect URLs"),
+            "list_all"
+        );
+        assert_eq!(
+            method_from_operation_id("Other_listAll", "Users"),
+            "other_list_all"
+        );
+        assert_eq!(method_from_operation_id("listUsers", "Users"), "list_users");
+    }
+
+    #[test]
+    fn operations_without_an_id_are_named_from_method_and_path() {
+        assert_eq!(
+            derived_operation_id("get", "/users/{user_id}/mfa"),
+            "get_users_user_id_mfa"
+        );
+        assert_eq!(derived_operation_id("post", "/"), "post");
+    }
+
+    #[test]
+    fn required_arguments_are_path_then_identifiers_then_the_rest() {
+        let mut inputs = [
+            (None, "role"),
+            (None, "user_id"),
+            (Some(0), "organization_id"),
+            (None, "metadata"),
+            (None, "id"),
+        ];
+        inputs.sort_by_key(|(position, wire)| argument_order(*position, wire));
+        let order: Vec<&str> = inputs.iter().map(|(_, w)| *w).collect();
+        assert_eq!(
+            order,
+            ["organization_id", "id", "user_id", "metadata", "role"]
+        );
+    }
+
+    #[test]
+    fn minted_names_follow_the_policy() {
+        assert_eq!(clear_setter("username"), "clear_username");
+        assert_eq!(clear_setter("r#type"), "clear_type");
+        assert_eq!(builder_type("users", "list"), "UsersList");
+        assert_eq!(builder_type("users", "r#type"), "UsersRType");
+        assert_eq!(group_feature("users"), "users");
+        assert_eq!(group_feature("default"), "default-api");
+        assert_eq!(group_feature("jwt"), "jwt-api");
+        assert_eq!(status_variant_name("201"), "Created");
+        assert_eq!(status_variant_name("299"), "Status299");
+        let mut names = Namespace::default();
+        names.claim("Unknown");
+        assert_eq!(
+            catch_all_variant(&mut names, "UnknownValue"),
+            "UnknownValue"
+        );
+        let mut names = Namespace::default();
+        assert_eq!(catch_all_variant(&mut names, "UnknownValue"), "Unknown");
+        let mut names = Namespace::default();
+        names.claim("Other");
+        assert_eq!(other_status_variant(&mut names), "OtherStatus");
+    }
 
     #[test]
     fn snake_identifiers() {

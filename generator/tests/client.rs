@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use openapi_rust_generator::{Layout, generate, generate_sweep};
+use openapi_rust_generator::{Layout, Options, generate, generate_sweep};
 
 const SPEC: &str = "spec/clerk-backend-api.yaml";
 
@@ -17,7 +17,8 @@ fn workspace() -> PathBuf {
 
 fn generate_client() -> BTreeMap<String, String> {
     let text = fs::read_to_string(workspace().join(SPEC)).expect("the spec");
-    let output = generate(SPEC, &text, Layout::Modules).unwrap_or_else(|d| panic!("{d}"));
+    let output =
+        generate(SPEC, &text, &Options::new(Layout::Modules)).unwrap_or_else(|d| panic!("{d}"));
     assert!(
         output.warnings.is_empty(),
         "the spec should generate without warnings: {:?}",
@@ -46,8 +47,10 @@ fn generated_files_are_lf_terminated_and_marked() {
 #[test]
 fn checked_in_conformance_sweep_is_up_to_date() {
     let text = fs::read_to_string(workspace().join(SPEC)).expect("the spec");
-    let sweep =
-        generate_sweep(SPEC, &text, &|_| Err("one file".into())).unwrap_or_else(|d| panic!("{d}"));
+    let sweep = generate_sweep(SPEC, &text, &Options::new(Layout::Modules), &|_| {
+        Err("one file".into())
+    })
+    .unwrap_or_else(|d| panic!("{d}"));
     let on_disk =
         fs::read_to_string(workspace().join("conformance/src/sweep.rs")).unwrap_or_default();
     assert!(
@@ -95,7 +98,8 @@ fn collect(base: &Path, dir: &Path, out: &mut BTreeMap<String, String>) {
 #[test]
 fn the_client_crate_declares_every_group_feature_on_by_default() {
     let text = fs::read_to_string(workspace().join(SPEC)).expect("the spec");
-    let output = generate(SPEC, &text, Layout::Modules).unwrap_or_else(|d| panic!("{d}"));
+    let output =
+        generate(SPEC, &text, &Options::new(Layout::Modules)).unwrap_or_else(|d| panic!("{d}"));
     let manifest =
         fs::read_to_string(workspace().join("generated-client/Cargo.toml")).expect("the manifest");
     let default_list = manifest

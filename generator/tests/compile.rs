@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use openapi_rust_generator::{Layout, generate_with_files};
+use openapi_rust_generator::{Layout, Options, generate_with_files};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -97,7 +97,7 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
         let output = generate_with_files(
             &path.display().to_string(),
             &text,
-            Layout::Crate,
+            &Options::new(Layout::Crate),
             &read_file,
         )
         .unwrap_or_else(|d| panic!("{d}"));

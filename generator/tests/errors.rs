@@ -1,9 +1,9 @@
 //! Bad input gets located diagnostics, never a panic.
 
-use openapi_rust_generator::{Layout, generate, generate_with_files};
+use openapi_rust_generator::{Layout, Options, generate, generate_with_files};
 
 fn diagnostics(text: &str) -> String {
-    match generate("spec/bad.yaml", text, Layout::Modules) {
+    match generate("spec/bad.yaml", text, &Options::new(Layout::Modules)) {
         Ok(_) => panic!("the document was accepted"),
         Err(diagnostics) => diagnostics.to_string(),
     }
@@ -180,8 +180,13 @@ paths:
         "schemas/a.yaml" => Ok("B: {type: string}\n".to_owned()),
         other => Err(format!("no file {other}")),
     };
-    let diagnostics = generate_with_files("spec/root.yaml", root, Layout::Modules, &read_file)
-        .expect_err("the document is refused")
-        .to_string();
+    let diagnostics = generate_with_files(
+        "spec/root.yaml",
+        root,
+        &Options::new(Layout::Modules),
+        &read_file,
+    )
+    .expect_err("the document is refused")
+    .to_string();
     insta::assert_snapshot!(diagnostics);
 }

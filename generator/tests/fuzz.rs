@@ -10,7 +10,7 @@ use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-use openapi_rust_generator::{Layout, generate_with_files};
+use openapi_rust_generator::{Layout, Options, generate_with_files};
 use serde_json::{Map, Value, json};
 
 /// xorshift64*: small, fast and reproducible.
@@ -303,7 +303,12 @@ fn no_input_makes_the_generator_panic() {
                 .expect("write the input");
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            generate_with_files("fuzz.yaml", &input, Layout::Crate, &read_file)
+            generate_with_files(
+                "fuzz.yaml",
+                &input,
+                &Options::new(Layout::Crate),
+                &read_file,
+            )
         }));
         match outcome {
             Ok(Ok(_)) => generated += 1,

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use openapi_rust_generator::{Layout, generate_with_files};
+use openapi_rust_generator::{Layout, Options, generate_with_files};
 
 /// All generated files of a fixture, and its warnings, as one reviewable text.
 fn render_fixture(name: &str) -> String {
@@ -17,8 +17,13 @@ fn render_fixture(name: &str) -> String {
     let dir = path.parent().expect("the fixtures folder").to_path_buf();
     let read_file =
         |relative: &str| fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
-    let output = generate_with_files(&spec_name, &text, Layout::Modules, &read_file)
-        .unwrap_or_else(|d| panic!("{d}"));
+    let output = generate_with_files(
+        &spec_name,
+        &text,
+        &Options::new(Layout::Modules),
+        &read_file,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
     let mut rendered = format!(
         "operations: {}, types: {}\n",
         output.operations, output.types
@@ -60,15 +65,17 @@ macro_rules! fixture_snapshots {
 
 fixture_snapshots! {
     bodies => "bodies.yaml",
+    builder_names => "builder-names.yaml",
     composition => "composition.yaml",
     docs => "docs.yaml",
     enums => "enums.yaml",
     grouping => "grouping.yaml",
+    markdown => "markdown.yaml",
     multi_file => "multi-file.yaml",
     naming => "naming.yaml",
     nullable => "nullable.yaml",
     parameters => "parameters.yaml",
-        openapi31 => "openapi31.yaml",
+    openapi31 => "openapi31.yaml",
     read_write => "read-write.yaml",
     recursion => "recursion.yaml",
     recursive_allof => "recursive-allof.yaml",

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use openapi_rust_generator::{Layout, generate_with_files};
+use openapi_rust_generator::{Layout, Options, generate_with_files};
 
 const RUNS: usize = 10;
 
@@ -74,13 +74,14 @@ pub fn bench_generate(args: &[String]) -> ExitCode {
     let mut summary = (0, 0, 0);
     for _ in 0..runs.max(1) {
         let started = Instant::now();
-        let output = match generate_with_files(spec, &text, Layout::Modules, &read_file) {
-            Ok(output) => output,
-            Err(diagnostics) => {
-                eprintln!("{diagnostics}");
-                return ExitCode::FAILURE;
-            }
-        };
+        let output =
+            match generate_with_files(spec, &text, &Options::new(Layout::Modules), &read_file) {
+                Ok(output) => output,
+                Err(diagnostics) => {
+                    eprintln!("{diagnostics}");
+                    return ExitCode::FAILURE;
+                }
+            };
         times.push(started.elapsed().as_secs_f64());
         let lines = output
             .files
@@ -284,11 +285,13 @@ fn compile_cost(
     for (name, spec, only_feature) in inputs {
         let text = fs::read_to_string(&spec)
             .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-        let output =
-            generate_with_files(&spec.display().to_string(), &text, Layout::Crate, &|_| {
-                Err("single file".into())
-            })
-            .map_err(|d| d.to_string())?;
+        let output = generate_with_files(
+            &spec.display().to_string(),
+            &text,
+            &Options::new(Layout::Crate),
+            &|_| Err("single file".into()),
+        )
+        .map_err(|d| d.to_string())?;
         let dir = work.join("crates").join(&name);
         let _ = fs::remove_dir_all(&dir);
         for (file, contents) in &output.files {

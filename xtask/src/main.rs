@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use openapi_rust_generator::{Layout, generate_sweep, generate_with_files};
+use openapi_rust_generator::{Layout, Options, generate_sweep, generate_with_files};
 
 mod bench;
 mod conformance;
@@ -87,12 +87,50 @@ fn workspace_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// How generated files and diagnostics name the spec: relative to the workspace when it lies
+/// inside it, else relative to the output folder, so no absolute path of this machine ends up
+/// in generated files.
+fn spec_display_name(spec: &Path, out: &Path, root: &Path) -> String {
+    let absolute = |path: &Path| {
+        fs::canonicalize(path).unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|dir| dir.join(path))
+                .unwrap_or_else(|_| path.to_path_buf())
+        })
+    };
+    let spec = absolute(spec);
+    let root = absolute(root);
+    if let Ok(inside) = spec.strip_prefix(&root) {
+        return slashes(inside);
+    }
+    let out = absolute(out);
+    let common = spec
+        .components()
+        .zip(out.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = out.components().count() - common;
+    let mut relative = PathBuf::new();
+    for _ in 0..ups {
+        relative.push("..");
+    }
+    relative.extend(spec.components().skip(common));
+    slashes(&relative)
+}
+
+fn slashes(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn codegen(args: &CodegenArgs) -> ExitCode {
     let root = workspace_root();
     let (spec_path, spec_name, out_dir, layout) = match (&args.spec, &args.out) {
         (Some(spec), Some(out)) => (
             spec.clone(),
-            spec.display().to_string(),
+            spec_display_name(spec, out, &root),
             out.clone(),
             Layout::Crate,
         ),
@@ -116,7 +154,8 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         .unwrap_or_default();
     let read_file =
         |relative: &str| fs::read_to_string(spec_dir.join(relative)).map_err(|e| e.to_string());
-    let output = match generate_with_files(&spec_name, &text, layout, &read_file) {
+    let options = Options::new(layout);
+    let output = match generate_with_files(&spec_name, &text, &options, &read_file) {
         Ok(output) => output,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
@@ -141,7 +180,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
                 .iter()
                 .map(|(path, text)| (format!("{DEFAULT_OUT}/{path}"), text.clone()))
                 .collect();
-            match generate_sweep(&spec_name, &text, &read_file) {
+            match generate_sweep(&spec_name, &text, &options, &read_file) {
                 Ok(sweep) => files.insert(SWEEP.to_owned(), sweep),
                 Err(diagnostics) => {
                     eprintln!("{diagnostics}");

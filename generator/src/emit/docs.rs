@@ -1,8 +1,12 @@
 //! Spec prose to rustdoc attributes that pass `RUSTDOCFLAGS=-Dwarnings`.
 //!
-//! One `#[doc]` attribute per line (prettyplease prints them as `///`). Outside inline code,
-//! `[`, `]` and `<` are escaped so they are neither intra-doc links nor HTML, bare URLs become
-//! autolinks, and code fences are tagged `text` so they never run as doctests.
+//! One `#[doc]` attribute per line (prettyplease prints them as `///`). Spec prose stays the
+//! Markdown it was written as: inline links to absolute URLs (`[text](https://...)`), existing
+//! autolinks, lists and code spans pass through. Only what rustdoc would misread is escaped:
+//! brackets that are not such a link (they would be intra-doc links), `<` that opens no
+//! autolink (it would be HTML), and bare URLs, which become autolinks. Code fences are tagged
+//! `text` so they never run as doctests. Text the generator writes itself, such as intra-doc
+//! links to runtime items, goes through [`trusted_doc_attrs`] and is left alone.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,6 +14,18 @@ use quote::quote;
 /// `#[doc = "..."]` attributes for `text`.
 pub fn doc_attrs(text: &str) -> TokenStream {
     let lines = sanitize(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#[doc = "..."]` attributes for text the generator wrote, which is already valid rustdoc.
+pub fn trusted_doc_attrs(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
     quote! { #( #[doc = #lines] )* }
 }
 
@@ -66,6 +82,11 @@ fn escape_line(line: &str) -> String {
             rest = &rest[ticks..];
             continue;
         }
+        if let Some(link_len) = link_at(rest) {
+            out.push_str(&rest[..link_len]);
+            rest = &rest[link_len..];
+            continue;
+        }
         if let Some(url_len) = url_at(rest) {
             let url = &rest[..url_len];
             out.push('<');
@@ -82,6 +103,44 @@ fn escape_line(line: &str) -> String {
         rest = &rest[ch.len_utf8()..];
     }
     out
+}
+
+/// The length of a Markdown construct at the start of `text` that rustdoc renders as written:
+/// an inline link to an absolute URL (`[text](https://...)`, the text free of brackets and
+/// backticks) or an autolink (`<https://...>`).
+fn link_at(text: &str) -> Option<usize> {
+    if text.starts_with("<http://") || text.starts_with("<https://") {
+        let end = text.find('>')?;
+        let inner = &text[1..end];
+        return (!inner.contains(char::is_whitespace) && !inner.contains('<')).then_some(end + 1);
+    }
+    let label_end = text.strip_prefix('[')?.find(']')? + 1;
+    let label = &text[1..label_end];
+    if label.is_empty() || label.contains(['[', '`', '<']) {
+        return None;
+    }
+    let target = text[label_end + 1..].strip_prefix('(')?;
+    if !(target.starts_with("https://")
+        || target.starts_with("http://")
+        || target.starts_with("mailto:"))
+    {
+        return None;
+    }
+    let mut depth = 1usize;
+    for (i, c) in target.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(label_end + 2 + i + 1);
+                }
+            }
+            c if c.is_whitespace() || c == '<' || c == '>' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The length of a bare URL at the start of `text`, without trailing punctuation.
@@ -118,6 +177,36 @@ mod tests {
             [" see <https://clerk.com/docs>."]
         );
         assert_eq!(sanitize("snake_case *bold*"), [" snake_case *bold*"]);
+    }
+
+    #[test]
+    fn markdown_links_render_as_written() {
+        assert_eq!(
+            sanitize(
+                "See [The Pet Store repository](https://github.com/swagger-api/swagger-petstore)."
+            ),
+            [" See [The Pet Store repository](https://github.com/swagger-api/swagger-petstore)."]
+        );
+        assert_eq!(
+            sanitize("[https://swagger.io](https://swagger.io) and <https://a.example/x>"),
+            [" [https://swagger.io](https://swagger.io) and <https://a.example/x>"]
+        );
+        assert_eq!(
+            sanitize("[Wiki](https://en.wikipedia.org/wiki/Rust_(language)) ok"),
+            [" [Wiki](https://en.wikipedia.org/wiki/Rust_(language)) ok"]
+        );
+        assert_eq!(
+            sanitize("a [relative](docs/page.md) link and [x][ref]"),
+            [r" a \[relative\](docs/page.md) link and \[x\]\[ref\]"]
+        );
+        assert_eq!(sanitize("- one\n- `two`"), [" - one", " - `two`"]);
+    }
+
+    #[test]
+    fn trusted_text_keeps_intra_doc_links() {
+        let tokens = super::trusted_doc_attrs("An [`Error`] when\n\nnext").to_string();
+        assert!(tokens.contains(r#"" An [`Error`] when""#), "{tokens}");
+        assert!(!tokens.contains(r"\["), "{tokens}");
     }
 
     #[test]

@@ -34,8 +34,12 @@ pub fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
-        TypeRef::Integer(name) | TypeRef::Float(name) => {
-            let name = ident(name);
+        TypeRef::Integer(ty) => {
+            let name = ident(ty.rust_name());
+            quote!(#name)
+        }
+        TypeRef::Float(ty) => {
+            let name = ident(ty.rust_name());
             quote!(#name)
         }
         TypeRef::Json => quote!(codegen::Value),

@@ -3,12 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, inner_doc_attrs};
-use super::types::{field_doc, field_type};
+use super::docs::{doc_attrs, inner_doc_attrs, sanitize, trusted_doc_attrs};
 use super::{ident, type_tokens};
 use crate::ir::{
-    Api, Body, Constraints, Field, Group, Operation, PageShape, Pagination, Param, ParamEncoding,
-    ParamLocation, PartKind, Presence, ResponseKind, TypeRef,
+    Api, BodyEncoding, Group, Input, IntType, Location, Operation, PageShape, Pagination,
+    ParamEncoding, PartKind, Presence, ResponseKind, SetterStyle, TypeKind, TypeRef,
 };
 use crate::naming::unraw;
 
@@ -88,21 +87,10 @@ pub fn emit_group(api: &Api, group: &Group) -> TokenStream {
 }
 
 fn uses_generated_types(op: &Operation) -> bool {
-    let named = |ty: &TypeRef| contains_named(ty);
-    op.path_params
-        .iter()
-        .chain(&op.params)
-        .any(|p| named(&p.ty))
-        || matches!(&op.response, ResponseKind::Json(ty) if named(ty))
-        || matches!(&op.response, ResponseKind::ByStatus { .. })
-        || match &op.body {
-            Some(Body::JsonObject { .. } | Body::Form { .. }) => true,
-            Some(Body::JsonValue { ty, .. }) => named(ty),
-            Some(Body::Multipart { parts }) => parts
-                .iter()
-                .any(|p| matches!(&p.kind, PartKind::Text(ty) if named(ty))),
-            _ => false,
-        }
+    op.inputs.iter().any(|i| contains_named(&i.ty))
+        || op.body.as_ref().is_some_and(|b| b.structure.is_some())
+        || matches!(&op.response, ResponseKind::Json(ty) if contains_named(ty))
+        || matches!(&op.response, ResponseKind::ByStatus(_))
 }
 
 fn contains_named(ty: &TypeRef) -> bool {
@@ -120,118 +108,74 @@ fn types_path() -> TokenStream {
     quote!(types::)
 }
 
-/// How a caller passes a value of `ty`: the argument type and the conversion to the stored type.
-fn input(ty: &TypeRef) -> (TokenStream, fn(TokenStream) -> TokenStream) {
-    match ty {
-        TypeRef::String => (quote!(impl Into<String>), |v| quote!(#v.into())),
-        TypeRef::Vec(inner) if **inner == TypeRef::String => (
+/// The type a builder stores for an input that is not a body field: `T`, or `Option<T>` for
+/// an optional one.
+fn storage_type(input: &Input) -> TokenStream {
+    let ty = match &input.location {
+        Location::Part(PartKind::File { .. }) => quote!(codegen::Upload),
+        _ => type_tokens(&input.ty, &types_path()),
+    };
+    if input.presence == Presence::Required {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+/// How a caller passes an input: the parameter type of its argument or setter, and the
+/// expression that turns the parameter `value` into the stored value.
+fn accepted(input: &Input, value: &TokenStream) -> (TokenStream, TokenStream) {
+    if input.presence == Presence::RequiredNullable {
+        let ty = type_tokens(&input.ty, &types_path());
+        return (quote!(Option<#ty>), value.clone());
+    }
+    match input.setter {
+        SetterStyle::IntoString => (quote!(impl Into<String>), quote!(#value.into())),
+        SetterStyle::IntoStrings => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
-            |v| quote!(#v.into_iter().map(Into::into).collect()),
+            quote!(#value.into_iter().map(Into::into).collect()),
         ),
-        TypeRef::Boxed(inner) => (type_tokens(inner, &types_path()), |v| quote!(Box::new(#v))),
-        other => (type_tokens(other, &types_path()), |v| v),
+        SetterStyle::IntoBytes => (quote!(impl Into<Vec<u8>>), quote!(#value.into())),
+        SetterStyle::Upload => (quote!(codegen::Upload), value.clone()),
+        SetterStyle::Boxed => {
+            let inner = match &input.ty {
+                TypeRef::Boxed(inner) => inner.as_ref(),
+                other => other,
+            };
+            (type_tokens(inner, &types_path()), quote!(Box::new(#value)))
+        }
+        SetterStyle::Value => (type_tokens(&input.ty, &types_path()), value.clone()),
     }
 }
 
-/// One constructor argument of a builder.
-struct Arg {
-    name: proc_macro2::Ident,
-    ty: TokenStream,
-    init: TokenStream,
-    doc: String,
+/// The doc text of an input's argument (`setter: false`) or setter.
+fn input_doc(input: &Input, setter: bool) -> String {
+    if let Some(doc) = &input.doc {
+        return doc.clone();
+    }
+    match (&input.location, setter) {
+        (Location::BodyField(_), _) => format!("The `{}` property.", input.wire),
+        (Location::Body, true) => "Sets the request body.".to_owned(),
+        (Location::Body, false) => "The request body.".to_owned(),
+        (Location::Part(_), true) => format!("Sets the `{}` part.", input.wire),
+        (_, true) => format!("Sets the `{}` parameter.", input.wire),
+        (_, false) => String::new(),
+    }
 }
 
-/// The inputs every call must give: path parameters, required parameters and required body
-/// fields and parts, in that order.
-fn required_args(op: &Operation) -> Vec<Arg> {
-    let mut args = Vec::new();
-    for param in op
-        .path_params
-        .iter()
-        .chain(op.params.iter().filter(|p| p.required))
-    {
-        let (ty, convert) = input(&param.ty);
-        let name = ident(&param.name);
-        args.push(Arg {
-            init: convert(quote!(#name)),
-            name,
-            ty,
-            doc: param.doc.clone().unwrap_or_default(),
-        });
+/// Where the builder keeps an input: `self.name`, or `self.body.field` for a body field.
+fn place(input: &Input) -> TokenStream {
+    let name = ident(&input.name);
+    match &input.location {
+        Location::BodyField(field) => {
+            let field = ident(field);
+            quote!(body.#field)
+        }
+        _ => quote!(#name),
     }
-    match &op.body {
-        Some(
-            Body::JsonObject {
-                fields, setters, ..
-            }
-            | Body::Form {
-                fields, setters, ..
-            },
-        ) => {
-            for (field, setter) in fields.iter().zip(setters) {
-                let name = ident(setter);
-                match field.presence {
-                    Presence::Required => {
-                        let (ty, convert) = input(&field.ty);
-                        args.push(Arg {
-                            init: convert(quote!(#name)),
-                            name,
-                            ty,
-                            doc: field_doc(field),
-                        });
-                    }
-                    Presence::RequiredNullable => {
-                        let ty = field_type(field, &types_path());
-                        args.push(Arg {
-                            init: quote!(#name),
-                            name,
-                            ty,
-                            doc: field_doc(field),
-                        });
-                    }
-                    Presence::Optional | Presence::TriState => {}
-                }
-            }
-        }
-        Some(Body::JsonValue { ty, required: true }) => {
-            let (ty, convert) = input(ty);
-            args.push(Arg {
-                init: convert(quote!(body)),
-                name: format_ident!("body"),
-                ty,
-                doc: "The request body.".into(),
-            });
-        }
-        Some(Body::Raw { required: true, .. }) => args.push(Arg {
-            name: format_ident!("body"),
-            ty: quote!(impl Into<Vec<u8>>),
-            init: quote!(body.into()),
-            doc: "The request body.".into(),
-        }),
-        Some(Body::Multipart { parts }) => {
-            for part in parts.iter().filter(|p| p.required) {
-                let name = ident(&part.name);
-                let (ty, init) = match &part.kind {
-                    PartKind::File { .. } => (quote!(codegen::Upload), quote!(#name)),
-                    PartKind::Text(ty) => {
-                        let (ty, convert) = input(ty);
-                        (ty, convert(quote!(#name)))
-                    }
-                };
-                args.push(Arg {
-                    name,
-                    ty,
-                    init,
-                    doc: part.doc.clone().unwrap_or_default(),
-                });
-            }
-        }
-        _ => {}
-    }
-    args
 }
 
-fn method_doc(op: &Operation, args: &[Arg]) -> String {
+fn method_doc(op: &Operation) -> String {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(summary.trim());
@@ -247,73 +191,34 @@ fn method_doc(op: &Operation, args: &[Arg]) -> String {
         "Sends `{} {}` (operation `{}`, spec `{}`).",
         op.http_method, op.path, op.operation_id, op.origin
     ));
-    if !args.is_empty() {
+    let arguments: Vec<&Input> = op.required_inputs().collect();
+    if !arguments.is_empty() {
         text.push_str("\n\n# Arguments\n");
-        for arg in args {
-            let doc = arg.doc.trim().replace('\n', " ");
-            text.push_str(&format!("\n- `{}`: {}", unraw(&arg.name.to_string()), doc));
+        for input in arguments {
+            let doc = input_doc(input, false).trim().replace('\n', " ");
+            text.push_str(&format!("\n- `{}`: {}", unraw(&input.name), doc));
         }
     }
-    let optional = optional_inputs(op);
+    let optional: Vec<String> = op
+        .optional_inputs()
+        .map(|i| format!("`{}`", unraw(&i.name)))
+        .collect();
     if !optional.is_empty() {
         text.push_str("\n\n# Optional inputs\n\nSet on the returned builder: ");
-        let list: Vec<String> = optional.iter().map(|n| format!("`{n}`")).collect();
-        text.push_str(&list.join(", "));
+        text.push_str(&optional.join(", "));
         text.push('.');
     }
     if !op.statuses.is_empty() {
         text.push_str("\n\n# Responses\n");
-        for (status, description) in &op.statuses {
+        for status in &op.statuses {
             text.push_str(&format!(
-                "\n- `{status}`: {}",
-                description.trim().replace('\n', " ")
+                "\n- `{}`: {}",
+                status.status,
+                status.description.trim().replace('\n', " ")
             ));
         }
     }
     text
-}
-
-fn optional_inputs(op: &Operation) -> Vec<String> {
-    let mut names: Vec<String> = op
-        .params
-        .iter()
-        .filter(|p| !p.required)
-        .map(|p| unraw(&p.name).to_owned())
-        .collect();
-    match &op.body {
-        Some(
-            Body::JsonObject {
-                fields, setters, ..
-            }
-            | Body::Form {
-                fields, setters, ..
-            },
-        ) => {
-            for (field, setter) in fields.iter().zip(setters) {
-                if matches!(field.presence, Presence::Optional | Presence::TriState) {
-                    names.push(unraw(setter).to_owned());
-                }
-            }
-        }
-        Some(Body::Multipart { parts }) => {
-            names.extend(
-                parts
-                    .iter()
-                    .filter(|p| !p.required)
-                    .map(|p| unraw(&p.name).to_owned()),
-            );
-        }
-        Some(
-            Body::JsonValue {
-                required: false, ..
-            }
-            | Body::Raw {
-                required: false, ..
-            },
-        ) => names.push("body".into()),
-        _ => {}
-    }
-    names
 }
 
 fn deprecated_attr(deprecated: bool) -> Option<TokenStream> {
@@ -321,18 +226,39 @@ fn deprecated_attr(deprecated: bool) -> Option<TokenStream> {
 }
 
 fn emit_method(op: &Operation) -> TokenStream {
-    let args = required_args(op);
-    let doc = doc_attrs(&method_doc(op, &args));
+    let doc = doc_attrs(&method_doc(op));
     let deprecated = deprecated_attr(op.deprecated);
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let params = args.iter().map(|a| {
-        let (name, ty) = (&a.name, &a.ty);
+    let params = op.required_inputs().map(|input| {
+        let name = ident(&input.name);
+        let (ty, _) = accepted(input, &quote!(#name));
         quote!(#name: #ty)
     });
-    let inits = builder_inits(op, &args);
+    let mut inits = Vec::new();
+    let mut body_fields = Vec::new();
+    for input in &op.inputs {
+        let name = ident(&input.name);
+        let value = if input.presence.is_required() {
+            accepted(input, &quote!(#name)).1
+        } else {
+            quote!(None)
+        };
+        match &input.location {
+            Location::BodyField(field) => body_fields.push(field_init(&ident(field), value)),
+            _ => inits.push(field_init(&name, value)),
+        }
+    }
+    if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.as_ref()) {
+        let structure = ident(structure);
+        inits.push(quote!(body: types::#structure { #( #body_fields )* },));
+    }
     // The builder starts with every field, deprecated ones included.
-    let allow = has_deprecated_body_fields(op).then(|| quote!(#[allow(deprecated)]));
+    let allow = op
+        .inputs
+        .iter()
+        .any(|i| i.deprecated && matches!(i.location, Location::BodyField(_)))
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         #doc
         #deprecated
@@ -347,86 +273,12 @@ fn emit_method(op: &Operation) -> TokenStream {
     }
 }
 
-fn has_deprecated_body_fields(op: &Operation) -> bool {
-    matches!(&op.body, Some(Body::JsonObject { fields, .. } | Body::Form { fields, .. }) if fields.iter().any(|f| f.deprecated))
-}
-
-/// Field initializers of a new builder.
-fn builder_inits(op: &Operation, args: &[Arg]) -> Vec<TokenStream> {
-    let arg_init = |name: &str| args.iter().find(|a| a.name == name).map(|a| a.init.clone());
-    let mut inits = Vec::new();
-    for param in op.path_params.iter().chain(&op.params) {
-        let name = ident(&param.name);
-        let value = arg_init(&param.name)
-            .filter(|_| param.required)
-            .unwrap_or_else(|| quote!(None));
-        inits.push(field_init(&name, value));
-    }
-    match &op.body {
-        Some(
-            Body::JsonObject {
-                type_name,
-                fields,
-                setters,
-            }
-            | Body::Form {
-                type_name,
-                fields,
-                setters,
-            },
-        ) => {
-            let type_name = ident(type_name);
-            let values = fields.iter().zip(setters).map(|(field, setter)| {
-                let field_name = ident(&field.name);
-                let value = match field.presence {
-                    Presence::Required | Presence::RequiredNullable => {
-                        arg_init(setter).unwrap_or_else(|| quote!(None))
-                    }
-                    Presence::Optional | Presence::TriState => quote!(None),
-                };
-                field_init(&field_name, value)
-            });
-            inits.push(quote!(body: types::#type_name { #( #values )* },));
-        }
-        Some(Body::JsonValue { required, .. } | Body::Raw { required, .. }) => {
-            let value = if *required {
-                arg_init("body").unwrap_or_else(|| quote!(None))
-            } else {
-                quote!(None)
-            };
-            inits.push(field_init(&format_ident!("body"), value));
-        }
-        Some(Body::Multipart { parts }) => {
-            for part in parts {
-                let name = ident(&part.name);
-                let value = if part.required {
-                    arg_init(&part.name).unwrap_or_else(|| quote!(None))
-                } else {
-                    quote!(None)
-                };
-                inits.push(field_init(&name, value));
-            }
-        }
-        None => {}
-    }
-    inits
-}
-
 /// `name: value,`, or the shorthand `name,` when the value is the variable of that name.
 fn field_init(name: &proc_macro2::Ident, value: TokenStream) -> TokenStream {
     if *name == value.to_string() {
         quote!(#name,)
     } else {
         quote!(#name: #value,)
-    }
-}
-
-fn param_storage(param: &Param) -> TokenStream {
-    let ty = type_tokens(&param.ty, &types_path());
-    if param.required {
-        ty
-    } else {
-        quote!(Option<#ty>)
     }
 }
 
@@ -437,49 +289,21 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         "Request builder for `{} {}` (operation `{}`), made by the group's `{method}` method. Set optional inputs, then call `send`.",
         op.http_method, op.path, op.operation_id
     ));
-    let mut fields = Vec::new();
-    for param in op.path_params.iter().chain(&op.params) {
-        let name = ident(&param.name);
-        let ty = param_storage(param);
-        fields.push(quote!(#name: #ty,));
+    let mut fields: Vec<TokenStream> = op
+        .inputs
+        .iter()
+        .filter(|i| !matches!(i.location, Location::BodyField(_)))
+        .map(|input| {
+            let name = ident(&input.name);
+            let ty = storage_type(input);
+            quote!(#name: #ty,)
+        })
+        .collect();
+    if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.as_ref()) {
+        let structure = ident(structure);
+        fields.push(quote!(body: types::#structure,));
     }
-    match &op.body {
-        Some(Body::JsonObject { type_name, .. } | Body::Form { type_name, .. }) => {
-            let type_name = ident(type_name);
-            fields.push(quote!(body: types::#type_name,));
-        }
-        Some(Body::JsonValue { ty, required }) => {
-            let ty = type_tokens(ty, &types_path());
-            fields.push(if *required {
-                quote!(body: #ty,)
-            } else {
-                quote!(body: Option<#ty>,)
-            });
-        }
-        Some(Body::Raw { required, .. }) => {
-            fields.push(if *required {
-                quote!(body: Vec<u8>,)
-            } else {
-                quote!(body: Option<Vec<u8>>,)
-            });
-        }
-        Some(Body::Multipart { parts }) => {
-            for part in parts {
-                let name = ident(&part.name);
-                let ty = match &part.kind {
-                    PartKind::File { .. } => quote!(codegen::Upload),
-                    PartKind::Text(ty) => type_tokens(ty, &types_path()),
-                };
-                fields.push(if part.required {
-                    quote!(#name: #ty,)
-                } else {
-                    quote!(#name: Option<#ty>,)
-                });
-            }
-        }
-        None => {}
-    }
-    let setters = setters(op);
+    let setters = op.optional_inputs().map(setter);
     let send = emit_send(api, op);
     let stream = op.pagination.as_ref().map(|p| emit_stream(op, p));
     quote! {
@@ -507,143 +331,47 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn setters(op: &Operation) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    for param in op.params.iter().filter(|p| !p.required) {
-        let name = ident(&param.name);
-        let (ty, convert) = input(&param.ty);
-        let value = convert(quote!(value));
-        let doc = doc_attrs(
-            param
-                .doc
-                .as_deref()
-                .unwrap_or(&format!("Sets the `{}` parameter.", param.wire)),
-        );
-        let deprecated = deprecated_attr(param.deprecated);
-        out.push(quote! {
+/// The setter of an optional input, and for a tri-state one its `clear_` setter.
+fn setter(input: &Input) -> TokenStream {
+    let name = ident(&input.name);
+    let place = place(input);
+    let (ty, value) = accepted(input, &quote!(value));
+    let doc = doc_attrs(&input_doc(input, true));
+    // A deprecated body field's setter is deprecated itself, and writes the field without a
+    // warning.
+    let deprecated = match (&input.location, input.deprecated) {
+        (Location::BodyField(_), true) => Some(quote!(#[deprecated] #[allow(deprecated)])),
+        (_, deprecated) => deprecated_attr(deprecated),
+    };
+    let Some(clear) = &input.clear else {
+        return quote! {
             #doc
             #deprecated
             pub fn #name(mut self, value: #ty) -> Self {
-                self.#name = Some(#value);
+                self.#place = Some(#value);
                 self
             }
-        });
-    }
-    match &op.body {
-        Some(
-            Body::JsonObject {
-                fields, setters, ..
-            }
-            | Body::Form {
-                fields, setters, ..
-            },
-        ) => {
-            for (field, setter) in fields.iter().zip(setters) {
-                out.extend(body_setter(field, setter));
-            }
+        };
+    };
+    let clear = ident(clear);
+    let clear_doc = doc_attrs(&format!(
+        "Sends `{}` as `null`, which clears it.",
+        input.wire
+    ));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #name(mut self, value: #ty) -> Self {
+            self.#place = Some(codegen::Nullable::Value(#value));
+            self
         }
-        Some(Body::JsonValue {
-            ty,
-            required: false,
-        }) => {
-            let (ty, convert) = input(ty);
-            let value = convert(quote!(value));
-            out.push(quote! {
-                /// Sets the request body.
-                pub fn body(mut self, value: #ty) -> Self {
-                    self.body = Some(#value);
-                    self
-                }
-            });
+        #clear_doc
+        #deprecated
+        pub fn #clear(mut self) -> Self {
+            self.#place = Some(codegen::Nullable::Null);
+            self
         }
-        Some(Body::Raw {
-            required: false, ..
-        }) => out.push(quote! {
-            /// Sets the request body.
-            pub fn body(mut self, value: impl Into<Vec<u8>>) -> Self {
-                self.body = Some(value.into());
-                self
-            }
-        }),
-        Some(Body::Multipart { parts }) => {
-            for part in parts.iter().filter(|p| !p.required) {
-                let name = ident(&part.name);
-                let doc = doc_attrs(
-                    part.doc
-                        .as_deref()
-                        .unwrap_or(&format!("Sets the `{}` part.", part.wire)),
-                );
-                let (ty, value) = match &part.kind {
-                    PartKind::File { .. } => (quote!(codegen::Upload), quote!(value)),
-                    PartKind::Text(ty) => {
-                        let (ty, convert) = input(ty);
-                        (ty, convert(quote!(value)))
-                    }
-                };
-                out.push(quote! {
-                    #doc
-                    pub fn #name(mut self, value: #ty) -> Self {
-                        self.#name = Some(#value);
-                        self
-                    }
-                });
-            }
-        }
-        _ => {}
     }
-    out
-}
-
-fn body_setter(field: &Field, setter: &str) -> Vec<TokenStream> {
-    if matches!(
-        field.presence,
-        Presence::Required | Presence::RequiredNullable
-    ) {
-        return Vec::new();
-    }
-    let name = ident(setter);
-    let field_name = ident(&field.name);
-    let (ty, convert) = input(&field.ty);
-    let value = convert(quote!(value));
-    let doc = doc_attrs(&field_doc(field));
-    // A deprecated field's setter is deprecated itself, and writes the field without a warning.
-    let deprecated = field
-        .deprecated
-        .then(|| quote!(#[deprecated] #[allow(deprecated)]));
-    let mut out = Vec::new();
-    if field.presence == Presence::TriState {
-        out.push(quote! {
-            #doc
-            #deprecated
-            pub fn #name(mut self, value: #ty) -> Self {
-                self.body.#field_name = Some(codegen::Nullable::Value(#value));
-                self
-            }
-        });
-        let clear = format_ident!("clear_{}", unraw(setter));
-        let clear_doc = doc_attrs(&format!(
-            "Sends `{}` as `null`, which clears it.",
-            field.wire
-        ));
-        out.push(quote! {
-            #clear_doc
-            #deprecated
-            pub fn #clear(mut self) -> Self {
-                self.body.#field_name = Some(codegen::Nullable::Null);
-                self
-            }
-        });
-    } else {
-        out.push(quote! {
-            #doc
-            #deprecated
-            pub fn #name(mut self, value: #ty) -> Self {
-                self.body.#field_name = Some(#value);
-                self
-            }
-        });
-    }
-    out
 }
 
 fn emit_send(api: &Api, op: &Operation) -> TokenStream {
@@ -651,17 +379,26 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.http_method);
     let path = &op.path;
     let mut steps = Vec::new();
-    for param in &op.path_params {
-        let name = ident(&param.name);
-        let wire = &param.wire;
-        steps.push(quote!(request.path_param(#wire, &self.#name);));
+    let mut multipart_started = false;
+    for input in &op.inputs {
+        steps.push(check_step(input));
+        if matches!(input.location, Location::Part(_)) && !multipart_started {
+            steps.push(quote!(request.multipart();));
+            multipart_started = true;
+        }
+        steps.push(write_step(op, input));
     }
-    for param in &op.params {
-        steps.push(param_step(param));
+    if !multipart_started && op.body.as_ref().map(|b| &b.encoding) == Some(&BodyEncoding::Multipart)
+    {
+        steps.push(quote!(request.multipart();));
     }
     if let Some(body) = &op.body {
-        steps.push(body_constraint_steps(body));
-        steps.push(body_step(body));
+        if body.structure.is_some() {
+            steps.push(match body.encoding {
+                BodyEncoding::Form => quote!(request.form(&self.body);),
+                _ => quote!(request.json(&self.body);),
+            });
+        }
     }
     let (output, call) = match &op.response {
         ResponseKind::Json(ty) => {
@@ -671,52 +408,20 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         ResponseKind::Text => (quote!(String), quote!(request.send_text().await)),
         ResponseKind::Bytes => (quote!(Vec<u8>), quote!(request.send_bytes().await)),
         ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
-        ResponseKind::ByStatus {
-            type_name,
-            variants,
-            other,
-        } => {
-            let type_name = ident(type_name);
-            let other = ident(other);
-            let arms = variants.iter().map(|variant| {
-                let status = proc_macro2::Literal::u16_unsuffixed(variant.status);
-                let name = ident(&variant.name);
-                match &variant.kind {
-                    ResponseKind::Json(ty) => {
-                        let ty = type_tokens(ty, &types_path());
-                        quote!(#status => codegen::decode_json::<#ty>(#operation_id, &body).map(types::#type_name::#name),)
-                    }
-                    ResponseKind::Text => {
-                        quote!(#status => Ok(types::#type_name::#name(String::from_utf8_lossy(&body).into_owned())),)
-                    }
-                    ResponseKind::Bytes => quote!(#status => Ok(types::#type_name::#name(body)),),
-                    ResponseKind::Empty | ResponseKind::ByStatus { .. } => quote!(#status => Ok(types::#type_name::#name),),
-                }
-            });
-            (
-                quote!(types::#type_name),
-                quote! {
-                    let (status, body) = request.send_raw().await?;
-                    match status {
-                        #( #arms )*
-                        status => Ok(types::#type_name::#other { status, body }),
-                    }
-                },
-            )
-        }
+        ResponseKind::ByStatus(type_name) => by_status(api, operation_id, type_name),
     };
     let output_doc = match &op.response {
         ResponseKind::Json(_) => "decoded",
         ResponseKind::Text => "as text",
         ResponseKind::Bytes => "as bytes",
         ResponseKind::Empty => "(which has no body)",
-        ResponseKind::ByStatus { .. } => "as the variant of its status",
+        ResponseKind::ByStatus(_) => "as the variant of its status",
     };
-    let doc = doc_attrs(&format!(
-        "Sends the request and returns the successful response {output_doc}.\n\n# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the {} answers with an error status, or the response cannot be decoded.",
-        api.title
+    let title = sanitize(&api.title).join(" ");
+    let doc = trusted_doc_attrs(&format!(
+        "Sends the request and returns the successful response {output_doc}.\n\n# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the{title} answers with an error status, or the response cannot be decoded."
     ));
-    let mutability = (!steps.is_empty()).then(|| quote!(mut));
+    let mutability = (!op.inputs.is_empty() || op.body.is_some()).then(|| quote!(mut));
     quote! {
         #doc
         pub async fn send(self) -> Result<#output, Error> {
@@ -733,6 +438,43 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The output type and the reading code of an operation whose responses differ by status.
+fn by_status(api: &Api, operation_id: &str, type_name: &str) -> (TokenStream, TokenStream) {
+    let Some(TypeKind::Responses { variants, other }) = api.type_def(type_name).map(|t| &t.kind)
+    else {
+        unreachable!("lowering defines the responses enum `{type_name}`");
+    };
+    let enum_name = ident(type_name);
+    let other = ident(other);
+    let arms = variants.iter().map(|variant| {
+        let status = proc_macro2::Literal::u16_unsuffixed(variant.status);
+        let name = ident(&variant.name);
+        match &variant.kind {
+            ResponseKind::Json(ty) => {
+                let ty = type_tokens(ty, &types_path());
+                quote!(#status => codegen::decode_json::<#ty>(#operation_id, &body).map(types::#enum_name::#name),)
+            }
+            ResponseKind::Text => {
+                quote!(#status => Ok(types::#enum_name::#name(String::from_utf8_lossy(&body).into_owned())),)
+            }
+            ResponseKind::Bytes => quote!(#status => Ok(types::#enum_name::#name(body)),),
+            ResponseKind::Empty | ResponseKind::ByStatus(_) => {
+                quote!(#status => Ok(types::#enum_name::#name),)
+            }
+        }
+    });
+    (
+        quote!(types::#enum_name),
+        quote! {
+            let (status, body) = request.send_raw().await?;
+            match status {
+                #( #arms )*
+                status => Ok(types::#enum_name::#other { status, body }),
+            }
+        },
+    )
+}
+
 fn emit_stream(op: &Operation, pagination: &Pagination) -> TokenStream {
     let item = type_tokens(&pagination.item, &types_path());
     let (limit, offset) = (ident(&pagination.limit), ident(&pagination.offset));
@@ -745,19 +487,39 @@ fn emit_stream(op: &Operation, pagination: &Pagination) -> TokenStream {
         PageShape::Envelope { items, total } => {
             let items = ident(items);
             let total = match total {
-                Some((name, Presence::Required)) => {
+                Some((name, presence, ty)) => {
                     let name = ident(name);
-                    quote!(Some(response.#name))
-                }
-                Some((name, _)) => {
-                    let name = ident(name);
-                    quote!(response.#name)
+                    let value = quote!(response.#name);
+                    match (presence, ty) {
+                        (Presence::Required, IntType::I64) => quote!(Some(#value)),
+                        (Presence::Required, _) => quote!(Some(i64::from(#value))),
+                        (_, IntType::I64) => value,
+                        (_, _) => quote!(#value.map(i64::from)),
+                    }
                 }
                 None => quote!(None),
             };
             quote!(codegen::Page { items: response.#items, total: #total })
         }
     };
+    let widen = |name: &proc_macro2::Ident, ty: IntType| match ty {
+        IntType::I64 => quote!(self.#name.unwrap_or(#default_limit)),
+        _ => quote!(i64::from(self.#name.unwrap_or(#default_limit))),
+    };
+    let limit_start = widen(&limit, pagination.limit_type);
+    let offset_start = match pagination.offset_type {
+        IntType::I64 => quote!(self.#offset.unwrap_or(0)),
+        _ => quote!(i64::from(self.#offset.unwrap_or(0))),
+    };
+    let narrow = |name: &str, ty: IntType, value: TokenStream| match ty {
+        IntType::I64 => value,
+        _ => {
+            let operation_id = &op.operation_id;
+            quote!(codegen::page_param(#operation_id, #name, #value)?)
+        }
+    };
+    let offset_value = narrow(&pagination.offset, pagination.offset_type, quote!(offset));
+    let limit_value = narrow(&pagination.limit, pagination.limit_type, quote!(limit));
     let doc = doc_attrs(&format!(
         "Streams the items of every page, sending `{} {}` again with a growing `{}` as the stream is read.\n\nPages hold `{}` items (default {}), starting at `{}` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.",
         op.http_method,
@@ -770,11 +532,11 @@ fn emit_stream(op: &Operation, pagination: &Pagination) -> TokenStream {
     quote! {
         #doc
         pub fn stream(self) -> impl codegen::Stream<Item = Result<#item, Error>> + Send + 'static {
-            let limit = self.#limit.unwrap_or(#default_limit);
-            let offset = self.#offset.unwrap_or(0);
+            let limit = #limit_start;
+            let offset = #offset_start;
             codegen::paginate(self, offset, limit, |mut page: Self, offset, limit| async move {
-                page.#offset = Some(offset);
-                page.#limit = Some(limit);
+                page.#offset = Some(#offset_value);
+                page.#limit = Some(#limit_value);
                 let response = page.send().await?;
                 Ok(#page)
             })
@@ -782,58 +544,34 @@ fn emit_stream(op: &Operation, pagination: &Pagination) -> TokenStream {
     }
 }
 
-fn param_step(param: &Param) -> TokenStream {
-    let name = ident(&param.name);
-    let wire = &param.wire;
-    let value = if param.required {
-        quote!(Some(&self.#name))
-    } else {
-        quote!(self.#name.as_ref())
-    };
-    let mut steps = vec![constraint_steps(
-        wire,
-        &value,
-        &param.ty,
-        &param.constraints,
-    )];
-    let method = match (param.location, param.encoding) {
-        (ParamLocation::Query, ParamEncoding::Display) => quote!(query),
-        (ParamLocation::Query, ParamEncoding::Each) => quote!(query_each),
-        (ParamLocation::Query, ParamEncoding::Json) => quote!(query_json),
-        (ParamLocation::Header, ParamEncoding::Display) => quote!(header),
-        (ParamLocation::Header, ParamEncoding::Each) => quote!(header_each),
-        (ParamLocation::Header, ParamEncoding::Json) => quote!(header_json),
-        (ParamLocation::Cookie, ParamEncoding::Display) => quote!(cookie),
-        (ParamLocation::Cookie, ParamEncoding::Each) => quote!(cookie_each),
-        (ParamLocation::Cookie, ParamEncoding::Json) => quote!(cookie_json),
-        (ParamLocation::Path, _) => quote!(path_param),
-    };
-    let value = if param.encoding == ParamEncoding::Each {
-        if param.required {
-            quote!(Some(self.#name.as_slice()))
-        } else {
-            quote!(self.#name.as_deref())
+/// `Option<&T>` of an input's value, for checks and for writing it.
+fn value_ref(input: &Input) -> TokenStream {
+    let place = place(input);
+    match input.presence {
+        Presence::Required => quote!(Some(&self.#place)),
+        Presence::RequiredNullable | Presence::Optional => quote!(self.#place.as_ref()),
+        Presence::TriState => {
+            quote!(self.#place.as_ref().and_then(codegen::Nullable::as_ref))
         }
-    } else {
-        value
-    };
-    steps.push(quote!(request.#method(#wire, #value);));
-    quote!(#( #steps )*)
+    }
 }
 
-/// Client-side checks of one input; `value` is an expression of type `Option<&T>`.
-fn constraint_steps(wire: &str, value: &TokenStream, ty: &TypeRef, c: &Constraints) -> TokenStream {
+/// The client-side checks of one input.
+fn check_step(input: &Input) -> TokenStream {
+    let wire = &input.wire;
+    let c = &input.constraints;
+    let value = value_ref(input);
     let mut steps = Vec::new();
-    if (c.minimum.is_some() || c.maximum.is_some()) && matches!(ty, TypeRef::Integer(_)) {
+    if (c.minimum.is_some() || c.maximum.is_some()) && matches!(input.ty, TypeRef::Integer(_)) {
         let min = option_tokens(c.minimum);
         let max = option_tokens(c.maximum);
         steps.push(quote!(request.check_range(#wire, #value, #min, #max);));
     }
-    if let (Some(max), TypeRef::Vec(_)) = (c.max_items, ty) {
+    if let (Some(max), TypeRef::Vec(_)) = (c.max_items, &input.ty) {
         let max = proc_macro2::Literal::u64_unsuffixed(max);
         steps.push(quote!(request.check_max_items(#wire, #value, #max);));
     }
-    if let (Some(class), TypeRef::String) = (&c.chars, ty) {
+    if let (Some(class), TypeRef::String) = (&c.chars, &input.ty) {
         let starts = class.ranges.iter().map(|r| r.0);
         let ends = class.ranges.iter().map(|r| r.1);
         let (pattern, allow_empty) = (&class.pattern, class.allow_empty);
@@ -844,23 +582,64 @@ fn constraint_steps(wire: &str, value: &TokenStream, ty: &TypeRef, c: &Constrain
     quote!(#( #steps )*)
 }
 
-/// Checks of the body's fields.
-fn body_constraint_steps(body: &Body) -> TokenStream {
-    let (Body::JsonObject { fields, .. } | Body::Form { fields, .. }) = body else {
-        return quote!();
+/// Writes one input into the request (body fields travel with their struct).
+fn write_step(op: &Operation, input: &Input) -> TokenStream {
+    let name = ident(&input.name);
+    let wire = &input.wire;
+    let required = input.presence == Presence::Required;
+    let owned = if required {
+        quote!(Some(self.#name))
+    } else {
+        quote!(self.#name)
     };
-    let steps = fields.iter().map(|field| {
-        let name = ident(&field.name);
-        let value = match field.presence {
-            Presence::Required => quote!(Some(&self.body.#name)),
-            Presence::RequiredNullable | Presence::Optional => quote!(self.body.#name.as_ref()),
-            Presence::TriState => {
-                quote!(self.body.#name.as_ref().and_then(codegen::Nullable::as_ref))
-            }
-        };
-        constraint_steps(&field.wire, &value, &field.ty, &field.constraints)
-    });
-    quote!(#( #steps )*)
+    let (location, encoding) = match &input.location {
+        Location::BodyField(_) => return quote!(),
+        Location::Path => return quote!(request.path_param(#wire, &self.#name);),
+        Location::Part(PartKind::File {
+            content_types,
+            max_size,
+        }) => {
+            let max = match max_size {
+                Some(size) => {
+                    let size = proc_macro2::Literal::u64_unsuffixed(*size);
+                    quote!(Some(#size))
+                }
+                None => quote!(None),
+            };
+            return quote!(request.file_part(#wire, #owned, &[#( #content_types ),*], #max););
+        }
+        Location::Part(PartKind::Text) => {
+            let value = value_ref(input);
+            return quote!(request.text_part(#wire, #value););
+        }
+        Location::Body => {
+            return match op.body.as_ref().map(|b| &b.encoding) {
+                Some(BodyEncoding::Raw(content_type)) => {
+                    quote!(request.raw(#content_type, #owned);)
+                }
+                _ if required => quote!(request.json(&self.body);),
+                _ => quote! {
+                    if let Some(body) = &self.body {
+                        request.json(body);
+                    }
+                },
+            };
+        }
+        Location::Query(encoding) => ("query", *encoding),
+        Location::Header(encoding) => ("header", *encoding),
+        Location::Cookie(encoding) => ("cookie", *encoding),
+    };
+    let method = match encoding {
+        ParamEncoding::Display => format_ident!("{location}"),
+        ParamEncoding::Each => format_ident!("{location}_each"),
+        ParamEncoding::Json => format_ident!("{location}_json"),
+    };
+    let value = match (encoding, required) {
+        (ParamEncoding::Each, true) => quote!(Some(self.#name.as_slice())),
+        (ParamEncoding::Each, false) => quote!(self.#name.as_deref()),
+        _ => value_ref(input),
+    };
+    quote!(request.#method(#wire, #value);)
 }
 
 fn option_tokens(value: Option<i64>) -> TokenStream {
@@ -870,69 +649,5 @@ fn option_tokens(value: Option<i64>) -> TokenStream {
             quote!(Some(#v))
         }
         None => quote!(None),
-    }
-}
-
-fn body_step(body: &Body) -> TokenStream {
-    match body {
-        Body::JsonObject { .. } => quote!(request.json(&self.body);),
-        Body::Form { .. } => quote!(request.form(&self.body);),
-        Body::JsonValue { required: true, .. } => quote!(request.json(&self.body);),
-        Body::JsonValue {
-            required: false, ..
-        } => quote! {
-            if let Some(body) = &self.body {
-                request.json(body);
-            }
-        },
-        Body::Raw {
-            content_type,
-            required,
-        } => {
-            let value = if *required {
-                quote!(Some(self.body))
-            } else {
-                quote!(self.body)
-            };
-            quote!(request.raw(#content_type, #value);)
-        }
-        Body::Multipart { parts } => {
-            let steps = parts.iter().map(|part| {
-                let name = ident(&part.name);
-                let wire = &part.wire;
-                let value = if part.required {
-                    quote!(Some(self.#name))
-                } else {
-                    quote!(self.#name)
-                };
-                match &part.kind {
-                    PartKind::File {
-                        content_types,
-                        max_size,
-                    } => {
-                        let max = match max_size {
-                            Some(size) => {
-                                let size = proc_macro2::Literal::u64_unsuffixed(*size);
-                                quote!(Some(#size))
-                            }
-                            None => quote!(None),
-                        };
-                        quote!(request.file_part(#wire, #value, &[#( #content_types ),*], #max);)
-                    }
-                    PartKind::Text(_) => {
-                        let value = if part.required {
-                            quote!(Some(&self.#name))
-                        } else {
-                            quote!(self.#name.as_ref())
-                        };
-                        quote!(request.text_part(#wire, #value);)
-                    }
-                }
-            });
-            quote! {
-                request.multipart();
-                #( #steps )*
-            }
-        }
     }
 }

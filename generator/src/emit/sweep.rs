@@ -11,7 +11,8 @@ use quote::quote;
 use super::docs::inner_doc_attrs;
 use super::ident;
 use crate::ir::{
-    Api, Body, Constraints, Operation, PartKind, Presence, TypeDef, TypeKind, TypeRef,
+    Api, Constraints, Input, Location, Operation, PartKind, Presence, SetterStyle, TypeDef,
+    TypeKind, TypeRef,
 };
 
 /// The error statuses the sweep asks the mock server for, where an operation declares them.
@@ -46,7 +47,7 @@ pub fn emit_sweep(api: &Api) -> TokenStream {
             });
             for status in ERROR_STATUSES
                 .iter()
-                .filter(|s| op.statuses.iter().any(|(code, _)| code == *s))
+                .filter(|s| op.statuses.iter().any(|status| status.status == **s))
             {
                 let code: u16 = status.parse().unwrap_or(404);
                 let code = Literal::u16_unsuffixed(code);
@@ -84,84 +85,35 @@ impl Samples<'_> {
     fn call(&self, accessor: &str, op: &Operation, full: bool) -> TokenStream {
         let group = ident(accessor);
         let method = ident(&op.method_name);
-        let mut args = Vec::new();
-        for param in op
-            .path_params
-            .iter()
-            .chain(op.params.iter().filter(|p| p.required))
-        {
-            args.push(self.input(&param.ty, Some(&param.constraints), true));
-        }
-        let mut setters = Vec::new();
-        if full {
-            for param in op.params.iter().filter(|p| !p.required) {
-                let name = ident(&param.name);
-                let value = self.input(&param.ty, Some(&param.constraints), true);
-                setters.push(quote!(.#name(#value)));
+        let args = op.required_inputs().map(|input| {
+            let value = self.sample(input);
+            if input.presence == Presence::RequiredNullable {
+                quote!(Some(#value))
+            } else {
+                value
             }
-        }
-        match &op.body {
-            Some(
-                Body::JsonObject {
-                    fields,
-                    setters: names,
-                    ..
-                }
-                | Body::Form {
-                    fields,
-                    setters: names,
-                    ..
-                },
-            ) => {
-                for (field, setter) in fields.iter().zip(names) {
-                    let value = self.input(&field.ty, Some(&field.constraints), true);
-                    match field.presence {
-                        Presence::Required => args.push(value),
-                        Presence::RequiredNullable => args.push(quote!(Some(#value))),
-                        Presence::Optional | Presence::TriState if full => {
-                            let setter = ident(setter);
-                            setters.push(quote!(.#setter(#value)));
-                        }
-                        Presence::Optional | Presence::TriState => {}
-                    }
-                }
-            }
-            Some(Body::JsonValue { ty, required }) => {
-                let value = self.input(ty, None, true);
-                if *required {
-                    args.push(value);
-                } else if full {
-                    setters.push(quote!(.body(#value)));
-                }
-            }
-            Some(Body::Raw { required, .. }) => {
-                if *required {
-                    args.push(quote!(b"sample".to_vec()));
-                } else if full {
-                    setters.push(quote!(.body(b"sample".to_vec())));
-                }
-            }
-            Some(Body::Multipart { parts }) => {
-                for part in parts {
-                    let value = match &part.kind {
-                        PartKind::File { content_types, .. } => {
-                            let content_type =
-                                content_types.first().map_or("image/png", String::as_str);
-                            quote!(Upload::new(crate::PNG, "sample.png", #content_type))
-                        }
-                        PartKind::Text(ty) => self.input(ty, None, true),
-                    };
-                    if part.required {
-                        args.push(value);
-                    } else if full {
-                        let name = ident(&part.name);
-                        setters.push(quote!(.#name(#value)));
-                    }
-                }
-            }
-            None => {}
-        }
+        });
+        let setters = op.optional_inputs().filter(|_| full).map(|input| {
+            let setter = ident(&input.name);
+            let value = self.sample(input);
+            quote!(.#setter(#value))
+        });
         quote!(client.#group().#method(#( #args ),*) #( #setters )*)
+    }
+
+    /// A value the input's argument or setter accepts.
+    fn sample(&self, input: &Input) -> TokenStream {
+        match &input.location {
+            Location::Part(PartKind::File { content_types, .. }) => {
+                let content_type = content_types.first().map_or("image/png", String::as_str);
+                quote!(Upload::new(crate::PNG, "sample.png", #content_type))
+            }
+            Location::Body if input.setter == SetterStyle::IntoBytes => {
+                quote!(b"sample".to_vec())
+            }
+            Location::Part(PartKind::Text) | Location::Body => self.input(&input.ty, None, true),
+            _ => self.input(&input.ty, Some(&input.constraints), true),
+        }
     }
 
     /// A value for an input whose builder method takes the type itself (a `Box` is added by

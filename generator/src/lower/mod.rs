@@ -8,24 +8,17 @@ mod schemas;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source};
 use crate::ir::{Api, Auth, ErrorFields, Field, Presence, Settings, TypeDef, TypeKind, TypeRef};
 use crate::locate::locate;
 use crate::naming::Namespace;
 use crate::openapi::Document;
-
-/// The document's name and text, for locating diagnostics.
-#[derive(Debug, Clone, Copy)]
-pub struct Source<'a> {
-    /// The name shown in diagnostics (usually the path given on the command line).
-    pub name: &'a str,
-    /// The full text of the document.
-    pub text: &'a str,
-}
+use crate::options::Options;
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
     doc: &'a Document,
+    options: &'a Options,
     source: Source<'a>,
     diagnostics: Vec<Diagnostic>,
     /// Rust names of `components/schemas` entries, by schema name.
@@ -46,9 +39,10 @@ pub(crate) struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(doc: &'a Document, source: Source<'a>) -> Self {
+    fn new(doc: &'a Document, source: Source<'a>, options: &'a Options) -> Self {
         Self {
             doc,
+            options,
             source,
             diagnostics: Vec::new(),
             component_names: BTreeMap::new(),
@@ -81,14 +75,18 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Lowers a loaded document. On success, returns the API and the warnings.
-pub fn lower(doc: &Document, source: Source<'_>) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
-    let mut lowerer = Lowerer::new(doc, source);
+pub fn lower(
+    doc: &Document,
+    source: Source<'_>,
+    options: &Options,
+) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
+    let mut lowerer = Lowerer::new(doc, source, options);
     lowerer.declare_components();
     lowerer.lower_components();
     let mut groups = lowerer.lower_operations();
     let error_body = lowerer.error_body();
     lowerer.finish_types();
-    lowerer.refresh_bodies(&mut groups);
+    lowerer.finish_operations(&mut groups);
     let error_fields = lowerer.error_fields(&error_body);
     lowerer.assign_features(&groups, &error_body);
     let settings = lowerer.settings();
@@ -172,7 +170,7 @@ impl Lowerer<'_> {
             );
             return Auth::None;
         };
-        let scheme_pointer = crate::diagnostic::join("#/components/securitySchemes", &[name]);
+        let scheme_pointer = crate::pointer::join("#/components/securitySchemes", &[name]);
         match (
             scheme.kind.as_str(),
             scheme.scheme.as_deref().map(str::to_ascii_lowercase),
@@ -229,8 +227,8 @@ impl Lowerer<'_> {
                         continue;
                     }
                     let pointer =
-                        crate::diagnostic::join("#/paths", &[path, method, "responses", status]);
-                    let Some(response) = self.resolve_response(response, &pointer) else {
+                        crate::pointer::join("#/paths", &[path, method, "responses", status]);
+                    let Some(response) = self.resolve(response, &pointer) else {
                         continue;
                     };
                     let Some(schema) = response
@@ -387,13 +385,19 @@ impl Lowerer<'_> {
     }
 }
 
-/// Whether a content type carries JSON.
-pub(crate) fn is_json(content_type: &str) -> bool {
-    let essence = content_type
+/// The media type without parameters, in lower case: `Application/JSON; charset=utf-8` gives
+/// `application/json`.
+pub(crate) fn content_essence(content_type: &str) -> String {
+    content_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Whether a content type carries JSON.
+pub(crate) fn is_json(content_type: &str) -> bool {
+    let essence = content_essence(content_type);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
 }

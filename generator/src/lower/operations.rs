@@ -1,18 +1,24 @@
 //! Paths and operations to groups of request builders.
+//!
+//! Lowering runs in two steps. [`Lowerer::lower_operations`] reads every operation: its
+//! parameters, body and responses, defining the types they use. Once the types are final
+//! (request types know which fields are tri-state), [`Lowerer::finish_operations`] adds the
+//! body fields to each operation's flat input list, claims every builder name in one namespace
+//! and picks the argument order and pagination.
 
 use std::collections::BTreeMap;
 
-use super::{Lowerer, is_json, schemas::note_roots};
-use crate::diagnostic::join;
+use super::{Lowerer, content_essence, is_json, schemas::note_roots};
 use crate::ir::{
-    Body, Field, Group, Operation, PageShape, Pagination, Param, ParamEncoding, ParamLocation,
-    Part, PartKind, Presence, ResponseKind, StatusVariant, TypeDef, TypeKind, TypeRef,
+    Body, BodyEncoding, Group, Input, Location, Operation, PageShape, Pagination, ParamEncoding,
+    PartKind, Presence, ResponseKind, SetterStyle, StatusDoc, StatusVariant, TypeDef, TypeKind,
+    TypeRef,
 };
-use crate::naming::{Namespace, camel_ident, snake_ident, unraw};
+use crate::naming::{
+    self, Namespace, RESERVED_BUILDER_NAMES, camel_ident, input_name, snake_ident,
+};
 use crate::openapi::{Operation as SpecOperation, Parameter, PathItem, RequestBody};
-
-/// Builder methods the runtime needs; inputs with these names get another name.
-const RESERVED_INPUTS: &[&str] = &["send", "stream", "with_options", "client", "options"];
+use crate::pointer::join;
 
 struct GroupState {
     doc: Option<String>,
@@ -32,7 +38,7 @@ impl Lowerer<'_> {
                 let operation_id = op
                     .operation_id
                     .clone()
-                    .unwrap_or_else(|| derived_operation_id(method, path));
+                    .unwrap_or_else(|| naming::derived_operation_id(method, path));
                 if let Some(first) = operation_ids.insert(operation_id.clone(), pointer.clone()) {
                     self.error(
                         &join(&pointer, &["operationId"]),
@@ -58,21 +64,17 @@ impl Lowerer<'_> {
                         .and_then(|t| doc.tags.iter().find(|tag| &tag.name == t))
                         .and_then(|tag| tag.description.clone());
                 }
-                let builder_name = state.names.claim(&format!(
-                    "{}{}",
-                    camel_ident(&accessor),
-                    unraw(&camel_ident(&method_name))
-                ));
-                if let Some(operation) = self.lower_operation(
-                    path,
-                    item,
-                    method,
-                    op,
-                    &pointer,
+                let builder_name = state
+                    .names
+                    .claim(&naming::builder_type(&accessor, &method_name));
+                let names = OperationNames {
                     operation_id,
                     method_name,
                     builder_name,
-                ) {
+                };
+                if let Some(operation) =
+                    self.lower_operation(path, item, method, op, &pointer, names)
+                {
                     if let Some(state) = groups.get_mut(&accessor) {
                         state.operations.push(operation);
                     }
@@ -89,13 +91,9 @@ impl Lowerer<'_> {
                 for op in &mut state.operations {
                     op.method_name = methods.claim(&op.method_name);
                 }
-                let feature = match unraw(&accessor) {
-                    name @ ("default" | "rustls" | "native-tls") => format!("{name}-api"),
-                    name => name.to_owned(),
-                };
                 Group {
                     module: accessor.clone(),
-                    feature,
+                    feature: naming::group_feature(&accessor),
                     accessor,
                     type_name: state.type_name,
                     doc: state.doc,
@@ -105,21 +103,26 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// The group accessor and method name of an operation.
+    /// The group accessor and method name of an operation: from the caller's options, the
+    /// spec's `x-rust-method`, the Speakeasy extensions, or the tag and operationId.
     fn operation_names(
         &mut self,
         op: &SpecOperation,
         operation_id: &str,
         pointer: &str,
     ) -> (String, String) {
-        if let Some(full) = &op.rust_method {
+        let chosen = match self.options.operation_names.get(operation_id) {
+            Some(name) => Some((name.clone(), "options")),
+            None => op.rust_method.clone().map(|name| (name, "x-rust-method")),
+        };
+        if let Some((full, source)) = chosen {
             match full.split_once('.') {
                 Some((group, method)) if !group.is_empty() && !method.is_empty() => {
                     return (snake_ident(group), snake_ident(method));
                 }
                 _ => self.error(
                     &join(pointer, &["x-rust-method"]),
-                    format!("`x-rust-method` must read `group.method`, found `{full}`"),
+                    format!("the name from {source} must read `group.method`, found `{full}`"),
                 ),
             }
         }
@@ -135,18 +138,18 @@ impl Lowerer<'_> {
                 .map(|n| snake_ident(&n))
                 .unwrap_or_else(|| snake_ident(tag))
         } else {
-            "default".to_owned()
+            naming::DEFAULT_GROUP.to_owned()
         };
         let method = match &op.speakeasy_name {
             Some(name) => snake_ident(name),
-            None => {
-                method_from_operation_id(operation_id, tag.map(String::as_str).unwrap_or(&accessor))
-            }
+            None => naming::method_from_operation_id(
+                operation_id,
+                tag.map(String::as_str).unwrap_or(&accessor),
+            ),
         };
         (accessor, method)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn lower_operation(
         &mut self,
         path: &str,
@@ -154,16 +157,10 @@ impl Lowerer<'_> {
         method: &str,
         op: &SpecOperation,
         pointer: &str,
-        operation_id: String,
-        method_name: String,
-        builder_name: String,
+        names: OperationNames,
     ) -> Option<Operation> {
-        let mut inputs = Namespace::default();
-        for reserved in RESERVED_INPUTS {
-            inputs.claim(reserved);
-        }
-        let (path_params, params) =
-            self.lower_parameters(path, item, op, pointer, &builder_name, &mut inputs)?;
+        let builder_name = names.builder_name;
+        let mut inputs = self.lower_parameters(path, item, op, pointer, &builder_name)?;
         let body = match &op.request_body {
             Some(body) => self.lower_body(
                 body,
@@ -174,15 +171,14 @@ impl Lowerer<'_> {
             None => None,
         };
         let (response, statuses) = self.lower_responses(op, pointer, &builder_name);
-        let pagination = self.pagination(&params, &response);
         Some(Operation {
-            operation_id,
-            method_name,
+            operation_id: names.operation_id,
+            method_name: names.method_name,
             builder_name,
             http_method: method.to_ascii_uppercase(),
             path: path.to_owned(),
-            path_params,
-            params,
+            inputs,
+            arguments: Vec::new(),
             body,
             response,
             summary: op.summary.clone(),
@@ -190,10 +186,54 @@ impl Lowerer<'_> {
             deprecated: op.deprecated,
             origin: pointer.to_owned(),
             statuses,
-            pagination,
+            pagination: None,
         })
     }
 
+    /// Completes every operation once types are final: body fields join the inputs, every
+    /// builder name is claimed in one namespace, and the argument order and pagination are
+    /// decided.
+    pub(super) fn finish_operations(&self, groups: &mut [Group]) {
+        for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
+            if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
+                if let Some(TypeDef {
+                    kind: TypeKind::Struct { fields, .. },
+                    ..
+                }) = self.types.get(&structure)
+                {
+                    op.inputs.extend(fields.iter().map(|field| Input {
+                        name: field.name.clone(),
+                        wire: field.wire.clone(),
+                        location: Location::BodyField(field.name.clone()),
+                        setter: setter_style(&field.ty, field.presence),
+                        ty: field.ty.clone(),
+                        presence: field.presence,
+                        clear: None,
+                        doc: field.doc.clone(),
+                        deprecated: field.deprecated,
+                        constraints: field.constraints.clone(),
+                        integer_default: None,
+                    }));
+                }
+            }
+            claim_input_names(op);
+            let template = template_params(&op.path);
+            let mut arguments: Vec<usize> = (0..op.inputs.len())
+                .filter(|&i| op.inputs[i].presence.is_required())
+                .collect();
+            arguments.sort_by_key(|&i| {
+                let input = &op.inputs[i];
+                let position = (input.location == Location::Path)
+                    .then(|| template.iter().position(|t| *t == input.wire))
+                    .flatten();
+                naming::argument_order(position, &input.wire)
+            });
+            op.arguments = arguments;
+            op.pagination = self.pagination(&op.inputs, &op.response);
+        }
+    }
+
+    /// The operation's parameters, path parameters first in template order.
     fn lower_parameters(
         &mut self,
         path: &str,
@@ -201,8 +241,7 @@ impl Lowerer<'_> {
         op: &SpecOperation,
         pointer: &str,
         builder: &str,
-        inputs: &mut Namespace,
-    ) -> Option<(Vec<Param>, Vec<Param>)> {
+    ) -> Option<Vec<Input>> {
         let path_pointer = pointer
             .rsplit_once('/')
             .map_or(pointer, |(p, _)| p)
@@ -215,7 +254,7 @@ impl Lowerer<'_> {
         for (list, base) in sources {
             for (i, raw) in list.iter().enumerate() {
                 let param_pointer = join(base, &["parameters", &i.to_string()]);
-                let Some(param) = self.resolve_parameter(raw, &param_pointer) else {
+                let Some(param) = self.resolve(raw, &param_pointer) else {
                     continue;
                 };
                 let key = (param.name.clone(), param.location.clone());
@@ -224,168 +263,190 @@ impl Lowerer<'_> {
             }
         }
         let template: Vec<String> = template_params(path);
-        let mut path_params = Vec::new();
-        let mut params = Vec::new();
+        let mut inputs = Vec::new();
         for (param_pointer, param) in merged {
-            let (Some(name), Some(location)) = (&param.name, &param.location) else {
-                self.error(&param_pointer, "a parameter needs both `name` and `in`");
-                continue;
-            };
-            let location = match location.as_str() {
-                "path" => ParamLocation::Path,
-                "query" => ParamLocation::Query,
-                "header" => ParamLocation::Header,
-                "cookie" => ParamLocation::Cookie,
-                other => {
-                    self.error(
-                        &join(&param_pointer, &["in"]),
-                        format!("unknown parameter location `{other}`"),
-                    );
-                    continue;
-                }
-            };
-            if location == ParamLocation::Path && !template.contains(name) {
-                self.error(
-                    &param_pointer,
-                    format!("path parameter `{name}` does not appear in `{path}`"),
-                );
-                continue;
-            }
-            if location == ParamLocation::Header
-                && ["accept", "content-type", "authorization"]
-                    .contains(&name.to_ascii_lowercase().as_str())
+            if let Some(input) =
+                self.lower_parameter(param, &param_pointer, path, &template, builder)
             {
-                self.warning(
-                    &param_pointer,
-                    format!("header parameter `{name}` is set by the client and is skipped"),
-                );
-                continue;
-            }
-            let schema_pointer = join(&param_pointer, &["schema"]);
-            let ty = match &param.schema {
-                Some(schema) => self.type_of(
-                    schema,
-                    &schema_pointer,
-                    &format!("{builder}{}", camel_ident(name)),
-                ),
-                None => TypeRef::String,
-            };
-            let constraints = param
-                .schema
-                .as_ref()
-                .map(super::schemas::constraints)
-                .unwrap_or_default();
-            let encoding = match &ty {
-                TypeRef::Vec(item) if self.is_scalar(item) => ParamEncoding::Each,
-                ty if self.is_scalar(ty) => ParamEncoding::Display,
-                _ => {
-                    if location == ParamLocation::Path {
-                        self.error(
-                            &param_pointer,
-                            "a path parameter must be a string, number, boolean or enum",
-                        );
-                        continue;
-                    }
-                    self.warning(&param_pointer, format!("parameter `{name}` is not a scalar or a list of scalars; it is sent as JSON text"));
-                    ParamEncoding::Json
-                }
-            };
-            let lowered = Param {
-                name: inputs.claim(&snake_ident(name)),
-                wire: name.clone(),
-                location,
-                ty,
-                required: param.required || location == ParamLocation::Path,
-                doc: param.description.clone(),
-                deprecated: param.deprecated,
-                constraints,
-                encoding,
-                integer_default: param
-                    .schema
-                    .as_ref()
-                    .and_then(|s| s.default.as_ref())
-                    .and_then(serde_yaml::Value::as_i64),
-            };
-            if location == ParamLocation::Path {
-                path_params.push(lowered);
-            } else {
-                params.push(lowered);
+                inputs.push(input);
             }
         }
         for name in &template {
-            if !path_params.iter().any(|p| &p.wire == name) {
+            if !inputs
+                .iter()
+                .any(|p| p.location == Location::Path && &p.wire == name)
+            {
                 self.error(pointer, format!("path template `{path}` uses `{{{name}}}`, but no path parameter declares it"));
                 return None;
             }
         }
-        path_params.sort_by_key(|p| template.iter().position(|t| t == &p.wire));
-        Some((path_params, params))
+        inputs.sort_by_key(|p| match p.location {
+            Location::Path => template.iter().position(|t| t == &p.wire).unwrap_or(0),
+            _ => template.len(),
+        });
+        Some(inputs)
     }
 
+    fn lower_parameter(
+        &mut self,
+        param: &Parameter,
+        param_pointer: &str,
+        path: &str,
+        template: &[String],
+        builder: &str,
+    ) -> Option<Input> {
+        let (Some(name), Some(location)) = (&param.name, &param.location) else {
+            self.error(param_pointer, "a parameter needs both `name` and `in`");
+            return None;
+        };
+        if !matches!(location.as_str(), "path" | "query" | "header" | "cookie") {
+            self.error(
+                &join(param_pointer, &["in"]),
+                format!("unknown parameter location `{location}`"),
+            );
+            return None;
+        }
+        if location == "path" && !template.contains(name) {
+            self.error(
+                param_pointer,
+                format!("path parameter `{name}` does not appear in `{path}`"),
+            );
+            return None;
+        }
+        if location == "header"
+            && ["accept", "content-type", "authorization"]
+                .contains(&name.to_ascii_lowercase().as_str())
+        {
+            self.warning(
+                param_pointer,
+                format!("header parameter `{name}` is set by the client and is skipped"),
+            );
+            return None;
+        }
+        let schema_pointer = join(param_pointer, &["schema"]);
+        let ty = match &param.schema {
+            Some(schema) => self.type_of(
+                schema,
+                &schema_pointer,
+                &format!("{builder}{}", camel_ident(name)),
+            ),
+            None => TypeRef::String,
+        };
+        let constraints = param
+            .schema
+            .as_ref()
+            .map(super::schemas::constraints)
+            .unwrap_or_default();
+        let encoding = match &ty {
+            TypeRef::Vec(item) if self.is_scalar(item) => ParamEncoding::Each,
+            ty if self.is_scalar(ty) => ParamEncoding::Display,
+            _ => {
+                if location == "path" {
+                    self.error(
+                        param_pointer,
+                        "a path parameter must be a string, number, boolean or enum",
+                    );
+                    return None;
+                }
+                self.warning(param_pointer, format!("parameter `{name}` is not a scalar or a list of scalars; it is sent as JSON text"));
+                ParamEncoding::Json
+            }
+        };
+        let (location, required) = match location.as_str() {
+            "path" => (Location::Path, true),
+            "query" => (Location::Query(encoding), param.required),
+            "header" => (Location::Header(encoding), param.required),
+            _ => (Location::Cookie(encoding), param.required),
+        };
+        let presence = if required {
+            Presence::Required
+        } else {
+            Presence::Optional
+        };
+        Some(Input {
+            name: input_name(name),
+            wire: name.clone(),
+            location,
+            setter: setter_style(&ty, presence),
+            ty,
+            presence,
+            clear: None,
+            doc: param.description.clone(),
+            deprecated: param.deprecated,
+            constraints,
+            integer_default: param
+                .schema
+                .as_ref()
+                .and_then(|s| s.default.as_ref())
+                .and_then(serde_yaml::Value::as_i64),
+        })
+    }
+
+    /// The request body: its encoding, and the inputs it adds (parts or the whole value; the
+    /// fields of a body struct join in [`Self::finish_operations`]).
     fn lower_body(
         &mut self,
         body: &RequestBody,
         pointer: &str,
         builder: &str,
-        inputs: &mut Namespace,
+        inputs: &mut Vec<Input>,
     ) -> Option<Body> {
-        let body = self.resolve_request_body(body, pointer)?;
+        let body = self.resolve(body, pointer)?;
         let pick = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(ct, _)| wanted(ct));
-        let essence = |ct: &str| {
-            ct.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
+        let presence = if body.required {
+            Presence::Required
+        } else {
+            Presence::Optional
         };
         if let Some((ct, media)) = pick(&|ct| is_json(ct)) {
             let media_pointer = join(pointer, &["content", ct, "schema"]);
-            let Some(schema) = &media.schema else {
-                return Some(Body::JsonValue {
-                    ty: TypeRef::Json,
-                    required: body.required,
-                });
+            let ty = match &media.schema {
+                Some(schema) => {
+                    let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
+                    note_roots(&mut self.request_roots, &ty);
+                    self.describe_inline(&ty, &media_pointer, "The request body of");
+                    ty
+                }
+                None => TypeRef::Json,
             };
-            let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
-            note_roots(&mut self.request_roots, &ty);
-            self.describe_inline(&ty, &media_pointer, "The request body of");
-            if let Some((type_name, fields)) = self.struct_fields(&ty) {
-                let setters = fields.iter().map(|f| inputs.claim(&f.name)).collect();
-                return Some(Body::JsonObject {
-                    type_name,
-                    fields,
-                    setters,
+            if let Some(structure) = self.struct_name(&ty) {
+                return Some(Body {
+                    encoding: BodyEncoding::Json,
+                    structure: Some(structure),
                 });
             }
-            return Some(Body::JsonValue {
-                ty,
-                required: body.required,
+            inputs.push(whole_body(ty, presence));
+            return Some(Body {
+                encoding: BodyEncoding::Json,
+                structure: None,
             });
         }
-        if let Some((ct, media)) = pick(&|ct| essence(ct) == "multipart/form-data") {
+        if let Some((ct, media)) = pick(&|ct| content_essence(ct) == "multipart/form-data") {
             let media_pointer = join(pointer, &["content", ct]);
-            let mut multipart = self.lower_multipart(media, &media_pointer, builder, inputs);
+            let mut parts = self.lower_multipart(media, &media_pointer, builder);
             // A required body must carry something: when it has a single part and the schema
             // leaves it optional, the part becomes a required argument.
-            if let Body::Multipart { parts } = &mut multipart {
-                if body.required && parts.len() == 1 && !parts[0].required {
-                    parts[0].required = true;
-                }
+            if body.required && parts.len() == 1 && !parts[0].presence.is_required() {
+                parts[0].presence = Presence::Required;
             }
-            return Some(multipart);
+            inputs.extend(parts);
+            return Some(Body {
+                encoding: BodyEncoding::Multipart,
+                structure: None,
+            });
         }
-        if let Some((ct, media)) = pick(&|ct| essence(ct) == "application/x-www-form-urlencoded") {
+        if let Some((ct, media)) =
+            pick(&|ct| content_essence(ct) == "application/x-www-form-urlencoded")
+        {
             let media_pointer = join(pointer, &["content", ct, "schema"]);
             if let Some(schema) = &media.schema {
                 let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
                 note_roots(&mut self.request_roots, &ty);
                 self.describe_inline(&ty, &media_pointer, "The request body of");
-                if let Some((type_name, fields)) = self.struct_fields(&ty) {
-                    let setters = fields.iter().map(|f| inputs.claim(&f.name)).collect();
-                    return Some(Body::Form {
-                        type_name,
-                        fields,
-                        setters,
+                if let Some(structure) = self.struct_name(&ty) {
+                    return Some(Body {
+                        encoding: BodyEncoding::Form,
+                        structure: Some(structure),
                     });
                 }
             }
@@ -396,9 +457,10 @@ impl Lowerer<'_> {
             return None;
         }
         let (content_type, _) = body.content.first()?;
-        Some(Body::Raw {
-            content_type: content_type.clone(),
-            required: body.required,
+        inputs.push(whole_body(TypeRef::Bytes, presence));
+        Some(Body {
+            encoding: BodyEncoding::Raw(content_type.clone()),
+            structure: None,
         })
     }
 
@@ -415,45 +477,24 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Updates the body fields copied into operations with the final field presence.
-    pub(super) fn refresh_bodies(&self, groups: &mut [Group]) {
-        for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
-            if let Some(
-                Body::JsonObject {
-                    type_name, fields, ..
-                }
-                | Body::Form {
-                    type_name, fields, ..
-                },
-            ) = &mut op.body
-            {
-                if let Some(TypeDef {
-                    kind:
-                        TypeKind::Struct {
-                            fields: current, ..
-                        },
-                    ..
-                }) = self.types.get(type_name.as_str())
-                {
-                    fields.clone_from(current);
-                }
-            }
-        }
-    }
-
     /// Recognizes a list operation paged by optional integer `limit` and `offset` query
     /// parameters whose response is an array of items or an object with a `data` array (and
     /// maybe a `total_count`).
-    fn pagination(&self, params: &[Param], response: &ResponseKind) -> Option<Pagination> {
+    fn pagination(&self, inputs: &[Input], response: &ResponseKind) -> Option<Pagination> {
         let find = |wire: &str| {
-            params.iter().find(|p| {
-                p.wire == wire
-                    && p.location == ParamLocation::Query
-                    && !p.required
-                    && p.ty == TypeRef::Integer("i64")
+            inputs.iter().find_map(|p| match p.ty {
+                TypeRef::Integer(ty)
+                    if p.wire == wire
+                        && p.location == Location::Query(ParamEncoding::Display)
+                        && !p.presence.is_required()
+                        && ty.fits_i64() =>
+                {
+                    Some((p, ty))
+                }
+                _ => None,
             })
         };
-        let (limit, offset) = (find("limit")?, find("offset")?);
+        let ((limit, limit_type), (offset, offset_type)) = (find("limit")?, find("offset")?);
         let ResponseKind::Json(ty) = response else {
             return None;
         };
@@ -469,16 +510,16 @@ impl Lowerer<'_> {
                 let TypeRef::Vec(item) = &data.ty else {
                     return None;
                 };
-                let total = fields
-                    .iter()
-                    .find(|f| f.wire == "total_count" && f.ty == TypeRef::Integer("i64"))
-                    .filter(|f| {
-                        matches!(
-                            f.presence,
-                            Presence::Required | Presence::Optional | Presence::RequiredNullable
-                        )
-                    })
-                    .map(|f| (f.name.clone(), f.presence));
+                let total = fields.iter().find_map(|f| match f.ty {
+                    TypeRef::Integer(ty)
+                        if f.wire == "total_count"
+                            && ty.fits_i64()
+                            && f.presence != Presence::TriState =>
+                    {
+                        Some((f.name.clone(), f.presence, ty))
+                    }
+                    _ => None,
+                });
                 (
                     (**item).clone(),
                     PageShape::Envelope {
@@ -491,7 +532,9 @@ impl Lowerer<'_> {
         };
         Some(Pagination {
             limit: limit.name.clone(),
+            limit_type,
             offset: offset.name.clone(),
+            offset_type,
             default_limit: limit.integer_default.filter(|d| *d > 0).unwrap_or(10),
             item,
             shape,
@@ -507,34 +550,28 @@ impl Lowerer<'_> {
         if def.origin != pointer || def.doc.is_some() {
             return;
         }
-        let mut tokens = pointer.trim_start_matches("#/paths/").split('/');
-        let path = tokens
-            .next()
-            .unwrap_or_default()
-            .replace("~1", "/")
-            .replace("~0", "~");
-        let method = tokens.next().unwrap_or_default().to_ascii_uppercase();
+        let (method, path) = crate::pointer::method_and_path(pointer).unwrap_or_default();
         def.doc = Some(format!("{what} `{method} {path}`."));
     }
 
-    /// The name and fields of the struct `ty` names, if it is one.
-    fn struct_fields(&self, ty: &TypeRef) -> Option<(String, Vec<Field>)> {
+    /// The name of the struct `ty` names, if it is one.
+    fn struct_name(&self, ty: &TypeRef) -> Option<String> {
         let TypeRef::Named(name) = ty else {
             return None;
         };
         match &self.types.get(name)?.kind {
-            TypeKind::Struct { fields, .. } => Some((name.clone(), fields.clone())),
+            TypeKind::Struct { .. } => Some(name.clone()),
             _ => None,
         }
     }
 
+    /// One input per part of a multipart body.
     fn lower_multipart(
         &mut self,
         media: &crate::openapi::MediaType,
         pointer: &str,
         builder: &str,
-        inputs: &mut Namespace,
-    ) -> Body {
+    ) -> Vec<Input> {
         let schema_pointer = join(pointer, &["schema"]);
         let schema = match &media.schema {
             Some(schema) => self.resolve_schema(schema, &schema_pointer),
@@ -542,7 +579,7 @@ impl Lowerer<'_> {
         };
         let Some(schema) = schema else {
             self.error(&schema_pointer, "a multipart body needs an object schema");
-            return Body::Multipart { parts: Vec::new() };
+            return Vec::new();
         };
         let mut parts = Vec::new();
         for (wire, property) in &schema.properties {
@@ -554,7 +591,12 @@ impl Lowerer<'_> {
             let is_file = resolved.type_names() == ["string"]
                 && (matches!(resolved.format.as_deref(), Some("binary" | "byte"))
                     || resolved.content_media_type.is_some());
-            let kind = if is_file {
+            let presence = if schema.required.contains(wire) {
+                Presence::Required
+            } else {
+                Presence::Optional
+            };
+            let (kind, ty, setter) = if is_file {
                 let content_types = media
                     .encoding
                     .get(wire)
@@ -566,26 +608,35 @@ impl Lowerer<'_> {
                             .collect()
                     })
                     .unwrap_or_default();
-                PartKind::File {
+                let kind = PartKind::File {
                     content_types,
                     max_size: resolved.max_length,
-                }
+                };
+                (kind, TypeRef::Bytes, SetterStyle::Upload)
             } else {
-                PartKind::Text(self.type_of(
+                let ty = self.type_of(
                     property,
                     &property_pointer,
                     &format!("{builder}{}", camel_ident(wire)),
-                ))
+                );
+                let setter = setter_style(&ty, presence);
+                (PartKind::Text, ty, setter)
             };
-            parts.push(Part {
-                name: inputs.claim(&snake_ident(wire)),
+            parts.push(Input {
+                name: input_name(wire),
                 wire: wire.clone(),
-                kind,
-                required: schema.required.contains(wire),
+                location: Location::Part(kind),
+                ty,
+                presence,
+                setter,
+                clear: None,
                 doc: property.description.clone(),
+                deprecated: false,
+                constraints: Default::default(),
+                integer_default: None,
             });
         }
-        Body::Multipart { parts }
+        parts
     }
 
     fn lower_responses(
@@ -593,7 +644,7 @@ impl Lowerer<'_> {
         op: &SpecOperation,
         pointer: &str,
         builder: &str,
-    ) -> (ResponseKind, Vec<(String, String)>) {
+    ) -> (ResponseKind, Vec<StatusDoc>) {
         let mut statuses = Vec::new();
         let mut successes: Vec<(String, String, &crate::openapi::Response)> = Vec::new();
         let mut fallback: Option<(String, &crate::openapi::Response)> = None;
@@ -601,14 +652,13 @@ impl Lowerer<'_> {
         codes.sort();
         for code in codes {
             let response_pointer = join(pointer, &["responses", code]);
-            let Some(response) = self.resolve_response(&op.responses[code], &response_pointer)
-            else {
+            let Some(response) = self.resolve(&op.responses[code], &response_pointer) else {
                 continue;
             };
-            statuses.push((
-                code.clone(),
-                response.description.clone().unwrap_or_default(),
-            ));
+            statuses.push(StatusDoc {
+                status: code.clone(),
+                description: response.description.clone().unwrap_or_default(),
+            });
             if code.len() == 3 && code.starts_with('2') && code.chars().all(|c| c.is_ascii_digit())
             {
                 successes.push((code.clone(), response_pointer, response));
@@ -634,7 +684,7 @@ impl Lowerer<'_> {
         let mut variants: Vec<StatusVariant> = Vec::new();
         let mut names = Namespace::default();
         for (code, response_pointer, response) in successes {
-            let name = names.claim(&status_variant_name(&code));
+            let name = names.claim(&naming::status_variant_name(&code));
             let kind = self.response_kind(response, &response_pointer, &format!("{builder}{name}"));
             variants.push(StatusVariant {
                 status: code.parse().unwrap_or(200),
@@ -643,53 +693,28 @@ impl Lowerer<'_> {
             });
         }
         let first = &variants[0].kind;
-        if variants.iter().all(|v| same_kind(&v.kind, first)) {
+        if variants.iter().all(|v| v.kind == *first) {
             return (variants.swap_remove(0).kind, statuses);
         }
         let type_name = self
             .type_names
             .claim(&camel_ident(&format!("{builder}Response")));
-        let other = if names.contains("Other") {
-            names.claim("OtherStatus")
-        } else {
-            "Other".to_owned()
-        };
+        let other = naming::other_status_variant(&mut names);
+        let (method, path) = crate::pointer::method_and_path(pointer).unwrap_or_default();
         self.types.insert(
             type_name.clone(),
             TypeDef {
                 name: type_name.clone(),
                 origin: join(pointer, &["responses"]),
                 doc: Some(format!(
-                    "The successful responses of `{} {}`, by status.",
-                    pointer
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or_default()
-                        .to_ascii_uppercase(),
-                    pointer
-                        .trim_start_matches("#/paths/")
-                        .split('/')
-                        .next()
-                        .unwrap_or_default()
-                        .replace("~1", "/")
-                        .replace("~0", "~")
+                    "The successful responses of `{method} {path}`, by status."
                 )),
                 deprecated: false,
-                kind: TypeKind::Responses {
-                    variants: variants.clone(),
-                    other: other.clone(),
-                },
+                kind: TypeKind::Responses { variants, other },
                 features: Vec::new(),
             },
         );
-        (
-            ResponseKind::ByStatus {
-                type_name,
-                variants,
-                other,
-            },
-            statuses,
-        )
+        (ResponseKind::ByStatus(type_name), statuses)
     }
 
     /// How the body of one response is read.
@@ -722,57 +747,81 @@ impl Lowerer<'_> {
     }
 }
 
+/// The group, method and builder names of an operation, decided before it is lowered.
+struct OperationNames {
+    operation_id: String,
+    method_name: String,
+    builder_name: String,
+}
+
+/// The input that carries a whole body (a JSON value that is not a struct, or raw bytes).
+/// Its name is `body`, which every builder reserves for its body.
+fn whole_body(ty: TypeRef, presence: Presence) -> Input {
+    Input {
+        name: "body".to_owned(),
+        wire: "body".to_owned(),
+        location: Location::Body,
+        setter: if ty == TypeRef::Bytes {
+            SetterStyle::IntoBytes
+        } else {
+            setter_style(&ty, presence)
+        },
+        ty,
+        presence,
+        clear: None,
+        doc: None,
+        deprecated: false,
+        constraints: Default::default(),
+        integer_default: None,
+    }
+}
+
+/// How a builder method takes a value of `ty`: strings and lists of strings through `Into`,
+/// boxed values unboxed, a value that may be null as the `Option` itself.
+fn setter_style(ty: &TypeRef, presence: Presence) -> SetterStyle {
+    if presence == Presence::RequiredNullable {
+        return SetterStyle::Value;
+    }
+    match ty {
+        TypeRef::String => SetterStyle::IntoString,
+        TypeRef::Vec(inner) if **inner == TypeRef::String => SetterStyle::IntoStrings,
+        TypeRef::Boxed(_) => SetterStyle::Boxed,
+        _ => SetterStyle::Value,
+    }
+}
+
+/// Claims every builder name of `op` in one namespace: the builder's own names first, then
+/// each input in declaration order, each tri-state input's `clear_` setter right after it.
+fn claim_input_names(op: &mut Operation) {
+    let mut names = Namespace::default();
+    for reserved in RESERVED_BUILDER_NAMES {
+        names.claim(reserved);
+    }
+    for input in &mut op.inputs {
+        if input.location == Location::Body {
+            continue;
+        }
+        input.name = names.claim(&input.name);
+        if input.presence == Presence::TriState {
+            input.clear = Some(names.claim(&naming::clear_setter(&input.name)));
+        }
+    }
+}
+
 /// The named types an operation's inputs and outputs mention.
 pub(super) fn operation_type_refs(op: &Operation, out: &mut Vec<String>) {
     use super::schemas::collect_refs;
-    for param in op.path_params.iter().chain(&op.params) {
-        collect_refs(&param.ty, out);
+    for input in &op.inputs {
+        collect_refs(&input.ty, out);
     }
-    match &op.body {
-        Some(Body::JsonObject { type_name, .. } | Body::Form { type_name, .. }) => {
-            out.push(type_name.clone())
-        }
-        Some(Body::JsonValue { ty, .. }) => collect_refs(ty, out),
-        Some(Body::Multipart { parts }) => {
-            for part in parts {
-                if let PartKind::Text(ty) = &part.kind {
-                    collect_refs(ty, out);
-                }
-            }
-        }
-        Some(Body::Raw { .. }) | None => {}
+    if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.as_ref()) {
+        out.push(structure.clone());
     }
     match &op.response {
         ResponseKind::Json(ty) => collect_refs(ty, out),
-        ResponseKind::ByStatus { type_name, .. } => out.push(type_name.clone()),
+        ResponseKind::ByStatus(type_name) => out.push(type_name.clone()),
         ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => {}
     }
-}
-
-/// Whether two response kinds read the same way.
-fn same_kind(a: &ResponseKind, b: &ResponseKind) -> bool {
-    match (a, b) {
-        (ResponseKind::Json(x), ResponseKind::Json(y)) => x == y,
-        (ResponseKind::Text, ResponseKind::Text)
-        | (ResponseKind::Bytes, ResponseKind::Bytes)
-        | (ResponseKind::Empty, ResponseKind::Empty) => true,
-        _ => false,
-    }
-}
-
-/// A variant name for a success status: `Ok`, `Created`, `NoContent`, ... or `Status299`.
-fn status_variant_name(code: &str) -> String {
-    let known = match code {
-        "200" => "Ok",
-        "201" => "Created",
-        "202" => "Accepted",
-        "203" => "NonAuthoritative",
-        "204" => "NoContent",
-        "205" => "ResetContent",
-        "206" => "PartialContent",
-        _ => return format!("Status{code}"),
-    };
-    known.to_owned()
 }
 
 /// The names inside `{...}` in a path template, in order.
@@ -789,72 +838,9 @@ fn template_params(path: &str) -> Vec<String> {
     out
 }
 
-/// An operationId for an operation that has none: `get /users/{id}` gives `get_users_id`.
-fn derived_operation_id(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.is_empty() {
-        method.to_owned()
-    } else {
-        format!("{method}_{}", words.join("_"))
-    }
-}
-
-/// The method name from an operationId, without a `Tag_` prefix that repeats the group.
-fn method_from_operation_id(operation_id: &str, group: &str) -> String {
-    let normalize = |s: &str| {
-        s.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
-    if let Some((prefix, rest)) = operation_id.split_once('_') {
-        let (prefix, group) = (normalize(prefix), normalize(group));
-        if !rest.is_empty()
-            && !group.is_empty()
-            && (prefix.starts_with(&group) || group.starts_with(&prefix))
-        {
-            return snake_ident(rest);
-        }
-    }
-    snake_ident(operation_id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn operation_id_prefixes_that_repeat_the_group_are_dropped() {
-        assert_eq!(
-            method_from_operation_id("Users_getTotalCount", "Users"),
-            "get_total_count"
-        );
-        assert_eq!(
-            method_from_operation_id("SamlConnectionsBeta_getList", "SAML Connections"),
-            "get_list"
-        );
-        assert_eq!(
-            method_from_operation_id("RedirectUrLs_listAll", "Redirect URLs"),
-            "list_all"
-        );
-        assert_eq!(
-            method_from_operation_id("Other_listAll", "Users"),
-            "other_list_all"
-        );
-        assert_eq!(method_from_operation_id("listUsers", "Users"), "list_users");
-    }
-
-    #[test]
-    fn operations_without_an_id_are_named_from_method_and_path() {
-        assert_eq!(
-            derived_operation_id("get", "/users/{user_id}/mfa"),
-            "get_users_user_id_mfa"
-        );
-        assert_eq!(derived_operation_id("post", "/"), "post");
-    }
 
     #[test]
     fn template_parameters_in_order() {

@@ -6,24 +6,19 @@ use indexmap::IndexMap;
 use serde_yaml::Value;
 
 use super::Lowerer;
-use crate::diagnostic::join;
 use crate::ir::{
-    Access, CharClass, Constraints, EnumVariant, Field, Presence, TypeDef, TypeKind, TypeRef,
-    UnionVariant,
+    Access, CharClass, Constraints, EnumVariant, Field, FloatType, Presence, TypeDef, TypeKind,
+    TypeRef, UnionVariant,
 };
 use crate::naming::{Namespace, camel_ident, snake_ident, unraw};
 use crate::openapi::{AdditionalProperties, Parameter, RequestBody, Response, Schema};
+use crate::options::Scalar;
+use crate::pointer::join;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// How deep inline type definitions may nest.
 const MAX_NESTING: usize = 48;
-
-/// Prelude types and traits that generated code uses by their short names.
-const PRELUDE_NAMES: &[&str] = &[
-    "Box", "Clone", "Default", "Err", "From", "None", "Ok", "Option", "Result", "Some", "String",
-    "Vec",
-];
 
 impl<'a> Lowerer<'a> {
     /// Gives every component schema its Rust name before any is lowered, so references resolve
@@ -31,11 +26,15 @@ impl<'a> Lowerer<'a> {
     pub(super) fn declare_components(&mut self) {
         // Generated code names these prelude items unqualified; a schema of the same name gets
         // a suffix instead of shadowing them.
-        for reserved in PRELUDE_NAMES {
+        for reserved in crate::naming::PRELUDE_NAMES {
             self.type_names.claim(reserved);
         }
         for name in self.doc.components.schemas.keys() {
-            let rust = self.type_names.claim(&camel_ident(name));
+            let wanted = match self.options.type_names.get(name) {
+                Some(rust) => rust.clone(),
+                None => camel_ident(name),
+            };
+            let rust = self.type_names.claim(&wanted);
             self.component_names.insert(name.clone(), rust);
         }
     }
@@ -55,7 +54,7 @@ impl<'a> Lowerer<'a> {
     /// The type a `$ref` to a schema names.
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
-            let name = name.replace("~1", "/").replace("~0", "~");
+            let name = crate::pointer::unescape(name);
             if let Some(rust) = self.component_names.get(&name) {
                 return TypeRef::Named(rust.clone());
             }
@@ -70,7 +69,9 @@ impl<'a> Lowerer<'a> {
         } else {
             self.error(
                 pointer,
-                format!("reference `{reference}` points outside this document, which is not supported yet"),
+                format!(
+                    "reference `{reference}` points outside this document and could not be bundled"
+                ),
             );
         }
     }
@@ -93,7 +94,7 @@ impl<'a> Lowerer<'a> {
             }
             let target = reference
                 .strip_prefix(SCHEMA_PREFIX)
-                .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                .map(crate::pointer::unescape)
                 .and_then(|n| self.doc.components.schemas.get(&n));
             match target {
                 Some(target) => current = target,
@@ -106,75 +107,17 @@ impl<'a> Lowerer<'a> {
         Some(current)
     }
 
-    pub(super) fn resolve_parameter<'p>(
-        &mut self,
-        param: &'p Parameter,
-        pointer: &str,
-    ) -> Option<&'p Parameter>
+    /// `item` itself, or the component its `$ref` names (parameters, request bodies and
+    /// responses alike).
+    pub(super) fn resolve<'t, T: Component>(&mut self, item: &'t T, pointer: &str) -> Option<&'t T>
     where
-        'a: 'p,
+        'a: 't,
     {
-        let components = &self.doc.components.parameters;
-        self.resolve_component(
-            param,
-            param.reference.as_deref(),
-            "#/components/parameters/",
-            components,
-            pointer,
-        )
-    }
-
-    pub(super) fn resolve_request_body<'b>(
-        &mut self,
-        body: &'b RequestBody,
-        pointer: &str,
-    ) -> Option<&'b RequestBody>
-    where
-        'a: 'b,
-    {
-        let components = &self.doc.components.request_bodies;
-        self.resolve_component(
-            body,
-            body.reference.as_deref(),
-            "#/components/requestBodies/",
-            components,
-            pointer,
-        )
-    }
-
-    pub(super) fn resolve_response<'r>(
-        &mut self,
-        response: &'r Response,
-        pointer: &str,
-    ) -> Option<&'r Response>
-    where
-        'a: 'r,
-    {
-        let components = &self.doc.components.responses;
-        self.resolve_component(
-            response,
-            response.reference.as_deref(),
-            "#/components/responses/",
-            components,
-            pointer,
-        )
-    }
-
-    /// `item` itself, or the component its `$ref` (which must start with `prefix`) names.
-    fn resolve_component<'t, T>(
-        &mut self,
-        item: &'t T,
-        reference: Option<&str>,
-        prefix: &str,
-        components: &'t IndexMap<String, T>,
-        pointer: &str,
-    ) -> Option<&'t T> {
-        let Some(reference) = reference else {
+        let Some(reference) = item.reference() else {
             return Some(item);
         };
-        let found = reference
-            .strip_prefix(prefix)
-            .and_then(|name| components.get(name));
+        let found = crate::pointer::component_name(reference, T::PREFIX)
+            .and_then(|name| T::components(self.doc).get(&name));
         if found.is_none() {
             self.unresolvable(reference, pointer);
         }
@@ -291,8 +234,10 @@ impl<'a> Lowerer<'a> {
             match &schema.constant {
                 Some(Value::String(_)) => return TypeRef::String,
                 Some(Value::Bool(_)) => return TypeRef::Bool,
-                Some(Value::Number(n)) if n.is_i64() => return TypeRef::Integer("i64"),
-                Some(Value::Number(_)) => return TypeRef::Float("f64"),
+                Some(Value::Number(n)) if n.is_i64() => {
+                    return TypeRef::Integer(self.options.types.integer(None));
+                }
+                Some(Value::Number(_)) => return TypeRef::Float(FloatType::F64),
                 _ => {}
             }
         }
@@ -313,16 +258,16 @@ impl<'a> Lowerer<'a> {
             return TypeRef::Json;
         }
         match names.first().copied() {
-            Some("string") => match schema.format.as_deref() {
-                Some("binary") => TypeRef::Bytes,
-                _ => TypeRef::String,
-            },
-            Some("integer") => TypeRef::Integer(integer_type(schema.format.as_deref())),
-            Some("number") => match schema.format.as_deref() {
-                Some("float") => TypeRef::Float("f32"),
-                _ => TypeRef::Float("f64"),
-            },
-            Some("boolean") => TypeRef::Bool,
+            Some(name @ ("string" | "integer" | "number" | "boolean")) => {
+                match self.options.types.lookup(name, schema.format.as_deref()) {
+                    Some(Scalar::String) => TypeRef::String,
+                    Some(Scalar::Bytes) => TypeRef::Bytes,
+                    Some(Scalar::Bool) => TypeRef::Bool,
+                    Some(Scalar::Integer(ty)) => TypeRef::Integer(ty),
+                    Some(Scalar::Float(ty)) => TypeRef::Float(ty),
+                    None => TypeRef::Json,
+                }
+            }
             Some("array") => {
                 let item = match &schema.items {
                     Some(items) => {
@@ -405,7 +350,7 @@ impl<'a> Lowerer<'a> {
             };
             let target = reference
                 .strip_prefix(SCHEMA_PREFIX)
-                .map(|n| n.replace("~1", "/").replace("~0", "~"))
+                .map(crate::pointer::unescape)
                 .and_then(|n| self.doc.components.schemas.get(&n));
             match target {
                 Some(target) => current = target,
@@ -588,11 +533,7 @@ impl<'a> Lowerer<'a> {
             }
             variant.tags = tags;
         }
-        let other = if names.contains("Unknown") {
-            names.claim("UnknownVariant")
-        } else {
-            "Unknown".to_owned()
-        };
+        let other = crate::naming::catch_all_variant(&mut names, "UnknownVariant");
         TypeKind::Tagged {
             property,
             variants,
@@ -812,11 +753,7 @@ fn open_enum(values: &[Value]) -> TypeKind {
             wire: value.to_owned(),
         });
     }
-    let other = if names.contains("Unknown") {
-        names.claim("UnknownValue")
-    } else {
-        "Unknown".to_owned()
-    };
+    let other = crate::naming::catch_all_variant(&mut names, "UnknownValue");
     TypeKind::Enum { variants, other }
 }
 
@@ -841,24 +778,47 @@ fn open_int_enum(values: &[Value]) -> TypeKind {
         };
         variants.push((names.claim(&raw), value));
     }
-    let other = if names.contains("Unknown") {
-        names.claim("UnknownValue")
-    } else {
-        "Unknown".to_owned()
-    };
+    let other = crate::naming::catch_all_variant(&mut names, "UnknownValue");
     TypeKind::IntEnum { variants, other }
 }
 
-fn integer_type(format: Option<&str>) -> &'static str {
-    match format {
-        Some("int8") => "i8",
-        Some("int16") => "i16",
-        Some("int32") => "i32",
-        Some("uint8") => "u8",
-        Some("uint16") => "u16",
-        Some("uint32") => "u32",
-        Some("uint64" | "uint") => "u64",
-        _ => "i64",
+/// A kind of reusable component that a `$ref` can name.
+pub(super) trait Component: Sized {
+    /// Where components of this kind live (`#/components/parameters/`).
+    const PREFIX: &'static str;
+    /// The `$ref` of this item, if it is a reference.
+    fn reference(&self) -> Option<&str>;
+    /// The document's components of this kind.
+    fn components(doc: &crate::openapi::Document) -> &IndexMap<String, Self>;
+}
+
+impl Component for Parameter {
+    const PREFIX: &'static str = "#/components/parameters/";
+    fn reference(&self) -> Option<&str> {
+        self.reference.as_deref()
+    }
+    fn components(doc: &crate::openapi::Document) -> &IndexMap<String, Self> {
+        &doc.components.parameters
+    }
+}
+
+impl Component for RequestBody {
+    const PREFIX: &'static str = "#/components/requestBodies/";
+    fn reference(&self) -> Option<&str> {
+        self.reference.as_deref()
+    }
+    fn components(doc: &crate::openapi::Document) -> &IndexMap<String, Self> {
+        &doc.components.request_bodies
+    }
+}
+
+impl Component for Response {
+    const PREFIX: &'static str = "#/components/responses/";
+    fn reference(&self) -> Option<&str> {
+        self.reference.as_deref()
+    }
+    fn components(doc: &crate::openapi::Document) -> &IndexMap<String, Self> {
+        &doc.components.responses
     }
 }
 

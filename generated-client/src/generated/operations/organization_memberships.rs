@@ -26,8 +26,8 @@ impl OrganizationMemberships<'_> {
     /// # Arguments
     ///
     /// - `organization_id`: The ID of the organization where the new membership will be created
-    /// - `role`: The role the user gets in the organization, such as `org:member`.
     /// - `user_id`: The ID of the user to add.
+    /// - `role`: The role the user gets in the organization, such as `org:member`.
     ///
     /// # Responses
     ///
@@ -39,8 +39,8 @@ impl OrganizationMemberships<'_> {
     pub fn create(
         &self,
         organization_id: impl Into<String>,
-        role: impl Into<String>,
         user_id: impl Into<String>,
+        role: impl Into<String>,
     ) -> OrganizationMembershipsCreate {
         OrganizationMembershipsCreate {
             client: self.client.clone(),
@@ -206,7 +206,7 @@ impl OrganizationMembershipsCreate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -239,7 +239,7 @@ impl OrganizationMembershipsDelete {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -296,7 +296,7 @@ impl OrganizationMembershipsList {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::OrganizationMemberships, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -375,7 +375,7 @@ impl OrganizationMembershipsMergeMetadata {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -410,7 +410,7 @@ impl OrganizationMembershipsUpdate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::OrganizationMembership, Error> {
         let mut request = codegen::Request::new(
             self.client,

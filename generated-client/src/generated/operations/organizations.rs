@@ -30,8 +30,8 @@ impl Organizations<'_> {
     ///
     /// # Arguments
     ///
-    /// - `name`: The name of the new organization.
     /// - `created_by`: The ID of the user who becomes the organization's administrator.
+    /// - `name`: The name of the new organization.
     ///
     /// # Optional inputs
     ///
@@ -45,8 +45,8 @@ impl Organizations<'_> {
     /// - `422`: Invalid request parameters
     pub fn create(
         &self,
-        name: impl Into<String>,
         created_by: impl Into<String>,
+        name: impl Into<String>,
     ) -> OrganizationsCreate {
         OrganizationsCreate {
             client: self.client.clone(),
@@ -245,8 +245,8 @@ impl Organizations<'_> {
     /// # Arguments
     ///
     /// - `organization_id`: The ID of the organization whose logo is deleted or replaced.
-    /// - `file`: The image, at most 10 MB.
     /// - `uploader_user_id`: The ID of the user credited with the upload.
+    /// - `file`: The image, at most 10 MB.
     ///
     /// # Responses
     ///
@@ -258,8 +258,8 @@ impl Organizations<'_> {
     pub fn upload_logo(
         &self,
         organization_id: impl Into<String>,
-        file: codegen::Upload,
         uploader_user_id: impl Into<String>,
+        file: codegen::Upload,
     ) -> OrganizationsUploadLogo {
         OrganizationsUploadLogo {
             client: self.client.clone(),
@@ -314,7 +314,7 @@ impl OrganizationsCreate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -353,7 +353,7 @@ impl OrganizationsDelete {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -384,7 +384,7 @@ impl OrganizationsDeleteLogo {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -415,7 +415,7 @@ impl OrganizationsGet {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -486,7 +486,7 @@ impl OrganizationsList {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Organizations, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -565,7 +565,7 @@ impl OrganizationsMergeMetadata {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -634,7 +634,7 @@ impl OrganizationsUpdate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Organization, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -676,7 +676,7 @@ impl OrganizationsUploadLogo {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::OrganizationWithLogo, Error> {
         let mut request = codegen::Request::new(
             self.client,

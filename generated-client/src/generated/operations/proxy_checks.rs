@@ -75,7 +75,7 @@ impl ProxyChecksVerify {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::ProxyCheck, Error> {
         let mut request = codegen::Request::new(
             self.client,

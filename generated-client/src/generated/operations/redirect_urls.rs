@@ -117,7 +117,7 @@ impl RedirectUrlsCreate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::RedirectUrl, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -148,7 +148,7 @@ impl RedirectUrlsDelete {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -179,7 +179,7 @@ impl RedirectUrlsGet {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::RedirectUrl, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -209,7 +209,7 @@ impl RedirectUrlsList {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<Vec<types::RedirectUrl>, Error> {
         let request = codegen::Request::new(
             self.client,

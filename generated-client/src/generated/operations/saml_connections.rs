@@ -22,8 +22,8 @@ impl SamlConnections<'_> {
     ///
     /// # Arguments
     ///
-    /// - `name`: A label for the connection.
     /// - `domain`: The email domain whose users sign in through this connection.
+    /// - `name`: A label for the connection.
     /// - `provider`: The identity provider.
     ///
     /// # Optional inputs
@@ -38,8 +38,8 @@ impl SamlConnections<'_> {
     /// - `422`: Invalid request parameters
     pub fn create(
         &self,
-        name: impl Into<String>,
         domain: impl Into<String>,
+        name: impl Into<String>,
         provider: types::SamlConnectionsCreateBodyProvider,
     ) -> SamlConnectionsCreate {
         SamlConnectionsCreate {
@@ -230,7 +230,7 @@ impl SamlConnectionsCreate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::SamlConnection, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -261,7 +261,7 @@ impl SamlConnectionsDelete {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -292,7 +292,7 @@ impl SamlConnectionsGet {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::SamlConnection, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -339,7 +339,7 @@ impl SamlConnectionsList {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::SamlConnections, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -492,7 +492,7 @@ impl SamlConnectionsUpdate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::SamlConnection, Error> {
         let mut request = codegen::Request::new(
             self.client,

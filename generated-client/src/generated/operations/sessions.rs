@@ -139,7 +139,7 @@ impl SessionsCreateTokenFromTemplate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Token, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -171,7 +171,7 @@ impl SessionsGet {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Session, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -236,7 +236,7 @@ impl SessionsList {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<Vec<types::Session>, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -296,7 +296,7 @@ impl SessionsRevoke {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::Session, Error> {
         let mut request = codegen::Request::new(
             self.client,

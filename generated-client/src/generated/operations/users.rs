@@ -509,7 +509,7 @@ impl UsersBan {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -613,7 +613,7 @@ impl UsersCount {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::TotalCount, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -767,7 +767,7 @@ impl UsersCreate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -798,7 +798,7 @@ impl UsersDelete {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::DeletedObject, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -829,7 +829,7 @@ impl UsersDeleteProfileImage {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -860,7 +860,7 @@ impl UsersDisableMfa {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::UsersDisableMfaResponse, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -891,7 +891,7 @@ impl UsersGet {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -923,7 +923,7 @@ impl UsersGetOauthAccessToken {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<Vec<types::OAuthAccessToken>, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1087,7 +1087,7 @@ impl UsersList {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<Vec<types::User>, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1178,7 +1178,7 @@ impl UsersListOrganizationMemberships {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::OrganizationMemberships, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1238,7 +1238,7 @@ impl UsersLock {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1294,7 +1294,7 @@ impl UsersMergeMetadata {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1327,7 +1327,7 @@ impl UsersSetProfileImage {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1360,7 +1360,7 @@ impl UsersUnban {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1391,7 +1391,7 @@ impl UsersUnlock {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,
@@ -1570,7 +1570,7 @@ impl UsersUpdate {
     ///
     /// # Errors
     ///
-    /// An \[`Error`\] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub async fn send(self) -> Result<types::User, Error> {
         let mut request = codegen::Request::new(
             self.client,

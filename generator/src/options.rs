@@ -1,0 +1,198 @@
+//! What a caller can change about a run: the output layout, how schema types and formats map
+//! to Rust types, and names chosen outside the spec.
+//!
+//! The format table is the one place that decides which Rust type an OpenAPI `type`/`format`
+//! pair becomes. [`TypeMapping::standard`] is the default; [`TypeMapping::set`] overrides one
+//! entry, for example to read every `int32` as `i64`.
+
+use std::collections::BTreeMap;
+
+pub use crate::ir::{FloatType, IntType};
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Only the generated modules, as paths relative to the client crate's `src/generated/`.
+    Modules,
+    /// A complete crate (`Cargo.toml`, `src/lib.rs`, the runtime and the generated modules),
+    /// as paths relative to the crate root.
+    Crate,
+}
+
+/// The Rust type a scalar schema becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// `String`.
+    String,
+    /// `Vec<u8>`.
+    Bytes,
+    /// `bool`.
+    Bool,
+    /// An integer type.
+    Integer(IntType),
+    /// A floating-point type.
+    Float(FloatType),
+}
+
+/// The table from an OpenAPI `type` and `format` to a Rust type.
+///
+/// A lookup tries `(type, format)` first and then `(type, "")`, the entry for the type
+/// without a format, so unknown formats fall back to the type's default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeMapping {
+    entries: BTreeMap<(String, String), Scalar>,
+}
+
+impl TypeMapping {
+    /// The default table.
+    ///
+    /// | type | format | Rust |
+    /// | --- | --- | --- |
+    /// | `integer` | none, `int64` | `i64` |
+    /// | `integer` | `int8`, `int16`, `int32` | `i8`, `i16`, `i32` |
+    /// | `integer` | `uint8`, `uint16`, `uint32` | `u8`, `u16`, `u32` |
+    /// | `integer` | `uint64`, `uint` | `u64` |
+    /// | `number` | none, `double` | `f64` |
+    /// | `number` | `float` | `f32` |
+    /// | `string` | none, `date-time`, `date`, `uuid`, `byte`, any other | `String` |
+    /// | `string` | `binary` | `Vec<u8>` |
+    /// | `boolean` | any | `bool` |
+    pub fn standard() -> Self {
+        use IntType::*;
+        let mut mapping = Self {
+            entries: BTreeMap::new(),
+        };
+        let integers = [
+            ("", I64),
+            ("int8", I8),
+            ("int16", I16),
+            ("int32", I32),
+            ("int64", I64),
+            ("uint8", U8),
+            ("uint16", U16),
+            ("uint32", U32),
+            ("uint64", U64),
+            ("uint", U64),
+        ];
+        for (format, ty) in integers {
+            mapping = mapping.set("integer", format, Scalar::Integer(ty));
+        }
+        mapping
+            .set("number", "", Scalar::Float(FloatType::F64))
+            .set("number", "double", Scalar::Float(FloatType::F64))
+            .set("number", "float", Scalar::Float(FloatType::F32))
+            .set("string", "", Scalar::String)
+            .set("string", "date-time", Scalar::String)
+            .set("string", "date", Scalar::String)
+            .set("string", "uuid", Scalar::String)
+            .set("string", "byte", Scalar::String)
+            .set("string", "binary", Scalar::Bytes)
+            .set("boolean", "", Scalar::Bool)
+    }
+
+    /// Maps `(ty, format)` to `rust`; an empty `format` sets the type's default.
+    pub fn set(mut self, ty: &str, format: &str, rust: Scalar) -> Self {
+        self.entries
+            .insert((ty.to_owned(), format.to_owned()), rust);
+        self
+    }
+
+    /// The Rust type of a schema of `ty` with `format`, if the table covers `ty`.
+    pub fn lookup(&self, ty: &str, format: Option<&str>) -> Option<Scalar> {
+        let exact = format.and_then(|f| self.entries.get(&(ty.to_owned(), f.to_owned())));
+        exact
+            .or_else(|| self.entries.get(&(ty.to_owned(), String::new())))
+            .copied()
+    }
+
+    /// The integer type of an `integer` schema with `format`.
+    pub fn integer(&self, format: Option<&str>) -> IntType {
+        match self.lookup("integer", format) {
+            Some(Scalar::Integer(ty)) => ty,
+            _ => IntType::I64,
+        }
+    }
+}
+
+impl Default for TypeMapping {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+/// Options of one run of [`crate::generate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// What to generate.
+    pub layout: Layout,
+    /// How scalar schemas map to Rust types.
+    pub types: TypeMapping,
+    /// Group and method of operations, by operationId, as `group.method`; they win over the
+    /// spec's `x-rust-method` and over names derived from tags and operationIds.
+    pub operation_names: BTreeMap<String, String>,
+    /// Rust type names of component schemas, by schema name (`Pet` → `Animal`).
+    pub type_names: BTreeMap<String, String>,
+}
+
+impl Options {
+    /// The defaults for `layout`: the standard type table and no renames.
+    pub fn new(layout: Layout) -> Self {
+        Self {
+            layout,
+            types: TypeMapping::standard(),
+            operation_names: BTreeMap::new(),
+            type_names: BTreeMap::new(),
+        }
+    }
+
+    /// Uses `types` as the format table.
+    pub fn types(mut self, types: TypeMapping) -> Self {
+        self.types = types;
+        self
+    }
+
+    /// Names the operation `operation_id` `group.method`.
+    pub fn operation_name(mut self, operation_id: &str, group_method: &str) -> Self {
+        self.operation_names
+            .insert(operation_id.to_owned(), group_method.to_owned());
+        self
+    }
+
+    /// Names the component schema `schema` `rust_name` in Rust.
+    pub fn type_name(mut self, schema: &str, rust_name: &str) -> Self {
+        self.type_names
+            .insert(schema.to_owned(), rust_name.to_owned());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_map_through_the_table_with_type_defaults() {
+        let table = TypeMapping::standard();
+        assert_eq!(table.integer(Some("int32")), IntType::I32);
+        assert_eq!(table.integer(Some("uint")), IntType::U64);
+        assert_eq!(table.integer(Some("weird")), IntType::I64);
+        assert_eq!(table.integer(None), IntType::I64);
+        assert_eq!(table.lookup("string", Some("binary")), Some(Scalar::Bytes));
+        assert_eq!(
+            table.lookup("string", Some("date-time")),
+            Some(Scalar::String)
+        );
+        assert_eq!(
+            table.lookup("number", Some("float")),
+            Some(Scalar::Float(FloatType::F32))
+        );
+        assert_eq!(table.lookup("object", None), None);
+    }
+
+    #[test]
+    fn an_override_replaces_one_entry() {
+        let table = TypeMapping::standard().set("integer", "int32", Scalar::Integer(IntType::I64));
+        assert_eq!(table.integer(Some("int32")), IntType::I64);
+        assert_eq!(table.integer(Some("int16")), IntType::I16);
+    }
+}
