@@ -288,7 +288,19 @@ fn invalid_base_urls_are_configuration_errors() {
 #[test]
 fn the_default_base_url_comes_from_the_spec() {
     assert_eq!(
-        Client::new("sk_test").base_url(),
+        Client::new("sk_test").expect("a valid token").base_url(),
         "https://api.clerk.com/v1"
     );
+}
+
+#[test]
+fn a_token_that_cannot_be_a_header_fails_at_build_not_at_every_request() {
+    let error = Client::builder()
+        .token("sk_test\nInjected: yes")
+        .build()
+        .expect_err("a token with a line break is refused");
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(error.to_string().contains("token"), "{error}");
+    assert!(!error.to_string().contains("Injected"), "{error}");
+    assert!(matches!(Client::new("sk\r\n"), Err(Error::Config(_))));
 }

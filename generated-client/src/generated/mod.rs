@@ -3,26 +3,39 @@
 pub mod operations;
 pub mod types;
 use crate::runtime::codegen;
+pub use codegen::{
+    DecodeError, Exchange, Nullable, RequestOptions, RetryPolicy, Upload, ValidationError,
+};
 /// The body of error responses, decoded when the API answers with an error status.
 pub type ErrorBody = types::ClerkErrors;
-/// What the runtime needs to know about this API.
-pub(crate) const SETTINGS: codegen::ApiSettings = codegen::ApiSettings {
-    version: "2021-02-05",
-    default_base_url: "https://api.clerk.com/v1",
-    version_header: Some("Clerk-API-Version"),
-    token_env: Some("CLERK_SECRET_KEY"),
-    base_url_env: Some("CLERK_API_URL"),
-    auth: codegen::AuthScheme::Bearer,
-};
-/// The error codes in an error body.
-pub(crate) fn error_codes(body: &ErrorBody) -> Vec<&str> {
-    body.errors.iter().map(|item| item.code.as_str()).collect()
-}
-/// The error messages in an error body.
-pub(crate) fn error_messages(body: &ErrorBody) -> Vec<&str> {
-    body.errors.iter().map(|item| item.long_message.as_str()).collect()
-}
-/// The trace ID in an error body.
-pub(crate) fn error_trace_id(body: &ErrorBody) -> Option<&str> {
-    body.clerk_trace_id.as_deref()
+/// The API client. Cloning is cheap: clones share one connection pool and configuration.
+pub type Client = codegen::Client<Api>;
+/// Configures a [`Client`].
+pub type ClientBuilder = codegen::ClientBuilder<Api>;
+/// Everything that can go wrong with a call.
+pub type Error = codegen::Error<Api>;
+/// An answer with a status outside 2xx.
+pub type ApiError = codegen::ApiError<Api>;
+/// The Clerk Backend API, as the runtime sees it: its settings and its error body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Api;
+impl codegen::Api for Api {
+    const SETTINGS: codegen::ApiSettings = codegen::ApiSettings {
+        version: "2021-02-05",
+        default_base_url: "https://api.clerk.com/v1",
+        version_header: Some("Clerk-API-Version"),
+        token_env: Some("CLERK_SECRET_KEY"),
+        base_url_env: Some("CLERK_API_URL"),
+        auth: codegen::AuthScheme::Bearer,
+    };
+    type ErrorBody = ErrorBody;
+    fn error_codes(body: &ErrorBody) -> Vec<&str> {
+        body.errors.iter().map(|item| item.code.as_str()).collect()
+    }
+    fn error_messages(body: &ErrorBody) -> Vec<&str> {
+        body.errors.iter().map(|item| item.long_message.as_str()).collect()
+    }
+    fn error_trace_id(body: &ErrorBody) -> Option<&str> {
+        body.clerk_trace_id.as_deref()
+    }
 }

@@ -1,15 +1,15 @@
 //! The client: configuration, credentials and the shared HTTP connection pool.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use super::codegen::AuthScheme;
+use super::api::{Api, AuthScheme};
 use super::error::Error;
 use super::retry::RetryPolicy;
-use crate::generated::SETTINGS;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -39,8 +39,6 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     /// Accept, User-Agent, the version header and header credentials, built once.
     pub(crate) base_headers: HeaderMap,
-    /// Why requests cannot be sent (a token that cannot be a header value), if so.
-    pub(crate) config_error: Option<String>,
     /// Called with every response, before its body is read.
     pub(crate) observer: Option<Observer>,
 }
@@ -68,12 +66,23 @@ pub struct Exchange<'a> {
 }
 
 /// The API client. Cloning is cheap: clones share one connection pool and configuration.
-#[derive(Clone)]
-pub struct Client {
+///
+/// `A` is the API it calls; a generated crate names it for you (`Client`).
+pub struct Client<A> {
     pub(crate) inner: Arc<Inner>,
+    api: PhantomData<fn() -> A>,
 }
 
-impl fmt::Debug for Client {
+impl<A> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            api: PhantomData,
+        }
+    }
+}
+
+impl<A> fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
@@ -85,20 +94,32 @@ impl fmt::Debug for Client {
     }
 }
 
-impl Client {
+impl<A: Api> Client<A> {
     /// A client for the spec's first server that authenticates with `token`, sent as the
     /// spec's security scheme says (for the Clerk Backend API: the instance's secret key, as a
     /// bearer token).
-    pub fn new(token: impl Into<String>) -> Self {
-        let builder = Self::builder().token(token);
-        let user_agent = builder.user_agent();
-        let http = builder.default_http_client().unwrap_or_default();
-        builder.finish(http, SETTINGS.default_base_url.to_owned(), user_agent)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the token cannot be sent in a header (it holds a line break or
+    /// another control character) or the HTTP client cannot be built.
+    pub fn new(token: impl Into<String>) -> Result<Self, Error<A>> {
+        Self::builder().token(token).build()
     }
 
     /// A builder for the base URL, timeouts, User-Agent and HTTP client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
+    pub fn builder() -> ClientBuilder<A> {
+        ClientBuilder {
+            token: None,
+            base_url: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent_suffix: None,
+            retry: None,
+            http: None,
+            observer: None,
+            api: PhantomData,
+        }
     }
 
     /// A client configured from the environment variables the spec's `x-rust-client`
@@ -108,9 +129,9 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Config`] when the token variable is unset or empty, or the base URL is invalid.
-    pub fn from_env() -> Result<Self, Error> {
+    pub fn from_env() -> Result<Self, Error<A>> {
         let mut builder = Self::builder();
-        if let Some(name) = SETTINGS.token_env {
+        if let Some(name) = A::SETTINGS.token_env {
             match std::env::var(name) {
                 Ok(value) if !value.trim().is_empty() => builder = builder.token(value.trim()),
                 _ => {
@@ -120,7 +141,7 @@ impl Client {
                 }
             }
         }
-        if let Some(name) = SETTINGS.base_url_env {
+        if let Some(name) = A::SETTINGS.base_url_env {
             if let Ok(value) = std::env::var(name) {
                 if !value.trim().is_empty() {
                     builder = builder.base_url(value.trim());
@@ -137,8 +158,7 @@ impl Client {
 }
 
 /// Configures a [`Client`].
-#[derive(Default)]
-pub struct ClientBuilder {
+pub struct ClientBuilder<A> {
     token: Option<Secret>,
     base_url: Option<String>,
     timeout: Option<Duration>,
@@ -147,9 +167,10 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     http: Option<reqwest::Client>,
     observer: Option<Observer>,
+    api: PhantomData<fn() -> A>,
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<A> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token)
@@ -162,7 +183,7 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<A: Api> ClientBuilder<A> {
     /// The token requests authenticate with.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Secret(token.into()));
@@ -172,7 +193,9 @@ impl ClientBuilder {
     /// Credentials for HTTP basic authentication, for APIs whose security scheme is `basic`:
     /// the token becomes the Base64 encoding of `username:password`.
     pub fn basic_auth(self, username: &str, password: &str) -> Self {
-        self.token(base64(format!("{username}:{password}").as_bytes()))
+        use base64::Engine;
+        let credentials = format!("{username}:{password}");
+        self.token(base64::engine::general_purpose::STANDARD.encode(credentials))
     }
 
     /// Sends requests to `url` instead of the spec's server (a mock server, a proxy, ...).
@@ -224,13 +247,13 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the base URL is not an absolute http(s) URL or the HTTP client
-    /// cannot be built.
-    pub fn build(mut self) -> Result<Client, Error> {
+    /// [`Error::Config`] when the base URL is not an absolute http(s) URL, the token or the
+    /// User-Agent suffix cannot be sent in a header, or the HTTP client cannot be built.
+    pub fn build(mut self) -> Result<Client<A>, Error<A>> {
         let base_url = self
             .base_url
             .take()
-            .unwrap_or_else(|| SETTINGS.default_base_url.to_owned())
+            .unwrap_or_else(|| A::SETTINGS.default_base_url.to_owned())
             .trim_end_matches('/')
             .to_owned();
         match reqwest::Url::parse(&base_url) {
@@ -242,13 +265,27 @@ impl ClientBuilder {
             }
         }
         let user_agent = self.user_agent();
+        let base_headers =
+            base_headers::<A>(&user_agent, self.token.as_ref()).map_err(Error::Config)?;
         let http = match self.http.take() {
             Some(http) => http,
             None => self
                 .default_http_client()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        Ok(self.finish(http, base_url, user_agent))
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                token: self.token,
+                user_agent,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: self.retry.unwrap_or_default(),
+                base_headers,
+                observer: self.observer,
+            }),
+            api: PhantomData,
+        })
     }
 
     fn user_agent(&self) -> String {
@@ -264,31 +301,11 @@ impl ClientBuilder {
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .build()
     }
-
-    fn finish(self, http: reqwest::Client, base_url: String, user_agent: String) -> Client {
-        let (base_headers, config_error) = match base_headers(&user_agent, self.token.as_ref()) {
-            Ok(headers) => (headers, None),
-            Err(problem) => (HeaderMap::new(), Some(problem)),
-        };
-        Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url,
-                token: self.token,
-                user_agent,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-                retry: self.retry.unwrap_or_default(),
-                base_headers,
-                config_error,
-                observer: self.observer,
-            }),
-        }
-    }
 }
 
 /// The headers every request carries; credentials are marked sensitive so they never show in
 /// debug output.
-fn base_headers(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, String> {
+fn base_headers<A: Api>(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, String> {
     let invalid =
         |what: &str| format!("the {what} contains characters that cannot be sent in a header");
     let mut headers = HeaderMap::new();
@@ -297,10 +314,10 @@ fn base_headers(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, S
         USER_AGENT,
         HeaderValue::from_str(user_agent).map_err(|_| invalid("User-Agent"))?,
     );
-    if let Some(name) = SETTINGS.version_header {
+    if let Some(name) = A::SETTINGS.version_header {
         let name =
             HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("version header name"))?;
-        headers.insert(name, HeaderValue::from_static(SETTINGS.version));
+        headers.insert(name, HeaderValue::from_static(A::SETTINGS.version));
     }
     let Some(token) = token else {
         return Ok(headers);
@@ -310,7 +327,7 @@ fn base_headers(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, S
         value.set_sensitive(true);
         Ok::<_, String>(value)
     };
-    match SETTINGS.auth {
+    match A::SETTINGS.auth {
         AuthScheme::None | AuthScheme::Query(_) | AuthScheme::Cookie(_) => {}
         AuthScheme::Bearer => {
             headers.insert(AUTHORIZATION, secret(format!("Bearer {}", token.expose()))?);
@@ -325,51 +342,4 @@ fn base_headers(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, S
         }
     }
     Ok(headers)
-}
-
-/// Standard Base64 with padding (RFC 4648).
-fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let bytes = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = u32::from(bytes[0]) << 16 | u32::from(bytes[1]) << 8 | u32::from(bytes[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base64;
-
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        let vectors = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (input, expected) in vectors {
-            assert_eq!(base64(input.as_bytes()), expected);
-        }
-        assert_eq!(
-            base64(b"Aladdin:open sesame"),
-            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
-    }
 }

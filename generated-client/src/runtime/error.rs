@@ -6,15 +6,14 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use super::retry::parse_retry_after;
-use crate::generated::{self, ErrorBody};
+use super::api::Api;
+use super::retry::{Outcome, parse_retry_after, retryable};
 
-/// Everything that can go wrong with a call.
-#[derive(Debug)]
+/// Everything that can go wrong with a call to the API `A`.
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<A: Api> {
     /// The API answered with a status outside 2xx.
-    Api(Box<ApiError>),
+    Api(Box<ApiError<A>>),
     /// The request could not be sent or the response not received (connection refused, DNS,
     /// TLS, timeout, ...).
     Transport {
@@ -31,7 +30,23 @@ pub enum Error {
     Config(String),
 }
 
-impl Error {
+impl<A: Api> fmt::Debug for Error<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Self::Transport { operation, source } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
+            Self::Decode(decode) => f.debug_tuple("Decode").field(decode).finish(),
+            Self::Validation(validation) => f.debug_tuple("Validation").field(validation).finish(),
+            Self::Config(message) => f.debug_tuple("Config").field(message).finish(),
+        }
+    }
+}
+
+impl<A: Api> Error<A> {
     /// The HTTP status of an API error.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -41,7 +56,7 @@ impl Error {
     }
 
     /// The API error, if this is one.
-    pub fn api_error(&self) -> Option<&ApiError> {
+    pub fn api_error(&self) -> Option<&ApiError<A>> {
         match self {
             Self::Api(api) => Some(api),
             _ => None,
@@ -58,10 +73,8 @@ impl Error {
     /// already retried these as its policy allows before returning them.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(api) => matches!(api.status, 429 | 500 | 502 | 503 | 504),
-            Self::Transport { source, .. } => {
-                source.is_timeout() || source.is_connect() || source.is_request()
-            }
+            Self::Api(api) => retryable(Outcome::Status(api.status)).is_some(),
+            Self::Transport { source, .. } => retryable(Outcome::Transport(source)).is_some(),
             Self::Decode(_) | Self::Validation(_) | Self::Config(_) => false,
         }
     }
@@ -73,7 +86,7 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
+impl<A: Api> fmt::Display for Error<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Api(api) => api.fmt(f),
@@ -87,7 +100,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl<A: Api> std::error::Error for Error<A> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Transport { source, .. } => Some(source),
@@ -98,8 +111,7 @@ impl std::error::Error for Error {
 }
 
 /// An answer with a status outside 2xx.
-#[derive(Debug)]
-pub struct ApiError {
+pub struct ApiError<A: Api> {
     /// The operation that failed.
     pub operation: &'static str,
     /// The HTTP status code.
@@ -107,31 +119,40 @@ pub struct ApiError {
     /// The response headers.
     pub headers: HeaderMap,
     /// The error body, when it decoded as the API's error type.
-    pub body: Option<ErrorBody>,
+    pub body: Option<A::ErrorBody>,
     /// The body as text, whatever it held (an HTML page from a proxy, say).
     pub raw_body: String,
 }
 
-impl ApiError {
+impl<A: Api> fmt::Debug for ApiError<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("raw_body", &self.raw_body)
+            .finish()
+    }
+}
+
+impl<A: Api> ApiError<A> {
     /// The error codes in the body, as the spec's `x-rust-client.error` settings locate them.
     pub fn codes(&self) -> Vec<&str> {
-        self.body
-            .as_ref()
-            .map(generated::error_codes)
-            .unwrap_or_default()
+        self.body.as_ref().map(A::error_codes).unwrap_or_default()
     }
 
     /// The human-readable messages in the body.
     pub fn messages(&self) -> Vec<&str> {
         self.body
             .as_ref()
-            .map(generated::error_messages)
+            .map(A::error_messages)
             .unwrap_or_default()
     }
 
     /// The trace ID the API reported, to quote to its support (for Clerk: `clerk_trace_id`).
     pub fn trace_id(&self) -> Option<&str> {
-        self.body.as_ref().and_then(generated::error_trace_id)
+        self.body.as_ref().and_then(A::error_trace_id)
     }
 
     /// How long the API asked to wait before trying again (`Retry-After`, in seconds or as an
@@ -142,7 +163,7 @@ impl ApiError {
     }
 }
 
-impl fmt::Display for ApiError {
+impl<A: Api> fmt::Display for ApiError<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 300;
         let text = self.raw_body.trim();

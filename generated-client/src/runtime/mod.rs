@@ -1,19 +1,18 @@
 //! The hand-written runtime: how requests are sent, authenticated and answered.
 //!
 //! Generated code only describes operations; everything about sending them lives here and is
-//! reached from generated code through [`codegen`] alone.
+//! reached from generated code through [`codegen`] alone. The runtime knows the API only
+//! through the [`api::Api`] trait that generated code implements, so it never names a
+//! generated item.
 
+mod api;
 mod client;
-pub(crate) mod codegen;
+#[doc(hidden)]
+pub mod codegen;
 mod error;
 mod options;
 mod paginate;
 mod request;
 mod retry;
+mod serde_helpers;
 mod values;
-
-pub use client::{Client, ClientBuilder, Exchange};
-pub use error::{ApiError, DecodeError, Error, ValidationError};
-pub use options::RequestOptions;
-pub use retry::RetryPolicy;
-pub use values::{Nullable, Upload};

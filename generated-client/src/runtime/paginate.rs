@@ -1,14 +1,12 @@
 //! Lazy streams over paged list operations.
 
-// Only list operations use these; a build whose enabled groups have none leaves them unused.
-#![allow(dead_code)]
-
 use std::future::Future;
 use std::sync::Arc;
 
 use futures_core::Stream;
 
-use super::error::Error;
+use super::api::Api;
+use super::error::{Error, ValidationError};
 
 /// One page of a list operation.
 #[derive(Debug)]
@@ -29,17 +27,18 @@ struct State<B, T> {
 /// The items of every page, fetched one page at a time from `offset` on with `fetch(builder,
 /// offset, limit)`. Only the current page is held in memory. The stream ends after a short or
 /// empty page, once `total` items were seen, or after the first error.
-pub fn paginate<B, T, F, Fut>(
+pub fn paginate<A, B, T, F, Fut>(
     builder: B,
     offset: i64,
     limit: i64,
     fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + Send
+) -> impl Stream<Item = Result<T, Error<A>>> + Send
 where
+    A: Api,
     B: Clone + Send + 'static,
     T: Send + 'static,
     F: Fn(B, i64, i64) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
+    Fut: Future<Output = Result<Page<T>, Error<A>>> + Send + 'static,
 {
     let fetch = Arc::new(fetch);
     let state = State {
@@ -74,5 +73,25 @@ where
                 }
             }
         }
+    })
+}
+
+/// Converts a page offset or size into the type the operation declares for it, rejecting a
+/// value it cannot hold (the stream then ends with that error).
+///
+/// # Errors
+///
+/// [`Error::Validation`] when `value` does not fit `T`.
+pub fn page_param<A: Api, T: TryFrom<i64>>(
+    operation: &'static str,
+    name: &'static str,
+    value: i64,
+) -> Result<T, Error<A>> {
+    T::try_from(value).map_err(|_| {
+        Error::Validation(ValidationError {
+            operation,
+            input: name.to_owned(),
+            message: format!("{value} does not fit the parameter's integer type"),
+        })
     })
 }

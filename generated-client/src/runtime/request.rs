@@ -11,13 +11,12 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::api::{Api, AuthScheme};
 use super::client::{Client, Exchange};
-use super::codegen::AuthScheme;
 use super::error::{ApiError, DecodeError, Error, ValidationError};
 use super::options::RequestOptions;
-use super::retry::parse_retry_after;
+use super::retry::{Outcome, parse_retry_after};
 use super::values::Upload;
-use crate::generated::SETTINGS;
 
 /// Everything but RFC 3986 unreserved characters is escaped in a path segment, so that a
 /// value such as `a/../b` stays one segment.
@@ -50,8 +49,8 @@ enum PartData {
 ///
 /// Inputs that fail validation are recorded and reported by the `send_*` methods before any
 /// network traffic.
-pub struct Request {
-    client: Client,
+pub struct Request<A> {
+    client: Client<A>,
     options: RequestOptions,
     operation: &'static str,
     method: reqwest::Method,
@@ -64,12 +63,10 @@ pub struct Request {
     problem: Option<ValidationError>,
 }
 
-// The runtime serves every spec; each generated client calls only the methods its operations need.
-#[allow(dead_code)]
-impl Request {
+impl<A: Api> Request<A> {
     /// Starts a request for `operation` (its operationId) to the path template `path`.
     pub fn new(
-        client: Client,
+        client: Client<A>,
         options: RequestOptions,
         operation: &'static str,
         method: reqwest::Method,
@@ -360,38 +357,38 @@ impl Request {
     }
 
     /// Sends the request and decodes a JSON response.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error<A>> {
         let (operation, _, bytes) = self.execute().await?;
         decode_json(operation, &bytes)
     }
 
     /// Sends the request and returns the body as text.
-    pub async fn send_text(self) -> Result<String, Error> {
+    pub async fn send_text(self) -> Result<String, Error<A>> {
         let (_, _, bytes) = self.execute().await?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// Sends the request and returns the body.
-    pub async fn send_bytes(self) -> Result<Vec<u8>, Error> {
+    pub async fn send_bytes(self) -> Result<Vec<u8>, Error<A>> {
         self.execute().await.map(|(_, _, bytes)| bytes.to_vec())
     }
 
     /// Sends the request and returns the success status with the raw body, for operations
     /// whose responses differ by status.
-    pub async fn send_raw(self) -> Result<(u16, Vec<u8>), Error> {
+    pub async fn send_raw(self) -> Result<(u16, Vec<u8>), Error<A>> {
         self.execute()
             .await
             .map(|(_, status, bytes)| (status, bytes.to_vec()))
     }
 
     /// Sends the request and ignores any body.
-    pub async fn send_empty(self) -> Result<(), Error> {
+    pub async fn send_empty(self) -> Result<(), Error<A>> {
         self.execute().await.map(|_| ())
     }
 
     /// Sends the request, retrying as the policy allows, inside one tracing span; a final
     /// status outside 2xx becomes [`Error::Api`].
-    async fn execute(self) -> Result<(&'static str, u16, Bytes), Error> {
+    async fn execute(self) -> Result<(&'static str, u16, Bytes), Error<A>> {
         let span = tracing::debug_span!(
             "request",
             operation = self.operation,
@@ -406,22 +403,19 @@ impl Request {
             .await
     }
 
+    /// Sends attempts until one succeeds, fails in a way the policy does not retry, or the
+    /// attempts run out.
     async fn execute_with_retries(
         self,
         span: tracing::Span,
-    ) -> Result<(&'static str, u16, Bytes), Error> {
+    ) -> Result<(&'static str, u16, Bytes), Error<A>> {
         if let Some(problem) = self.problem {
             return Err(Error::Validation(problem));
         }
-        let operation = self.operation;
-        let inner = &self.client.inner;
         let url = self.url()?;
         let headers = self.headers()?;
-        let policy = self
-            .options
-            .retry
-            .clone()
-            .unwrap_or_else(|| inner.retry.clone());
+        let inner = &self.client.inner;
+        let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -432,107 +426,81 @@ impl Request {
                 .request(self.method.clone(), url.clone())
                 .headers(headers.clone())
                 .timeout(timeout);
-            let outcome = match with_body(request, &self.body, operation) {
-                Ok(request) => request.send().await,
-                Err(error) => return Err(error),
+            let request = with_body(request, &self.body, self.operation)?;
+            let failure = match self.attempt(request, attempt, &span, started).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
             };
-            let retry_after;
-            let error = match outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    if let Some(observer) = &inner.observer {
-                        observer(&Exchange {
-                            operation,
-                            method: &self.method,
-                            path: self.path_template,
-                            status: status.as_u16(),
-                            headers: response.headers(),
-                            attempt,
-                        });
-                    }
-                    // Headers are kept for errors only; a success needs just the body.
-                    let response_headers = if status.is_success() {
-                        HeaderMap::new()
-                    } else {
-                        response.headers().clone()
-                    };
-                    let body = response.bytes().await;
-                    span.record("status", status.as_u16());
-                    span.record("attempt", attempt);
-                    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                    let bytes = match body {
-                        Ok(bytes) => bytes,
-                        Err(source)
-                            if attempt < policy.attempts()
-                                && policy.retries_transport(&self.method, &source) =>
-                        {
-                            let delay = policy.delay(attempt, None);
-                            tracing::debug!(
-                                attempt,
-                                delay_ms = delay.as_millis() as u64,
-                                "reading the body failed; retrying"
-                            );
-                            tokio::time::sleep(delay).await;
-                            continue;
-                        }
-                        Err(source) => {
-                            return Err(Error::Transport {
-                                operation,
-                                source: source.without_url(),
-                            });
-                        }
-                    };
-                    if status.is_success() {
-                        return Ok((operation, status.as_u16(), bytes));
-                    }
-                    retry_after = response_headers
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                    let retry = policy.retries_status(&self.method, status.as_u16());
-                    let error = Error::Api(Box::new(ApiError {
-                        operation,
-                        status: status.as_u16(),
-                        headers: response_headers,
-                        body: serde_json::from_slice(&bytes).ok(),
-                        raw_body: String::from_utf8_lossy(&bytes).into_owned(),
-                    }));
-                    if !retry {
-                        return Err(error);
-                    }
-                    error
-                }
-                Err(source) => {
-                    span.record("attempt", attempt);
-                    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
-                    let retry = policy.retries_transport(&self.method, &source);
-                    let error = Error::Transport {
-                        operation,
-                        source: source.without_url(),
-                    };
-                    if !retry {
-                        return Err(error);
-                    }
-                    retry_after = None;
-                    error
-                }
-            };
-            if attempt >= policy.attempts() {
-                return Err(error);
+            let last =
+                attempt >= policy.attempts() || !policy.retries(&self.method, failure.outcome());
+            if last {
+                return Err(failure.error);
             }
-            let delay = policy.delay(attempt, retry_after);
+            let delay = policy.delay(attempt, failure.retry_after);
+            let error = &failure.error;
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
             tokio::time::sleep(delay).await;
         }
     }
 
-    fn url(&self) -> Result<reqwest::Url, Error> {
+    /// Sends one attempt and reads its answer: a success, or the failure with what the retry
+    /// policy needs to judge it.
+    async fn attempt(
+        &self,
+        request: reqwest::RequestBuilder,
+        attempt: u32,
+        span: &tracing::Span,
+        started: Instant,
+    ) -> Result<(&'static str, u16, Bytes), Failure<A>> {
+        let operation = self.operation;
+        let record = |status: Option<u16>| {
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            span.record("attempt", attempt);
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        };
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(source) => {
+                record(None);
+                return Err(Failure::transport(operation, source));
+            }
+        };
+        let status = response.status().as_u16();
+        if let Some(observer) = &self.client.inner.observer {
+            observer(&Exchange {
+                operation,
+                method: &self.method,
+                path: self.path_template,
+                status,
+                headers: response.headers(),
+                attempt,
+            });
+        }
+        // Headers are kept for errors only; a success needs just the body.
+        let success = response.status().is_success();
+        let headers = if success {
+            HeaderMap::new()
+        } else {
+            response.headers().clone()
+        };
+        let body = response.bytes().await;
+        record(Some(status));
+        let bytes = body.map_err(|source| Failure::transport(operation, source))?;
+        if success {
+            return Ok((operation, status, bytes));
+        }
+        Err(Failure::api(operation, status, headers, &bytes))
+    }
+
+    fn url(&self) -> Result<reqwest::Url, Error<A>> {
         let inner = &self.client.inner;
         let mut url =
             reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path)).map_err(|e| {
                 Error::Config(format!("invalid request URL for {}: {e}", self.operation))
             })?;
-        let token_pair = match (SETTINGS.auth, &inner.token) {
+        let token_pair = match (A::SETTINGS.auth, &inner.token) {
             (AuthScheme::Query(name), Some(token)) => Some((name, token.expose())),
             _ => None,
         };
@@ -548,12 +516,9 @@ impl Request {
         Ok(url)
     }
 
-    fn headers(&self) -> Result<HeaderMap, Error> {
+    fn headers(&self) -> Result<HeaderMap, Error<A>> {
         let operation = self.operation;
         let inner = &self.client.inner;
-        if let Some(problem) = &inner.config_error {
-            return Err(Error::Config(problem.clone()));
-        }
         let mut headers = inner.base_headers.clone();
         for (name, value) in &self.headers {
             headers.insert(
@@ -571,7 +536,7 @@ impl Request {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        if let (AuthScheme::Cookie(name), Some(token)) = (SETTINGS.auth, &inner.token) {
+        if let (AuthScheme::Cookie(name), Some(token)) = (A::SETTINGS.auth, &inner.token) {
             cookies.push(format!("{name}={}", token.expose()));
         }
         if !cookies.is_empty() {
@@ -583,8 +548,59 @@ impl Request {
     }
 }
 
+/// One failed attempt, with what the retry policy needs to judge it.
+struct Failure<A: Api> {
+    error: Error<A>,
+    retry_after: Option<std::time::Duration>,
+}
+
+impl<A: Api> Failure<A> {
+    fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        Self {
+            error: Error::Transport {
+                operation,
+                source: source.without_url(),
+            },
+            retry_after: None,
+        }
+    }
+
+    fn api(operation: &'static str, status: u16, headers: HeaderMap, bytes: &[u8]) -> Self {
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        Self {
+            error: Error::Api(Box::new(ApiError {
+                operation,
+                status,
+                headers,
+                body: serde_json::from_slice(bytes).ok(),
+                raw_body: String::from_utf8_lossy(bytes).into_owned(),
+            })),
+            retry_after,
+        }
+    }
+
+    fn outcome(&self) -> Outcome<'_> {
+        match &self.error {
+            Error::Api(api) => Outcome::Status(api.status),
+            Error::Transport { source, .. } => Outcome::Transport(source),
+            // Only the two above are built as failures; anything else is final.
+            _ => Outcome::Status(0),
+        }
+    }
+}
+
 /// Decodes a JSON body, naming the path of the value that does not fit.
-pub fn decode_json<T: DeserializeOwned>(operation: &'static str, bytes: &[u8]) -> Result<T, Error> {
+///
+/// # Errors
+///
+/// [`Error::Decode`] with the JSON path of the value that does not fit.
+pub fn decode_json<A: Api, T: DeserializeOwned>(
+    operation: &'static str,
+    bytes: &[u8],
+) -> Result<T, Error<A>> {
     // Tracking the path costs time on every value; only a body that fails is read again with it.
     if let Ok(value) = serde_json::from_slice(bytes) {
         return Ok(value);
@@ -602,11 +618,11 @@ pub fn decode_json<T: DeserializeOwned>(operation: &'static str, bytes: &[u8]) -
 }
 
 /// Attaches the body; it is rebuilt for every attempt, so every kind can be resent.
-fn with_body(
+fn with_body<A: Api>(
     request: reqwest::RequestBuilder,
     body: &Body,
     operation: &'static str,
-) -> Result<reqwest::RequestBuilder, Error> {
+) -> Result<reqwest::RequestBuilder, Error<A>> {
     Ok(match body {
         Body::None => request,
         Body::Json(bytes) => request
@@ -625,10 +641,10 @@ fn with_body(
     })
 }
 
-fn multipart_form(
+fn multipart_form<A: Api>(
     operation: &'static str,
     parts: &[PartData],
-) -> Result<reqwest::multipart::Form, Error> {
+) -> Result<reqwest::multipart::Form, Error<A>> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
@@ -654,7 +670,7 @@ fn multipart_form(
     Ok(form)
 }
 
-fn header_name(operation: &'static str, name: &str) -> Result<HeaderName, Error> {
+fn header_name<A: Api>(operation: &'static str, name: &str) -> Result<HeaderName, Error<A>> {
     HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::Validation(ValidationError {
             operation,
@@ -664,7 +680,11 @@ fn header_name(operation: &'static str, name: &str) -> Result<HeaderName, Error>
     })
 }
 
-fn header_value(operation: &'static str, name: &str, value: &str) -> Result<HeaderValue, Error> {
+fn header_value<A: Api>(
+    operation: &'static str,
+    name: &str,
+    value: &str,
+) -> Result<HeaderValue, Error<A>> {
     HeaderValue::from_str(value).map_err(|_| {
         Error::Validation(ValidationError {
             operation,

@@ -81,19 +81,14 @@ impl RetryPolicy {
         self.max_attempts
     }
 
-    /// Whether an answer with `status` to a request with `method` should be sent again.
-    pub(crate) fn retries_status(&self, method: &Method, status: u16) -> bool {
-        match status {
-            429 => true,
-            500 | 502 | 503 | 504 => self.may_repeat(method),
-            _ => false,
+    /// Whether a request with `method` that ended in `outcome` should be sent again (when
+    /// attempts remain).
+    pub(crate) fn retries(&self, method: &Method, outcome: Outcome<'_>) -> bool {
+        match retryable(outcome) {
+            Some(Retryable::Always) => true,
+            Some(Retryable::IfRepeatable) => self.may_repeat(method),
+            None => false,
         }
-    }
-
-    /// Whether a request that failed in transport (connection refused, reset, timed out)
-    /// should be sent again.
-    pub(crate) fn retries_transport(&self, method: &Method, error: &reqwest::Error) -> bool {
-        (error.is_connect() || error.is_timeout() || error.is_request()) && self.may_repeat(method)
     }
 
     fn may_repeat(&self, method: &Method) -> bool {
@@ -111,6 +106,39 @@ impl RetryPolicy {
             .saturating_mul(1u32 << exponent)
             .min(self.max_backoff);
         ceiling.mul_f64(random_fraction())
+    }
+}
+
+/// How one attempt of a request ended.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Outcome<'a> {
+    /// The API answered with this status.
+    Status(u16),
+    /// The request failed in transport.
+    Transport(&'a reqwest::Error),
+}
+
+/// Which failures may succeed when sent again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Retryable {
+    /// Whatever the method: the request was not processed (`429 Too Many Requests`).
+    Always,
+    /// Only when repeating the request is safe: server errors (500, 502, 503, 504), timeouts
+    /// and connection failures, after which the request may or may not have taken effect.
+    IfRepeatable,
+}
+
+/// The one classifier of retryable failures, used by the retry loop and by
+/// `Error::is_retryable`. To change how a status is retried, change it here.
+pub(crate) fn retryable(outcome: Outcome<'_>) -> Option<Retryable> {
+    match outcome {
+        Outcome::Status(429) => Some(Retryable::Always),
+        Outcome::Status(500 | 502 | 503 | 504) => Some(Retryable::IfRepeatable),
+        Outcome::Status(_) => None,
+        Outcome::Transport(error) => {
+            (error.is_connect() || error.is_timeout() || error.is_request())
+                .then_some(Retryable::IfRepeatable)
+        }
     }
 }
 
@@ -223,6 +251,11 @@ mod tests {
                 Duration::from_millis(100 * (1 << (attempt - 1))).min(Duration::from_millis(300));
             assert!(policy.delay(attempt, None) <= ceiling);
         }
+        // Full jitter spreads waits over the whole range, and the range grows: at the third
+        // attempt some waits exceed the first attempt's ceiling, and no two runs are all equal.
+        let third: Vec<Duration> = (0..200).map(|_| policy.delay(3, None)).collect();
+        assert!(third.iter().any(|d| *d > Duration::from_millis(100)));
+        assert!(third.iter().any(|d| *d != third[0]));
         assert_eq!(
             policy.delay(1, Some(Duration::from_secs(2))),
             Duration::from_secs(2)
@@ -236,16 +269,17 @@ mod tests {
     #[test]
     fn server_errors_are_retried_only_for_idempotent_methods_unless_opted_in() {
         let policy = RetryPolicy::new();
-        assert!(policy.retries_status(&Method::POST, 429));
-        assert!(policy.retries_status(&Method::GET, 503));
-        assert!(!policy.retries_status(&Method::POST, 500));
-        assert!(!policy.retries_status(&Method::GET, 501));
-        assert!(!policy.retries_status(&Method::GET, 404));
+        let status = Outcome::Status;
+        assert!(policy.retries(&Method::POST, status(429)));
+        assert!(policy.retries(&Method::GET, status(503)));
+        assert!(!policy.retries(&Method::POST, status(500)));
+        assert!(!policy.retries(&Method::GET, status(501)));
+        assert!(!policy.retries(&Method::GET, status(404)));
         assert!(
             policy
                 .clone()
                 .retry_non_idempotent(true)
-                .retries_status(&Method::PATCH, 502)
+                .retries(&Method::PATCH, status(502))
         );
         assert_eq!(RetryPolicy::none().attempts(), 1);
         assert_eq!(RetryPolicy::new().max_attempts(0).attempts(), 1);

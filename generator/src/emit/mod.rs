@@ -77,7 +77,8 @@ pub fn header(api: &Api) -> String {
     )
 }
 
-/// `generated/mod.rs`: the module tree and the settings the runtime reads.
+/// `generated/mod.rs`: the module tree, the API description the runtime reads (an
+/// implementation of its `Api` trait), and the crate's public names.
 pub fn emit_root(api: &Api) -> TokenStream {
     let doc = docs::inner_doc_attrs(&format!(
         "Code generated from `{}`: request and response types, and one request builder per operation.",
@@ -102,6 +103,10 @@ pub fn emit_root(api: &Api) -> TokenStream {
     };
     let error_body = type_tokens(&api.error_body, &quote!(types::));
     let accessors = error_accessors(&api.error_fields);
+    let title = &api.title;
+    let api_doc = docs::doc_attrs(&format!(
+        "The {title}, as the runtime sees it: its settings and its error body."
+    ));
     quote! {
         #doc
         pub mod operations;
@@ -109,71 +114,87 @@ pub fn emit_root(api: &Api) -> TokenStream {
 
         use crate::runtime::codegen;
 
+        pub use codegen::{
+            DecodeError, Exchange, Nullable, RequestOptions, RetryPolicy, Upload, ValidationError,
+        };
+
         /// The body of error responses, decoded when the API answers with an error status.
         pub type ErrorBody = #error_body;
 
-        /// What the runtime needs to know about this API.
-        pub(crate) const SETTINGS: codegen::ApiSettings = codegen::ApiSettings {
-            version: #version,
-            default_base_url: #base_url,
-            version_header: #version_header,
-            token_env: #token_env,
-            base_url_env: #base_url_env,
-            auth: #auth,
-        };
+        /// The API client. Cloning is cheap: clones share one connection pool and configuration.
+        pub type Client = codegen::Client<Api>;
 
-        #accessors
+        /// Configures a [`Client`].
+        pub type ClientBuilder = codegen::ClientBuilder<Api>;
+
+        /// Everything that can go wrong with a call.
+        pub type Error = codegen::Error<Api>;
+
+        /// An answer with a status outside 2xx.
+        pub type ApiError = codegen::ApiError<Api>;
+
+        #api_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Api;
+
+        impl codegen::Api for Api {
+            const SETTINGS: codegen::ApiSettings = codegen::ApiSettings {
+                version: #version,
+                default_base_url: #base_url,
+                version_header: #version_header,
+                token_env: #token_env,
+                base_url_env: #base_url_env,
+                auth: #auth,
+            };
+
+            type ErrorBody = ErrorBody;
+
+            #accessors
+        }
     }
 }
 
-/// `error_codes`, `error_messages` and `error_trace_id`, which the runtime's `ApiError` uses.
+/// The error accessors of the `Api` implementation, from `x-rust-client.error`; the trait's
+/// defaults (no codes, messages or trace ID) stand where the spec names none.
 fn error_accessors(fields: &crate::ir::ErrorFields) -> TokenStream {
     use crate::ir::Presence;
     let item_strings = |field: &Option<(String, Presence)>| match (&fields.list, field) {
         (Some(list), Some((name, presence))) => {
             let (list, name) = (ident(list), ident(name));
-            match presence {
+            Some(match presence {
                 Presence::Required => {
                     quote!(body.#list.iter().map(|item| item.#name.as_str()).collect())
                 }
                 _ => quote!(body.#list.iter().filter_map(|item| item.#name.as_deref()).collect()),
+            })
+        }
+        _ => None,
+    };
+    let codes = item_strings(&fields.code).map(|codes| {
+        quote! {
+            fn error_codes(body: &ErrorBody) -> Vec<&str> {
+                #codes
             }
         }
-        _ => quote!({
-            let _ = body;
-            Vec::new()
-        }),
-    };
-    let codes = item_strings(&fields.code);
-    let messages = item_strings(&fields.message);
-    let trace_id = match &fields.trace_id {
-        Some((name, Presence::Required)) => {
-            let name = ident(name);
-            quote!(Some(body.#name.as_str()))
+    });
+    let messages = item_strings(&fields.message).map(|messages| {
+        quote! {
+            fn error_messages(body: &ErrorBody) -> Vec<&str> {
+                #messages
+            }
         }
-        Some((name, _)) => {
-            let name = ident(name);
-            quote!(body.#name.as_deref())
+    });
+    let trace_id = fields.trace_id.as_ref().map(|(name, presence)| {
+        let name = ident(name);
+        let value = match presence {
+            Presence::Required => quote!(Some(body.#name.as_str())),
+            _ => quote!(body.#name.as_deref()),
+        };
+        quote! {
+            fn error_trace_id(body: &ErrorBody) -> Option<&str> {
+                #value
+            }
         }
-        None => quote!({
-            let _ = body;
-            None
-        }),
-    };
-    quote! {
-        /// The error codes in an error body.
-        pub(crate) fn error_codes(body: &ErrorBody) -> Vec<&str> {
-            #codes
-        }
-
-        /// The error messages in an error body.
-        pub(crate) fn error_messages(body: &ErrorBody) -> Vec<&str> {
-            #messages
-        }
-
-        /// The trace ID in an error body.
-        pub(crate) fn error_trace_id(body: &ErrorBody) -> Option<&str> {
-            #trace_id
-        }
-    }
+    });
+    quote! { #codes #messages #trace_id }
 }

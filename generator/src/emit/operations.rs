@@ -60,9 +60,18 @@ pub fn emit_group(api: &Api, group: &Group) -> TokenStream {
             use crate::generated::types;
         )
     });
+    // Operations that send or return a deprecated type name it; users see the deprecation
+    // where they name the type themselves.
+    let allow = group
+        .operations
+        .iter()
+        .any(|op| mentions_deprecated(api, op))
+        .then(|| quote!(#![allow(deprecated)]));
     quote! {
         #module_doc
-        use crate::runtime::codegen::{self, Client, Error};
+        #allow
+        use crate::generated::{Client, Error};
+        use crate::runtime::codegen;
         #types_import
 
         #group_doc
@@ -91,6 +100,32 @@ fn uses_generated_types(op: &Operation) -> bool {
         || op.body.as_ref().is_some_and(|b| b.structure.is_some())
         || matches!(&op.response, ResponseKind::Json(ty) if contains_named(ty))
         || matches!(&op.response, ResponseKind::ByStatus(_))
+}
+
+/// Whether an operation's inputs, body or response name a deprecated type.
+fn mentions_deprecated(api: &Api, op: &Operation) -> bool {
+    fn deprecated_in(api: &Api, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(name) => api.type_def(name).is_some_and(|t| t.deprecated),
+            TypeRef::Vec(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::Option(inner)
+            | TypeRef::Boxed(inner) => deprecated_in(api, inner),
+            _ => false,
+        }
+    }
+    let named = |name: &String| deprecated_in(api, &TypeRef::Named(name.clone()));
+    op.inputs.iter().any(|i| deprecated_in(api, &i.ty))
+        || op
+            .body
+            .as_ref()
+            .and_then(|b| b.structure.as_ref())
+            .is_some_and(named)
+        || match &op.response {
+            ResponseKind::Json(ty) => deprecated_in(api, ty),
+            ResponseKind::ByStatus(name) => named(name),
+            _ => false,
+        }
 }
 
 fn contains_named(ty: &TypeRef) -> bool {
@@ -452,7 +487,7 @@ fn by_status(api: &Api, operation_id: &str, type_name: &str) -> (TokenStream, To
         match &variant.kind {
             ResponseKind::Json(ty) => {
                 let ty = type_tokens(ty, &types_path());
-                quote!(#status => codegen::decode_json::<#ty>(#operation_id, &body).map(types::#enum_name::#name),)
+                quote!(#status => codegen::decode_json::<crate::generated::Api, #ty>(#operation_id, &body).map(types::#enum_name::#name),)
             }
             ResponseKind::Text => {
                 quote!(#status => Ok(types::#enum_name::#name(String::from_utf8_lossy(&body).into_owned())),)

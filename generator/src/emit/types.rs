@@ -22,8 +22,16 @@ pub fn emit_types(api: &Api) -> TokenStream {
             use crate::runtime::codegen;
         )
     });
+    // A type may hold a field of a deprecated type; the generated code that names it is not
+    // the user's use of it, and users still see the warning when they name the type.
+    let allow = api
+        .types
+        .iter()
+        .any(|t| t.deprecated)
+        .then(|| quote!(#![allow(deprecated)]));
     quote! {
         #module_doc
+        #allow
         #import
         #items
     }
