@@ -863,7 +863,7 @@ mod users {
         })
         .await;
         assert_line(&request, "DELETE", "/users/user_1/mfa");
-        assert_eq!(answer.user_id, "user_1");
+        assert_eq!(answer.user_id.as_deref(), Some("user_1"));
     }
 
     #[tokio::test]

@@ -1,6 +1,7 @@
 //! Every fixture, `spec/` itself and, when `../shared/reference/` is present, the API's published
 //! documents generate standalone crates that pass `cargo clippy --all-targets -- -D warnings`
-//! with every operation present.
+//! with every operation present. A fixture with a test in `fixture-tests/` (same name, `.rs`)
+//! has it copied into its crate and run there.
 //!
 //! The crates are members of one scratch workspace under `target/`, so they share one build of
 //! their dependencies; unchanged files are not rewritten, so reruns are incremental.
@@ -89,6 +90,7 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
     inputs.sort();
 
     let mut members = Vec::new();
+    let mut tested = Vec::new();
     for (name, path) in &inputs {
         let text = fs::read_to_string(path).expect("the spec");
         let dir = path.parent().expect("a folder").to_path_buf();
@@ -130,6 +132,15 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
             };
             write_if_changed(&dir.join(file), &contents);
         }
+        // A fixture may come with a test of its own, run inside its crate.
+        let own_test = root.join(format!(
+            "generator/tests/fixture-tests/{}.rs",
+            name.replace('_', "-")
+        ));
+        if let Ok(test) = fs::read_to_string(&own_test) {
+            write_if_changed(&dir.join(format!("tests/{name}.rs")), &test);
+            tested.push(format!("fixture-{name}"));
+        }
         members.push(format!("\"{name}\""));
     }
     let manifest = format!(
@@ -165,4 +176,21 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
         "a generated crate in {} does not pass clippy",
         scratch.display()
     );
+    assert!(
+        !tested.is_empty(),
+        "the fixtures with tests of their own were found"
+    );
+    for package in &tested {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "--quiet", "-p", package])
+            .current_dir(&scratch)
+            .env(
+                "CARGO_TARGET_DIR",
+                root.join("target/generated-crates-target"),
+            )
+            .env_remove("RUSTFLAGS")
+            .status()
+            .expect("run cargo test");
+        assert!(status.success(), "the tests of {package} fail");
+    }
 }

@@ -67,6 +67,7 @@ fixture_snapshots! {
     bodies => "bodies.yaml",
     builder_names => "builder-names.yaml",
     composition => "composition.yaml",
+    drift => "drift.yaml",
     docs => "docs.yaml",
     enums => "enums.yaml",
     grouping => "grouping.yaml",

@@ -4,7 +4,8 @@ pub mod operations;
 pub mod types;
 use crate::runtime::codegen;
 pub use codegen::{
-    DecodeError, Exchange, Nullable, RequestOptions, RetryPolicy, Upload, ValidationError,
+    Correction, CorrectionKind, DecodeError, Exchange, Nullable, RequestOptions,
+    RetryPolicy, Upload, ValidationError,
 };
 /// The body of error responses, decoded when the API answers with an error status.
 pub type ErrorBody = types::ClerkErrors;

@@ -16,6 +16,25 @@ pub struct ClerkError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<codegen::Map<String, codegen::Value>>,
 }
+impl codegen::Shaped for ClerkError {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("message", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "long_message",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("code", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "meta",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The body of every error response.
 ///
 /// Schema: `#/components/schemas/ClerkErrors`.
@@ -29,6 +48,28 @@ pub struct ClerkErrors {
     /// Identifies the request in Clerk's logs; quote it when contacting support.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
+}
+impl codegen::Shaped for ClerkErrors {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "errors",
+                true,
+                <Vec<ClerkError> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "meta",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "clerk_trace_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// Confirms that an object was deleted.
 ///
@@ -58,6 +99,39 @@ pub struct DeletedObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "organizations",
+        feature = "phone_numbers",
+        feature = "redirect_urls",
+        feature = "saml_connections",
+        feature = "users"
+    )
+)]
+impl codegen::Shaped for DeletedObject {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "slug",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("deleted", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "external_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// An email address of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/EmailAddress`.
@@ -85,6 +159,43 @@ pub struct EmailAddress {
     pub created_at: i64,
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for EmailAddress {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "email_address",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("reserved", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "verification",
+                false,
+                <Option<EmailAddressVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "linked_to",
+                true,
+                <Vec<IdentificationLink> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "matches_sso_connection",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// How the address was verified, if it was.
 ///
@@ -142,6 +253,30 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
         }
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for EmailAddressVerification {
+    fn shape() -> codegen::Shape {
+        const VARIANTS: &[codegen::TagVariant] = &[
+            (&["verification_otp"], <VerificationOtp as codegen::Shaped>::shape),
+            (&["verification_admin"], <VerificationAdmin as codegen::Shaped>::shape),
+            (
+                &["verification_from_oauth"],
+                <VerificationFromOauth as codegen::Shaped>::shape,
+            ),
+            (&["verification_ticket"], <VerificationTicket as codegen::Shaped>::shape),
+            (&["verification_saml"], <VerificationSaml as codegen::Shaped>::shape),
+            (
+                &["verification_email_link"],
+                <VerificationEmailLink as codegen::Shaped>::shape,
+            ),
+            (&["verification_scim"], <VerificationScim as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Tagged {
+            property: "object",
+            variants: VARIANTS,
+        }
+    }
+}
 /// An account of the user at an enterprise identity provider (SAML or OAuth).
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount`.
@@ -186,6 +321,68 @@ pub struct EnterpriseAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for EnterpriseAccount {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "protocol",
+                false,
+                <Option<EnterpriseAccountProtocol> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "email_address",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "provider_user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "enterprise_connection_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verification",
+                false,
+                <Option<EnterpriseAccountVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "enterprise_connection",
+                false,
+                <Option<EnterpriseAccountConnection> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_authenticated_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The enterprise connection an enterprise account signs in through.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccountConnection`.
@@ -224,6 +421,56 @@ pub struct EnterpriseAccountConnection {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for EnterpriseAccountConnection {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("protocol", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "logo_public_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "domain",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "domains",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "sync_user_attributes",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_subdomains",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_idp_initiated",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "disable_additional_identifications",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `EnterpriseAccountProtocol` schema.
 ///
@@ -279,6 +526,12 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for EnterpriseAccountProtocol {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// The `EnterpriseAccountVerification` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/verification`.
@@ -312,6 +565,20 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
                 codegen::from_value(value).map(Self::VerificationOauth)
             }
             _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for EnterpriseAccountVerification {
+    fn shape() -> codegen::Shape {
+        const VARIANTS: &[codegen::TagVariant] = &[
+            (&["verification_ticket"], <VerificationTicket as codegen::Shaped>::shape),
+            (&["verification_saml"], <VerificationSaml as codegen::Shaped>::shape),
+            (&["verification_oauth"], <VerificationOauth as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Tagged {
+            property: "object",
+            variants: VARIANTS,
         }
     }
 }
@@ -367,6 +634,85 @@ pub struct ExternalAccount {
     /// How the account was verified, if it was.
     #[serde(default)]
     pub verification: Option<ExternalAccountVerification>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for ExternalAccount {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "object",
+                true,
+                <ExternalAccountObject as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "identification_id",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "provider_user_id",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "approved_scopes",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "email_address",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "email_address_verified",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("first_name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("last_name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "avatar_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "image_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "username",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "phone_number",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                true,
+                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "label",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "verification",
+                false,
+                <Option<ExternalAccountVerification> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The kind of the account; older accounts report their provider here.
 ///
@@ -426,6 +772,12 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountObject {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for ExternalAccountObject {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// How the account was verified, if it was.
 ///
 /// Schema: `#/components/schemas/ExternalAccount/properties/verification`.
@@ -457,6 +809,22 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountVerification {
         }
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for ExternalAccountVerification {
+    fn shape() -> codegen::Shape {
+        const VARIANTS: &[codegen::TagVariant] = &[
+            (&["verification_oauth"], <VerificationOauth as codegen::Shaped>::shape),
+            (
+                &["verification_google_one_tap"],
+                <VerificationGoogleOneTap as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Tagged {
+            property: "object",
+            variants: VARIANTS,
+        }
+    }
+}
 /// Links an identification to another one, such as an email address to the OAuth account it came from.
 ///
 /// Schema: `#/components/schemas/IdentificationLink`.
@@ -467,6 +835,16 @@ pub struct IdentificationLink {
     pub r#type: String,
     /// The ID of the linked identification.
     pub id: String,
+}
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl codegen::Shaped for IdentificationLink {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("type", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// An OAuth access token of a user at a provider.
 ///
@@ -501,6 +879,57 @@ pub struct OAuthAccessToken {
     /// The token secret (OAuth 1.0 only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for OAuthAccessToken {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "external_account_id",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "provider_user_id",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("token", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "expires_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "public_metadata",
+                true,
+                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "label",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "scopes",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "id_token",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "token_secret",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// An organization of the instance.
 ///
@@ -559,6 +988,82 @@ pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "organization_memberships",
+        feature = "organizations",
+        feature = "users"
+    )
+)]
+impl codegen::Shaped for Organization {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("slug", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "image_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "members_count",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "missing_member_with_elevated_permissions",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "pending_invitations_count",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "max_allowed_memberships",
+                true,
+                <i64 as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "admin_delete_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                true,
+                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "created_by",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "last_active_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "role_set_key",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The membership of a user in an organization.
 ///
 /// Schema: `#/components/schemas/OrganizationMembership`.
@@ -590,6 +1095,49 @@ pub struct OrganizationMembership {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+}
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
+impl codegen::Shaped for OrganizationMembership {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("role", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "role_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "permissions",
+                true,
+                <Vec<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                true,
+                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "organization",
+                true,
+                <Organization as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_user_data",
+                false,
+                <Option<OrganizationMembershipPublicUserData> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// What a membership reveals of its user.
 ///
@@ -626,6 +1174,52 @@ pub struct OrganizationMembershipPublicUserData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
+impl codegen::Shaped for OrganizationMembershipPublicUserData {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "profile_image_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("image_url", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "identifier",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "username",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "banned",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "deprovisioned",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// A page of organization memberships.
 ///
 /// Schema: `#/components/schemas/OrganizationMemberships`.
@@ -637,6 +1231,20 @@ pub struct OrganizationMemberships {
     /// How many memberships match the query in all pages.
     pub total_count: i64,
 }
+#[cfg(any(feature = "organization_memberships", feature = "users"))]
+impl codegen::Shaped for OrganizationMemberships {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "data",
+                true,
+                <Vec<OrganizationMembership> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `POST /organizations/{organization_id}/memberships`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
@@ -647,6 +1255,16 @@ pub struct OrganizationMembershipsCreateBody {
     pub role: String,
     /// The ID of the user to add.
     pub user_id: String,
+}
+#[cfg(feature = "organization_memberships")]
+impl codegen::Shaped for OrganizationMembershipsCreateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("role", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
 ///
@@ -661,6 +1279,24 @@ pub struct OrganizationMembershipsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "organization_memberships")]
+impl codegen::Shaped for OrganizationMembershipsMergeMetadataBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
@@ -669,6 +1305,15 @@ pub struct OrganizationMembershipsMergeMetadataBody {
 pub struct OrganizationMembershipsUpdateBody {
     /// The new role of the member.
     pub role: String,
+}
+#[cfg(feature = "organization_memberships")]
+impl codegen::Shaped for OrganizationMembershipsUpdateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("role", true, <String as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// An organization, after its logo was uploaded.
 ///
@@ -725,6 +1370,81 @@ pub struct OrganizationWithLogo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
+#[cfg(feature = "organizations")]
+impl codegen::Shaped for OrganizationWithLogo {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("slug", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "image_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "members_count",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "missing_member_with_elevated_permissions",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "pending_invitations_count",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "max_allowed_memberships",
+                true,
+                <i64 as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "admin_delete_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                true,
+                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "created_by",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "last_active_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "role_set_key",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "logo_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// A page of organizations.
 ///
 /// Schema: `#/components/schemas/Organizations`.
@@ -735,6 +1455,20 @@ pub struct Organizations {
     pub data: Vec<Organization>,
     /// How many organizations match the query in all pages.
     pub total_count: i64,
+}
+#[cfg(feature = "organizations")]
+impl codegen::Shaped for Organizations {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "data",
+                true,
+                <Vec<Organization> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The request body of `POST /organizations`.
 ///
@@ -759,6 +1493,36 @@ pub struct OrganizationsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
+#[cfg(feature = "organizations")]
+impl codegen::Shaped for OrganizationsCreateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "slug",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_by", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "max_allowed_memberships",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `PATCH /organizations/{organization_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
@@ -771,6 +1535,24 @@ pub struct OrganizationsMergeMetadataBody {
     /// Metadata to merge into the private metadata; a null value removes a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
+}
+#[cfg(feature = "organizations")]
+impl codegen::Shaped for OrganizationsMergeMetadataBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The request body of `PATCH /organizations/{organization_id}`.
 ///
@@ -797,6 +1579,44 @@ pub struct OrganizationsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
+#[cfg(feature = "organizations")]
+impl codegen::Shaped for OrganizationsUpdateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "slug",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "admin_delete_enabled",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "max_allowed_memberships",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// A passkey registered by a user.
 ///
 /// Schema: `#/components/schemas/Passkey`.
@@ -815,6 +1635,27 @@ pub struct Passkey {
     /// How the passkey was verified, if it was.
     #[serde(default)]
     pub verification: Option<VerificationPasskey>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for Passkey {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("last_used_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "verification",
+                false,
+                <Option<VerificationPasskey> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// A phone number of a user, with its verification.
 ///
@@ -850,6 +1691,53 @@ pub struct PhoneNumber {
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl codegen::Shaped for PhoneNumber {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "phone_number",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "reserved_for_second_factor",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "default_second_factor",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("reserved", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "verification",
+                false,
+                <Option<PhoneNumberVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "linked_to",
+                true,
+                <Vec<IdentificationLink> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "backup_codes",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// How the number was verified, if it was.
 ///
 /// Schema: `#/components/schemas/PhoneNumber/properties/verification`.
@@ -881,6 +1769,19 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
         }
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl codegen::Shaped for PhoneNumberVerification {
+    fn shape() -> codegen::Shape {
+        const VARIANTS: &[codegen::TagVariant] = &[
+            (&["verification_otp"], <VerificationOtp as codegen::Shaped>::shape),
+            (&["verification_admin"], <VerificationAdmin as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Tagged {
+            property: "object",
+            variants: VARIANTS,
+        }
+    }
+}
 /// The request body of `POST /phone_numbers`.
 ///
 /// Schema: `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
@@ -903,6 +1804,39 @@ pub struct PhoneNumbersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
+#[cfg(feature = "phone_numbers")]
+impl codegen::Shaped for PhoneNumbersCreateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "primary",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "phone_number",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "reserved_for_second_factor",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `PATCH /phone_numbers/{phone_number_id}`.
 ///
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
@@ -918,6 +1852,29 @@ pub struct PhoneNumbersUpdateBody {
     /// Use the number only as a second factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
+}
+#[cfg(feature = "phone_numbers")]
+impl codegen::Shaped for PhoneNumbersUpdateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "primary",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "reserved_for_second_factor",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The outcome of a proxy configuration check.
 ///
@@ -943,6 +1900,26 @@ pub struct ProxyCheck {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "proxy_checks")]
+impl codegen::Shaped for ProxyCheck {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("domain_id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "last_run_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("proxy_url", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("successful", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `POST /proxy_checks`.
 ///
 /// Schema: `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
@@ -955,6 +1932,24 @@ pub struct ProxyChecksVerifyBody {
     /// The proxy URL to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
+}
+#[cfg(feature = "proxy_checks")]
+impl codegen::Shaped for ProxyChecksVerifyBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "domain_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "proxy_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// A URL the instance may redirect to.
 ///
@@ -973,6 +1968,19 @@ pub struct RedirectUrl {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "redirect_urls")]
+impl codegen::Shaped for RedirectUrl {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("url", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `POST /redirect_urls`.
 ///
 /// Schema: `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
@@ -982,6 +1990,19 @@ pub struct RedirectUrlsCreateBody {
     /// The full URL to allow, such as `https://example.com/after-sign-in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+#[cfg(feature = "redirect_urls")]
+impl codegen::Shaped for RedirectUrlsCreateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// An account of the user at a SAML identity provider.
 ///
@@ -1021,6 +2042,58 @@ pub struct SamlAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for SamlAccount {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "email_address",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "provider_user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_authenticated_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verification",
+                false,
+                <Option<SamlAccountVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "saml_connection",
+                false,
+                <Option<SamlAccountConnection> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The SAML connection a SAML account signs in through.
 ///
 /// Schema: `#/components/schemas/SAMLAccountConnection`.
@@ -1058,6 +2131,50 @@ pub struct SamlAccountConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for SamlAccountConnection {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "domain",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "domains",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "sync_user_attributes",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_subdomains",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_idp_initiated",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "disable_additional_identifications",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The `SamlAccountVerification` schema.
 ///
 /// Schema: `#/components/schemas/SAMLAccount/properties/verification`.
@@ -1086,6 +2203,19 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
                 codegen::from_value(value).map(Self::VerificationTicket)
             }
             _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for SamlAccountVerification {
+    fn shape() -> codegen::Shape {
+        const VARIANTS: &[codegen::TagVariant] = &[
+            (&["verification_saml"], <VerificationSaml as codegen::Shaped>::shape),
+            (&["verification_ticket"], <VerificationTicket as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Tagged {
+            property: "object",
+            variants: VARIANTS,
         }
     }
 }
@@ -1169,6 +2299,124 @@ pub struct SamlConnection {
     /// The `updated_at` property.
     pub updated_at: i64,
 }
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnection {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "domain",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "domains",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_entity_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_sso_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_certificate",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_certificate_issued_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_certificate_expires_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_metadata_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_metadata",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("acs_url", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "sp_entity_id",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "sp_metadata_url",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "organization_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attribute_mapping",
+                false,
+                <Option<SamlConnectionAttributeMapping> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("user_count", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "sync_user_attributes",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_subdomains",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_idp_initiated",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "disable_additional_identifications",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_organization_account_linking",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("force_authn", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "login_hint",
+                true,
+                <SamlConnectionLoginHint as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "enterprise_connection_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionAttributeMapping`.
@@ -1184,6 +2432,22 @@ pub struct SamlConnectionAttributeMapping {
     /// The `last_name` property.
     pub last_name: String,
 }
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionAttributeMapping {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "email_address",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("first_name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("last_name", true, <String as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// How a login hint is passed to the identity provider.
 ///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint`.
@@ -1195,6 +2459,24 @@ pub struct SamlConnectionLoginHint {
     /// The `source` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionLoginHint {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "mode",
+                true,
+                <SamlConnectionLoginHintMode as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "source",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `SamlConnectionLoginHintMode` schema.
 ///
@@ -1254,6 +2536,12 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHintMode {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionLoginHintMode {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A page of SAML connections.
 ///
 /// Schema: `#/components/schemas/SAMLConnections`.
@@ -1264,6 +2552,20 @@ pub struct SamlConnections {
     pub data: Vec<SamlConnection>,
     /// How many connections exist in all pages.
     pub total_count: i64,
+}
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnections {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "data",
+                true,
+                <Vec<SamlConnection> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The request body of `POST /saml_connections`.
 ///
@@ -1296,6 +2598,53 @@ pub struct SamlConnectionsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionsCreateBodyAttributeMapping>,
 }
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionsCreateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("domain", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "provider",
+                true,
+                <SamlConnectionsCreateBodyProvider as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_sso_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_metadata",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_entity_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_certificate",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_metadata_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attribute_mapping",
+                false,
+                <Option<
+                    SamlConnectionsCreateBodyAttributeMapping,
+                > as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
@@ -1314,6 +2663,34 @@ pub struct SamlConnectionsCreateBodyAttributeMapping {
     /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
+}
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionsCreateBodyAttributeMapping {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "email_address",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The identity provider.
 ///
@@ -1375,6 +2752,12 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionsCreateBodyProvider {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
     }
 }
 /// The request body of `PATCH /saml_connections/{saml_connection_id}`.
@@ -1446,6 +2829,76 @@ pub struct SamlConnectionsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
 }
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionsUpdateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "active",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "domain",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_sso_url",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_metadata",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_entity_id",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_certificate",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_subdomains",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "idp_metadata_url",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attribute_mapping",
+                false,
+                <Option<
+                    codegen::Nullable<SamlConnectionsUpdateBodyAttributeMapping>,
+                > as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "allow_idp_initiated",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "sync_user_attributes",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`.
@@ -1465,6 +2918,34 @@ pub struct SamlConnectionsUpdateBodyAttributeMapping {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
+#[cfg(feature = "saml_connections")]
+impl codegen::Shaped for SamlConnectionsUpdateBodyAttributeMapping {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "email_address",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// How a user is provisioned by a SCIM directory.
 ///
 /// Schema: `#/components/schemas/SCIMUserMetadata`.
@@ -1479,6 +2960,29 @@ pub struct ScimUserMetadata {
     /// The `external_id` property.
     #[serde(default)]
     pub external_id: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for ScimUserMetadata {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "directory_id",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "directory_enabled",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "external_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// A session of a user on a client.
 ///
@@ -1516,6 +3020,47 @@ pub struct Session {
     /// The `created_at` property.
     pub created_at: i64,
 }
+#[cfg(feature = "sessions")]
+impl codegen::Shaped for Session {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("client_id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "actor",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "status",
+                true,
+                <SessionStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_active_organization_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_active_at",
+                true,
+                <i64 as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "latest_activity",
+                false,
+                <Option<SessionActivity> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("expire_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("abandon_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// Where and on what device a session was last active.
 ///
 /// Schema: `#/components/schemas/SessionActivity`.
@@ -1546,6 +3091,47 @@ pub struct SessionActivity {
     /// The `country` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+}
+#[cfg(feature = "sessions")]
+impl codegen::Shaped for SessionActivity {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "device_type",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("is_mobile", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "browser_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "browser_version",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "ip_address",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "city",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "country",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `SessionStatus` schema.
 ///
@@ -1619,6 +3205,12 @@ impl<'de> serde::Deserialize<'de> for SessionStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "sessions")]
+impl codegen::Shaped for SessionStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
     }
 }
 /// The `SessionsListStatus` schema.
@@ -1695,6 +3287,12 @@ impl<'de> serde::Deserialize<'de> for SessionsListStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sessions")]
+impl codegen::Shaped for SessionsListStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A token that signs its user in without other credentials.
 ///
 /// Schema: `#/components/schemas/SignInToken`.
@@ -1719,6 +3317,34 @@ pub struct SignInToken {
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
+}
+#[cfg(feature = "sign_in_tokens")]
+impl codegen::Shaped for SignInToken {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <SignInTokenStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "token",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `SignInTokenStatus` schema.
 ///
@@ -1778,6 +3404,12 @@ impl<'de> serde::Deserialize<'de> for SignInTokenStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sign_in_tokens")]
+impl codegen::Shaped for SignInTokenStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// The request body of `POST /sign_in_tokens`.
 ///
 /// Schema: `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
@@ -1790,6 +3422,24 @@ pub struct SignInTokensCreateBody {
     /// How long the token stays valid, in seconds; 30 days when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
+}
+#[cfg(feature = "sign_in_tokens")]
+impl codegen::Shaped for SignInTokensCreateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expires_in_seconds",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// A sign-up attempt.
 ///
@@ -1863,6 +3513,127 @@ pub struct SignUp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "sign_ups")]
+impl codegen::Shaped for SignUp {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <SignUpStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "required_fields",
+                true,
+                <Vec<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "optional_fields",
+                true,
+                <Vec<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "missing_fields",
+                true,
+                <Vec<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "unverified_fields",
+                true,
+                <Vec<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verifications",
+                true,
+                <SignUpVerifications as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "username",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "email_address",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "phone_number",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "web3_wallet",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "password_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "unsafe_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "custom_action",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "external_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "created_session_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "created_user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("abandon_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "legal_accepted_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "locale",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "external_account",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The `SignUpStatus` schema.
 ///
 /// Schema: `#/components/schemas/SignUp/properties/status`.
@@ -1921,6 +3692,12 @@ impl<'de> serde::Deserialize<'de> for SignUpStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sign_ups")]
+impl codegen::Shaped for SignUpStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// The state of the verification of one sign-up field.
 ///
 /// Schema: `#/components/schemas/SignUpVerification`.
@@ -1933,6 +3710,24 @@ pub struct SignUpVerification {
     /// The `supported_strategies` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
+}
+#[cfg(feature = "sign_ups")]
+impl codegen::Shaped for SignUpVerification {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "next_action",
+                false,
+                <Option<SignUpVerificationNextAction> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "supported_strategies",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `SignUpVerificationNextAction` schema.
 ///
@@ -1992,6 +3787,12 @@ impl<'de> serde::Deserialize<'de> for SignUpVerificationNextAction {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "sign_ups")]
+impl codegen::Shaped for SignUpVerificationNextAction {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// The verifications of a sign-up, field by field.
 ///
 /// Schema: `#/components/schemas/SignUpVerifications`.
@@ -2011,6 +3812,34 @@ pub struct SignUpVerifications {
     #[serde(default)]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
+#[cfg(feature = "sign_ups")]
+impl codegen::Shaped for SignUpVerifications {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "email_address",
+                false,
+                <Option<SignUpVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "phone_number",
+                false,
+                <Option<SignUpVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "web3_wallet",
+                false,
+                <Option<SignUpVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "external_account",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `PATCH /sign_ups/{id}`.
 ///
 /// Schema: `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
@@ -2024,6 +3853,24 @@ pub struct SignUpsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_action: Option<bool>,
 }
+#[cfg(feature = "sign_ups")]
+impl codegen::Shaped for SignUpsUpdateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "external_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "custom_action",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// A session token minted from a JWT template.
 ///
 /// Schema: `#/components/schemas/Token`.
@@ -2031,9 +3878,24 @@ pub struct SignUpsUpdateBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// Always `token`.
-    pub object: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
     /// The signed JSON Web Token.
     pub jwt: String,
+}
+#[cfg(feature = "sessions")]
+impl codegen::Shaped for Token {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "object",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("jwt", true, <String as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The number of objects that match a query.
 ///
@@ -2045,6 +3907,16 @@ pub struct TotalCount {
     pub object: String,
     /// How many objects matched.
     pub total_count: i64,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for TotalCount {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// A user of the instance, with all of their identifications.
 ///
@@ -2171,6 +4043,212 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for User {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "external_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "primary_email_address_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "primary_phone_number_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "primary_web3_wallet_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "username",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "locale",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "profile_image_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "image_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "public_metadata",
+                true,
+                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "unsafe_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "email_addresses",
+                true,
+                <Vec<EmailAddress> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "phone_numbers",
+                true,
+                <Vec<PhoneNumber> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "web3_wallets",
+                true,
+                <Vec<Web3Wallet> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "passkeys",
+                true,
+                <Vec<Passkey> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "password_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "two_factor_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("totp_enabled", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "backup_code_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "mfa_enabled_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "mfa_disabled_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "password_last_updated_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "external_accounts",
+                true,
+                <Vec<ExternalAccount> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "saml_accounts",
+                true,
+                <Vec<SamlAccount> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "enterprise_accounts",
+                true,
+                <Vec<EnterpriseAccount> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "organization_memberships",
+                false,
+                <Option<Vec<OrganizationMembership>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_sign_in_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("banned", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new("locked", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "deprovisioned",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "lockout_expires_in_seconds",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verification_attempts_remaining",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "delete_self_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "create_organization_enabled",
+                true,
+                <bool as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "create_organizations_limit",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_active_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "legal_accepted_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "bypass_client_trust",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "scim",
+                false,
+                <Option<ScimUserMetadata> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// The request body of `POST /users`.
 ///
 /// Schema: `#/paths/~1users/post/requestBody/content/application~1json/schema`.
@@ -2232,6 +4310,104 @@ pub struct UsersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_password_requirement: Option<bool>,
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for UsersCreateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "password",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "username",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "created_at",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "external_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "totp_secret",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "web3_wallet",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "backup_codes",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "phone_number",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "email_address",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "password_digest",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "password_hasher",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "unsafe_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "skip_password_checks",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "skip_password_requirement",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// Confirms which user's MFA methods were disabled.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
@@ -2239,7 +4415,21 @@ pub struct UsersCreateBody {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsersDisableMfaResponse {
     /// The ID of the user.
-    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for UsersDisableMfaResponse {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "user_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The request body of `PATCH /users/{user_id}/metadata`.
 ///
@@ -2256,6 +4446,29 @@ pub struct UsersMergeMetadataBody {
     /// Metadata to merge into the private metadata; a null value removes a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for UsersMergeMetadataBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "unsafe_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The request body of `PATCH /users/{user_id}`.
 ///
@@ -2350,6 +4563,124 @@ pub struct UsersUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<bool>,
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for UsersUpdateBody {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "password",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "username",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "last_name",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "created_at",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "first_name",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "external_id",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "totp_secret",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "backup_codes",
+                false,
+                <Option<Vec<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "password_digest",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "password_hasher",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "public_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "unsafe_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "private_metadata",
+                false,
+                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "profile_image_id",
+                false,
+                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "delete_self_enabled",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "skip_password_checks",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "primary_web3_wallet_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "primary_phone_number_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "primary_email_address_id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "sign_out_of_other_sessions",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "create_organization_enabled",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "notify_primary_email_address_changed",
+                false,
+                <Option<bool> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// A verification performed by an administrator through the Backend API.
 ///
 /// Schema: `#/components/schemas/verification_admin`.
@@ -2372,6 +4703,32 @@ pub struct VerificationAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl codegen::Shaped for VerificationAdmin {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("status", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// A verification by a link sent by email.
 ///
 /// Schema: `#/components/schemas/verification_email_link`.
@@ -2393,6 +4750,36 @@ pub struct VerificationEmailLink {
     /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationEmailLink {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationEmailLinkStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationEmailLinkStatus` schema.
 ///
@@ -2456,6 +4843,12 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLinkStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationEmailLinkStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A verification inherited from an OAuth provider.
 ///
 /// Schema: `#/components/schemas/verification_from_oauth`.
@@ -2480,6 +4873,41 @@ pub struct VerificationFromOauth {
     /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationFromOauth {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationFromOauthStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "error",
+                false,
+                <Option<ClerkError> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationFromOauthStatus` schema.
 ///
@@ -2535,6 +4963,12 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauthStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationFromOauthStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A verification through Google One Tap.
 ///
 /// Schema: `#/components/schemas/verification_google_one_tap`.
@@ -2559,6 +4993,41 @@ pub struct VerificationGoogleOneTap {
     /// Why the verification failed, if it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationGoogleOneTap {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationGoogleOneTapStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "error",
+                false,
+                <Option<ClerkError> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationGoogleOneTapStatus` schema.
 ///
@@ -2614,6 +5083,12 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTapStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationGoogleOneTapStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A verification through an OAuth provider.
 ///
 /// Schema: `#/components/schemas/verification_oauth`.
@@ -2640,6 +5115,42 @@ pub struct VerificationOauth {
     /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationOauth {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationOauthStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "external_verification_redirect_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "error",
+                false,
+                <Option<ClerkError> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("expire_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationOauthStatus` schema.
 ///
@@ -2707,6 +5218,12 @@ impl<'de> serde::Deserialize<'de> for VerificationOauthStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationOauthStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A verification by a one-time code sent by SMS or email.
 ///
 /// Schema: `#/components/schemas/verification_otp`.
@@ -2731,6 +5248,45 @@ pub struct VerificationOtp {
     /// The client on which the verification was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl codegen::Shaped for VerificationOtp {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationOtpStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "strategy",
+                true,
+                <VerificationOtpStrategy as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "channel",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationOtpStatus` schema.
 ///
@@ -2794,6 +5350,12 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl codegen::Shaped for VerificationOtpStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// The `VerificationOtpStrategy` schema.
 ///
 /// Schema: `#/components/schemas/verification_otp/properties/strategy`.
@@ -2852,6 +5414,12 @@ impl<'de> serde::Deserialize<'de> for VerificationOtpStrategy {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(any(feature = "phone_numbers", feature = "users"))]
+impl codegen::Shaped for VerificationOtpStrategy {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A verification by a passkey.
 ///
 /// Schema: `#/components/schemas/verification_passkey`.
@@ -2880,6 +5448,42 @@ pub struct VerificationPasskey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationPasskey {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("status", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "nonce",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "message",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// A verification through a SAML identity provider.
 ///
 /// Schema: `#/components/schemas/verification_saml`.
@@ -2907,6 +5511,46 @@ pub struct VerificationSaml {
     /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationSaml {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationSamlStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "external_verification_redirect_url",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "error",
+                false,
+                <Option<ClerkError> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationSamlStatus` schema.
 ///
@@ -2974,6 +5618,12 @@ impl<'de> serde::Deserialize<'de> for VerificationSamlStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationSamlStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A verification provided by a SCIM directory.
 ///
 /// Schema: `#/components/schemas/verification_scim`.
@@ -2992,6 +5642,27 @@ pub struct VerificationScim {
     /// The `expire_at` property.
     #[serde(default)]
     pub expire_at: Option<i64>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationScim {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("status", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// A verification by a ticket, such as an invitation.
 ///
@@ -3014,6 +5685,36 @@ pub struct VerificationTicket {
     /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationTicket {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationTicketStatus as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationTicketStatus` schema.
 ///
@@ -3073,6 +5774,12 @@ impl<'de> serde::Deserialize<'de> for VerificationTicketStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationTicketStatus {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A verification by a signature from a web3 wallet.
 ///
 /// Schema: `#/components/schemas/verification_web3`.
@@ -3100,6 +5807,50 @@ pub struct VerificationWeb3 {
     /// The `verified_at_client` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationWeb3 {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "status",
+                true,
+                <VerificationWeb3Status as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "strategy",
+                true,
+                <VerificationWeb3Strategy as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "nonce",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "message",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "attempts",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "expire_at",
+                false,
+                <Option<i64> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verified_at_client",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// The `VerificationWeb3Status` schema.
 ///
@@ -3161,6 +5912,12 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Status {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
+    }
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationWeb3Status {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
     }
 }
 /// The `VerificationWeb3Strategy` schema.
@@ -3229,6 +5986,12 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3Strategy {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
+#[cfg(feature = "users")]
+impl codegen::Shaped for VerificationWeb3Strategy {
+    fn shape() -> codegen::Shape {
+        codegen::Shape::String
+    }
+}
 /// A web3 wallet of a user, with its verification.
 ///
 /// Schema: `#/components/schemas/Web3Wallet`.
@@ -3249,6 +6012,32 @@ pub struct Web3Wallet {
     pub created_at: i64,
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for Web3Wallet {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "id",
+                false,
+                <Option<String> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new(
+                "web3_wallet",
+                true,
+                <String as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new(
+                "verification",
+                false,
+                <Option<Web3WalletVerification> as codegen::Shaped>::shape,
+            ),
+            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
 }
 /// How the wallet was verified, if it was.
 ///
@@ -3278,6 +6067,19 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
                 codegen::from_value(value).map(Self::VerificationAdmin)
             }
             _ => Ok(Self::Unknown(value)),
+        }
+    }
+}
+#[cfg(feature = "users")]
+impl codegen::Shaped for Web3WalletVerification {
+    fn shape() -> codegen::Shape {
+        const VARIANTS: &[codegen::TagVariant] = &[
+            (&["verification_web3"], <VerificationWeb3 as codegen::Shaped>::shape),
+            (&["verification_admin"], <VerificationAdmin as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Tagged {
+            property: "object",
+            variants: VARIANTS,
         }
     }
 }

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use super::correct::Shaped;
+
 /// An API the runtime can call: its settings and the shape of its error body.
 pub trait Api: 'static {
     /// Facts from the spec: version, server, credentials and their environment variables.
@@ -14,7 +16,7 @@ pub trait Api: 'static {
 
     /// The type error responses decode into (`serde_json::Value` when the spec has no single
     /// error schema).
-    type ErrorBody: DeserializeOwned + fmt::Debug + Send + Sync + 'static;
+    type ErrorBody: DeserializeOwned + Shaped + fmt::Debug + Send + Sync + 'static;
 
     /// The error codes in an error body.
     fn error_codes(body: &Self::ErrorBody) -> Vec<&str> {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use super::api::{Api, AuthScheme};
+use super::correct::Correction;
 use super::error::Error;
 use super::retry::RetryPolicy;
 
@@ -41,10 +42,17 @@ pub(crate) struct Inner {
     pub(crate) base_headers: HeaderMap,
     /// Called with every response, before its body is read.
     pub(crate) observer: Option<Observer>,
+    /// Whether a response that needs correcting is a decode error.
+    pub(crate) strict: bool,
+    /// Called with every correction made to a response.
+    pub(crate) correction_observer: Option<CorrectionObserver>,
 }
 
 /// A callback that sees every response the client receives.
 pub(crate) type Observer = Arc<dyn Fn(&Exchange<'_>) + Send + Sync>;
+
+/// A callback that sees every value the client filled in for a response that lacked it.
+pub(crate) type CorrectionObserver = Arc<dyn Fn(&Correction) + Send + Sync>;
 
 /// What the client received for one attempt of one request, as shown to
 /// [`ClientBuilder::on_response`].
@@ -90,6 +98,7 @@ impl<A> fmt::Debug for Client<A> {
             .field("user_agent", &self.inner.user_agent)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
+            .field("strict", &self.inner.strict)
             .finish_non_exhaustive()
     }
 }
@@ -118,6 +127,8 @@ impl<A: Api> Client<A> {
             retry: None,
             http: None,
             observer: None,
+            strict: false,
+            correction_observer: None,
             api: PhantomData,
         }
     }
@@ -167,6 +178,8 @@ pub struct ClientBuilder<A> {
     retry: Option<RetryPolicy>,
     http: Option<reqwest::Client>,
     observer: Option<Observer>,
+    strict: bool,
+    correction_observer: Option<CorrectionObserver>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -179,6 +192,7 @@ impl<A> fmt::Debug for ClientBuilder<A> {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("retry", &self.retry)
+            .field("strict", &self.strict)
             .finish_non_exhaustive()
     }
 }
@@ -237,6 +251,24 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Makes decoding strict: a response that lacks a value the spec requires, or holds `null`
+    /// where the spec does not allow it, fails with [`Error::Decode`] naming its path, instead
+    /// of decoding with the zero value in its place. Off by default; useful in tests that
+    /// should catch such drift. [`RequestOptions::strict`](super::options::RequestOptions::strict)
+    /// overrides it for one request.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Calls `observer` with every value the client fills in because a response lacked it (see
+    /// [`Correction`]), for metrics or alerts on API drift. Each one is also logged as a
+    /// `tracing` event at WARN. Not called in strict mode, where such a response is an error.
+    pub fn on_correction(mut self, observer: impl Fn(&Correction) + Send + Sync + 'static) -> Self {
+        self.correction_observer = Some(Arc::new(observer));
+        self
+    }
+
     /// Sends requests through this HTTP client (for its proxy, TLS or pool settings).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -283,6 +315,8 @@ impl<A: Api> ClientBuilder<A> {
                 retry: self.retry.unwrap_or_default(),
                 base_headers,
                 observer: self.observer,
+                strict: self.strict,
+                correction_observer: self.correction_observer,
             }),
             api: PhantomData,
         })

@@ -6,10 +6,11 @@ pub use serde_json::{Map, Value};
 
 pub use super::api::{Api, ApiSettings, AuthScheme};
 pub use super::client::{Client, ClientBuilder, Exchange};
+pub use super::correct::{Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct};
 pub use super::error::{ApiError, DecodeError, Error, ValidationError};
 pub use super::options::RequestOptions;
 pub use super::paginate::{Page, page_param, paginate};
-pub use super::request::{Request, decode_json};
+pub use super::request::{Received, Request};
 pub use super::retry::RetryPolicy;
 pub use super::serde_helpers::{deserialize_str, from_value, tri_state};
 pub use super::values::{Nullable, Upload};

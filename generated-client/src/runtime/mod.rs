@@ -9,6 +9,7 @@ mod api;
 mod client;
 #[doc(hidden)]
 pub mod codegen;
+mod correct;
 mod error;
 mod options;
 mod paginate;

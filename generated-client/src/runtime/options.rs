@@ -13,6 +13,7 @@ pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) strict: Option<bool>,
 }
 
 impl RequestOptions {
@@ -30,6 +31,15 @@ impl RequestOptions {
     /// The retry policy for this request.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Whether decoding this request's response is strict, overriding the client's
+    /// [`strict`](super::client::ClientBuilder::strict) setting: with `true`, a response that
+    /// lacks a value the spec requires fails with `Error::Decode` instead of decoding with the
+    /// zero value in its place.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = Some(strict);
         self
     }
 

@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::api::{Api, AuthScheme};
-use super::client::{Client, Exchange};
+use super::client::{Client, CorrectionObserver, Exchange};
+use super::correct::{Shaped, correct};
 use super::error::{ApiError, DecodeError, Error, ValidationError};
 use super::options::RequestOptions;
 use super::retry::{Outcome, parse_retry_after};
@@ -356,10 +357,10 @@ impl<A: Api> Request<A> {
         }
     }
 
-    /// Sends the request and decodes a JSON response.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error<A>> {
-        let (operation, _, bytes) = self.execute().await?;
-        decode_json(operation, &bytes)
+    /// Sends the request and decodes a JSON response, correcting what the API left out (see
+    /// [`Received::json`]).
+    pub async fn send_json<T: DeserializeOwned + Shaped>(self) -> Result<T, Error<A>> {
+        self.send_raw().await?.json()
     }
 
     /// Sends the request and returns the body as text.
@@ -373,17 +374,33 @@ impl<A: Api> Request<A> {
         self.execute().await.map(|(_, _, bytes)| bytes.to_vec())
     }
 
-    /// Sends the request and returns the success status with the raw body, for operations
-    /// whose responses differ by status.
-    pub async fn send_raw(self) -> Result<(u16, Vec<u8>), Error<A>> {
-        self.execute()
-            .await
-            .map(|(_, status, bytes)| (status, bytes.to_vec()))
+    /// Sends the request and returns the success status with the body, for operations whose
+    /// responses differ by status.
+    pub async fn send_raw(self) -> Result<Received<A>, Error<A>> {
+        let decoding = self.decoding();
+        let (_, status, body) = self.execute().await?;
+        Ok(Received {
+            status,
+            body,
+            decoding,
+            api: std::marker::PhantomData,
+        })
     }
 
     /// Sends the request and ignores any body.
     pub async fn send_empty(self) -> Result<(), Error<A>> {
         self.execute().await.map(|_| ())
+    }
+
+    /// How this request's responses are decoded: the client's settings, with the request's
+    /// own strictness when it sets one.
+    fn decoding(&self) -> Decoding {
+        let inner = &self.client.inner;
+        Decoding {
+            operation: self.operation,
+            strict: self.options.strict.unwrap_or(inner.strict),
+            observer: inner.correction_observer.clone(),
+        }
     }
 
     /// Sends the request, retrying as the policy allows, inside one tracing span; a final
@@ -419,14 +436,25 @@ impl<A: Api> Request<A> {
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
         let started = Instant::now();
         let mut attempt = 0u32;
+        // The last attempt takes the URL and headers; the ones before send copies.
+        let mut target = Some((url, headers));
         loop {
             attempt += 1;
-            let request = inner
-                .http
-                .request(self.method.clone(), url.clone())
-                .headers(headers.clone())
-                .timeout(timeout);
-            let request = with_body(request, &self.body, self.operation)?;
+            let (url, headers) = if attempt >= policy.attempts() {
+                target.take()
+            } else {
+                target.clone()
+            }
+            .ok_or_else(|| Error::Config("no attempt is left".into()))?;
+            let request = build_request(
+                &inner.http,
+                self.method.clone(),
+                url,
+                headers,
+                timeout,
+                &self.body,
+                self.operation,
+            )?;
             let failure = match self.attempt(request, attempt, &span, started).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
@@ -447,7 +475,7 @@ impl<A: Api> Request<A> {
     /// policy needs to judge it.
     async fn attempt(
         &self,
-        request: reqwest::RequestBuilder,
+        request: reqwest::Request,
         attempt: u32,
         span: &tracing::Span,
         started: Instant,
@@ -460,7 +488,7 @@ impl<A: Api> Request<A> {
             span.record("attempt", attempt);
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         };
-        let response = match request.send().await {
+        let response = match self.client.inner.http.execute(request).await {
             Ok(response) => response,
             Err(source) => {
                 record(None);
@@ -491,7 +519,7 @@ impl<A: Api> Request<A> {
         if success {
             return Ok((operation, status, bytes));
         }
-        Err(Failure::api(operation, status, headers, &bytes))
+        Err(Failure::api(&self.decoding(), status, headers, &bytes))
     }
 
     fn url(&self) -> Result<reqwest::Url, Error<A>> {
@@ -565,17 +593,17 @@ impl<A: Api> Failure<A> {
         }
     }
 
-    fn api(operation: &'static str, status: u16, headers: HeaderMap, bytes: &[u8]) -> Self {
+    fn api(decoding: &Decoding, status: u16, headers: HeaderMap, bytes: &[u8]) -> Self {
         let retry_after = headers
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemTime::now()));
         Self {
             error: Error::Api(Box::new(ApiError {
-                operation,
+                operation: decoding.operation,
                 status,
                 headers,
-                body: serde_json::from_slice(bytes).ok(),
+                body: decoding.decode::<A, A::ErrorBody>(bytes).ok(),
                 raw_body: String::from_utf8_lossy(bytes).into_owned(),
             })),
             retry_after,
@@ -592,53 +620,154 @@ impl<A: Api> Failure<A> {
     }
 }
 
-/// Decodes a JSON body, naming the path of the value that does not fit.
-///
-/// # Errors
-///
-/// [`Error::Decode`] with the JSON path of the value that does not fit.
-pub fn decode_json<A: Api, T: DeserializeOwned>(
-    operation: &'static str,
-    bytes: &[u8],
-) -> Result<T, Error<A>> {
-    // Tracking the path costs time on every value; only a body that fails is read again with it.
-    if let Ok(value) = serde_json::from_slice(bytes) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        Error::Decode(Box::new(DecodeError {
-            operation,
-            path,
-            raw_body: String::from_utf8_lossy(bytes).into_owned(),
-            source: e.into_inner(),
-        }))
-    })
+/// A successful response, read: its status and body, and how to decode it.
+pub struct Received<A> {
+    /// The status code.
+    pub status: u16,
+    body: Bytes,
+    decoding: Decoding,
+    api: std::marker::PhantomData<fn() -> A>,
 }
 
-/// Attaches the body; it is rebuilt for every attempt, so every kind can be resent.
-fn with_body<A: Api>(
-    request: reqwest::RequestBuilder,
+impl<A: Api> Received<A> {
+    /// Decodes the body as JSON.
+    ///
+    /// A body that lacks a member the spec requires, or holds `null` where the spec does not
+    /// allow it, decodes with the zero value in its place; each such correction is logged at
+    /// WARN and passed to the client's correction observer. In strict mode it is an error
+    /// instead.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] with the JSON path of the first value that does not fit: a value of
+    /// the wrong type, a body that is not JSON, or in strict mode a value that would need
+    /// correcting.
+    pub fn json<T: DeserializeOwned + Shaped>(&self) -> Result<T, Error<A>> {
+        self.decoding.decode(&self.body)
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+}
+
+/// How the responses of one request are decoded.
+pub(crate) struct Decoding {
+    operation: &'static str,
+    strict: bool,
+    observer: Option<CorrectionObserver>,
+}
+
+impl Decoding {
+    /// Decodes `bytes` as `T`: strictly first, and only when that fails, again with the
+    /// missing values corrected (unless strict) and the path of a remaining fault tracked.
+    fn decode<A: Api, T: DeserializeOwned + Shaped>(&self, bytes: &[u8]) -> Result<T, Error<A>> {
+        // The happy path: no JSON tree, no path tracking.
+        if let Ok(value) = serde_json::from_slice(bytes) {
+            return Ok(value);
+        }
+        let Ok(mut tree) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+            return Err(self.path_error::<A, T>(bytes));
+        };
+        let corrections = correct(self.operation, &mut tree, T::shape());
+        if corrections.is_empty() {
+            return Err(self.path_error::<A, T>(bytes));
+        }
+        let decoded: T = serde_path_to_error::deserialize(&tree)
+            .map_err(|e| self.error(e.path().to_string(), bytes, e.into_inner()))?;
+        if self.strict {
+            let first = &corrections[0];
+            return Err(self.error(first.path.clone(), bytes, first.to_serde_error()));
+        }
+        for correction in &corrections {
+            tracing::warn!(
+                operation = correction.operation,
+                path = %correction.path,
+                zero = %correction.zero,
+                kind = ?correction.kind,
+                "the response lacked a value the spec requires; decoded with its zero value"
+            );
+            if let Some(observer) = &self.observer {
+                observer(correction);
+            }
+        }
+        Ok(decoded)
+    }
+
+    /// The decode error of a body that cannot be corrected, with the path serde stopped at.
+    fn path_error<A: Api, T: DeserializeOwned>(&self, bytes: &[u8]) -> Error<A> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(_) => self.error(
+                ".".into(),
+                bytes,
+                serde::de::Error::custom("does not decode"),
+            ),
+            Err(e) => self.error(e.path().to_string(), bytes, e.into_inner()),
+        }
+    }
+
+    fn error<A: Api>(&self, path: String, bytes: &[u8], source: serde_json::Error) -> Error<A> {
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation,
+            path,
+            raw_body: String::from_utf8_lossy(bytes).into_owned(),
+            source,
+        }))
+    }
+}
+
+/// One attempt's request. The body is rebuilt for every attempt, so every kind can be resent.
+fn build_request<A: Api>(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    timeout: std::time::Duration,
     body: &Body,
     operation: &'static str,
-) -> Result<reqwest::RequestBuilder, Error<A>> {
-    Ok(match body {
-        Body::None => request,
-        Body::Json(bytes) => request
-            .header(CONTENT_TYPE, "application/json")
-            .body(bytes.clone()),
-        Body::Form(text) => request
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(text.clone()),
+) -> Result<reqwest::Request, Error<A>> {
+    let (content_type, bytes): (&'static str, Bytes) = match body {
+        Body::None => ("", Bytes::new()),
+        Body::Json(bytes) => ("application/json", bytes.clone()),
+        Body::Form(text) => (
+            "application/x-www-form-urlencoded",
+            Bytes::from(text.clone()),
+        ),
         Body::Raw {
             content_type,
             bytes,
-        } => request
-            .header(CONTENT_TYPE, *content_type)
-            .body(bytes.clone()),
-        Body::Multipart(parts) => request.multipart(multipart_form(operation, parts)?),
-    })
+        } => (content_type, bytes.clone()),
+        Body::Multipart(parts) => {
+            // Only the builder sets the multipart boundary.
+            return http
+                .request(method, url)
+                .headers(headers)
+                .timeout(timeout)
+                .multipart(multipart_form(operation, parts)?)
+                .build()
+                .map_err(|e| {
+                    Error::Config(format!("cannot build the request for {operation}: {e}"))
+                });
+        }
+    };
+    let mut request = reqwest::Request::new(method, url);
+    *request.headers_mut() = headers;
+    *request.timeout_mut() = Some(timeout);
+    if !matches!(body, Body::None) {
+        request.headers_mut().insert(
+            CONTENT_TYPE,
+            header_value(operation, "Content-Type", content_type)?,
+        );
+        *request.body_mut() = Some(reqwest::Body::from(bytes));
+    }
+    Ok(request)
 }
 
 fn multipart_form<A: Api>(

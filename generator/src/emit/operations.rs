@@ -443,7 +443,7 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         ResponseKind::Text => (quote!(String), quote!(request.send_text().await)),
         ResponseKind::Bytes => (quote!(Vec<u8>), quote!(request.send_bytes().await)),
         ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
-        ResponseKind::ByStatus(type_name) => by_status(api, operation_id, type_name),
+        ResponseKind::ByStatus(type_name) => by_status(api, type_name),
     };
     let output_doc = match &op.response {
         ResponseKind::Json(_) => "decoded",
@@ -474,7 +474,7 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
 }
 
 /// The output type and the reading code of an operation whose responses differ by status.
-fn by_status(api: &Api, operation_id: &str, type_name: &str) -> (TokenStream, TokenStream) {
+fn by_status(api: &Api, type_name: &str) -> (TokenStream, TokenStream) {
     let Some(TypeKind::Responses { variants, other }) = api.type_def(type_name).map(|t| &t.kind)
     else {
         unreachable!("lowering defines the responses enum `{type_name}`");
@@ -487,12 +487,14 @@ fn by_status(api: &Api, operation_id: &str, type_name: &str) -> (TokenStream, To
         match &variant.kind {
             ResponseKind::Json(ty) => {
                 let ty = type_tokens(ty, &types_path());
-                quote!(#status => codegen::decode_json::<crate::generated::Api, #ty>(#operation_id, &body).map(types::#enum_name::#name),)
+                quote!(#status => received.json::<#ty>().map(types::#enum_name::#name),)
             }
             ResponseKind::Text => {
-                quote!(#status => Ok(types::#enum_name::#name(String::from_utf8_lossy(&body).into_owned())),)
+                quote!(#status => Ok(types::#enum_name::#name(received.text())),)
             }
-            ResponseKind::Bytes => quote!(#status => Ok(types::#enum_name::#name(body)),),
+            ResponseKind::Bytes => {
+                quote!(#status => Ok(types::#enum_name::#name(received.into_bytes())),)
+            }
             ResponseKind::Empty | ResponseKind::ByStatus(_) => {
                 quote!(#status => Ok(types::#enum_name::#name),)
             }
@@ -501,10 +503,10 @@ fn by_status(api: &Api, operation_id: &str, type_name: &str) -> (TokenStream, To
     (
         quote!(types::#enum_name),
         quote! {
-            let (status, body) = request.send_raw().await?;
-            match status {
+            let received = request.send_raw().await?;
+            match received.status {
                 #( #arms )*
-                status => Ok(types::#enum_name::#other { status, body }),
+                status => Ok(types::#enum_name::#other { status, body: received.into_bytes() }),
             }
         },
     )

@@ -162,6 +162,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../generated-client/src/runtime/codegen.rs"),
     ),
     (
+        "correct.rs",
+        include_str!("../../../generated-client/src/runtime/correct.rs"),
+    ),
+    (
         "error.rs",
         include_str!("../../../generated-client/src/runtime/error.rs"),
     ),
@@ -193,7 +197,29 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::dependencies;
+    use super::{RUNTIME_FILES, dependencies};
+
+    #[test]
+    fn every_runtime_file_is_copied() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../generated-client/src/runtime"
+        );
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("the runtime folder")
+            .map(|entry| {
+                entry
+                    .expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        on_disk.sort();
+        let mut copied: Vec<&str> = RUNTIME_FILES.iter().map(|(name, _)| *name).collect();
+        copied.sort_unstable();
+        assert_eq!(on_disk, copied);
+    }
 
     #[test]
     fn standalone_dependencies_inherit_versions_and_add_features() {

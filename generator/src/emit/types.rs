@@ -51,16 +51,16 @@ fn mentions_codegen(def: &TypeDef) -> bool {
         }
     }
     match &def.kind {
-        TypeKind::Enum { .. } | TypeKind::Tagged { .. } => true,
-        TypeKind::Struct { fields, .. } => fields
-            .iter()
-            .any(|f| f.presence == Presence::TriState || in_ref(&f.ty)),
-        TypeKind::Untagged { variants } => variants.iter().any(|v| in_ref(&v.ty)),
+        // Each of these implements the runtime's `Shaped`.
+        TypeKind::Enum { .. }
+        | TypeKind::Tagged { .. }
+        | TypeKind::Struct { .. }
+        | TypeKind::Untagged { .. }
+        | TypeKind::IntEnum { .. } => true,
         TypeKind::Alias(ty) => in_ref(ty),
         TypeKind::Responses { variants, .. } => variants
             .iter()
             .any(|v| matches!(&v.kind, ResponseKind::Json(ty) if in_ref(ty))),
-        TypeKind::IntEnum { .. } => false,
     }
 }
 
@@ -98,10 +98,65 @@ fn emit_type(def: &TypeDef) -> TokenStream {
             quote!(#cfg pub type #name = #ty;)
         }
     };
+    let shape = emit_shape(&cfg, &name, &def.kind);
     quote! {
         #doc
         #deprecated
         #body
+        #shape
+    }
+}
+
+/// The type's `Shaped` implementation: what its JSON looks like, for the runtime to fill in
+/// the zero value of a member a response lacks. Aliases are shaped by their target and
+/// response enums are read by status, so neither has one.
+fn emit_shape(cfg: &TokenStream, name: &proc_macro2::Ident, kind: &TypeKind) -> TokenStream {
+    let shape_of = |ty: TokenStream| quote!(<#ty as codegen::Shaped>::shape);
+    let shape = match kind {
+        TypeKind::Struct { fields, .. } => {
+            let members = fields.iter().map(|field| {
+                let wire = &field.wire;
+                let required = field.presence == Presence::Required;
+                let shape = shape_of(field_type(field, &quote!()));
+                quote!(codegen::Member::new(#wire, #required, #shape))
+            });
+            quote! {
+                const MEMBERS: &[codegen::Member] = &[ #( #members, )* ];
+                codegen::Shape::Object(MEMBERS)
+            }
+        }
+        TypeKind::Enum { .. } => quote!(codegen::Shape::String),
+        TypeKind::IntEnum { .. } => quote!(codegen::Shape::Integer),
+        TypeKind::Tagged {
+            property, variants, ..
+        } => {
+            let variants = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+                let tags = &v.tags;
+                let shape = shape_of(type_tokens(&v.ty, &quote!()));
+                quote!((&[ #( #tags ),* ], #shape))
+            });
+            quote! {
+                const VARIANTS: &[codegen::TagVariant] = &[ #( #variants, )* ];
+                codegen::Shape::Tagged { property: #property, variants: VARIANTS }
+            }
+        }
+        TypeKind::Untagged { variants } => {
+            let variants = variants
+                .iter()
+                .map(|v| shape_of(type_tokens(&v.ty, &quote!())));
+            quote! {
+                const VARIANTS: &[fn() -> codegen::Shape] = &[ #( #variants, )* ];
+                codegen::Shape::OneOf(VARIANTS)
+            }
+        }
+        TypeKind::Alias(_) | TypeKind::Responses { .. } => return quote!(),
+    };
+    quote! {
+        #cfg impl codegen::Shaped for #name {
+            fn shape() -> codegen::Shape {
+                #shape
+            }
+        }
     }
 }
 
