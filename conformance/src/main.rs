@@ -50,8 +50,12 @@ pub(crate) struct Sweep {
     requests: usize,
     violations: usize,
     decode_failures: usize,
+    /// Values the client filled in because a response lacked them.
+    corrections: Arc<Mutex<Vec<String>>>,
     /// Problems by operation; an operation with none passed.
     by_operation: BTreeMap<&'static str, (usize, Vec<String>)>,
+    /// Operations with a response that did not decode.
+    undecoded: std::collections::BTreeSet<&'static str>,
 }
 
 impl Sweep {
@@ -90,6 +94,7 @@ impl Sweep {
             Ok(_) => {}
             Err(Error::Decode(error)) => {
                 self.decode_failures += 1;
+                self.undecoded.insert(operation);
                 problem = Some(format!("{inputs}: {error}"));
             }
             Err(Error::Api(error)) if reported.is_empty() => {
@@ -126,6 +131,7 @@ impl Sweep {
             Err(Error::Api(error)) if error.status == status && error.body.is_some() => None,
             Err(Error::Api(error)) if error.status == status => {
                 self.decode_failures += 1;
+                self.undecoded.insert(operation);
                 Some(format!(
                     "{status} answer did not decode as the API error: {}",
                     error.raw_body
@@ -148,6 +154,8 @@ struct Args {
     base_url: String,
     dynamic: bool,
     self_check: bool,
+    /// The server's spec is not the client's: request violations are drift, not failures.
+    drift: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -155,6 +163,7 @@ fn parse_args() -> Result<Args, String> {
         base_url: String::new(),
         dynamic: false,
         self_check: false,
+        drift: false,
     };
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
@@ -162,28 +171,54 @@ fn parse_args() -> Result<Args, String> {
             "--base-url" => args.base_url = iter.next().ok_or("--base-url needs a URL")?,
             "--dynamic" => args.dynamic = true,
             "--self-check" => args.self_check = true,
+            "--drift" => args.drift = true,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     if args.base_url.is_empty() {
-        return Err("usage: conformance --base-url URL [--dynamic] [--self-check]".into());
+        return Err(
+            "usage: conformance --base-url URL [--dynamic] [--self-check] [--drift]".into(),
+        );
     }
     Ok(args)
 }
 
-/// The request violations in an `sl-violations` header value.
+/// The request violations in an `sl-violations` header value: its entries located in the
+/// request with severity `Error` (a deprecated parameter is a `Warning`, not a violation).
+///
+/// Prism cuts a long value to about 8 KiB after `Too many violations! `; the complete entries
+/// before the cut are read, and the cut is reported as one more violation.
 fn request_violations(header: &str) -> Vec<String> {
-    let Ok(serde_json::Value::Array(entries)) = serde_json::from_str::<serde_json::Value>(header)
-    else {
+    let (text, cut) = match header.strip_prefix("Too many violations! ") {
+        Some(rest) => (complete_entries(rest), true),
+        None => (Some(header.to_owned()), false),
+    };
+    let entries = text
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|value| value.as_array().cloned());
+    let Some(entries) = entries else {
         return vec![format!("unreadable sl-violations header: {header}")];
     };
-    entries
+    let mut violations: Vec<String> = entries
         .iter()
         .filter(|entry| {
             entry["location"].get(0).and_then(serde_json::Value::as_str) == Some("request")
+                && entry["severity"].as_str().is_none_or(|s| s == "Error")
         })
         .map(|entry| entry["message"].as_str().unwrap_or("violation").to_owned())
-        .collect()
+        .collect();
+    if cut {
+        violations.push("more violations than the server could report".into());
+    }
+    violations
+}
+
+/// The longest prefix of a cut JSON array that ends after a complete entry, closed again.
+fn complete_entries(cut: &str) -> Option<String> {
+    cut.rmatch_indices("},")
+        .map(|(index, _)| index + 1)
+        .map(|end| format!("{}]", &cut[..end]))
+        .find(|candidate| serde_json::from_str::<serde_json::Value>(candidate).is_ok())
 }
 
 /// Sends a request that breaks the spec (`limit` as text) and checks that the server reports
@@ -235,6 +270,8 @@ async fn main() -> ExitCode {
     }
     let reported = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&reported);
+    let corrections = Arc::new(Mutex::new(Vec::new()));
+    let corrected = Arc::clone(&corrections);
     let client = Client::builder()
         .token("sk_test_conformance")
         .base_url(&args.base_url)
@@ -251,6 +288,12 @@ async fn main() -> ExitCode {
                     .extend(request_violations(header));
             }
         })
+        .on_correction(move |correction| {
+            corrected
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(format!("{}: {}", correction.operation, correction.path));
+        })
         .build();
     let client = match client {
         Ok(client) => client,
@@ -265,27 +308,58 @@ async fn main() -> ExitCode {
         requests: 0,
         violations: 0,
         decode_failures: 0,
+        corrections,
         by_operation: BTreeMap::new(),
+        undecoded: std::collections::BTreeSet::new(),
     };
     sweep::run(&client, &mut sweep).await;
     for (operation, (requests, problems)) in &sweep.by_operation {
         if problems.is_empty() {
             println!("ok    {operation} ({requests} requests)");
         } else {
+            // Against another document, an operation whose answers all decoded only drifted.
+            let label = if args.drift && !sweep.undecoded.contains(operation) {
+                "drift"
+            } else {
+                "FAIL "
+            };
             println!(
-                "FAIL  {operation} ({requests} requests): {}",
+                "{label} {operation} ({requests} requests): {}",
                 problems.join(" | ")
             );
         }
     }
+    let corrections = std::mem::take(
+        &mut *sweep
+            .corrections
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    // Each distinct corrected path once, with how often it was corrected.
+    let mut by_path: BTreeMap<&str, usize> = BTreeMap::new();
+    for correction in &corrections {
+        *by_path.entry(correction).or_default() += 1;
+    }
+    for (path, count) in &by_path {
+        println!("fixed {path} ({count}x)");
+    }
     println!(
-        "conformance: {} operations, {} requests, {} request violations, {} decode failures",
+        "conformance: {} operations, {} requests, {} request violations, {} decode failures, {} corrections",
         sweep.by_operation.len(),
         sweep.requests,
         sweep.violations,
-        sweep.decode_failures
+        sweep.decode_failures,
+        corrections.len()
     );
     let complete = sweep.by_operation.len() == sweep::OPERATIONS;
+    // For `cargo xtask conformance`, which totals the rounds of each oracle.
+    println!(
+        "tally requests={} violations={} decode_failures={} corrections={} complete={complete}",
+        sweep.requests,
+        sweep.violations,
+        sweep.decode_failures,
+        corrections.len()
+    );
     if !complete {
         eprintln!(
             "error: {} of {} operations were exercised",
@@ -297,5 +371,42 @@ async fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::request_violations;
+
+    const ERROR: &str = r#"{"location":["request","body"],"severity":"Error","message":"must have required property 'url'"}"#;
+    const WARNING: &str = r#"{"location":["request","query","since"],"severity":"Warning","message":"Query param since is deprecated"}"#;
+    const RESPONSE: &str =
+        r#"{"location":["response","body"],"severity":"Error","message":"response problem"}"#;
+
+    #[test]
+    fn only_request_errors_count() {
+        let header = format!("[{ERROR},{WARNING},{RESPONSE}]");
+        assert_eq!(
+            request_violations(&header),
+            ["must have required property 'url'"]
+        );
+    }
+
+    #[test]
+    fn a_cut_header_keeps_its_complete_entries_and_says_it_was_cut() {
+        let full = format!("[{ERROR},{ERROR},{WARNING}]");
+        let cut = format!("Too many violations! {}", &full[..full.len() - 20]);
+        assert_eq!(
+            request_violations(&cut),
+            [
+                "must have required property 'url'",
+                "must have required property 'url'",
+                "more violations than the server could report"
+            ]
+        );
+        assert_eq!(
+            request_violations("garbage"),
+            ["unreadable sl-violations header: garbage"]
+        );
     }
 }

@@ -1,9 +1,15 @@
 //! `cargo xtask conformance`: the generated client against Stoplight Prism, a mock server that
-//! validates every request against the spec and answers with schema-shaped responses.
+//! validates every request against a spec and answers with schema-shaped responses.
 //!
-//! Rounds: Prism's static responses (with the declared 404/422 answers requested too), then its
-//! dynamic responses with three seeds. Before the sweep, a deliberately broken request must be
-//! reported, so that a clean sweep means something.
+//! Every document is an oracle: spec/ itself, and each of the API's own published documents
+//! in `../shared/reference/` (`clerk-bapi-*.yml`), when that folder exists. Each one is served
+//! with static responses (with the declared 404/422 answers requested too), then with dynamic
+//! responses under three seeds. Before the first sweep of each oracle, a deliberately broken
+//! request must be reported, so that a clean sweep means something.
+//!
+//! The gate: no response fails to decode against any oracle, every operation is exercised,
+//! and spec/ sees no request violation. A violation against a published document is drift
+//! between it and spec/: printed, by operation and field, but not a failure.
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};
@@ -13,10 +19,67 @@ use std::time::{Duration, Instant};
 
 const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.16.0";
 const SEEDS: &[&str] = &["1", "2", "3"];
+const OUR_SPEC: &str = "spec/clerk-backend-api.yaml";
+const REFERENCE: &str = "../shared/reference";
 
 struct Options {
     oracle_spec: Option<PathBuf>,
     base_url: Option<String>,
+}
+
+/// A document the client is checked against.
+struct Oracle {
+    /// How the table names it.
+    name: String,
+    path: PathBuf,
+    /// Whether it is spec/, where a request violation is a failure rather than drift.
+    ours: bool,
+}
+
+/// What the sweeps of one oracle found, totalled over its rounds.
+#[derive(Default)]
+struct Tally {
+    requests: usize,
+    violations: usize,
+    decode_failures: usize,
+    corrections: usize,
+    complete: bool,
+}
+
+impl Tally {
+    fn add(&mut self, round: &Tally) {
+        self.requests += round.requests;
+        self.violations += round.violations;
+        self.decode_failures += round.decode_failures;
+        self.corrections += round.corrections;
+        self.complete &= round.complete;
+    }
+
+    /// Reads the runner's `tally ...` line.
+    fn parse(line: &str) -> Option<Tally> {
+        let mut tally = Tally::default();
+        for pair in line.strip_prefix("tally ")?.split_whitespace() {
+            let (key, value) = pair.split_once('=')?;
+            match key {
+                "complete" => tally.complete = value == "true",
+                _ => {
+                    let value: usize = value.parse().ok()?;
+                    match key {
+                        "requests" => tally.requests = value,
+                        "violations" => tally.violations = value,
+                        "decode_failures" => tally.decode_failures = value,
+                        "corrections" => tally.corrections = value,
+                        _ => return None,
+                    }
+                }
+            }
+        }
+        Some(tally)
+    }
+
+    fn passed(&self, ours: bool) -> bool {
+        self.complete && self.decode_failures == 0 && (!ours || self.violations == 0)
+    }
 }
 
 /// Stops the server when dropped, also when the sweep fails.
@@ -72,6 +135,54 @@ fn parse(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
+/// spec/, then every published bapi document in `../shared/reference/`; or only the one
+/// `--oracle-spec` names.
+fn oracles(root: &Path, options: &Options) -> Result<Vec<Oracle>, String> {
+    let ours = root.join(OUR_SPEC);
+    if let Some(path) = &options.oracle_spec {
+        let is_ours = fs::canonicalize(path).ok() == fs::canonicalize(&ours).ok();
+        return Ok(vec![Oracle {
+            name: path.display().to_string(),
+            path: path.clone(),
+            ours: is_ours,
+        }]);
+    }
+    let mut oracles = vec![Oracle {
+        name: OUR_SPEC.into(),
+        path: ours,
+        ours: true,
+    }];
+    let reference = root.join(REFERENCE);
+    let Ok(entries) = fs::read_dir(&reference) else {
+        println!(
+            "note: {} is absent, so only spec/ is checked (the published documents are the other oracles)",
+            reference.display()
+        );
+        return Ok(oracles);
+    };
+    let mut published: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.starts_with("clerk-bapi-") && name.ends_with(".yml"))
+        })
+        .collect();
+    published.sort();
+    for path in published {
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default();
+        oracles.push(Oracle {
+            name: format!("reference/{name}"),
+            path,
+            ours: false,
+        });
+    }
+    Ok(oracles)
+}
+
 fn run(root: &Path, options: &Options) -> Result<bool, String> {
     let status = Command::new("cargo")
         .args(["build", "--quiet", "-p", "conformance"])
@@ -84,53 +195,114 @@ fn run(root: &Path, options: &Options) -> Result<bool, String> {
     let runner = root.join("target/debug/conformance");
     if let Some(base_url) = &options.base_url {
         println!("== sweep against {base_url} (no server started, no self-check)");
-        return sweep(&runner, base_url, false);
+        let tally = sweep(&runner, base_url, false, false)?;
+        return Ok(tally.passed(true));
     }
     let prism = install_prism(root)?;
-    let spec = options
-        .oracle_spec
-        .clone()
-        .unwrap_or_else(|| root.join("spec/clerk-backend-api.yaml"));
     let logs = root.join("target/conformance");
     fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
-    let mut passed = true;
-
-    println!("== static responses, {}", spec.display());
-    {
-        let (_server, base_url) = start(&prism, &spec, None, &logs.join("prism-static.log"))?;
-        let check = Command::new(&runner)
-            .args(["--base-url", &base_url, "--self-check"])
-            .status()
-            .map_err(|e| format!("cannot run the self-check: {e}"))?;
-        if !check.success() {
-            return Err("the self-check failed: a broken request was not reported, so the sweep would prove nothing".into());
-        }
-        passed &= sweep(&runner, &base_url, false)?;
+    let mut rows = Vec::new();
+    for (index, oracle) in oracles(root, options)?.into_iter().enumerate() {
+        let tally = check_oracle(&runner, &prism, &oracle, &logs.join(index.to_string()))?;
+        rows.push((oracle, tally));
     }
-    for seed in SEEDS {
-        println!("== dynamic responses, seed {seed}");
-        let (_server, base_url) = start(
-            &prism,
-            &spec,
-            Some(seed),
-            &logs.join(format!("prism-dynamic-{seed}.log")),
-        )?;
-        passed &= sweep(&runner, &base_url, true)?;
+    println!();
+    println!(
+        "{:<48} {:>9} {:>11} {:>16} {:>12}  verdict",
+        "oracle (static + dynamic seeds 1-3)",
+        "requests",
+        "violations",
+        "decode failures",
+        "corrections"
+    );
+    let mut passed = true;
+    for (oracle, tally) in &rows {
+        let ok = tally.passed(oracle.ours);
+        passed &= ok;
+        let verdict = match (ok, oracle.ours, tally.violations) {
+            (false, ..) if !tally.complete => "FAILED (operations not exercised)",
+            (false, ..) => "FAILED",
+            (true, false, 1..) => "ok (violations are drift)",
+            (true, ..) => "ok",
+        };
+        println!(
+            "{:<48} {:>9} {:>11} {:>16} {:>12}  {verdict}",
+            oracle.name, tally.requests, tally.violations, tally.decode_failures, tally.corrections
+        );
     }
     println!("conformance: {}", if passed { "passed" } else { "FAILED" });
     Ok(passed)
 }
 
-fn sweep(runner: &Path, base_url: &str, dynamic: bool) -> Result<bool, String> {
+/// The static round and the dynamic rounds of one oracle, each against its own Prism.
+fn check_oracle(
+    runner: &Path,
+    prism: &Path,
+    oracle: &Oracle,
+    logs: &Path,
+) -> Result<Tally, String> {
+    fs::create_dir_all(logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+    let mut total = Tally {
+        complete: true,
+        ..Tally::default()
+    };
+    println!("== {}: static responses", oracle.name);
+    {
+        let (_server, base_url) = start(prism, &oracle.path, None, &logs.join("prism-static.log"))?;
+        let check = Command::new(runner)
+            .args(["--base-url", &base_url, "--self-check"])
+            .status()
+            .map_err(|e| format!("cannot run the self-check: {e}"))?;
+        if !check.success() {
+            return Err(format!(
+                "the self-check failed against {}: a broken request was not reported, so the sweep would prove nothing",
+                oracle.name
+            ));
+        }
+        total.add(&sweep(runner, &base_url, false, !oracle.ours)?);
+    }
+    for seed in SEEDS {
+        println!("== {}: dynamic responses, seed {seed}", oracle.name);
+        let (_server, base_url) = start(
+            prism,
+            &oracle.path,
+            Some(seed),
+            &logs.join(format!("prism-dynamic-{seed}.log")),
+        )?;
+        total.add(&sweep(runner, &base_url, true, !oracle.ours)?);
+    }
+    Ok(total)
+}
+
+/// Runs one sweep, shows what it found (not the operations that passed) and reads its tally.
+fn sweep(runner: &Path, base_url: &str, dynamic: bool, drift: bool) -> Result<Tally, String> {
     let mut command = Command::new(runner);
     command.args(["--base-url", base_url]);
     if dynamic {
         command.arg("--dynamic");
     }
-    let status = command
-        .status()
+    if drift {
+        command.arg("--drift");
+    }
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
         .map_err(|e| format!("cannot run {}: {e}", runner.display()))?;
-    Ok(status.success())
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut tally = None;
+    for line in stdout.lines() {
+        if line.starts_with("tally ") {
+            tally = Tally::parse(line);
+        } else if !line.starts_with("ok ") {
+            println!("{line}");
+        }
+    }
+    tally.ok_or_else(|| {
+        format!(
+            "the sweep against {base_url} ended without a tally ({})",
+            output.status
+        )
+    })
 }
 
 /// The Prism executable, installed with npm into `.tools/prism` (ignored by git) when absent.
