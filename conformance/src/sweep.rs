@@ -4,9 +4,16 @@
 use clerk_backend_api::{Client, Upload, types};
 use crate::Sweep;
 /// How many operations the sweep covers.
-pub(crate) const OPERATIONS: usize = 50;
+pub(crate) const OPERATIONS: usize = 51;
 /// Calls every operation through `client`, recording each outcome in `sweep`.
 pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
+    sweep
+        .check(
+            "JWKS_getInstanceKeys",
+            "required inputs",
+            client.jwks().get().send().await,
+        );
+    sweep.check("JWKS_getInstanceKeys", "every input", client.jwks().get().send().await);
     sweep
         .check(
             "OrganizationMemberships_addUserToOrganization",

@@ -53,3 +53,15 @@ pub use runtime::codegen;
 
 // One list of public names, shared with every generated crate: `generated/mod.rs`.
 pub use generated::*;
+
+#[cfg(any(feature = "jwt", feature = "webhooks"))]
+pub mod verify;
+
+#[cfg(feature = "jwt")]
+pub use verify::jwt;
+
+/// Clerk's webhooks: signature verification and the typed events.
+#[cfg(feature = "webhooks")]
+pub mod webhooks {
+    pub use crate::verify::webhook::{DEFAULT_TOLERANCE, SECRET_ENV, Webhook, WebhookError};
+}

@@ -307,31 +307,8 @@ fn sweep(runner: &Path, base_url: &str, dynamic: bool, drift: bool) -> Result<Ta
 
 /// The Prism executable, installed with npm into `.tools/prism` (ignored by git) when absent.
 fn install_prism(root: &Path) -> Result<PathBuf, String> {
-    let prefix = root.join(".tools/prism");
-    let executable = prefix.join("node_modules/.bin/prism");
-    let installed =
-        fs::read_to_string(prefix.join("node_modules/@stoplight/prism-cli/package.json"))
-            .is_ok_and(|manifest| {
-                manifest.contains(&format!(
-                    "\"version\": \"{}\"",
-                    PRISM_PACKAGE.rsplit('@').next().unwrap_or_default()
-                ))
-            });
-    if executable.exists() && installed {
-        return Ok(executable);
-    }
-    println!("== installing {PRISM_PACKAGE} into .tools/prism");
-    fs::create_dir_all(&prefix).map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    let status = Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
-        .arg(&prefix)
-        .arg(PRISM_PACKAGE)
-        .status()
-        .map_err(|e| format!("cannot run npm (Node.js and npm are needed): {e}"))?;
-    if !status.success() || !executable.exists() {
-        return Err(format!("npm could not install {PRISM_PACKAGE}"));
-    }
-    Ok(executable)
+    let prefix = crate::npm::install(root, "prism", PRISM_PACKAGE)?;
+    Ok(prefix.join("node_modules/.bin/prism"))
 }
 
 /// Starts `prism mock` on a free port of 127.0.0.1 and waits until it accepts connections.

@@ -1,5 +1,5 @@
-//! Project automation: `cargo xtask codegen [--check] [--spec PATH --out DIR]` and
-//! `cargo xtask bench`.
+//! Project automation: `cargo xtask codegen [--check] [--spec PATH --out DIR]`,
+//! `cargo xtask conformance`, `cargo xtask jwt-differential` and `cargo xtask bench`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -10,6 +10,8 @@ use openapi_rust_generator::{Layout, Options, generate_sweep, generate_with_file
 
 mod bench;
 mod conformance;
+mod differential;
+mod npm;
 
 const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 const DEFAULT_OUT: &str = "generated-client/src/generated";
@@ -18,6 +20,7 @@ const SWEEP: &str = "conformance/src/sweep.rs";
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR]
        cargo xtask conformance [--oracle-spec PATH] [--base-url URL]
        cargo xtask bench
+       cargo xtask jwt-differential
 
   (no options)      regenerate generated-client/src/generated from spec/clerk-backend-api.yaml
   --check           write nothing; print a diff and exit 1 if the files are stale
@@ -25,7 +28,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR
   --out DIR         write a complete, standalone crate into DIR
 
   conformance       call every operation against a Prism mock server that validates requests
-  bench             measure generation, compile time and client overhead; writes BENCHMARKS.md";
+  bench             measure generation, compile time and client overhead; writes BENCHMARKS.md
+  jwt-differential  the session-token cases through @clerk/backend's own verifyToken";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&workspace_root()),
         Some("conformance") => conformance::conformance(&workspace_root(), &args[1..]),
         Some("bench-generate") => bench::bench_generate(&args[1..]),
+        Some("jwt-differential") => differential::jwt_differential(&workspace_root()),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

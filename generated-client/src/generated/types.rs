@@ -846,6 +846,65 @@ impl codegen::Shaped for IdentificationLink {
         codegen::Shape::Object(MEMBERS)
     }
 }
+/// One JSON Web Key. Session tokens are verified with RSA public keys (`kty` `RSA`), given
+/// by their modulus `n` and exponent `e`.
+///
+/// Schema: `#/components/schemas/Jwk`.
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Jwk {
+    /// The key's ID, which tokens name in their `kid` header.
+    pub kid: String,
+    /// The algorithm the key is used with, such as `RS256`.
+    pub alg: String,
+    /// What the key is for; `sig` for signatures.
+    pub r#use: String,
+    /// The key type, such as `RSA`.
+    pub kty: String,
+    /// The RSA modulus, base64url-encoded without padding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<String>,
+    /// The RSA public exponent, base64url-encoded without padding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e: Option<String>,
+}
+#[cfg(feature = "jwks")]
+impl codegen::Shaped for Jwk {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("kid", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("alg", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("use", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("kty", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("n", false, <Option<String> as codegen::Shaped>::shape),
+            codegen::Member::new("e", false, <Option<String> as codegen::Shaped>::shape),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
+/// A JSON Web Key Set.
+///
+/// Schema: `#/components/schemas/Jwks`.
+#[cfg(feature = "jwks")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Jwks {
+    /// The keys of the set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<Jwk>>,
+}
+#[cfg(feature = "jwks")]
+impl codegen::Shaped for Jwks {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new(
+                "keys",
+                false,
+                <Option<Vec<Jwk>> as codegen::Shaped>::shape,
+            ),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
 /// An OAuth access token of a user at a provider.
 ///
 /// Schema: `#/components/schemas/OAuthAccessToken`.

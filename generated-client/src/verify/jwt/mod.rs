@@ -1,0 +1,552 @@
+//! Session-token verification without a network call per request, in the order and with the
+//! defaults of Clerk's own `verifyToken` (`@clerk/backend`):
+//!
+//! 1. the token is three base64url parts of JSON; a machine token (`cat` header) is refused;
+//! 2. the key is the PEM public key when one is configured (`CLERK_JWT_KEY`), else the key of
+//!    the token's `kid` in the instance's key set, fetched through the client and cached;
+//! 3. `typ`, when present, is `JWT`; `alg` is RS256, RS384 or RS512 (`none`, HMAC and every
+//!    other algorithm are refused) and the key's own algorithm (RS256 for a PEM key);
+//! 4. the signature is verified, before any claim is read;
+//! 5. `sub` is a string; then, each only when configured, the audience, the authorized
+//!    parties (`azp`) and the issuer; then `exp` (required), `nbf` and `iat`, each with a
+//!    clock skew of 5 seconds.
+//!
+//! ```no_run
+//! # async fn run(request_headers: &reqwest::header::HeaderMap) -> Result<(), Box<dyn std::error::Error>> {
+//! use clerk_backend_api::jwt::Verifier;
+//!
+//! // CLERK_JWT_KEY when set (networkless), else the key set through a client.
+//! let verifier = Verifier::from_env()?;
+//! let claims = verifier.verify_request(request_headers).await?;
+//! println!("user {}", claims.sub);
+//! # Ok(()) }
+//! ```
+
+mod claims;
+mod error;
+mod jwks;
+mod key;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use base64::alphabet::URL_SAFE;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderMap};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub use claims::{ActiveOrganization, Actor, Claims, NoCustomClaims, OrganizationClaim};
+pub use error::{Reason, TokenError};
+pub use jwks::{DEFAULT_JWKS_TTL, DEFAULT_REFETCH_INTERVAL};
+pub use key::RsaKey;
+
+use crate::Client;
+use crate::verify::Clock;
+use jwks::JwksCache;
+use key::Algorithm;
+
+/// The environment variable holding the PEM public key ("JWKS Public Key" in the Dashboard).
+pub const JWT_KEY_ENV: &str = "CLERK_JWT_KEY";
+
+/// The cookie a browser session sends its token in.
+pub const SESSION_COOKIE: &str = "__session";
+
+/// The default clock skew: how far `exp`, `nbf` and `iat` may be off.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
+
+/// The `cat` header value of session tokens.
+pub const SESSION_TOKEN_CATEGORY: &str = "cl_B7d4PD111AAA";
+
+/// The `cat` header value of tokens that any category check lets through.
+const IGNORED_TOKEN_CATEGORY: &str = "cl_I7d4PD111III";
+
+/// The `cat` header value of machine tokens, which are never session tokens.
+const MACHINE_TOKEN_CATEGORY: &str = "cl_B7d4PD333AAA";
+
+/// Base64url that, like `@clerk/backend`, accepts padding or none and ignores trailing bits.
+const LOOSE_BASE64URL: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// Where a request carried its token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCarrier {
+    /// `Authorization: Bearer <token>`.
+    Header,
+    /// The `__session` cookie.
+    Cookie,
+}
+
+/// The session token of a request: from the `Authorization` header when it is present (a
+/// `Bearer` token, or a value without a scheme), else from the `__session` cookie.
+pub fn token_from_headers(headers: &HeaderMap) -> Option<(&str, TokenCarrier)> {
+    if let Some(value) = headers.get(AUTHORIZATION) {
+        let value = value.to_str().ok()?.trim();
+        let token = match value.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            Some(_) => return None,
+            None => value,
+        };
+        return (!token.is_empty()).then_some((token, TokenCarrier::Header));
+    }
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+        .map(|(_, value)| (value, TokenCarrier::Cookie))
+}
+
+enum KeySource {
+    Pem(RsaKey),
+    Jwks(JwksCache),
+}
+
+struct Config {
+    source: KeySource,
+    skew: Duration,
+    authorized_parties: Vec<String>,
+    audience: Vec<String>,
+    issuer: Option<String>,
+    session_tokens_only: bool,
+    clock: Clock,
+}
+
+/// Verifies session tokens. Cheap to clone: clones share the key-set cache.
+#[derive(Clone)]
+pub struct Verifier {
+    config: Arc<Config>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let source = match &self.config.source {
+            KeySource::Pem(_) => "pem",
+            KeySource::Jwks(_) => "jwks",
+        };
+        f.debug_struct("Verifier")
+            .field("keys", &source)
+            .field("skew", &self.config.skew)
+            .field("authorized_parties", &self.config.authorized_parties)
+            .field("audience", &self.config.audience)
+            .field("issuer", &self.config.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Verifier`].
+#[derive(Default)]
+pub struct VerifierBuilder {
+    pem: Option<String>,
+    client: Option<Client>,
+    skew: Option<Duration>,
+    authorized_parties: Vec<String>,
+    audience: Vec<String>,
+    issuer: Option<String>,
+    session_tokens_only: bool,
+    clock: Clock,
+    jwks_ttl: Option<Duration>,
+    refetch_interval: Option<Duration>,
+}
+
+impl std::fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("pem", &self.pem.as_ref().map(|_| "<set>"))
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerifierBuilder {
+    /// Verify with this PEM public key, without any network call. It takes precedence over a
+    /// client's key set.
+    pub fn jwt_key(mut self, pem: impl Into<String>) -> Self {
+        self.pem = Some(pem.into());
+        self
+    }
+
+    /// Fetch the instance's key set through this client when no PEM key is set.
+    pub fn client(mut self, client: Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// How far `exp`, `nbf` and `iat` may be off (default 5 s).
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.skew = Some(skew);
+        self
+    }
+
+    /// Accept only tokens whose `azp` is one of these origins, such as
+    /// `https://example.com`. Off by default: tokens minted through the Backend API carry no
+    /// `azp`.
+    pub fn authorized_parties<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        parties: I,
+    ) -> Self {
+        self.authorized_parties = parties.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Accept only tokens whose `aud`, when they have one, names one of these audiences.
+    pub fn audience<I: IntoIterator<Item = S>, S: Into<String>>(mut self, audience: I) -> Self {
+        self.audience = audience.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Accept only tokens whose `iss` is exactly this, such as `https://clerk.example.com`.
+    pub fn issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.issuer = Some(issuer.into());
+        self
+    }
+
+    /// Refuse tokens whose `cat` header says they are not session tokens (JWT-template and
+    /// machine tokens); tokens without `cat` pass.
+    pub fn session_tokens_only(mut self, only: bool) -> Self {
+        self.session_tokens_only = only;
+        self
+    }
+
+    /// The clock claims are checked against (default: the system clock).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// How long a fetched key set is used (default 5 minutes).
+    pub fn jwks_ttl(mut self, ttl: Duration) -> Self {
+        self.jwks_ttl = Some(ttl);
+        self
+    }
+
+    /// The shortest time between two key-set fetches caused by an unknown `kid` (default 10 s).
+    pub fn jwks_refetch_interval(mut self, interval: Duration) -> Self {
+        self.refetch_interval = Some(interval);
+        self
+    }
+
+    /// Builds the verifier.
+    ///
+    /// # Errors
+    ///
+    /// `jwk-local-missing` when the PEM key cannot be read, `jwk-failed-to-resolve` when
+    /// neither a PEM key nor a client is set.
+    pub fn build(self) -> Result<Verifier, TokenError> {
+        let source = match (self.pem, self.client) {
+            (Some(pem), _) => KeySource::Pem(
+                RsaKey::from_pem(&pem)
+                    .map_err(|why| TokenError::new(Reason::JwkLocalMissing, why))?,
+            ),
+            (None, Some(client)) => KeySource::Jwks(JwksCache::new(
+                client,
+                self.jwks_ttl.unwrap_or(DEFAULT_JWKS_TTL),
+                self.refetch_interval.unwrap_or(DEFAULT_REFETCH_INTERVAL),
+            )),
+            (None, None) => {
+                return Err(TokenError::new(
+                    Reason::JwkFailedToResolve,
+                    format!("no key: set {JWT_KEY_ENV} or give a client to fetch the key set"),
+                ));
+            }
+        };
+        Ok(Verifier {
+            config: Arc::new(Config {
+                source,
+                skew: self.skew.unwrap_or(DEFAULT_CLOCK_SKEW),
+                authorized_parties: self.authorized_parties,
+                audience: self.audience,
+                issuer: self.issuer,
+                session_tokens_only: self.session_tokens_only,
+                clock: self.clock,
+            }),
+        })
+    }
+}
+
+/// The three parts of a token, decoded.
+struct Parts<'a> {
+    header: Map<String, Value>,
+    payload: Value,
+    signing_input: &'a str,
+    signature: Vec<u8>,
+}
+
+impl Verifier {
+    /// A builder: set a PEM key or a client, then optional checks.
+    pub fn builder() -> VerifierBuilder {
+        VerifierBuilder::default()
+    }
+
+    /// A verifier with the PEM key in `CLERK_JWT_KEY` when it is set (networkless); else one
+    /// that fetches the key set through [`Client::from_env`].
+    ///
+    /// # Errors
+    ///
+    /// `jwk-local-missing` for an unreadable key, `jwk-failed-to-resolve` when neither
+    /// `CLERK_JWT_KEY` nor `CLERK_SECRET_KEY` is set.
+    pub fn from_env() -> Result<Self, TokenError> {
+        match std::env::var(JWT_KEY_ENV) {
+            Ok(pem) if !pem.trim().is_empty() => Self::builder().jwt_key(pem).build(),
+            _ => {
+                let client = Client::from_env()
+                    .map_err(|e| TokenError::new(Reason::JwkFailedToResolve, e.to_string()))?;
+                Self::builder().client(client).build()
+            }
+        }
+    }
+
+    /// How many times the key set was fetched (0 with a PEM key).
+    pub fn jwks_fetches(&self) -> u64 {
+        match &self.config.source {
+            KeySource::Pem(_) => 0,
+            KeySource::Jwks(cache) => cache.fetches(),
+        }
+    }
+
+    /// Verifies a token and returns its claims.
+    ///
+    /// # Errors
+    ///
+    /// A [`TokenError`] whose [`Reason`] says which check failed.
+    pub async fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        self.verify_as(token).await
+    }
+
+    /// Verifies a token and returns its claims with custom claims of type `C`.
+    ///
+    /// # Errors
+    ///
+    /// A [`TokenError`] whose [`Reason`] says which check failed;
+    /// `token-verification-failed` when the claims do not decode as `C`.
+    pub async fn verify_as<C: DeserializeOwned>(
+        &self,
+        token: &str,
+    ) -> Result<Claims<C>, TokenError> {
+        let parts = decode(token)?;
+        self.check_category(&parts.header)?;
+        let key = match &self.config.source {
+            KeySource::Pem(key) => key.clone(),
+            KeySource::Jwks(cache) => {
+                let kid = parts
+                    .header
+                    .get("kid")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                cache.key(kid, &self.config.clock).await?
+            }
+        };
+        let algorithm = check_type_and_algorithm(&parts.header)?;
+        if algorithm != key.algorithm_kind() {
+            return Err(TokenError::new(
+                Reason::TokenVerificationFailed,
+                format!(
+                    "the token is signed with {} but the key is for {}",
+                    algorithm.name(),
+                    key.algorithm()
+                ),
+            ));
+        }
+        self.finish(&parts, algorithm, &key)
+    }
+
+    /// Verifies the session token of a request (see [`token_from_headers`]).
+    ///
+    /// # Errors
+    ///
+    /// `token-invalid` when the request carries no token, else as [`Verifier::verify`].
+    pub async fn verify_request(&self, headers: &HeaderMap) -> Result<Claims, TokenError> {
+        let (token, _) = token_from_headers(headers).ok_or_else(|| {
+            TokenError::new(Reason::TokenInvalid, "the request carries no session token")
+        })?;
+        self.verify(token).await
+    }
+
+    /// Machine tokens are never session tokens; with `session_tokens_only`, neither are
+    /// JWT-template tokens.
+    fn check_category(&self, header: &Map<String, Value>) -> Result<(), TokenError> {
+        let Some(category) = header.get("cat").and_then(Value::as_str) else {
+            return Ok(());
+        };
+        let refused = category == MACHINE_TOKEN_CATEGORY
+            || (self.config.session_tokens_only
+                && category != SESSION_TOKEN_CATEGORY
+                && category != IGNORED_TOKEN_CATEGORY);
+        if refused {
+            return Err(TokenError::new(
+                Reason::TokenInvalid,
+                format!("the token category `{category}` is not a session token's"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The signature, then the claims.
+    fn finish<C: DeserializeOwned>(
+        &self,
+        parts: &Parts<'_>,
+        algorithm: Algorithm,
+        key: &RsaKey,
+    ) -> Result<Claims<C>, TokenError> {
+        if !key.verifies(algorithm, parts.signing_input.as_bytes(), &parts.signature) {
+            return Err(TokenError::new(
+                Reason::TokenInvalidSignature,
+                "the signature does not verify",
+            ));
+        }
+        self.check_claims(&parts.payload)?;
+        serde_json::from_value(parts.payload.clone()).map_err(|e| {
+            TokenError::new(
+                Reason::TokenVerificationFailed,
+                format!("the claims do not decode: {e}"),
+            )
+        })
+    }
+
+    /// The claim checks, in `@clerk/backend`'s order: `sub`, `aud`, `azp`, `iss`, `exp`,
+    /// `nbf`, `iat`.
+    fn check_claims(&self, payload: &Value) -> Result<(), TokenError> {
+        let failed = |message: String| TokenError::new(Reason::TokenVerificationFailed, message);
+        let config = &self.config;
+        if !payload.get("sub").is_some_and(Value::is_string) {
+            return Err(failed("`sub` is not a string".into()));
+        }
+        if !config.audience.is_empty() {
+            // Only a string or a list of strings is compared; a token without `aud` passes.
+            let names: Option<Vec<&str>> = match payload.get("aud") {
+                Some(Value::String(one)) if !one.is_empty() => Some(vec![one]),
+                Some(Value::Array(many)) if !many.is_empty() => {
+                    many.iter().map(Value::as_str).collect()
+                }
+                _ => None,
+            };
+            if let Some(names) = names {
+                if !names
+                    .iter()
+                    .any(|name| config.audience.iter().any(|a| a == name))
+                {
+                    return Err(failed(format!("the audience {names:?} is not accepted")));
+                }
+            }
+        }
+        if !config.authorized_parties.is_empty() {
+            let azp = payload.get("azp").and_then(Value::as_str).unwrap_or("");
+            if azp.is_empty() || !config.authorized_parties.iter().any(|p| p == azp) {
+                return Err(TokenError::new(
+                    Reason::TokenInvalidAuthorizedParties,
+                    format!("the authorized party `{azp}` is not accepted"),
+                ));
+            }
+        }
+        if let Some(issuer) = &config.issuer {
+            let iss = payload.get("iss").and_then(Value::as_str);
+            if iss != Some(issuer.as_str()) {
+                return Err(TokenError::new(
+                    Reason::TokenInvalidIssuer,
+                    format!("the issuer {iss:?} is not `{issuer}`"),
+                ));
+            }
+        }
+        let now = config.clock.now_millis();
+        let skew = config.skew.as_millis() as i128;
+        // Whole seconds, as a JavaScript `Date` set with `setUTCSeconds` keeps them.
+        let millis = |name: &str, required: bool| -> Result<Option<i128>, TokenError> {
+            match payload.get(name) {
+                None if !required => Ok(None),
+                Some(Value::Number(number)) => match number.as_f64() {
+                    Some(seconds) if seconds.is_finite() => {
+                        Ok(Some(seconds.trunc() as i128 * 1000))
+                    }
+                    _ => Err(failed(format!("`{name}` is not a number"))),
+                },
+                _ => Err(failed(format!("`{name}` is missing or not a number"))),
+            }
+        };
+        let exp = millis("exp", true)?.unwrap_or_default();
+        if exp <= now - skew {
+            return Err(TokenError::new(
+                Reason::TokenExpired,
+                format!("expired {} ms ago", now - exp),
+            ));
+        }
+        if let Some(nbf) = millis("nbf", false)? {
+            if nbf > now + skew {
+                return Err(TokenError::new(
+                    Reason::TokenNotActiveYet,
+                    format!("valid only in {} ms", nbf - now),
+                ));
+            }
+        }
+        if let Some(iat) = millis("iat", false)? {
+            if iat > now + skew {
+                return Err(TokenError::new(
+                    Reason::TokenIatInTheFuture,
+                    format!("issued {} ms in the future", iat - now),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `typ`, when present, is `JWT`; `alg` is RS256, RS384 or RS512.
+fn check_type_and_algorithm(header: &Map<String, Value>) -> Result<Algorithm, TokenError> {
+    match header.get("typ") {
+        None => {}
+        Some(Value::String(typ)) if typ == "JWT" => {}
+        Some(other) => {
+            return Err(TokenError::new(
+                Reason::TokenInvalid,
+                format!("the token type {other} is not JWT"),
+            ));
+        }
+    }
+    let name = header.get("alg").and_then(Value::as_str).unwrap_or("");
+    Algorithm::from_name(name).ok_or_else(|| {
+        TokenError::new(
+            Reason::TokenInvalidAlgorithm,
+            format!("the algorithm `{name}` is not one of RS256, RS384, RS512"),
+        )
+    })
+}
+
+/// Splits and decodes a compact JWS: three base64url parts, the first two JSON objects.
+fn decode(token: &str) -> Result<Parts<'_>, TokenError> {
+    let invalid = |message: &str| TokenError::new(Reason::TokenInvalid, message.to_owned());
+    let token = token.trim();
+    let mut pieces = token.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (pieces.next(), pieces.next(), pieces.next(), pieces.next())
+    else {
+        return Err(invalid("a JWT has three parts"));
+    };
+    let bytes = |part: &str| {
+        LOOSE_BASE64URL
+            .decode(part)
+            .map_err(|_| invalid("a part is not base64url"))
+    };
+    let header_json: Value =
+        serde_json::from_slice(&bytes(header)?).map_err(|_| invalid("the header is not JSON"))?;
+    let Value::Object(header_map) = header_json else {
+        return Err(invalid("the header is not a JSON object"));
+    };
+    let payload_json: Value =
+        serde_json::from_slice(&bytes(payload)?).map_err(|_| invalid("the payload is not JSON"))?;
+    if !payload_json.is_object() {
+        return Err(invalid("the payload is not a JSON object"));
+    }
+    let signature = bytes(signature)?;
+    Ok(Parts {
+        header: header_map,
+        payload: payload_json,
+        signing_input: &token[..header.len() + 1 + payload.len()],
+        signature,
+    })
+}

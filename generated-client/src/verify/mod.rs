@@ -1,0 +1,13 @@
+//! Networkless verification of what Clerk sends a backend: session tokens (feature `jwt`) and
+//! webhook signatures (feature `webhooks`).
+//!
+//! This is hand-written and specific to Clerk; the generated client and its runtime do not
+//! depend on it.
+
+mod clock;
+#[cfg(feature = "jwt")]
+pub mod jwt;
+#[cfg(feature = "webhooks")]
+pub(crate) mod webhook;
+
+pub use clock::Clock;
