@@ -60,8 +60,17 @@ pub mod verify;
 #[cfg(feature = "jwt")]
 pub use verify::jwt;
 
-/// Clerk's webhooks: signature verification and the typed events.
+/// axum extractors for a verified session and a verified webhook.
+#[cfg(feature = "axum")]
+pub mod axum {
+    pub use crate::verify::axum::{RejectedWebhook, Session, Unauthorized, VerifiedWebhook};
+}
+
+/// Clerk's webhooks: signature verification ([`Webhook`](webhooks::Webhook)) and the typed
+/// events ([`WebhookMessage`](webhooks::WebhookMessage)), generated from the `x-webhooks` of
+/// `spec/`.
 #[cfg(feature = "webhooks")]
 pub mod webhooks {
+    pub use crate::generated::webhooks::{WebhookEvent, WebhookMessage};
     pub use crate::verify::webhook::{DEFAULT_TOLERANCE, SECRET_ENV, Webhook, WebhookError};
 }

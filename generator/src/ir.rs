@@ -29,6 +29,42 @@ pub struct Api {
     pub error_body: TypeRef,
     /// Where codes, messages and the trace ID sit in the error body.
     pub error_fields: ErrorFields,
+    /// The events the API sends to webhook endpoints, when the spec describes any.
+    pub webhooks: Option<Webhooks>,
+}
+
+/// The webhook events of an API: one typed payload per event name.
+#[derive(Debug, Clone)]
+pub struct Webhooks {
+    /// The cargo feature that compiles them (`webhooks`).
+    pub feature: String,
+    /// The body property naming the event (`type`).
+    pub tag: String,
+    /// The body property holding the event's object (`data`), or `None` when every event's
+    /// payload is its whole body.
+    pub payload: Option<String>,
+    /// The type of the fields every event body shares, when all events name one schema for
+    /// them (the first `$ref` of their `allOf`).
+    pub envelope: Option<String>,
+    /// The events, in spec order.
+    pub events: Vec<WebhookEvent>,
+}
+
+/// One webhook event.
+#[derive(Debug, Clone)]
+pub struct WebhookEvent {
+    /// The event name as sent in the tag property, such as `user.created`.
+    pub name: String,
+    /// The Rust variant name, such as `UserCreated`.
+    pub variant: String,
+    /// The payload's type.
+    pub payload: TypeRef,
+    /// The summary or description of the webhook.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Where the webhook is described, as a JSON pointer.
+    pub origin: String,
 }
 
 impl Api {

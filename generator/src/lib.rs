@@ -102,6 +102,13 @@ pub fn generate_with_files(
         )
         .map_err(internal)?,
     );
+    if let Some(webhooks) = &api.webhooks {
+        modules.insert(
+            "webhooks.rs".into(),
+            render::render(emit::emit_webhooks(&api, webhooks), &header, "webhooks.rs")
+                .map_err(internal)?,
+        );
+    }
     for group in &api.groups {
         let path = format!("operations/{}.rs", naming::unraw(&group.module));
         let text =

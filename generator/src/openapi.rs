@@ -22,6 +22,11 @@ pub struct Document {
     /// Generator settings: crate name, version header, environment variables.
     #[serde(rename = "x-rust-client")]
     pub rust_client: Option<ClientSettings>,
+    /// OpenAPI 3.1 webhooks: requests the API sends, by event name.
+    pub webhooks: IndexMap<String, PathItem>,
+    /// The same in OpenAPI 3.0, as a vendor extension.
+    #[serde(rename = "x-webhooks")]
+    pub x_webhooks: IndexMap<String, PathItem>,
 }
 
 /// `info`.
@@ -41,6 +46,27 @@ pub struct ClientSettings {
     pub api_version_header: Option<String>,
     pub env: ClientEnv,
     pub error: ErrorSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhook bodies name their event and hold its payload.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct WebhookSettings {
+    /// The body property holding the event's name (default `type`).
+    pub tag: String,
+    /// The body property holding the event's object (default `data`); a webhook whose body
+    /// has no such property carries the whole body as its payload.
+    pub payload: String,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            tag: "type".into(),
+            payload: "data".into(),
+        }
+    }
 }
 
 /// Where the error body keeps its codes, messages and trace ID.

@@ -2,6 +2,8 @@
 //! Code generated from `spec/clerk-backend-api.yaml`: request and response types, and one request builder per operation.
 pub mod operations;
 pub mod types;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 use crate::runtime::codegen;
 pub use codegen::{
     Correction, CorrectionKind, DecodeError, Exchange, Nullable, RequestOptions,

@@ -6,7 +6,10 @@ pub use serde_json::{Map, Value};
 
 pub use super::api::{Api, ApiSettings, AuthScheme};
 pub use super::client::{Client, ClientBuilder, Exchange};
-pub use super::correct::{Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct};
+pub use super::correct::{
+    Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct, decode_value,
+    missing_property, parse_json,
+};
 pub use super::error::{ApiError, DecodeError, Error, ValidationError};
 pub use super::options::RequestOptions;
 pub use super::paginate::{Page, page_param, paginate};

@@ -4,6 +4,8 @@
 //! This is hand-written and specific to Clerk; the generated client and its runtime do not
 //! depend on it.
 
+#[cfg(feature = "axum")]
+pub(crate) mod axum;
 mod clock;
 #[cfg(feature = "jwt")]
 pub mod jwt;

@@ -15,6 +15,7 @@ use reqwest::header::HeaderMap;
 use ring::hmac;
 
 use super::clock::Clock;
+use crate::webhooks::WebhookMessage;
 
 /// The environment variable [`Webhook::from_env`] reads the signing secret from.
 pub const SECRET_ENV: &str = "CLERK_WEBHOOK_SIGNING_SECRET";
@@ -202,6 +203,19 @@ impl Webhook {
         } else {
             Err(WebhookError::NoMatchingSignature)
         }
+    }
+
+    /// Verifies a webhook and decodes its body into the typed event: verified bytes in, a
+    /// [`WebhookMessage`] out. An event type this client does not know decodes as
+    /// [`WebhookEvent::Unknown`](crate::webhooks::WebhookEvent::Unknown).
+    ///
+    /// # Errors
+    ///
+    /// A [`WebhookError`] that says which check failed, or [`WebhookError::Decode`] when the
+    /// verified body is not an event (not JSON, no `type`, a value of the wrong type).
+    pub fn event(&self, headers: &HeaderMap, body: &[u8]) -> Result<WebhookMessage, WebhookError> {
+        self.verify(headers, body)?;
+        WebhookMessage::from_json(body).map_err(|e| WebhookError::Decode(e.to_string()))
     }
 
     /// The `v1,<base64>` signature of a body, as Clerk would send it: for testing your own

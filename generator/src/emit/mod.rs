@@ -9,6 +9,7 @@ mod operations;
 mod standalone;
 mod sweep;
 mod types;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -19,6 +20,7 @@ pub use operations::{emit_group, emit_operations_mod};
 pub use standalone::{RUNTIME_FILES, emit_cargo_toml, emit_lib};
 pub use sweep::emit_sweep;
 pub use types::emit_types;
+pub use webhooks::emit_webhooks;
 
 /// An identifier token; `r#` prefixes become raw identifiers.
 pub fn ident(name: &str) -> Ident {
@@ -104,6 +106,13 @@ pub fn emit_root(api: &Api) -> TokenStream {
     let error_body = type_tokens(&api.error_body, &quote!(types::));
     let accessors = error_accessors(&api.error_fields);
     let title = &api.title;
+    let webhooks_mod = api.webhooks.as_ref().map(|webhooks| {
+        let feature = &webhooks.feature;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod webhooks;
+        }
+    });
     let api_doc = docs::doc_attrs(&format!(
         "The {title}, as the runtime sees it: its settings and its error body."
     ));
@@ -111,6 +120,7 @@ pub fn emit_root(api: &Api) -> TokenStream {
         #doc
         pub mod operations;
         pub mod types;
+        #webhooks_mod
 
         use crate::runtime::codegen;
 

@@ -50,6 +50,10 @@ fn dependencies() -> String {
     let mut out = String::new();
     for line in table(CLIENT_MANIFEST, "dependencies") {
         let (key, value) = line.split_once('=').unwrap_or((line, ""));
+        // Optional dependencies serve the client crate's own extra features, not the runtime.
+        if value.contains("optional = true") {
+            continue;
+        }
         let name = key.trim().trim_end_matches(".workspace").trim();
         let inherited = table(WORKSPACE_MANIFEST, "workspace.dependencies")
             .find_map(|l| {
@@ -74,10 +78,14 @@ fn dependencies() -> String {
     out
 }
 
-/// The `[features]` table: TLS backends and one feature per operation group, all on by
+/// The `[features]` table: TLS backends, one feature per operation group and one for the
+/// webhook events, all on by
 /// default.
 pub fn features_table(api: &Api) -> String {
-    let groups: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
+    let mut groups: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
+    if let Some(webhooks) = &api.webhooks {
+        groups.push(&webhooks.feature);
+    }
     let mut defaults = vec!["\"rustls\"".to_owned()];
     defaults.extend(groups.iter().map(|g| format!("\"{g}\"")));
     let mut table = format!("[features]\ndefault = [{}]\n", defaults.join(", "));

@@ -5,6 +5,7 @@
 
 mod operations;
 mod schemas;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
@@ -84,11 +85,12 @@ pub fn lower(
     lowerer.declare_components();
     lowerer.lower_components();
     let mut groups = lowerer.lower_operations();
+    let webhooks = lowerer.lower_webhooks();
     let error_body = lowerer.error_body();
     lowerer.finish_types();
     lowerer.finish_operations(&mut groups);
     let error_fields = lowerer.error_fields(&error_body);
-    lowerer.assign_features(&groups, &error_body);
+    lowerer.assign_features(&groups, webhooks.as_ref(), &error_body);
     let settings = lowerer.settings();
     let auth = lowerer.auth();
     let default_base_url = lowerer.default_base_url();
@@ -112,6 +114,7 @@ pub fn lower(
         groups,
         error_body,
         error_fields,
+        webhooks,
     };
     Ok((api, diagnostics))
 }
@@ -352,12 +355,19 @@ impl Lowerer<'_> {
 }
 
 impl Lowerer<'_> {
-    /// Gates every type behind the features of the groups that use it, so a build with some
-    /// groups turned off compiles only their types. Types the error body needs, types no
-    /// operation uses, and types every group uses are always compiled.
-    fn assign_features(&mut self, groups: &[crate::ir::Group], error_body: &TypeRef) {
+    /// Gates every type behind the features of the groups that use it, and of the webhook
+    /// events when they use it, so a build with some groups turned off compiles only their
+    /// types. Types the error body needs, types nothing uses, and types every group uses
+    /// (when there are no webhooks) are always compiled.
+    fn assign_features(
+        &mut self,
+        groups: &[crate::ir::Group],
+        webhooks: Option<&crate::ir::Webhooks>,
+        error_body: &TypeRef,
+    ) {
         use std::collections::{BTreeMap, BTreeSet};
-        if groups.len() < 2 {
+        let users_count = groups.len() + usize::from(webhooks.is_some());
+        if users_count < 2 {
             return;
         }
         let mut always_roots = Vec::new();
@@ -373,11 +383,23 @@ impl Lowerer<'_> {
                 users.entry(name).or_default().insert(group.feature.clone());
             }
         }
+        if let Some(webhooks) = webhooks {
+            let mut roots: Vec<String> = webhooks.envelope.iter().cloned().collect();
+            for event in &webhooks.events {
+                schemas::collect_refs(&event.payload, &mut roots);
+            }
+            for name in self.reachable(&roots) {
+                users
+                    .entry(name)
+                    .or_default()
+                    .insert(webhooks.feature.clone());
+            }
+        }
         for (name, def) in &mut self.types {
             let Some(features) = users.get(name) else {
                 continue;
             };
-            if always.contains(name) || features.len() == groups.len() {
+            if always.contains(name) || features.len() == users_count {
                 continue;
             }
             def.features = features.iter().cloned().collect();
