@@ -6,8 +6,8 @@
 //! misses wait for the same fetch instead of each sending their own.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use super::error::{Reason, TokenError};
@@ -23,7 +23,7 @@ pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 struct Cached {
-    keys: HashMap<String, RsaKey>,
+    keys: HashMap<String, Arc<RsaKey>>,
     /// When the set was fetched, in milliseconds since the Unix epoch.
     fetched_at: Option<i128>,
 }
@@ -55,7 +55,7 @@ impl JwksCache {
     }
 
     /// The key with ID `kid`, from the cache when it is fresh.
-    pub(crate) async fn key(&self, kid: &str, clock: &Clock) -> Result<RsaKey, TokenError> {
+    pub(crate) async fn key(&self, kid: &str, clock: &Clock) -> Result<Arc<RsaKey>, TokenError> {
         if let Some(key) = self.fresh_key(kid, clock.now_millis()) {
             return Ok(key);
         }
@@ -69,7 +69,7 @@ impl JwksCache {
                     // Fetched meanwhile by another task, or recently enough that an unknown
                     // kid does not justify another fetch.
                     if let Some(key) = cached.keys.get(kid) {
-                        return Ok(key.clone());
+                        return Ok(Arc::clone(key));
                     }
                     if age < self.refetch_interval.as_millis() as i128 {
                         return Err(kid_mismatch(kid));
@@ -95,7 +95,7 @@ impl JwksCache {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn fresh_key(&self, kid: &str, now: i128) -> Option<RsaKey> {
+    fn fresh_key(&self, kid: &str, now: i128) -> Option<Arc<RsaKey>> {
         let cached = self.read();
         let fetched_at = cached.fetched_at?;
         if now - fetched_at >= self.ttl.as_millis() as i128 {
@@ -104,7 +104,7 @@ impl JwksCache {
         cached.keys.get(kid).cloned()
     }
 
-    async fn fetch(&self) -> Result<HashMap<String, RsaKey>, TokenError> {
+    async fn fetch(&self) -> Result<HashMap<String, Arc<RsaKey>>, TokenError> {
         self.fetches.fetch_add(1, Ordering::Relaxed);
         let set = self.client.jwks().get().send().await.map_err(|error| {
             let reason = match &error {
@@ -123,7 +123,7 @@ impl JwksCache {
             };
             match RsaKey::from_jwk(n, e).and_then(|key| key.for_algorithm(&jwk.alg)) {
                 Ok(key) => {
-                    keys.insert(jwk.kid.clone(), key);
+                    keys.insert(jwk.kid.clone(), Arc::new(key));
                 }
                 Err(why) => tracing::warn!(kid = %jwk.kid, %why, "skipping an unusable key"),
             }

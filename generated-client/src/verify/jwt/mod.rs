@@ -83,7 +83,9 @@ pub enum TokenCarrier {
 }
 
 /// The session token of a request: from the `Authorization` header when it is present (a
-/// `Bearer` token, or a value without a scheme), else from the `__session` cookie.
+/// `Bearer` token, or a value without a scheme), else from the `__session` cookie, else from
+/// the first suffixed `__session_<suffix>` cookie (which Clerk sets when several apps share a
+/// domain).
 pub fn token_from_headers(headers: &HeaderMap) -> Option<(&str, TokenCarrier)> {
     if let Some(value) = headers.get(AUTHORIZATION) {
         let value = value.to_str().ok()?.trim();
@@ -94,18 +96,27 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<(&str, TokenCarrier)> {
         };
         return (!token.is_empty()).then_some((token, TokenCarrier::Header));
     }
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == SESSION_COOKIE && !value.is_empty())
+    let cookies = || {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .filter(|(_, value)| !value.is_empty())
+    };
+    let suffixed = |name: &str| {
+        name.strip_prefix(SESSION_COOKIE)
+            .is_some_and(|rest| rest.starts_with('_'))
+    };
+    cookies()
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .or_else(|| cookies().find(|(name, _)| suffixed(name)))
         .map(|(_, value)| (value, TokenCarrier::Cookie))
 }
 
 enum KeySource {
-    Pem(RsaKey),
+    Pem(Arc<RsaKey>),
     Jwks(JwksCache),
 }
 
@@ -241,10 +252,10 @@ impl VerifierBuilder {
     /// neither a PEM key nor a client is set.
     pub fn build(self) -> Result<Verifier, TokenError> {
         let source = match (self.pem, self.client) {
-            (Some(pem), _) => KeySource::Pem(
+            (Some(pem), _) => KeySource::Pem(Arc::new(
                 RsaKey::from_pem(&pem)
                     .map_err(|why| TokenError::new(Reason::JwkLocalMissing, why))?,
-            ),
+            )),
             (None, Some(client)) => KeySource::Jwks(JwksCache::new(
                 client,
                 self.jwks_ttl.unwrap_or(DEFAULT_JWKS_TTL),
@@ -333,7 +344,7 @@ impl Verifier {
         let parts = decode(token)?;
         self.check_category(&parts.header)?;
         let key = match &self.config.source {
-            KeySource::Pem(key) => key.clone(),
+            KeySource::Pem(key) => Arc::clone(key),
             KeySource::Jwks(cache) => {
                 let kid = parts
                     .header
