@@ -191,6 +191,39 @@ async fn list_items_are_corrected_with_their_index() {
 }
 
 #[tokio::test]
+async fn an_empty_body_is_a_missing_value_and_decodes_as_its_zero() {
+    let server = TestServer::start(vec![Reply::json(200, "")]).await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let keys = client(&server, false, &seen)
+        .jwks()
+        .get()
+        .send()
+        .await
+        .expect("an empty key set");
+    assert_eq!(keys.keys, None);
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(
+        (seen[0].path.as_str(), seen[0].kind),
+        (".", CorrectionKind::Missing)
+    );
+    let error = client(&server, true, &seen_none())
+        .jwks()
+        .get()
+        .send()
+        .await
+        .expect_err("strict");
+    assert!(
+        matches!(&error, Error::Decode(d) if d.path == "."),
+        "{error:?}"
+    );
+}
+
+fn seen_none() -> Arc<Mutex<Vec<Correction>>> {
+    Arc::new(Mutex::new(Vec::new()))
+}
+
+#[tokio::test]
 async fn error_bodies_missing_members_still_give_their_codes() {
     let body =
         r#"{"errors":[{"code":"resource_not_found","message":"not found"}],"clerk_trace_id":"t1"}"#;

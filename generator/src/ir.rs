@@ -75,6 +75,68 @@ impl Api {
             .ok()
             .map(|i| &self.types[i])
     }
+
+    /// The body structs only their operation's builder fills: named by an operation's body
+    /// and by no type, input or other operation. Callers never build them, so they are
+    /// `#[non_exhaustive]` and a new field is no break.
+    pub fn sealed_bodies(&self) -> std::collections::BTreeSet<String> {
+        use std::collections::BTreeMap;
+        fn count(ty: &TypeRef, uses: &mut BTreeMap<String, usize>) {
+            match ty {
+                TypeRef::Vec(inner)
+                | TypeRef::Map(inner)
+                | TypeRef::Option(inner)
+                | TypeRef::Boxed(inner) => count(inner, uses),
+                TypeRef::Named(name) => *uses.entry(name.clone()).or_default() += 1,
+                _ => {}
+            }
+        }
+        let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+        for def in &self.types {
+            match &def.kind {
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().for_each(|f| count(&f.ty, &mut uses))
+                }
+                TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+                    variants.iter().for_each(|v| count(&v.ty, &mut uses))
+                }
+                TypeKind::Alias(ty) => count(ty, &mut uses),
+                TypeKind::Responses { variants, .. } => {
+                    for variant in variants {
+                        if let ResponseKind::Json(ty) = &variant.kind {
+                            count(ty, &mut uses);
+                        }
+                    }
+                }
+                TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
+            }
+        }
+        let mut bodies: BTreeMap<String, usize> = BTreeMap::new();
+        for op in self.groups.iter().flat_map(|g| &g.operations) {
+            for input in &op.inputs {
+                count(&input.ty, &mut uses);
+            }
+            if let ResponseKind::Json(ty) = &op.response {
+                count(ty, &mut uses);
+            }
+            if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
+                *bodies.entry(structure).or_default() += 1;
+            }
+        }
+        if let Some(webhooks) = &self.webhooks {
+            for event in &webhooks.events {
+                count(&event.payload, &mut uses);
+            }
+            if let Some(envelope) = &webhooks.envelope {
+                *uses.entry(envelope.clone()).or_default() += 1;
+            }
+        }
+        bodies
+            .into_iter()
+            .filter(|(name, times)| *times == 1 && !uses.contains_key(name))
+            .map(|(name, _)| name)
+            .collect()
+    }
 }
 
 /// Paths to the interesting parts of the error body, as Rust field names.
@@ -227,6 +289,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The cargo features (one per group) that need this type; empty when every build does.
     pub features: Vec<String>,
+    /// Earlier names of the type (`x-rust-previous-names`), kept as deprecated aliases.
+    pub previous_names: Vec<String>,
 }
 
 /// The shape of a named type.

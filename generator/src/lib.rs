@@ -18,6 +18,7 @@
 
 mod bundle;
 mod diagnostic;
+pub mod diff;
 mod emit;
 mod ir;
 mod load;
@@ -157,6 +158,42 @@ pub fn generate_sweep(
 ) -> Result<String, Diagnostics> {
     let (api, _) = model(spec_name, text, options, read_file)?;
     render::render(emit::emit_sweep(&api), &emit::header(&api), "sweep.rs")
+        .map_err(|m| internal_error(spec_name, m))
+}
+
+/// What changed for users of the generated crate between two documents: each finding with a
+/// rule id, a semver class and its wire impact (see [`diff`]).
+///
+/// # Errors
+///
+/// As [`generate_with_files`], for either document (its name says which).
+pub fn api_diff(
+    old: (&str, &str),
+    new: (&str, &str),
+    options: &Options,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<diff::Report, Diagnostics> {
+    let (old_api, _) = model(old.0, old.1, options, read_file)?;
+    let (new_api, _) = model(new.0, new.1, options, read_file)?;
+    Ok(diff::diff(&old_api, &new_api))
+}
+
+/// The usage witness of a document's crate (a `src/lib.rs` that uses the crate, named `api`,
+/// as callers may): compiled against the crate of another document, it fails exactly when that
+/// crate breaks callers. For the API-change tests.
+///
+/// # Errors
+///
+/// As [`generate_with_files`].
+#[doc(hidden)]
+pub fn witness(
+    spec_name: &str,
+    text: &str,
+    options: &Options,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<String, Diagnostics> {
+    let (api, _) = model(spec_name, text, options, read_file)?;
+    render::render(emit::emit_witness(&api), "", "witness.rs")
         .map_err(|m| internal_error(spec_name, m))
 }
 

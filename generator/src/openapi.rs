@@ -331,6 +331,9 @@ schema_struct! {
     #[serde(rename = "anyOf")]
     any_of: Vec<Schema>,
     discriminator: Option<Discriminator>,
+    /// Names the schema's type had in earlier versions; each stays a deprecated alias.
+    #[serde(rename = "x-rust-previous-names")]
+    previous_names: Vec<String>,
     title: Option<String>,
     description: Option<String>,
     deprecated: bool,

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use openapi_rust_generator::{Layout, Options, generate_sweep, generate_with_files};
 
+mod api_diff;
 mod bench;
 mod conformance;
 mod differential;
@@ -21,6 +22,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR
        cargo xtask conformance [--oracle-spec PATH] [--base-url URL]
        cargo xtask bench
        cargo xtask jwt-differential
+       cargo xtask api-diff OLD NEW [--format text|markdown|json] | --check
 
   (no options)      regenerate generated-client/src/generated from spec/clerk-backend-api.yaml
   --check           write nothing; print a diff and exit 1 if the files are stale
@@ -29,7 +31,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR
 
   conformance       call every operation against a Prism mock server that validates requests
   bench             measure generation, compile time and client overhead; writes BENCHMARKS.md
-  jwt-differential  the session-token cases through @clerk/backend's own verifyToken";
+  jwt-differential  the session-token cases through @clerk/backend's own verifyToken
+  api-diff          what changed for users between two documents (REV:PATH reads git);
+                    --check: breaking changes since the release are in CHANGELOG.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::conformance(&workspace_root(), &args[1..]),
         Some("bench-generate") => bench::bench_generate(&args[1..]),
         Some("jwt-differential") => differential::jwt_differential(&workspace_root()),
+        Some("api-diff") => api_diff::api_diff_command(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -265,6 +270,9 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         "codegen: {} operations, {} types",
         output.operations, output.types
     );
+    if layout == Layout::Modules {
+        api_diff::codegen_summary(&root, &text);
+    }
     ExitCode::SUCCESS
 }
 

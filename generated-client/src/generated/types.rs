@@ -6,6 +6,7 @@ use crate::runtime::codegen;
 /// Schema: `#/components/schemas/BillingAmount`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingAmount {
     /// In the currency's smallest unit, such as cents.
     pub amount: i64,
@@ -43,6 +44,7 @@ impl codegen::Shaped for BillingAmount {
 /// Schema: `#/components/schemas/BillingPayer`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPayer {
     /// Always `commerce_payer`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +127,7 @@ impl codegen::Shaped for BillingPayer {
 /// Schema: `#/components/schemas/BillingPaymentSource`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPaymentSource {
     /// The ID of the payment source.
     pub id: String,
@@ -183,6 +186,7 @@ impl codegen::Shaped for BillingPaymentSource {
 /// Schema: `#/components/schemas/BillingPlan`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPlan {
     /// The ID of the plan.
     pub id: String,
@@ -231,6 +235,7 @@ impl codegen::Shaped for BillingPlan {
 /// Schema: `#/components/schemas/BillingSubscription`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscription {
     /// Always `commerce_subscription`.
     pub object: String,
@@ -331,6 +336,7 @@ impl codegen::Shaped for BillingSubscription {
 /// Schema: `#/components/schemas/BillingSubscriptionItem`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionItem {
     /// Always `commerce_subscription_item`.
     pub object: String,
@@ -429,6 +435,7 @@ impl codegen::Shaped for BillingSubscriptionItem {
 /// Schema: `#/components/schemas/BillingSubscriptionItem/properties/status`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingSubscriptionItemStatus {
     /// `abandoned`
     Abandoned,
@@ -513,6 +520,7 @@ impl codegen::Shaped for BillingSubscriptionItemStatus {
 /// Schema: `#/components/schemas/BillingSubscription/properties/status`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingSubscriptionStatus {
     /// `ended`
     Ended,
@@ -589,6 +597,7 @@ impl codegen::Shaped for BillingSubscriptionStatus {
 /// Schema: `#/components/schemas/BillingTotals`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingTotals {
     /// The `subtotal` property.
     pub subtotal: BillingAmount,
@@ -625,6 +634,7 @@ impl codegen::Shaped for BillingTotals {
 ///
 /// Schema: `#/components/schemas/ClerkError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClerkError {
     /// A short, human-readable summary.
     pub message: String,
@@ -659,6 +669,7 @@ impl codegen::Shaped for ClerkError {
 ///
 /// Schema: `#/components/schemas/ClerkErrors`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClerkErrors {
     /// What went wrong, one entry per problem.
     pub errors: Vec<ClerkError>,
@@ -705,6 +716,7 @@ impl codegen::Shaped for ClerkErrors {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeletedObject {
     /// The kind of the deleted object, such as `user` or `organization`.
     pub object: String,
@@ -759,6 +771,7 @@ impl codegen::Shaped for DeletedObject {
 /// Schema: `#/components/schemas/EmailAddress`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddress {
     /// The ID of the email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -825,6 +838,7 @@ impl codegen::Shaped for EmailAddress {
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EmailAddressVerification {
     /// Selected by `verification_otp`.
     VerificationOtp(VerificationOtp),
@@ -904,6 +918,7 @@ impl codegen::Shaped for EmailAddressVerification {
 /// Schema: `#/components/schemas/EmailMessage`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailMessage {
     /// Always `email`.
     pub object: String,
@@ -1019,6 +1034,7 @@ impl codegen::Shaped for EmailMessage {
 /// Schema: `#/components/schemas/EnterpriseAccount`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccount {
     /// The `id` property.
     pub id: String,
@@ -1125,6 +1141,7 @@ impl codegen::Shaped for EnterpriseAccount {
 /// Schema: `#/components/schemas/EnterpriseAccountConnection`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
     pub id: String,
@@ -1214,6 +1231,7 @@ impl codegen::Shaped for EnterpriseAccountConnection {
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/protocol`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnterpriseAccountProtocol {
     /// `oauth`
     Oauth,
@@ -1275,6 +1293,7 @@ impl codegen::Shaped for EnterpriseAccountProtocol {
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnterpriseAccountVerification {
     /// Selected by `verification_ticket`.
     VerificationTicket(VerificationTicket),
@@ -1324,6 +1343,7 @@ impl codegen::Shaped for EnterpriseAccountVerification {
 /// Schema: `#/components/schemas/ExternalAccount`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalAccount {
     /// The kind of the account; older accounts report their provider here.
     pub object: ExternalAccountObject,
@@ -1456,6 +1476,7 @@ impl codegen::Shaped for ExternalAccount {
 /// Schema: `#/components/schemas/ExternalAccount/properties/object`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExternalAccountObject {
     /// `external_account`
     ExternalAccount,
@@ -1521,6 +1542,7 @@ impl codegen::Shaped for ExternalAccountObject {
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExternalAccountVerification {
     /// Selected by `verification_oauth`.
     VerificationOauth(VerificationOauth),
@@ -1567,6 +1589,7 @@ impl codegen::Shaped for ExternalAccountVerification {
 /// Schema: `#/components/schemas/IdentificationLink`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IdentificationLink {
     /// The kind of the linked identification, such as `oauth_google`.
     pub r#type: String,
@@ -1589,6 +1612,7 @@ impl codegen::Shaped for IdentificationLink {
 /// Schema: `#/components/schemas/Jwk`.
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Jwk {
     /// The key's ID, which tokens name in their `kid` header.
     pub kid: String,
@@ -1624,6 +1648,7 @@ impl codegen::Shaped for Jwk {
 /// Schema: `#/components/schemas/Jwks`.
 #[cfg(feature = "jwks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Jwks {
     /// The keys of the set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1647,6 +1672,7 @@ impl codegen::Shaped for Jwks {
 /// Schema: `#/components/schemas/OAuthAccessToken`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OAuthAccessToken {
     /// Always `oauth_access_token`.
     pub object: String,
@@ -1739,6 +1765,7 @@ impl codegen::Shaped for OAuthAccessToken {
     )
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Organization {
     /// Always `organization`.
     pub object: String,
@@ -1867,6 +1894,7 @@ impl codegen::Shaped for Organization {
 /// Schema: `#/components/schemas/OrganizationDomain`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomain {
     /// Always `organization_domain`.
     pub object: String,
@@ -1943,6 +1971,7 @@ impl codegen::Shaped for OrganizationDomain {
 /// Schema: `#/components/schemas/OrganizationDomain/properties/enrollment_mode`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationDomainEnrollmentMode {
     /// `manual_invitation`
     ManualInvitation,
@@ -2011,6 +2040,7 @@ impl codegen::Shaped for OrganizationDomainEnrollmentMode {
 /// Schema: `#/components/schemas/OrganizationDomainVerification`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// Such as `verified`.
     pub status: String,
@@ -2056,6 +2086,7 @@ impl codegen::Shaped for OrganizationDomainVerification {
 /// Schema: `#/components/schemas/OrganizationInvitation`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitation {
     /// Always `organization_invitation`.
     pub object: String,
@@ -2159,6 +2190,7 @@ impl codegen::Shaped for OrganizationInvitation {
     any(feature = "organization_memberships", feature = "users", feature = "webhooks")
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembership {
     /// The `id` property.
     pub id: String,
@@ -2238,6 +2270,7 @@ impl codegen::Shaped for OrganizationMembership {
     any(feature = "organization_memberships", feature = "users", feature = "webhooks")
 )]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
     pub user_id: String,
@@ -2321,6 +2354,7 @@ impl codegen::Shaped for OrganizationMembershipPublicUserData {
 /// Schema: `#/components/schemas/OrganizationMemberships`.
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The `data` property.
     pub data: Vec<OrganizationMembership>,
@@ -2346,6 +2380,7 @@ impl codegen::Shaped for OrganizationMemberships {
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organization_memberships")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipsCreateBody {
     /// The role the user gets in the organization, such as `org:member`.
     pub role: String,
@@ -2367,6 +2402,7 @@ impl codegen::Shaped for OrganizationMembershipsCreateBody {
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organization_memberships")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2398,6 +2434,7 @@ impl codegen::Shaped for OrganizationMembershipsMergeMetadataBody {
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organization_memberships")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipsUpdateBody {
     /// The new role of the member.
     pub role: String,
@@ -2416,6 +2453,7 @@ impl codegen::Shaped for OrganizationMembershipsUpdateBody {
 /// Schema: `#/components/schemas/OrganizationWithLogo`.
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// Always `organization`.
     pub object: String,
@@ -2546,6 +2584,7 @@ impl codegen::Shaped for OrganizationWithLogo {
 /// Schema: `#/components/schemas/Organizations`.
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Organizations {
     /// The `data` property.
     pub data: Vec<Organization>,
@@ -2571,6 +2610,7 @@ impl codegen::Shaped for Organizations {
 /// Schema: `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationsCreateBody {
     /// The name of the new organization.
     pub name: String,
@@ -2624,6 +2664,7 @@ impl codegen::Shaped for OrganizationsCreateBody {
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2655,6 +2696,7 @@ impl codegen::Shaped for OrganizationsMergeMetadataBody {
 /// Schema: `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organizations")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationsUpdateBody {
     /// The new name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2718,6 +2760,7 @@ impl codegen::Shaped for OrganizationsUpdateBody {
 /// Schema: `#/components/schemas/Passkey`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Passkey {
     /// The ID of the passkey.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2758,6 +2801,7 @@ impl codegen::Shaped for Passkey {
 /// Schema: `#/components/schemas/PaymentAttempt`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentAttempt {
     /// The ID of the attempt.
     pub id: String,
@@ -2893,6 +2937,7 @@ impl codegen::Shaped for PaymentAttempt {
 /// Schema: `#/components/schemas/PaymentAttempt/properties/charge_type`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentAttemptChargeType {
     /// `checkout`
     Checkout,
@@ -2953,6 +2998,7 @@ impl codegen::Shaped for PaymentAttemptChargeType {
 /// Schema: `#/components/schemas/PaymentAttempt/properties/failed_reason`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentAttemptFailedReason {
     /// The provider's error code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2984,6 +3030,7 @@ impl codegen::Shaped for PaymentAttemptFailedReason {
 /// Schema: `#/components/schemas/PaymentAttempt/properties/status`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentAttemptStatus {
     /// `pending`
     Pending,
@@ -3048,6 +3095,7 @@ impl codegen::Shaped for PaymentAttemptStatus {
 /// Schema: `#/components/schemas/Permission`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Permission {
     /// Always `permission`.
     pub object: String,
@@ -3092,6 +3140,7 @@ impl codegen::Shaped for Permission {
 /// Schema: `#/components/schemas/PhoneNumber`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
     /// The ID of the phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3174,6 +3223,7 @@ impl codegen::Shaped for PhoneNumber {
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PhoneNumberVerification {
     /// Selected by `verification_otp`.
     VerificationOtp(VerificationOtp),
@@ -3217,6 +3267,7 @@ impl codegen::Shaped for PhoneNumberVerification {
 /// Schema: `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "phone_numbers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumbersCreateBody {
     /// Make the number the user's primary phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3272,6 +3323,7 @@ impl codegen::Shaped for PhoneNumbersCreateBody {
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "phone_numbers")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumbersUpdateBody {
     /// Make the number the user's primary phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3311,6 +3363,7 @@ impl codegen::Shaped for PhoneNumbersUpdateBody {
 /// Schema: `#/components/schemas/ProxyCheck`.
 #[cfg(feature = "proxy_checks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProxyCheck {
     /// Always `proxy_check`.
     pub object: String,
@@ -3355,6 +3408,7 @@ impl codegen::Shaped for ProxyCheck {
 /// Schema: `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "proxy_checks")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProxyChecksVerifyBody {
     /// The ID of the domain to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3386,6 +3440,7 @@ impl codegen::Shaped for ProxyChecksVerifyBody {
 /// Schema: `#/components/schemas/RedirectURL`.
 #[cfg(feature = "redirect_urls")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RedirectUrl {
     /// Always `redirect_url`.
     pub object: String,
@@ -3416,6 +3471,7 @@ impl codegen::Shaped for RedirectUrl {
 /// Schema: `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "redirect_urls")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RedirectUrlsCreateBody {
     /// The full URL to allow, such as `https://example.com/after-sign-in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3439,6 +3495,7 @@ impl codegen::Shaped for RedirectUrlsCreateBody {
 /// Schema: `#/components/schemas/Role`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Role {
     /// Always `role`.
     pub object: String,
@@ -3495,6 +3552,7 @@ impl codegen::Shaped for Role {
 /// Schema: `#/components/schemas/SAMLAccount`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccount {
     /// The `id` property.
     pub id: String,
@@ -3585,6 +3643,7 @@ impl codegen::Shaped for SamlAccount {
 /// Schema: `#/components/schemas/SAMLAccountConnection`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccountConnection {
     /// The `id` property.
     pub id: String,
@@ -3667,6 +3726,7 @@ impl codegen::Shaped for SamlAccountConnection {
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SamlAccountVerification {
     /// Selected by `verification_saml`.
     VerificationSaml(VerificationSaml),
@@ -3710,6 +3770,7 @@ impl codegen::Shaped for SamlAccountVerification {
 /// Schema: `#/components/schemas/SAMLConnection`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnection {
     /// Always `saml_connection`.
     pub object: String,
@@ -3908,6 +3969,7 @@ impl codegen::Shaped for SamlConnection {
 /// Schema: `#/components/schemas/SAMLConnectionAttributeMapping`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
     pub user_id: String,
@@ -3939,6 +4001,7 @@ impl codegen::Shaped for SamlConnectionAttributeMapping {
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property.
     pub mode: SamlConnectionLoginHintMode,
@@ -3969,6 +4032,7 @@ impl codegen::Shaped for SamlConnectionLoginHint {
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint/properties/mode`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlConnectionLoginHintMode {
     /// `email_address`
     EmailAddress,
@@ -4033,6 +4097,7 @@ impl codegen::Shaped for SamlConnectionLoginHintMode {
 /// Schema: `#/components/schemas/SAMLConnections`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnections {
     /// The `data` property.
     pub data: Vec<SamlConnection>,
@@ -4058,6 +4123,7 @@ impl codegen::Shaped for SamlConnections {
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionsCreateBody {
     /// A label for the connection.
     pub name: String,
@@ -4183,6 +4249,7 @@ impl codegen::Shaped for SamlConnectionsCreateBodyAttributeMapping {
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SamlConnectionsCreateBodyProvider {
     /// `saml_custom`
     SamlCustom,
@@ -4251,6 +4318,7 @@ impl codegen::Shaped for SamlConnectionsCreateBodyProvider {
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "saml_connections")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionsUpdateBody {
     /// A new label for the connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4437,6 +4505,7 @@ impl codegen::Shaped for SamlConnectionsUpdateBodyAttributeMapping {
 /// Schema: `#/components/schemas/SCIMUserMetadata`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
     pub directory_id: String,
@@ -4475,6 +4544,7 @@ impl codegen::Shaped for ScimUserMetadata {
 /// Schema: `#/components/schemas/Session`.
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Session {
     /// Always `session`.
     pub object: String,
@@ -4552,6 +4622,7 @@ impl codegen::Shaped for Session {
 /// Schema: `#/components/schemas/SessionActivity`.
 #[cfg(any(feature = "sessions", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionActivity {
     /// The `object` property.
     pub object: String,
@@ -4624,6 +4695,7 @@ impl codegen::Shaped for SessionActivity {
 /// Schema: `#/components/schemas/Session/properties/status`.
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionStatus {
     /// `active`
     Active,
@@ -4704,6 +4776,7 @@ impl codegen::Shaped for SessionStatus {
 /// Schema: `#/components/schemas/SessionWithUser`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionWithUser {
     /// Always `session`.
     pub object: String,
@@ -4785,6 +4858,7 @@ impl codegen::Shaped for SessionWithUser {
 /// Schema: `#/components/schemas/SessionWithUser/properties/status`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionWithUserStatus {
     /// `active`
     Active,
@@ -4865,6 +4939,7 @@ impl codegen::Shaped for SessionWithUserStatus {
 /// Schema: `#/paths/~1sessions/get/parameters/2/schema`.
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SessionsListStatus {
     /// `abandoned`
     Abandoned,
@@ -4945,6 +5020,7 @@ impl codegen::Shaped for SessionsListStatus {
 /// Schema: `#/components/schemas/SignInToken`.
 #[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignInToken {
     /// Always `sign_in_token`.
     pub object: String,
@@ -4998,6 +5074,7 @@ impl codegen::Shaped for SignInToken {
 /// Schema: `#/components/schemas/SignInToken/properties/status`.
 #[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignInTokenStatus {
     /// `pending`
     Pending,
@@ -5062,6 +5139,7 @@ impl codegen::Shaped for SignInTokenStatus {
 /// Schema: `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "sign_in_tokens")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignInTokensCreateBody {
     /// The ID of the user the token signs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5093,6 +5171,7 @@ impl codegen::Shaped for SignInTokensCreateBody {
 /// Schema: `#/components/schemas/SignUp`.
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignUp {
     /// Always `sign_up_attempt`.
     pub object: String,
@@ -5286,6 +5365,7 @@ impl codegen::Shaped for SignUp {
 /// Schema: `#/components/schemas/SignUp/properties/status`.
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpStatus {
     /// `missing_requirements`
     MissingRequirements,
@@ -5350,6 +5430,7 @@ impl codegen::Shaped for SignUpStatus {
 /// Schema: `#/components/schemas/SignUpVerification`.
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5381,6 +5462,7 @@ impl codegen::Shaped for SignUpVerification {
 /// Schema: `#/components/schemas/SignUpVerification/properties/next_action`.
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SignUpVerificationNextAction {
     /// `needs_prepare`
     NeedsPrepare,
@@ -5445,6 +5527,7 @@ impl codegen::Shaped for SignUpVerificationNextAction {
 /// Schema: `#/components/schemas/SignUpVerifications`.
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property.
     #[serde(default)]
@@ -5492,6 +5575,7 @@ impl codegen::Shaped for SignUpVerifications {
 /// Schema: `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "sign_ups")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignUpsUpdateBody {
     /// The ID of the user in your own systems.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5523,6 +5607,7 @@ impl codegen::Shaped for SignUpsUpdateBody {
 /// Schema: `#/components/schemas/SmsMessage`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsMessage {
     /// Always `sms_message`.
     pub object: String,
@@ -5616,6 +5701,7 @@ impl codegen::Shaped for SmsMessage {
 /// Schema: `#/components/schemas/Token`.
 #[cfg(feature = "sessions")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Token {
     /// Always `token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5642,6 +5728,7 @@ impl codegen::Shaped for Token {
 /// Schema: `#/components/schemas/TotalCount`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TotalCount {
     /// Always `total_count`.
     pub object: String,
@@ -5663,6 +5750,7 @@ impl codegen::Shaped for TotalCount {
 /// Schema: `#/components/schemas/User`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// The ID of the user.
     pub id: String,
@@ -5994,6 +6082,7 @@ impl codegen::Shaped for User {
 /// Schema: `#/paths/~1users/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsersCreateBody {
     /// The plaintext password; at least 8 characters and not known to be breached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6153,6 +6242,7 @@ impl codegen::Shaped for UsersCreateBody {
 /// Schema: `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsersDisableMfaResponse {
     /// The ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6176,6 +6266,7 @@ impl codegen::Shaped for UsersDisableMfaResponse {
 /// Schema: `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsersMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6215,6 +6306,7 @@ impl codegen::Shaped for UsersMergeMetadataBody {
 /// Schema: `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UsersUpdateBody {
     /// A new plaintext password; at least 8 characters and not known to be breached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6426,6 +6518,7 @@ impl codegen::Shaped for UsersUpdateBody {
 /// Schema: `#/components/schemas/verification_admin`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationAdmin {
     /// Always `verification_admin`.
     pub object: String,
@@ -6474,6 +6567,7 @@ impl codegen::Shaped for VerificationAdmin {
 /// Schema: `#/components/schemas/verification_email_link`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationEmailLink {
     /// Always `verification_email_link`.
     pub object: String,
@@ -6526,6 +6620,7 @@ impl codegen::Shaped for VerificationEmailLink {
 /// Schema: `#/components/schemas/verification_email_link/properties/status`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationEmailLinkStatus {
     /// `unverified`
     Unverified,
@@ -6594,6 +6689,7 @@ impl codegen::Shaped for VerificationEmailLinkStatus {
 /// Schema: `#/components/schemas/verification_from_oauth`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationFromOauth {
     /// Always `verification_from_oauth`.
     pub object: String,
@@ -6654,6 +6750,7 @@ impl codegen::Shaped for VerificationFromOauth {
 /// Schema: `#/components/schemas/verification_from_oauth/properties/status`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationFromOauthStatus {
     /// `unverified`
     Unverified,
@@ -6714,6 +6811,7 @@ impl codegen::Shaped for VerificationFromOauthStatus {
 /// Schema: `#/components/schemas/verification_google_one_tap`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// Always `verification_google_one_tap`.
     pub object: String,
@@ -6774,6 +6872,7 @@ impl codegen::Shaped for VerificationGoogleOneTap {
 /// Schema: `#/components/schemas/verification_google_one_tap/properties/status`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationGoogleOneTapStatus {
     /// `unverified`
     Unverified,
@@ -6834,6 +6933,7 @@ impl codegen::Shaped for VerificationGoogleOneTapStatus {
 /// Schema: `#/components/schemas/verification_oauth`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOauth {
     /// Always `verification_oauth`.
     pub object: String,
@@ -6897,6 +6997,7 @@ impl codegen::Shaped for VerificationOauth {
 /// Schema: `#/components/schemas/verification_oauth/properties/status`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOauthStatus {
     /// `unverified`
     Unverified,
@@ -6969,6 +7070,7 @@ impl codegen::Shaped for VerificationOauthStatus {
 /// Schema: `#/components/schemas/verification_otp`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOtp {
     /// Always `verification_otp`.
     pub object: String,
@@ -7033,6 +7135,7 @@ impl codegen::Shaped for VerificationOtp {
 /// Schema: `#/components/schemas/verification_otp/properties/status`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpStatus {
     /// `unverified`
     Unverified,
@@ -7101,6 +7204,7 @@ impl codegen::Shaped for VerificationOtpStatus {
 /// Schema: `#/components/schemas/verification_otp/properties/strategy`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationOtpStrategy {
     /// `phone_code`
     PhoneCode,
@@ -7165,6 +7269,7 @@ impl codegen::Shaped for VerificationOtpStrategy {
 /// Schema: `#/components/schemas/verification_passkey`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationPasskey {
     /// Always `verification_passkey`.
     pub object: String,
@@ -7229,6 +7334,7 @@ impl codegen::Shaped for VerificationPasskey {
 /// Schema: `#/components/schemas/verification_saml`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationSaml {
     /// Always `verification_saml`.
     pub object: String,
@@ -7297,6 +7403,7 @@ impl codegen::Shaped for VerificationSaml {
 /// Schema: `#/components/schemas/verification_saml/properties/status`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationSamlStatus {
     /// `unverified`
     Unverified,
@@ -7369,6 +7476,7 @@ impl codegen::Shaped for VerificationSamlStatus {
 /// Schema: `#/components/schemas/verification_scim`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationScim {
     /// Always `verification_scim`.
     pub object: String,
@@ -7409,6 +7517,7 @@ impl codegen::Shaped for VerificationScim {
 /// Schema: `#/components/schemas/verification_ticket`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationTicket {
     /// Always `verification_ticket`.
     pub object: String,
@@ -7461,6 +7570,7 @@ impl codegen::Shaped for VerificationTicket {
 /// Schema: `#/components/schemas/verification_ticket/properties/status`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationTicketStatus {
     /// `unverified`
     Unverified,
@@ -7525,6 +7635,7 @@ impl codegen::Shaped for VerificationTicketStatus {
 /// Schema: `#/components/schemas/verification_web3`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationWeb3 {
     /// Always `verification_web3`.
     pub object: String,
@@ -7597,6 +7708,7 @@ impl codegen::Shaped for VerificationWeb3 {
 /// Schema: `#/components/schemas/verification_web3/properties/status`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Status {
     /// `unverified`
     Unverified,
@@ -7665,6 +7777,7 @@ impl codegen::Shaped for VerificationWeb3Status {
 /// Schema: `#/components/schemas/verification_web3/properties/strategy`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum VerificationWeb3Strategy {
     /// `web3_metamask_signature`
     Web3MetamaskSignature,
@@ -7737,6 +7850,7 @@ impl codegen::Shaped for VerificationWeb3Strategy {
 /// Schema: `#/components/schemas/WaitlistEntry`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntry {
     /// Always `waitlist_entry`.
     pub object: String,
@@ -7794,6 +7908,7 @@ impl codegen::Shaped for WaitlistEntry {
 /// Schema: `#/components/schemas/WaitlistEntry/properties/status`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WaitlistEntryStatus {
     /// `pending`
     Pending,
@@ -7862,6 +7977,7 @@ impl codegen::Shaped for WaitlistEntryStatus {
 /// Schema: `#/components/schemas/Web3Wallet`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Web3Wallet {
     /// The ID of the wallet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7910,6 +8026,7 @@ impl codegen::Shaped for Web3Wallet {
 #[cfg(any(feature = "users", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Web3WalletVerification {
     /// Selected by `verification_web3`.
     VerificationWeb3(VerificationWeb3),
@@ -7953,6 +8070,7 @@ impl codegen::Shaped for Web3WalletVerification {
 /// Schema: `#/components/schemas/WebhookEnvelope`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEnvelope {
     /// Always `event`.
     pub object: String,
@@ -7992,6 +8110,7 @@ impl codegen::Shaped for WebhookEnvelope {
 /// Schema: `#/components/schemas/WebhookEventAttributes`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventAttributes {
     /// The request that caused the event, when one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8015,6 +8134,7 @@ impl codegen::Shaped for WebhookEventAttributes {
 /// Schema: `#/components/schemas/WebhookEventAttributes/properties/http_request`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventAttributesHttpRequest {
     /// The IP address the request came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]

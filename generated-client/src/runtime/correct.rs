@@ -278,12 +278,20 @@ impl Path {
 
 /// Fills the zero value into every required member of `value` that is missing or `null`
 /// where `shape` does not allow it, and returns what it filled in, in document order.
+///
+/// A `null` root (as an empty body reads) where the shape allows none becomes the zero value
+/// too, reported at the path `.`.
 pub fn correct(operation: &'static str, value: &mut Value, shape: Shape) -> Vec<Correction> {
     let mut corrector = Corrector {
         operation,
         path: Path(Vec::new()),
         corrections: Vec::new(),
     };
+    if value.is_null() && !accepts_null(shape) {
+        let zero = zero(shape, 0);
+        corrector.record(None, CorrectionKind::Null, &zero);
+        *value = zero;
+    }
     corrector.walk(value, shape, 0);
     corrector.corrections
 }

@@ -672,11 +672,23 @@ impl Decoding {
         if let Ok(value) = serde_json::from_slice(bytes) {
             return Ok(value);
         }
-        let Ok(mut tree) = serde_json::from_slice::<serde_json::Value>(bytes) else {
-            return Err(self.path_error::<A, T>(bytes));
+        // An empty body is a missing value, which correction fills like any other.
+        let empty = bytes.iter().all(u8::is_ascii_whitespace);
+        let mut tree = if empty {
+            serde_json::Value::Null
+        } else {
+            match serde_json::from_slice::<serde_json::Value>(bytes) {
+                Ok(tree) => tree,
+                Err(_) => return Err(self.path_error::<A, T>(bytes)),
+            }
         };
-        let corrections = correct(self.operation, &mut tree, T::shape());
-        if corrections.is_empty() {
+        let mut corrections = correct(self.operation, &mut tree, T::shape());
+        if empty {
+            for correction in corrections.iter_mut().filter(|c| c.path == ".") {
+                correction.kind = super::correct::CorrectionKind::Missing;
+            }
+        }
+        if corrections.is_empty() && !empty {
             return Err(self.path_error::<A, T>(bytes));
         }
         let decoded: T = serde_path_to_error::deserialize(&tree)

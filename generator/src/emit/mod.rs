@@ -10,6 +10,7 @@ mod standalone;
 mod sweep;
 mod types;
 mod webhooks;
+mod witness;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -21,6 +22,7 @@ pub use standalone::{RUNTIME_FILES, emit_cargo_toml, emit_lib};
 pub use sweep::emit_sweep;
 pub use types::emit_types;
 pub use webhooks::emit_webhooks;
+pub use witness::emit_witness;
 
 /// An identifier token; `r#` prefixes become raw identifiers.
 pub fn ident(name: &str) -> Ident {

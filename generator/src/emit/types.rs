@@ -15,7 +15,12 @@ pub fn emit_types(api: &Api) -> TokenStream {
         "Request and response types of the {}, one per schema of the spec.",
         api.title
     ));
-    let items: TokenStream = api.types.iter().map(emit_type).collect();
+    let sealed = api.sealed_bodies();
+    let items: TokenStream = api
+        .types
+        .iter()
+        .map(|def| emit_type(def, sealed.contains(&def.name)))
+        .collect();
     // Only import the runtime facade when a type refers to it, so the module stays warning-free.
     let import = api.types.iter().any(mentions_codegen).then(|| {
         quote!(
@@ -73,7 +78,7 @@ pub(super) fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(def: &TypeDef, sealed: bool) -> TokenStream {
     let text = def
         .doc
         .clone()
@@ -83,7 +88,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let cfg = cfg_features(&def.features);
     let body = match &def.kind {
-        TypeKind::Struct { fields, request } => emit_struct(&cfg, &name, fields, *request),
+        TypeKind::Struct { fields, request } => emit_struct(&cfg, &name, fields, *request, sealed),
         TypeKind::Enum { variants, other } => emit_enum(&cfg, &name, variants, other),
         TypeKind::IntEnum { variants, other } => emit_int_enum(&cfg, &name, variants, other),
         TypeKind::Responses { variants, other } => emit_responses(&cfg, &name, variants, other),
@@ -99,11 +104,23 @@ fn emit_type(def: &TypeDef) -> TokenStream {
         }
     };
     let shape = emit_shape(&cfg, &name, &def.kind);
+    let aliases = def.previous_names.iter().map(|previous| {
+        let alias = ident(previous);
+        let note = format!("renamed to `{}`", def.name);
+        let doc = doc_attrs(&format!("The earlier name of [`{}`].", def.name));
+        quote! {
+            #doc
+            #cfg
+            #[deprecated(note = #note)]
+            pub type #alias = #name;
+        }
+    });
     quote! {
         #doc
         #deprecated
         #body
         #shape
+        #( #aliases )*
     }
 }
 
@@ -183,11 +200,15 @@ fn emit_struct(
     name: &proc_macro2::Ident,
     fields: &[Field],
     request: bool,
+    sealed: bool,
 ) -> TokenStream {
     let all_optional = fields
         .iter()
         .all(|f| matches!(f.presence, Presence::Optional | Presence::TriState));
     let default = (request && all_optional).then(|| quote!(Default,));
+    // A response struct, or a body struct only its builder fills, may gain fields in a later
+    // version without breaking callers: they read it, or never see it.
+    let non_exhaustive = (!request || sealed).then(|| quote!(#[non_exhaustive]));
     let fields = fields.iter().map(|field| {
         let doc = doc_attrs(&field_doc(field));
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
@@ -215,6 +236,7 @@ fn emit_struct(
     });
     quote! {
         #cfg #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #( #fields )*
         }
@@ -233,6 +255,7 @@ fn emit_enum(
     let docs = variants.iter().map(|v| doc_attrs(&format!("`{}`", v.wire)));
     quote! {
         #cfg #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #docs #names, )*
             /// A value this version of the client does not know, kept as sent.
@@ -293,6 +316,7 @@ fn emit_int_enum(
     let docs = variants.iter().map(|(_, v)| doc_attrs(&format!("`{v}`")));
     quote! {
         #cfg #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #( #docs #names, )*
             /// A value this version of the client does not know, kept as sent.
@@ -360,6 +384,7 @@ fn emit_responses(
     });
     quote! {
         #cfg #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variants )*
             /// A 2xx status the spec does not declare, with its raw body.
@@ -407,6 +432,7 @@ fn emit_tagged(
     quote! {
         #cfg #[derive(Debug, Clone, PartialEq, serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #docs #names(#types), )*
             /// An object whose tag this version of the client does not know, kept as JSON.
@@ -436,6 +462,7 @@ fn emit_untagged(
     quote! {
         #cfg #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #( #docs #names(#types), )*
         }

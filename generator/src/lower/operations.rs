@@ -712,6 +712,7 @@ impl Lowerer<'_> {
                 deprecated: false,
                 kind: TypeKind::Responses { variants, other },
                 features: Vec::new(),
+                previous_names: Vec::new(),
             },
         );
         (ResponseKind::ByStatus(type_name), statuses)

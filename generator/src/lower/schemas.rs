@@ -47,7 +47,26 @@ impl<'a> Lowerer<'a> {
             if schema.reference.is_some() && self.resolve_schema(schema, &pointer).is_none() {
                 continue;
             }
-            self.define(schema, &pointer, rust);
+            self.define(schema, &pointer, rust.clone());
+            let mut kept = Vec::new();
+            for previous in &schema.previous_names {
+                let valid = previous
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase())
+                    && previous.chars().all(|c| c.is_ascii_alphanumeric());
+                if !valid || self.type_names.claim(previous) != *previous {
+                    self.warning(
+                        &join(&pointer, &["x-rust-previous-names"]),
+                        format!("`{previous}` is not a free type name; no alias is kept for it"),
+                    );
+                    continue;
+                }
+                kept.push(previous.clone());
+            }
+            if let Some(def) = self.types.get_mut(&rust) {
+                def.previous_names = kept;
+            }
         }
     }
 
@@ -153,6 +172,7 @@ impl<'a> Lowerer<'a> {
                 deprecated: schema.deprecated,
                 kind,
                 features: Vec::new(),
+                previous_names: Vec::new(),
             },
         );
     }
