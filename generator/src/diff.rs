@@ -444,7 +444,14 @@ impl Differ<'_> {
                     "request-property-removed"
                 },
                 class: Class::Breaking,
-                wire: Wire::Compatible,
+                // A server that drops a parameter ignores it, and a caller that relied on its
+                // effect gets another result (drift counts this as breaking); an unknown body
+                // property is ignored like any other.
+                wire: if param {
+                    Wire::Breaking
+                } else {
+                    Wire::Compatible
+                },
                 group,
                 item: format!("{call} loses its {what} `{}`", input.name),
                 location,

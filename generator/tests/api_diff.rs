@@ -10,7 +10,7 @@ mod patching;
 use std::fs;
 use std::path::Path;
 
-use openapi_rust_generator::diff::{Class, Report};
+use openapi_rust_generator::diff::{Class, Report, Wire};
 use openapi_rust_generator::{Layout, Options, api_diff};
 use patching::{Fixture, fixtures};
 
@@ -116,6 +116,62 @@ fn the_required_version_follows_cargo_rules() {
     assert_eq!(breaking.required_version("0.3.1").as_deref(), Some("0.4.0"));
     assert_eq!(additive.required_version("1.3.1").as_deref(), Some("1.4.0"));
     assert_eq!(breaking.required_version("1.3.1").as_deref(), Some("2.0.0"));
+}
+
+/// Where oxidecomputer's `drift` classifies a fixture's changes (it leaves some unhandled), our
+/// wire impact agrees with it: wire-breaking exactly when drift finds a change that breaks
+/// existing clients (backward incompatible, or incompatible both ways).
+#[test]
+fn wire_impact_agrees_with_drift() {
+    let mut compared = 0;
+    let mut disagreements = Vec::new();
+    for fixture in fixtures() {
+        for (direction, old, new) in [
+            ("forward", &fixture.base, &fixture.patched),
+            ("reverse", &fixture.patched, &fixture.base),
+        ] {
+            let json = |text: &str| -> serde_json::Value {
+                serde_yaml::from_str(text).expect("YAML as JSON")
+            };
+            let changes = drift::compare(&json(old), &json(new)).expect("drift compares");
+            let handled: Vec<&drift::ChangeInfo> = changes
+                .iter()
+                .flat_map(|c| &c.changes)
+                .filter(|c| !matches!(c.class, drift::ChangeClass::Unhandled))
+                .collect();
+            if handled.is_empty() {
+                continue;
+            }
+            compared += 1;
+            let drift_breaks = handled.iter().any(|c| {
+                matches!(
+                    c.class,
+                    drift::ChangeClass::BackwardIncompatible | drift::ChangeClass::Incompatible
+                )
+            });
+            let report = report(old, new);
+            let we_break = report.changes.iter().any(|c| c.wire == Wire::Breaking);
+            if drift_breaks != we_break {
+                disagreements.push(format!(
+                    "{} ({direction}): drift {}, we {}\n  drift: {:?}\n{}",
+                    fixture.name,
+                    if drift_breaks {
+                        "breaks"
+                    } else {
+                        "does not break"
+                    },
+                    if we_break { "break" } else { "do not break" },
+                    handled
+                        .iter()
+                        .map(|c| (&c.message, &c.class))
+                        .collect::<Vec<_>>(),
+                    report.to_text()
+                ));
+            }
+        }
+    }
+    assert!(compared >= 10, "drift classified only {compared} fixtures");
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
 }
 
 /// The reports on the two pairs of published documents, as regression snapshots.

@@ -28,6 +28,7 @@ pub fn bench(root: &Path) -> ExitCode {
     let mut notes = Vec::new();
     let result = (|| -> Result<(), String> {
         generation(root, &work, &mut rows, &mut notes)?;
+        api_diff(root, &mut rows)?;
         compile_cost(root, &work, &mut rows, &mut notes)?;
         runtime(root, &mut rows)?;
         Ok(())
@@ -43,6 +44,108 @@ pub fn bench(root: &Path) -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!("\nwrote BENCHMARKS.md");
+    ExitCode::SUCCESS
+}
+
+/// The API change report on the two published document pairs, when `../shared/reference/` is
+/// present: what `cargo xtask codegen` adds when the spec changed.
+fn api_diff(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
+    let reference = root.join("../shared/reference");
+    for (old, new) in [
+        (
+            "clerk-bapi-2021-02-05-as-of-2024-10.yml",
+            "clerk-bapi-2021-02-05.yml",
+        ),
+        ("clerk-bapi-2021-02-05.yml", "clerk-bapi-2026-05-12.yml"),
+    ] {
+        if !reference.join(new).exists() {
+            return Ok(());
+        }
+        let out = run(Command::new("cargo")
+            .args([
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "xtask",
+                "--",
+                "bench-api-diff",
+            ])
+            .arg(reference.join(old))
+            .arg(reference.join(new))
+            .arg(RUNS.to_string())
+            .current_dir(root))?;
+        let line = out.lines().last().unwrap_or_default().to_owned();
+        rows.push(Row {
+            what: format!(
+                "API change report, {old} → {new} ({} findings)",
+                field(&line, "findings")
+            ),
+            figure: format!(
+                "{} ms median of {RUNS}, all that `cargo xtask codegen` adds for its summary (loading and lowering one document alone: {} ms)",
+                field(&line, "median_ms"),
+                field(&line, "lowering_ms")
+            ),
+            how: format!("cargo run --release -p xtask -- bench-api-diff OLD NEW {RUNS}"),
+        });
+        println!(
+            "{}: {}",
+            rows.last().map_or("", |r| &r.what),
+            rows.last().map_or("", |r| &r.figure)
+        );
+    }
+    Ok(())
+}
+
+/// `cargo xtask bench-api-diff OLD NEW RUNS`: the API change report between two documents,
+/// RUNS times; prints its median time, and that of loading and lowering the old document
+/// alone (half of comparing it with itself).
+pub fn bench_api_diff(args: &[String]) -> ExitCode {
+    let (Some(old), Some(new), Some(runs)) = (
+        args.first(),
+        args.get(1),
+        args.get(2).and_then(|r| r.parse::<usize>().ok()),
+    ) else {
+        eprintln!("usage: cargo xtask bench-api-diff OLD NEW RUNS");
+        return ExitCode::from(2);
+    };
+    let (Ok(old_text), Ok(new_text)) = (fs::read_to_string(old), fs::read_to_string(new)) else {
+        eprintln!("error: cannot read the documents");
+        return ExitCode::FAILURE;
+    };
+    let options = Options::new(Layout::Modules);
+    let no_files = |path: &str| Err(format!("no file {path}"));
+    let mut whole = Vec::new();
+    let mut lowering = Vec::new();
+    let mut findings = 0;
+    for _ in 0..runs.max(1) {
+        let started = Instant::now();
+        let report = openapi_rust_generator::api_diff(
+            (old, &old_text),
+            (new, &new_text),
+            &options,
+            &no_files,
+        );
+        whole.push(started.elapsed().as_secs_f64() * 1000.0);
+        findings = report.map(|r| r.changes.len()).unwrap_or(0);
+        let started = Instant::now();
+        let _ = openapi_rust_generator::api_diff(
+            (old, &old_text),
+            (old, &old_text),
+            &options,
+            &no_files,
+        );
+        lowering.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (whole, same) = (median(whole), median(lowering));
+    println!(
+        "findings={findings} median_ms={whole:.1} lowering_ms={:.1}",
+        same / 2.0
+    );
     ExitCode::SUCCESS
 }
 

@@ -48,6 +48,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(&workspace_root()),
         Some("conformance") => conformance::conformance(&workspace_root(), &args[1..]),
         Some("bench-generate") => bench::bench_generate(&args[1..]),
+        Some("bench-api-diff") => bench::bench_api_diff(&args[1..]),
         Some("jwt-differential") => differential::jwt_differential(&workspace_root()),
         Some("api-diff") => api_diff::api_diff_command(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
