@@ -1,6 +1,7 @@
 //! One request as generated code describes it, and how it is sent and answered.
 
 use std::fmt::Display;
+use std::future::Future;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
@@ -106,7 +107,18 @@ impl<A: Api> Request<A> {
             return;
         }
         let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
-        self.path = self.path.replace(&format!("{{{name}}}"), &encoded);
+        // Replace `{name}` in place: no pattern string, no second path.
+        let mut from = 0;
+        while let Some(open) = self.path[from..].find('{').map(|i| i + from) {
+            let rest = &self.path[open + 1..];
+            if rest.starts_with(name) && rest[name.len()..].starts_with('}') {
+                self.path
+                    .replace_range(open..open + name.len() + 2, &encoded);
+                from = open + encoded.len();
+            } else {
+                from = open + 1;
+            }
+        }
     }
 
     /// Adds `name=value` when the value is set.
@@ -359,37 +371,45 @@ impl<A: Api> Request<A> {
 
     /// Sends the request and decodes a JSON response, correcting what the API left out (see
     /// [`Received::json`]).
-    pub async fn send_json<T: DeserializeOwned + Shaped>(self) -> Result<T, Error<A>> {
-        self.send_raw().await?.json()
+    pub fn send_json<T: DeserializeOwned + Shaped>(
+        self,
+    ) -> impl Future<Output = Result<T, Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { received.await?.json() }
     }
 
     /// Sends the request and returns the body as text.
     pub async fn send_text(self) -> Result<String, Error<A>> {
-        let (_, _, bytes) = self.execute().await?;
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        Ok(self.send_raw().await?.text())
     }
 
     /// Sends the request and returns the body.
     pub async fn send_bytes(self) -> Result<Vec<u8>, Error<A>> {
-        self.execute().await.map(|(_, _, bytes)| bytes.to_vec())
+        Ok(self.send_raw().await?.into_bytes())
     }
 
     /// Sends the request and returns the success status with the body, for operations whose
     /// responses differ by status.
-    pub async fn send_raw(self) -> Result<Received<A>, Error<A>> {
+    ///
+    /// The exchange runs in one heap-allocated future, so the futures of generated `send`
+    /// methods stay small: a caller's state machine then moves a pointer, not kilobytes.
+    pub fn send_raw(self) -> impl Future<Output = Result<Received<A>, Error<A>>> + Send + 'static {
         let decoding = self.decoding();
-        let (_, status, body) = self.execute().await?;
-        Ok(Received {
-            status,
-            body,
-            decoding,
-            api: std::marker::PhantomData,
-        })
+        let exchange = Box::pin(self.execute());
+        async move {
+            let (_, status, body) = exchange.await?;
+            Ok(Received {
+                status,
+                body,
+                decoding,
+                api: std::marker::PhantomData,
+            })
+        }
     }
 
     /// Sends the request and ignores any body.
     pub async fn send_empty(self) -> Result<(), Error<A>> {
-        self.execute().await.map(|_| ())
+        self.send_raw().await.map(|_| ())
     }
 
     /// How this request's responses are decoded: the client's settings, with the request's
