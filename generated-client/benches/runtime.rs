@@ -22,7 +22,7 @@ use tokio::net::TcpListener;
 
 const USER: &str = include_str!("../tests/fixtures/user.json");
 const TOTAL_USERS: usize = 100_000;
-const REQUESTS: usize = 2_000;
+const REQUESTS: usize = 6_000;
 const ROUNDS: usize = 10;
 
 /// Answers `GET /users/<id>` with one user and `GET /users?limit=L&offset=O` with a page of the
