@@ -1313,22 +1313,31 @@ fn reach(api: &Api, roots: Vec<String>) -> BTreeSet<String> {
     seen
 }
 
+/// The named types an operation sends (its inputs and body) and receives (its response).
+fn operation_types(op: &Operation) -> (Vec<String>, Vec<String>) {
+    let (mut sent, mut received) = (Vec::new(), Vec::new());
+    for input in &op.inputs {
+        named(&input.ty, &mut sent);
+    }
+    if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
+        sent.push(structure);
+    }
+    match &op.response {
+        ResponseKind::Json(ty) => named(ty, &mut received),
+        ResponseKind::ByStatus(name) => received.push(name.clone()),
+        _ => {}
+    }
+    (sent, received)
+}
+
 /// Which types are sent (reachable from inputs) and which received (from responses).
 fn sides(api: &Api) -> BTreeMap<String, Sides> {
     let mut sent = Vec::new();
     let mut received = Vec::new();
     for op in api.groups.iter().flat_map(|g| &g.operations) {
-        for input in &op.inputs {
-            named(&input.ty, &mut sent);
-        }
-        if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
-            sent.push(structure);
-        }
-        match &op.response {
-            ResponseKind::Json(ty) => named(ty, &mut received),
-            ResponseKind::ByStatus(name) => received.push(name.clone()),
-            _ => {}
-        }
+        let (op_sent, op_received) = operation_types(op);
+        sent.extend(op_sent);
+        received.extend(op_received);
     }
     if let Some(webhooks) = &api.webhooks {
         received.extend(webhooks.envelope.iter().cloned());
@@ -1336,9 +1345,7 @@ fn sides(api: &Api) -> BTreeMap<String, Sides> {
             named(&event.payload, &mut received);
         }
     }
-    let mut named_error = Vec::new();
-    named(&api.error_body, &mut named_error);
-    received.extend(named_error);
+    named(&api.error_body, &mut received);
     let mut out: BTreeMap<String, Sides> = BTreeMap::new();
     for name in reach(api, sent) {
         out.entry(name).or_default().sent = true;
@@ -1355,17 +1362,9 @@ fn owners(api: &Api) -> BTreeMap<String, String> {
     for group in &api.groups {
         let mut roots = Vec::new();
         for op in &group.operations {
-            for input in &op.inputs {
-                named(&input.ty, &mut roots);
-            }
-            if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
-                roots.push(structure);
-            }
-            match &op.response {
-                ResponseKind::Json(ty) => named(ty, &mut roots),
-                ResponseKind::ByStatus(name) => roots.push(name.clone()),
-                _ => {}
-            }
+            let (sent, received) = operation_types(op);
+            roots.extend(sent);
+            roots.extend(received);
         }
         for name in reach(api, roots) {
             users
