@@ -1266,51 +1266,8 @@ fn render(ty: &TypeRef, name: &dyn Fn(&str) -> String) -> String {
     }
 }
 
-/// The named types a type mentions.
 fn named(ty: &TypeRef, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Vec(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Option(inner)
-        | TypeRef::Boxed(inner) => named(inner, out),
-        TypeRef::Named(n) => out.push(n.clone()),
-        _ => {}
-    }
-}
-
-fn refs_of(kind: &TypeKind) -> Vec<String> {
-    let mut out = Vec::new();
-    match kind {
-        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| named(&f.ty, &mut out)),
-        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-            variants.iter().for_each(|v| named(&v.ty, &mut out))
-        }
-        TypeKind::Alias(ty) => named(ty, &mut out),
-        TypeKind::Responses { variants, .. } => {
-            for v in variants {
-                if let ResponseKind::Json(ty) = &v.kind {
-                    named(ty, &mut out);
-                }
-            }
-        }
-        TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
-    }
-    out
-}
-
-/// Every type reachable from `roots`.
-fn reach(api: &Api, roots: Vec<String>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack = roots;
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(def) = api.type_def(&name) {
-            stack.extend(refs_of(&def.kind));
-        }
-    }
-    seen
+    ty.collect_named(out);
 }
 
 /// The named types an operation sends (its inputs and body) and receives (its response).
@@ -1333,24 +1290,14 @@ fn operation_types(op: &Operation) -> (Vec<String>, Vec<String>) {
 /// Which types are sent (reachable from inputs) and which received (from responses).
 fn sides(api: &Api) -> BTreeMap<String, Sides> {
     let mut sent = Vec::new();
-    let mut received = Vec::new();
     for op in api.groups.iter().flat_map(|g| &g.operations) {
-        let (op_sent, op_received) = operation_types(op);
-        sent.extend(op_sent);
-        received.extend(op_received);
+        sent.extend(operation_types(op).0);
     }
-    if let Some(webhooks) = &api.webhooks {
-        received.extend(webhooks.envelope.iter().cloned());
-        for event in &webhooks.events {
-            named(&event.payload, &mut received);
-        }
-    }
-    named(&api.error_body, &mut received);
     let mut out: BTreeMap<String, Sides> = BTreeMap::new();
-    for name in reach(api, sent) {
+    for name in api.reachable(sent) {
         out.entry(name).or_default().sent = true;
     }
-    for name in reach(api, received) {
+    for name in api.received_types() {
         out.entry(name).or_default().received = true;
     }
     out
@@ -1366,7 +1313,7 @@ fn owners(api: &Api) -> BTreeMap<String, String> {
             roots.extend(sent);
             roots.extend(received);
         }
-        for name in reach(api, roots) {
+        for name in api.reachable(roots) {
             users
                 .entry(name)
                 .or_default()

@@ -81,43 +81,17 @@ impl Api {
     /// `#[non_exhaustive]` and a new field is no break.
     pub fn sealed_bodies(&self) -> std::collections::BTreeSet<String> {
         use std::collections::BTreeMap;
-        fn count(ty: &TypeRef, uses: &mut BTreeMap<String, usize>) {
-            match ty {
-                TypeRef::Vec(inner)
-                | TypeRef::Map(inner)
-                | TypeRef::Option(inner)
-                | TypeRef::Boxed(inner) => count(inner, uses),
-                TypeRef::Named(name) => *uses.entry(name.clone()).or_default() += 1,
-                _ => {}
-            }
-        }
-        let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+        let mut mentioned = Vec::new();
         for def in &self.types {
-            match &def.kind {
-                TypeKind::Struct { fields, .. } => {
-                    fields.iter().for_each(|f| count(&f.ty, &mut uses))
-                }
-                TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-                    variants.iter().for_each(|v| count(&v.ty, &mut uses))
-                }
-                TypeKind::Alias(ty) => count(ty, &mut uses),
-                TypeKind::Responses { variants, .. } => {
-                    for variant in variants {
-                        if let ResponseKind::Json(ty) = &variant.kind {
-                            count(ty, &mut uses);
-                        }
-                    }
-                }
-                TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
-            }
+            mentioned.extend(def.kind.named_types());
         }
         let mut bodies: BTreeMap<String, usize> = BTreeMap::new();
         for op in self.groups.iter().flat_map(|g| &g.operations) {
             for input in &op.inputs {
-                count(&input.ty, &mut uses);
+                input.ty.collect_named(&mut mentioned);
             }
             if let ResponseKind::Json(ty) = &op.response {
-                count(ty, &mut uses);
+                ty.collect_named(&mut mentioned);
             }
             if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
                 *bodies.entry(structure).or_default() += 1;
@@ -125,17 +99,52 @@ impl Api {
         }
         if let Some(webhooks) = &self.webhooks {
             for event in &webhooks.events {
-                count(&event.payload, &mut uses);
+                event.payload.collect_named(&mut mentioned);
             }
-            if let Some(envelope) = &webhooks.envelope {
-                *uses.entry(envelope.clone()).or_default() += 1;
-            }
+            mentioned.extend(webhooks.envelope.iter().cloned());
         }
+        let mentioned: std::collections::BTreeSet<String> = mentioned.into_iter().collect();
         bodies
             .into_iter()
-            .filter(|(name, times)| *times == 1 && !uses.contains_key(name))
+            .filter(|(name, times)| *times == 1 && !mentioned.contains(name))
             .map(|(name, _)| name)
             .collect()
+    }
+
+    /// Every type reachable from `roots` (names of named types), `roots` included.
+    pub fn reachable(&self, roots: Vec<String>) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = roots;
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(def) = self.type_def(&name) {
+                stack.extend(def.kind.named_types());
+            }
+        }
+        seen
+    }
+
+    /// The types the client decodes: reachable from a response, the error body or a webhook
+    /// event. Only these need the runtime's `Shaped`.
+    pub fn received_types(&self) -> std::collections::BTreeSet<String> {
+        let mut roots = Vec::new();
+        for op in self.groups.iter().flat_map(|g| &g.operations) {
+            match &op.response {
+                ResponseKind::Json(ty) => ty.collect_named(&mut roots),
+                ResponseKind::ByStatus(name) => roots.push(name.clone()),
+                _ => {}
+            }
+        }
+        if let Some(webhooks) = &self.webhooks {
+            roots.extend(webhooks.envelope.iter().cloned());
+            for event in &webhooks.events {
+                event.payload.collect_named(&mut roots);
+            }
+        }
+        self.error_body.collect_named(&mut roots);
+        self.reachable(roots)
     }
 }
 
@@ -211,6 +220,19 @@ pub enum TypeRef {
     Bytes,
     /// No content.
     Unit,
+}
+
+impl TypeRef {
+    /// Appends the named types this type mentions.
+    pub fn collect_named(&self, out: &mut Vec<String>) {
+        match self {
+            Self::Vec(inner) | Self::Map(inner) | Self::Option(inner) | Self::Boxed(inner) => {
+                inner.collect_named(out)
+            }
+            Self::Named(name) => out.push(name.clone()),
+            _ => {}
+        }
+    }
 }
 
 /// The Rust integer types a schema can map to.
@@ -340,6 +362,29 @@ pub enum TypeKind {
     },
     /// Another name for a type.
     Alias(TypeRef),
+}
+
+impl TypeKind {
+    /// The named types the type's fields, variants or target mention.
+    pub fn named_types(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        match self {
+            Self::Struct { fields, .. } => fields.iter().for_each(|f| f.ty.collect_named(&mut out)),
+            Self::Tagged { variants, .. } | Self::Untagged { variants } => {
+                variants.iter().for_each(|v| v.ty.collect_named(&mut out))
+            }
+            Self::Alias(ty) => ty.collect_named(&mut out),
+            Self::Responses { variants, .. } => {
+                for variant in variants {
+                    if let ResponseKind::Json(ty) = &variant.kind {
+                        ty.collect_named(&mut out);
+                    }
+                }
+            }
+            Self::Enum { .. } | Self::IntEnum { .. } => {}
+        }
+        out
+    }
 }
 
 /// A known value of an open enum.

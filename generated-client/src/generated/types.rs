@@ -2387,16 +2387,6 @@ pub struct OrganizationMembershipsCreateBody {
     /// The ID of the user to add.
     pub user_id: String,
 }
-#[cfg(feature = "organization_memberships")]
-impl codegen::Shaped for OrganizationMembershipsCreateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("role", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
@@ -2411,24 +2401,6 @@ pub struct OrganizationMembershipsMergeMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
-#[cfg(feature = "organization_memberships")]
-impl codegen::Shaped for OrganizationMembershipsMergeMetadataBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
@@ -2438,15 +2410,6 @@ impl codegen::Shaped for OrganizationMembershipsMergeMetadataBody {
 pub struct OrganizationMembershipsUpdateBody {
     /// The new role of the member.
     pub role: String,
-}
-#[cfg(feature = "organization_memberships")]
-impl codegen::Shaped for OrganizationMembershipsUpdateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("role", true, <String as codegen::Shaped>::shape),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// An organization, after its logo was uploaded.
 ///
@@ -2629,36 +2592,6 @@ pub struct OrganizationsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
-#[cfg(feature = "organizations")]
-impl codegen::Shaped for OrganizationsCreateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "slug",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_by", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "max_allowed_memberships",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// The request body of `PATCH /organizations/{organization_id}/metadata`.
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
@@ -2672,24 +2605,6 @@ pub struct OrganizationsMergeMetadataBody {
     /// Metadata to merge into the private metadata; a null value removes a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
-}
-#[cfg(feature = "organizations")]
-impl codegen::Shaped for OrganizationsMergeMetadataBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// The request body of `PATCH /organizations/{organization_id}`.
 ///
@@ -2716,44 +2631,6 @@ pub struct OrganizationsUpdateBody {
     /// The most members the organization may have; 0 means no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
-}
-#[cfg(feature = "organizations")]
-impl codegen::Shaped for OrganizationsUpdateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "slug",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "admin_delete_enabled",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "max_allowed_memberships",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// A passkey registered by a user.
 ///
@@ -3285,39 +3162,6 @@ pub struct PhoneNumbersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
-#[cfg(feature = "phone_numbers")]
-impl codegen::Shaped for PhoneNumbersCreateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "primary",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "phone_number",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "reserved_for_second_factor",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// The request body of `PATCH /phone_numbers/{phone_number_id}`.
 ///
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
@@ -3334,29 +3178,6 @@ pub struct PhoneNumbersUpdateBody {
     /// Use the number only as a second factor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
-}
-#[cfg(feature = "phone_numbers")]
-impl codegen::Shaped for PhoneNumbersUpdateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "primary",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "reserved_for_second_factor",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// The outcome of a proxy configuration check.
 ///
@@ -3417,24 +3238,6 @@ pub struct ProxyChecksVerifyBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
-#[cfg(feature = "proxy_checks")]
-impl codegen::Shaped for ProxyChecksVerifyBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "domain_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "proxy_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// A URL the instance may redirect to.
 ///
 /// Schema: `#/components/schemas/RedirectURL`.
@@ -3476,19 +3279,6 @@ pub struct RedirectUrlsCreateBody {
     /// The full URL to allow, such as `https://example.com/after-sign-in`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-}
-#[cfg(feature = "redirect_urls")]
-impl codegen::Shaped for RedirectUrlsCreateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// An organization role and the permissions it grants.
 ///
@@ -4150,53 +3940,6 @@ pub struct SamlConnectionsCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionsCreateBodyAttributeMapping>,
 }
-#[cfg(feature = "saml_connections")]
-impl codegen::Shaped for SamlConnectionsCreateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("domain", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "provider",
-                true,
-                <SamlConnectionsCreateBodyProvider as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_sso_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_metadata",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_entity_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_certificate",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_metadata_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "attribute_mapping",
-                false,
-                <Option<
-                    SamlConnectionsCreateBodyAttributeMapping,
-                > as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
@@ -4215,34 +3958,6 @@ pub struct SamlConnectionsCreateBodyAttributeMapping {
     /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-}
-#[cfg(feature = "saml_connections")]
-impl codegen::Shaped for SamlConnectionsCreateBodyAttributeMapping {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email_address",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// The identity provider.
 ///
@@ -4305,12 +4020,6 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
-    }
-}
-#[cfg(feature = "saml_connections")]
-impl codegen::Shaped for SamlConnectionsCreateBodyProvider {
-    fn shape() -> codegen::Shape {
-        codegen::Shape::String
     }
 }
 /// The request body of `PATCH /saml_connections/{saml_connection_id}`.
@@ -4383,76 +4092,6 @@ pub struct SamlConnectionsUpdateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
 }
-#[cfg(feature = "saml_connections")]
-impl codegen::Shaped for SamlConnectionsUpdateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "active",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "domain",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_sso_url",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_metadata",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_entity_id",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_certificate",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_subdomains",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_metadata_url",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "attribute_mapping",
-                false,
-                <Option<
-                    codegen::Nullable<SamlConnectionsUpdateBodyAttributeMapping>,
-                > as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_idp_initiated",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "sync_user_attributes",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// Which identity-provider attributes fill which user properties.
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`.
@@ -4471,34 +4110,6 @@ pub struct SamlConnectionsUpdateBodyAttributeMapping {
     /// The `email_address` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-}
-#[cfg(feature = "saml_connections")]
-impl codegen::Shaped for SamlConnectionsUpdateBodyAttributeMapping {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email_address",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// How a user is provisioned by a SCIM directory.
 ///
@@ -5009,12 +4620,6 @@ impl<'de> serde::Deserialize<'de> for SessionsListStatus {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-#[cfg(feature = "sessions")]
-impl codegen::Shaped for SessionsListStatus {
-    fn shape() -> codegen::Shape {
-        codegen::Shape::String
-    }
-}
 /// A token that signs its user in without other credentials.
 ///
 /// Schema: `#/components/schemas/SignInToken`.
@@ -5147,24 +4752,6 @@ pub struct SignInTokensCreateBody {
     /// How long the token stays valid, in seconds; 30 days when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
-}
-#[cfg(feature = "sign_in_tokens")]
-impl codegen::Shaped for SignInTokensCreateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expires_in_seconds",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// A sign-up attempt.
 ///
@@ -5583,24 +5170,6 @@ pub struct SignUpsUpdateBody {
     /// Whether your own custom action completes the sign-up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_action: Option<bool>,
-}
-#[cfg(feature = "sign_ups")]
-impl codegen::Shaped for SignUpsUpdateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "external_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "custom_action",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// A text message Clerk sends, or hands to you to send.
 ///
@@ -6139,104 +5708,6 @@ pub struct UsersCreateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_password_requirement: Option<bool>,
 }
-#[cfg(feature = "users")]
-impl codegen::Shaped for UsersCreateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "password",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "username",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "created_at",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "external_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "totp_secret",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "web3_wallet",
-                false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "backup_codes",
-                false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "phone_number",
-                false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email_address",
-                false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "password_digest",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "password_hasher",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "unsafe_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "skip_password_checks",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "skip_password_requirement",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
 /// Confirms which user's MFA methods were disabled.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
@@ -6277,29 +5748,6 @@ pub struct UsersMergeMetadataBody {
     /// Metadata to merge into the private metadata; a null value removes a key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
-}
-#[cfg(feature = "users")]
-impl codegen::Shaped for UsersMergeMetadataBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "unsafe_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// The request body of `PATCH /users/{user_id}`.
 ///
@@ -6394,124 +5842,6 @@ pub struct UsersUpdateBody {
     /// Tell the user by email that their primary email address changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<bool>,
-}
-#[cfg(feature = "users")]
-impl codegen::Shaped for UsersUpdateBody {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "password",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "username",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "created_at",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "external_id",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "totp_secret",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "backup_codes",
-                false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "password_digest",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "password_hasher",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "unsafe_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "profile_image_id",
-                false,
-                <Option<codegen::Nullable<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "delete_self_enabled",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "skip_password_checks",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "primary_web3_wallet_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "primary_phone_number_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "primary_email_address_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "sign_out_of_other_sessions",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "create_organization_enabled",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "notify_primary_email_address_changed",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
 }
 /// A verification performed by an administrator through the Backend API.
 ///

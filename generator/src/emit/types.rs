@@ -16,17 +16,29 @@ pub fn emit_types(api: &Api) -> TokenStream {
         api.title
     ));
     let sealed = api.sealed_bodies();
+    // Only types the client decodes need a shape for the corrector.
+    let received = api.received_types();
     let items: TokenStream = api
         .types
         .iter()
-        .map(|def| emit_type(def, sealed.contains(&def.name)))
+        .map(|def| {
+            emit_type(
+                def,
+                sealed.contains(&def.name),
+                received.contains(&def.name),
+            )
+        })
         .collect();
     // Only import the runtime facade when a type refers to it, so the module stays warning-free.
-    let import = api.types.iter().any(mentions_codegen).then(|| {
-        quote!(
-            use crate::runtime::codegen;
-        )
-    });
+    let import = api
+        .types
+        .iter()
+        .any(|def| mentions_codegen(def, received.contains(&def.name)))
+        .then(|| {
+            quote!(
+                use crate::runtime::codegen;
+            )
+        });
     // A type may hold a field of a deprecated type; the generated code that names it is not
     // the user's use of it, and users still see the warning when they name the type.
     let allow = api
@@ -42,8 +54,8 @@ pub fn emit_types(api: &Api) -> TokenStream {
     }
 }
 
-/// Whether the code for `def` names the runtime facade.
-fn mentions_codegen(def: &TypeDef) -> bool {
+/// Whether the code for `def` names the runtime facade (`shaped`: it implements `Shaped`).
+fn mentions_codegen(def: &TypeDef, shaped: bool) -> bool {
     fn in_ref(ty: &crate::ir::TypeRef) -> bool {
         use crate::ir::TypeRef;
         match ty {
@@ -56,12 +68,17 @@ fn mentions_codegen(def: &TypeDef) -> bool {
         }
     }
     match &def.kind {
-        // Each of these implements the runtime's `Shaped`.
-        TypeKind::Enum { .. }
-        | TypeKind::Tagged { .. }
-        | TypeKind::Struct { .. }
-        | TypeKind::Untagged { .. }
-        | TypeKind::IntEnum { .. } => true,
+        TypeKind::Enum { .. } | TypeKind::Tagged { .. } => true,
+        TypeKind::Struct { .. } | TypeKind::Untagged { .. } | TypeKind::IntEnum { .. }
+            if shaped =>
+        {
+            true
+        }
+        TypeKind::Struct { fields, .. } => fields
+            .iter()
+            .any(|f| f.presence == Presence::TriState || in_ref(&f.ty)),
+        TypeKind::Untagged { variants } => variants.iter().any(|v| in_ref(&v.ty)),
+        TypeKind::IntEnum { .. } => false,
         TypeKind::Alias(ty) => in_ref(ty),
         TypeKind::Responses { variants, .. } => variants
             .iter()
@@ -78,7 +95,7 @@ pub(super) fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef, sealed: bool) -> TokenStream {
+fn emit_type(def: &TypeDef, sealed: bool, received: bool) -> TokenStream {
     let text = def
         .doc
         .clone()
@@ -103,7 +120,7 @@ fn emit_type(def: &TypeDef, sealed: bool) -> TokenStream {
             quote!(#cfg pub type #name = #ty;)
         }
     };
-    let shape = emit_shape(&cfg, &name, &def.kind);
+    let shape = received.then(|| emit_shape(&cfg, &name, &def.kind));
     let aliases = def.previous_names.iter().map(|previous| {
         let alias = ident(previous);
         let note = format!("renamed to `{}`", def.name);
