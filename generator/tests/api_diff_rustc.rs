@@ -7,6 +7,7 @@
 //! The crates share one scratch workspace under `target/`, so dependencies build once.
 
 mod patching;
+mod scratch;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use std::process::{Command, Stdio};
 use openapi_rust_generator::diff::Class;
 use openapi_rust_generator::{Layout, Options, api_diff, generate, witness};
 use patching::fixtures;
+use scratch::{write_if_changed, write_member};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,33 +25,11 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-fn write_if_changed(path: &Path, contents: &str) {
-    if fs::read_to_string(path).ok().as_deref() == Some(contents) {
-        return;
-    }
-    fs::create_dir_all(path.parent().expect("a parent")).expect("create the folder");
-    fs::write(path, contents).expect("write the file");
-}
-
 /// Writes the crate generated from `text` as package `name` in `dir`.
 fn write_crate(dir: &Path, name: &str, text: &str) {
     let output = generate("fixture.yaml", text, &Options::new(Layout::Crate))
         .unwrap_or_else(|d| panic!("{d}"));
-    for (file, contents) in &output.files {
-        let contents = if file == "Cargo.toml" {
-            let package = contents
-                .lines()
-                .find(|l| l.starts_with("name = "))
-                .expect("a name")
-                .to_owned();
-            contents
-                .replace("\n[workspace]\n", "\n")
-                .replace(&package, &format!("name = \"{name}\""))
-        } else {
-            contents.clone()
-        };
-        write_if_changed(&dir.join(file), &contents);
-    }
+    write_member(dir, name, &output.files);
 }
 
 /// Writes a crate whose `src/lib.rs` is the witness of `old`, using the crate in `api_dir`.

@@ -11,20 +11,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use openapi_rust_generator::{Layout, Options, generate_with_files};
+use scratch::{write_if_changed, write_member};
+
+mod scratch;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("the workspace")
         .to_path_buf()
-}
-
-fn write_if_changed(path: &Path, contents: &str) {
-    if fs::read_to_string(path).ok().as_deref() == Some(contents) {
-        return;
-    }
-    fs::create_dir_all(path.parent().expect("a parent")).expect("create the folder");
-    fs::write(path, contents).expect("write the file");
 }
 
 /// The operations in a document, counted independently of the generator.
@@ -115,23 +110,7 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
             "{name}: every operation is generated"
         );
         let dir = scratch.join(name);
-        for (file, contents) in &output.files {
-            let contents = if file == "Cargo.toml" {
-                // Members of the scratch workspace: drop the standalone `[workspace]` table and
-                // give each crate a distinct name.
-                let package = contents
-                    .lines()
-                    .find(|l| l.starts_with("name = "))
-                    .expect("a name")
-                    .to_owned();
-                contents
-                    .replace("\n[workspace]\n", "\n")
-                    .replace(&package, &format!("name = \"fixture-{name}\""))
-            } else {
-                contents.clone()
-            };
-            write_if_changed(&dir.join(file), &contents);
-        }
+        write_member(&dir, &format!("fixture-{name}"), &output.files);
         // A fixture may come with a test of its own, run inside its crate.
         let own_test = root.join(format!(
             "generator/tests/fixture-tests/{}.rs",
