@@ -113,15 +113,7 @@ fn memory_kib() -> (u64, u64) {
 /// the generated or only the hand-written call, `PROFILE_N` times (default 20,000), and prints
 /// nothing.
 async fn profile_only() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base_url = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(serve(listener));
-    let client = Client::builder()
-        .token("sk_test_bench")
-        .base_url(&base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a client");
+    let (base_url, client) = start().await;
     let http = reqwest::Client::new();
     let which = std::env::var("PROFILE_ONLY").unwrap_or_default();
     let n: usize = std::env::var("PROFILE_N")
@@ -130,22 +122,46 @@ async fn profile_only() {
         .unwrap_or(20_000);
     for _ in 0..n {
         if which == "raw" {
-            let response = http
-                .get(format!("{base_url}/users/user_1"))
-                .timeout(Duration::from_secs(30))
-                .header("Authorization", "Bearer sk_test_bench")
-                .header("Clerk-API-Version", "2021-02-05")
-                .header("Accept", "application/json")
-                .header("User-Agent", "bench")
-                .send()
-                .await
-                .expect("r");
-            let bytes = response.bytes().await.expect("b");
-            let _ = serde_json::from_slice::<User>(&bytes).expect("u");
+            raw_call(&http, &base_url, Some(Duration::from_secs(30))).await;
         } else {
             client.users().get("user_1").send().await.expect("a user");
         }
     }
+}
+
+/// Starts the server on 127.0.0.1 and a client of it, without retries.
+async fn start() -> (String, Client) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
+    let base_url = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(serve(listener));
+    let client = Client::builder()
+        .token("sk_test_bench")
+        .base_url(&base_url)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a client");
+    (base_url, client)
+}
+
+/// The client's request written by hand: its headers and, when given, its timeout (a timer
+/// per request), decoded into the same type.
+async fn raw_call(http: &reqwest::Client, base_url: &str, timeout: Option<Duration>) -> User {
+    let mut request = http.get(format!("{base_url}/users/user_1"));
+    if let Some(timeout) = timeout {
+        request = request.timeout(timeout);
+    }
+    let response = request
+        .header("Authorization", "Bearer sk_test_bench")
+        .header("Clerk-API-Version", "2021-02-05")
+        .header("Accept", "application/json")
+        .header("User-Agent", "bench")
+        .send()
+        .await
+        .expect("a response");
+    let bytes = response.bytes().await.expect("a body");
+    serde_json::from_slice::<User>(&bytes).expect("a user")
 }
 
 /// Verifying one session token with a PEM key, and verifying and decoding one `user.created`
@@ -210,39 +226,12 @@ async fn main() {
     }
     verification().await;
 
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind 127.0.0.1");
-    let base_url = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(serve(listener));
-
-    let client = Client::builder()
-        .token("sk_test_bench")
-        .base_url(&base_url)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a client");
+    let (base_url, client) = start().await;
     let http = reqwest::Client::new();
-    // The same request as the client's: its headers and its default 30 s timeout (a timer per
-    // request), decoded into the same type. `timeout: None` measures the call without a timer.
+    // The default 30 s timeout of the client, or `None` for the call without a timer.
     let raw = |http: reqwest::Client, timeout: Option<Duration>| {
-        let url = format!("{base_url}/users/user_1");
-        async move {
-            let mut request = http.get(url);
-            if let Some(timeout) = timeout {
-                request = request.timeout(timeout);
-            }
-            let response = request
-                .header("Authorization", "Bearer sk_test_bench")
-                .header("Clerk-API-Version", "2021-02-05")
-                .header("Accept", "application/json")
-                .header("User-Agent", "bench")
-                .send()
-                .await
-                .expect("a response");
-            let bytes = response.bytes().await.expect("a body");
-            serde_json::from_slice::<User>(&bytes).expect("a user")
-        }
+        let base_url = base_url.clone();
+        async move { raw_call(&http, &base_url, timeout).await }
     };
 
     // Warm up both paths, then alternate rounds so drift affects both alike. Within a round the
