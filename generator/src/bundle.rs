@@ -18,16 +18,9 @@ use crate::pointer::{escape as escape_token, unescape};
 /// Reads a file named relative to the root document's folder.
 pub type Loader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
-/// Whether `value` holds a `$ref` to another file.
+/// Whether `value` holds a `$ref` to another file, outside example and default values.
 pub fn has_external_refs(value: &Value) -> bool {
-    match value {
-        Value::Mapping(map) => map.iter().any(|(key, child)| {
-            (key.as_str() == Some("$ref") && child.as_str().is_some_and(|r| !r.starts_with('#')))
-                || has_external_refs(child)
-        }),
-        Value::Sequence(items) => items.iter().any(has_external_refs),
-        _ => false,
-    }
+    external_in(value, Place::Object(false))
 }
 
 /// Whether the text may hold a `$ref` to another file: some `$ref` whose value does not start
@@ -84,7 +77,7 @@ pub fn bundle(
             }
         }
     }
-    bundler.walk(&mut root, "", "#", false, &mut taken);
+    bundler.walk(&mut root, "", "#", Place::Object(false), &mut taken);
     if !bundler.errors.is_empty() {
         return Err(bundler.errors);
     }
@@ -112,17 +105,88 @@ pub fn bundle(
     Ok(root)
 }
 
+/// Keys whose values are schemas, or maps and lists of schemas.
 const SCHEMA_KEYS: &[&str] = &[
     "schema",
     "items",
+    "prefixItems",
     "properties",
+    "patternProperties",
     "allOf",
     "oneOf",
     "anyOf",
     "not",
     "additionalProperties",
     "schemas",
+    "$defs",
+    "definitions",
 ];
+
+/// Keys whose values are data (a `$ref` member inside one is just a member), wherever they
+/// appear as an object's field. A `properties` map is keyed by property names, so its keys
+/// never count.
+fn holds_data(key: &str, in_schema: bool) -> bool {
+    matches!(key, "example" | "default" | "enum" | "const")
+        // Extensions are data, except the one the generator reads as OpenAPI objects.
+        || (key.starts_with("x-") && key != "x-webhooks")
+        // In a schema (3.1), `examples` is a list of values; elsewhere it maps names to
+        // Example objects, whose `value` is data.
+        || (in_schema && key == "examples")
+}
+
+/// What the members of a mapping are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// An OpenAPI object, or a schema when `true`.
+    Object(bool),
+    /// A map from names to schemas (`properties`, `$defs`).
+    Schemas,
+    /// A map from names to Example objects.
+    Examples,
+    /// An Example object.
+    Example,
+}
+
+/// Whether `value` (seen as `place`) holds an external `$ref` outside data.
+fn external_in(value: &Value, place: Place) -> bool {
+    match value {
+        Value::Mapping(map) => map.iter().any(|(key, child)| {
+            let key = key.as_str().unwrap_or_default();
+            if key == "$ref" {
+                return child.as_str().is_some_and(|r| !r.starts_with('#'));
+            }
+            match child_place(place, key) {
+                Some(place) => external_in(child, place),
+                None => false,
+            }
+        }),
+        Value::Sequence(items) => items.iter().any(|item| external_in(item, place)),
+        _ => false,
+    }
+}
+
+/// The place of the member `key` of a mapping at `place`; `None` for data.
+fn child_place(place: Place, key: &str) -> Option<Place> {
+    match place {
+        Place::Schemas => Some(Place::Object(true)),
+        Place::Examples => Some(Place::Example),
+        Place::Example => (key != "value").then_some(Place::Object(false)),
+        Place::Object(in_schema) => {
+            if holds_data(key, in_schema) {
+                None
+            } else if key == "examples" {
+                Some(Place::Examples)
+            } else if matches!(
+                key,
+                "properties" | "patternProperties" | "$defs" | "definitions" | "schemas"
+            ) {
+                Some(Place::Schemas)
+            } else {
+                Some(Place::Object(in_schema || SCHEMA_KEYS.contains(&key)))
+            }
+        }
+    }
+}
 
 impl Bundler<'_> {
     /// Rewrites the references in `value`, which lives in `file` ("" for the root) at `pointer`.
@@ -131,13 +195,14 @@ impl Bundler<'_> {
         value: &mut Value,
         file: &str,
         pointer: &str,
-        in_schema: bool,
+        place: Place,
         taken: &mut BTreeMap<String, Vec<String>>,
     ) {
         match value {
             Value::Mapping(map) => {
                 if let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned)
                 {
+                    let in_schema = place == Place::Object(true);
                     if let Some(replacement) =
                         self.resolve(&reference, file, pointer, in_schema, taken)
                     {
@@ -152,19 +217,16 @@ impl Bundler<'_> {
                 }
                 for (key, child) in map.iter_mut() {
                     let key = key.as_str().unwrap_or_default().to_owned();
-                    let child_in_schema = SCHEMA_KEYS.contains(&key.as_str())
-                        || (in_schema
-                            && !matches!(
-                                key.as_str(),
-                                "example" | "examples" | "default" | "enum" | "const"
-                            ));
+                    let Some(child_place) = child_place(place, &key) else {
+                        continue;
+                    };
                     let child_pointer = format!("{pointer}/{}", escape_token(&key));
-                    self.walk(child, file, &child_pointer, child_in_schema, taken);
+                    self.walk(child, file, &child_pointer, child_place, taken);
                 }
             }
             Value::Sequence(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    self.walk(item, file, &format!("{pointer}/{i}"), in_schema, taken);
+                    self.walk(item, file, &format!("{pointer}/{i}"), place, taken);
                 }
             }
             _ => {}
@@ -242,7 +304,7 @@ impl Bundler<'_> {
                 &mut target,
                 &target_file,
                 &format!("#{target_pointer}"),
-                in_schema,
+                Place::Object(in_schema),
                 taken,
             );
             self.inlining.pop();
@@ -266,7 +328,11 @@ impl Bundler<'_> {
             &mut target,
             &target_file,
             &format!("#{target_pointer}"),
-            kind == "schemas",
+            if kind == "examples" {
+                Place::Example
+            } else {
+                Place::Object(kind == "schemas")
+            },
             taken,
         );
         self.added.insert((kind, unique), target);
@@ -278,7 +344,10 @@ impl Bundler<'_> {
             return Ok(document.clone());
         }
         let text = (self.loader)(path)?;
-        let document: Value = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
+        let document = crate::read::tree(&text).map_err(|e| match e.line_col {
+            Some((line, column)) => format!("{} (line {line}, column {column})", e.message),
+            None => e.message,
+        })?;
         self.files.insert(path.to_owned(), document.clone());
         Ok(document)
     }

@@ -1228,7 +1228,7 @@ fn route(path: &str) -> String {
 
 fn location_kind(location: &Location) -> &'static str {
     match location {
-        Location::Path => "path",
+        Location::Path(_) => "path",
         Location::Query(_) => "query",
         Location::Header(_) => "header",
         Location::Cookie(_) => "cookie",
@@ -1240,7 +1240,7 @@ fn location_kind(location: &Location) -> &'static str {
 /// Whether an input is a parameter (rather than a body property), and what to call it.
 fn naming_of(location: &Location) -> (bool, &'static str) {
     match location {
-        Location::Path | Location::Query(_) | Location::Header(_) | Location::Cookie(_) => {
+        Location::Path(_) | Location::Query(_) | Location::Header(_) | Location::Cookie(_) => {
             (true, "parameter")
         }
         Location::BodyField(_) | Location::Body | Location::Part(_) => (false, "property"),

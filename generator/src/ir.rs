@@ -593,7 +593,7 @@ pub struct Input {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     /// A path segment.
-    Path,
+    Path(ParamEncoding),
     /// A query pair.
     Query(ParamEncoding),
     /// A request header.
@@ -683,12 +683,68 @@ pub enum PageShape {
 /// How a parameter value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamEncoding {
-    /// The value's `Display` text.
+    /// The value's `Display` text (a scalar in the location's default style).
     Display,
-    /// One pair per item, each item's `Display` text (form style, exploded).
+    /// One pair per item, each item's `Display` text (a list of scalars: form style, exploded,
+    /// in a query; joined by commas in a header or cookie).
     Each,
-    /// The value serialized as JSON text.
+    /// Written by the OpenAPI serialization rules for `style` and `explode`: lists, objects,
+    /// and scalars in the `label` and `matrix` path styles.
+    Styled {
+        /// The parameter's `style`, or its location's default.
+        style: ParamStyle,
+        /// The parameter's `explode`, or its style's default.
+        explode: bool,
+    },
+    /// The value serialized as JSON text (a parameter described by `content`).
     Json,
+}
+
+/// An OpenAPI parameter `style`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `simple` (paths and headers).
+    Simple,
+    /// `label` (paths).
+    Label,
+    /// `matrix` (paths).
+    Matrix,
+    /// `form` (queries and cookies).
+    Form,
+    /// `spaceDelimited` (queries).
+    SpaceDelimited,
+    /// `pipeDelimited` (queries).
+    PipeDelimited,
+    /// `deepObject` (queries).
+    DeepObject,
+}
+
+impl ParamStyle {
+    /// The name of the style in a spec (`pipeDelimited`) and in the runtime's `Style` enum.
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            Self::Simple => "simple",
+            Self::Label => "label",
+            Self::Matrix => "matrix",
+            Self::Form => "form",
+            Self::SpaceDelimited => "spaceDelimited",
+            Self::PipeDelimited => "pipeDelimited",
+            Self::DeepObject => "deepObject",
+        }
+    }
+
+    /// The runtime `Style` variant.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::Simple => "Simple",
+            Self::Label => "Label",
+            Self::Matrix => "Matrix",
+            Self::Form => "Form",
+            Self::SpaceDelimited => "SpaceDelimited",
+            Self::PipeDelimited => "PipeDelimited",
+            Self::DeepObject => "DeepObject",
+        }
+    }
 }
 
 /// What a multipart part carries.

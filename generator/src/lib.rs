@@ -28,6 +28,7 @@ mod naming;
 mod openapi;
 mod options;
 mod pointer;
+mod read;
 mod render;
 
 use std::collections::BTreeMap;

@@ -5,14 +5,14 @@ use crate::diagnostic::Source;
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::locate::locate;
 use crate::openapi::Document;
+use crate::read;
 
 /// Parses a YAML or JSON document, brings in the files its external `$ref`s name, and checks
 /// its OpenAPI version.
 pub fn load(source: Source<'_>, loader: Loader<'_>) -> Result<Document, Diagnostics> {
     // Single-file documents are read straight from the text, so type errors keep their line.
     let bundled = if bundle::may_have_external_refs(source.text) {
-        let value: serde_yaml::Value =
-            serde_yaml::from_str(source.text).map_err(|e| unreadable(source, &e))?;
+        let value = read::tree(source.text).map_err(|e| unreadable(source, e))?;
         if bundle::has_external_refs(&value) {
             Some(bundle::bundle(value, source.name, source.text, loader).map_err(Diagnostics)?)
         } else {
@@ -21,11 +21,18 @@ pub fn load(source: Source<'_>, loader: Loader<'_>) -> Result<Document, Diagnost
     } else {
         None
     };
-    let parsed = match bundled {
-        Some(value) => serde_yaml::from_value(value),
-        None => serde_yaml::from_str(source.text),
+    let document: Document = match bundled {
+        Some(value) => serde_yaml::from_value(value).map_err(|e| {
+            unreadable(
+                source,
+                read::Unreadable {
+                    message: e.to_string(),
+                    line_col: None,
+                },
+            )
+        })?,
+        None => read::typed(source.text).map_err(|e| unreadable(source, e))?,
     };
-    let document: Document = parsed.map_err(|e| unreadable(source, &e))?;
     let version = document.openapi.trim();
     if version.is_empty() {
         return Err(error(
@@ -51,20 +58,12 @@ fn error(source: Source<'_>, message: &str, pointer: &str) -> Diagnostics {
     }])
 }
 
-fn unreadable(source: Source<'_>, e: &serde_yaml::Error) -> Diagnostics {
-    let line_col = e.location().map(|l| (l.line(), l.column()));
-    let text = e.to_string();
-    // serde_yaml appends " at line L column C"; the location is printed separately.
-    let message = if line_col.is_some() {
-        text.split(" at line ").next().unwrap_or_default()
-    } else {
-        text.as_str()
-    };
+fn unreadable(source: Source<'_>, e: read::Unreadable) -> Diagnostics {
     Diagnostics(vec![Diagnostic {
         severity: Severity::Error,
-        message: format!("the document cannot be read: {message}"),
+        message: format!("the document cannot be read: {}", e.message),
         file: source.name.to_owned(),
         pointer: String::new(),
-        line_col,
+        line_col: e.line_col,
     }])
 }

@@ -203,6 +203,8 @@ pub struct Parameter {
     pub description: Option<String>,
     pub deprecated: bool,
     pub schema: Option<Schema>,
+    /// A media type and schema instead of `schema` and `style`.
+    pub content: IndexMap<String, MediaType>,
     pub style: Option<String>,
     pub explode: Option<bool>,
 }
@@ -270,7 +272,7 @@ pub enum SchemaType {
 #[serde(untagged)]
 pub enum AdditionalProperties {
     /// `true` or `false`; either way an object without properties is kept as a JSON map.
-    Allowed(#[allow(dead_code)] bool),
+    Allowed(bool),
     Schema(Box<Schema>),
 }
 
@@ -315,9 +317,9 @@ schema_struct! {
     kind: Option<SchemaType>,
     format: Option<String>,
     nullable: bool,
-    #[serde(rename = "enum")]
+    #[serde(rename = "enum", deserialize_with = "crate::read::values")]
     enumeration: Option<Vec<Value>>,
-    #[serde(rename = "const")]
+    #[serde(rename = "const", deserialize_with = "crate::read::value")]
     constant: Option<Value>,
     properties: IndexMap<String, Schema>,
     required: Vec<String>,
@@ -341,8 +343,11 @@ schema_struct! {
     read_only: bool,
     #[serde(rename = "writeOnly")]
     write_only: bool,
+    #[serde(deserialize_with = "crate::read::value")]
     default: Option<Value>,
+    #[serde(deserialize_with = "crate::read::number")]
     minimum: Option<f64>,
+    #[serde(deserialize_with = "crate::read::number")]
     maximum: Option<f64>,
     #[serde(rename = "maxItems")]
     max_items: Option<u64>,

@@ -13,6 +13,7 @@ mod correct;
 mod error;
 mod options;
 mod paginate;
+mod params;
 mod request;
 mod retry;
 mod serde_helpers;

@@ -7,7 +7,9 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use tracing::Instrument;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -17,16 +19,9 @@ use super::client::{Client, CorrectionObserver, Exchange};
 use super::correct::{Shaped, correct};
 use super::error::{ApiError, DecodeError, Error, ValidationError};
 use super::options::RequestOptions;
+use super::params::{self, SEGMENT, Style};
 use super::retry::{Outcome, parse_retry_after};
 use super::values::Upload;
-
-/// Everything but RFC 3986 unreserved characters is escaped in a path segment, so that a
-/// value such as `a/../b` stays one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// Escapes form values: like [`SEGMENT`], so that `+` and `&` arrive as themselves.
 const FORM_VALUE: &AsciiSet = SEGMENT;
@@ -58,9 +53,10 @@ pub struct Request<A> {
     method: reqwest::Method,
     path_template: &'static str,
     path: String,
-    query: Vec<(&'static str, String)>,
+    /// The query string so far, escaped.
+    query: String,
     headers: Vec<(&'static str, String)>,
-    cookies: Vec<(&'static str, String)>,
+    cookies: Vec<(Cow<'static, str>, String)>,
     body: Body,
     problem: Option<ValidationError>,
 }
@@ -81,7 +77,7 @@ impl<A: Api> Request<A> {
             method,
             path_template: path,
             path: path.to_owned(),
-            query: Vec::new(),
+            query: String::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
             body: Body::None,
@@ -102,19 +98,49 @@ impl<A: Api> Request<A> {
     /// Fills the `{name}` placeholder with the percent-encoded value.
     pub fn path_param(&mut self, name: &'static str, value: &impl Display) {
         let text = value.to_string();
-        if text.is_empty() || text == "." || text == ".." {
-            self.reject(name, format!("a path parameter cannot be {text:?}"));
+        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
+        self.fill_path(name, &encoded);
+    }
+
+    /// Fills the `{name}` placeholder with the value written in `style` (`simple`, `label` or
+    /// `matrix`), exploded or not: lists, objects and prefixed scalars.
+    pub fn path_styled(
+        &mut self,
+        name: &'static str,
+        style: Style,
+        explode: bool,
+        value: &impl Serialize,
+    ) {
+        match params::shape_of(value) {
+            Ok(shape) => {
+                let text = params::path_segment(name, style, explode, shape);
+                self.fill_path(name, &text);
+            }
+            Err(e) => self.reject(name, format!("cannot be serialized: {e}")),
+        }
+    }
+
+    /// Fills the `{name}` placeholder with the value's JSON text, percent-encoded.
+    pub fn path_json(&mut self, name: &'static str, value: &impl Serialize) {
+        if let Some(text) = self.json_text(name, Some(value)) {
+            let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
+            self.fill_path(name, &encoded);
+        }
+    }
+
+    fn fill_path(&mut self, name: &'static str, segment: &str) {
+        if segment.is_empty() || segment == "." || segment == ".." {
+            self.reject(name, format!("a path parameter cannot be {segment:?}"));
             return;
         }
-        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
         // Replace `{name}` in place: no pattern string, no second path.
         let mut from = 0;
         while let Some(open) = self.path[from..].find('{').map(|i| i + from) {
             let rest = &self.path[open + 1..];
             if rest.starts_with(name) && rest[name.len()..].starts_with('}') {
                 self.path
-                    .replace_range(open..open + name.len() + 2, &encoded);
-                from = open + encoded.len();
+                    .replace_range(open..open + name.len() + 2, segment);
+                from = open + segment.len();
             } else {
                 from = open + 1;
             }
@@ -124,21 +150,77 @@ impl<A: Api> Request<A> {
     /// Adds `name=value` when the value is set.
     pub fn query(&mut self, name: &'static str, value: Option<&impl Display>) {
         if let Some(value) = value {
-            self.query.push((name, value.to_string()));
+            params::push_pair(&mut self.query, name, &value.to_string());
         }
     }
 
     /// Adds `name=item` once per item (form style, exploded).
     pub fn query_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
         for value in values.unwrap_or_default() {
-            self.query.push((name, value.to_string()));
+            params::push_pair(&mut self.query, name, &value.to_string());
         }
     }
 
     /// Adds `name=<value as JSON>` when the value is set.
     pub fn query_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
         if let Some(text) = self.json_text(name, value) {
-            self.query.push((name, text));
+            params::push_pair(&mut self.query, name, &text);
+        }
+    }
+
+    /// Adds the pairs of a list or object written in `style` (`form`, `spaceDelimited`,
+    /// `pipeDelimited` or `deepObject`), exploded or not, when the value is set.
+    pub fn query_styled(
+        &mut self,
+        name: &'static str,
+        style: Style,
+        explode: bool,
+        value: Option<&impl Serialize>,
+    ) {
+        if let Some(shape) = self.shape(name, value) {
+            params::push_query(&mut self.query, name, style, explode, Some(shape));
+        }
+    }
+
+    /// Sets a header to a list or object written in the `simple` style, when the value is set.
+    pub fn header_styled(
+        &mut self,
+        name: &'static str,
+        explode: bool,
+        value: Option<&impl Serialize>,
+    ) {
+        if let Some(text) = self
+            .shape(name, value)
+            .and_then(|shape| params::header_text(explode, Some(shape)))
+        {
+            self.headers.push((name, text));
+        }
+    }
+
+    /// Adds the cookies of a list or object written in the `form` style, when the value is set.
+    pub fn cookie_styled(
+        &mut self,
+        name: &'static str,
+        explode: bool,
+        value: Option<&impl Serialize>,
+    ) {
+        if let Some(shape) = self.shape(name, value) {
+            let pairs = params::cookie_pairs(name, explode, Some(shape));
+            self.cookies.extend(pairs);
+        }
+    }
+
+    fn shape(
+        &mut self,
+        name: &'static str,
+        value: Option<&impl Serialize>,
+    ) -> Option<params::Shape> {
+        match params::shape_of(value?) {
+            Ok(shape) => shape,
+            Err(e) => {
+                self.reject(name, format!("cannot be serialized: {e}"));
+                None
+            }
         }
     }
 
@@ -167,7 +249,7 @@ impl<A: Api> Request<A> {
     /// Adds a cookie when the value is set.
     pub fn cookie(&mut self, name: &'static str, value: Option<&impl Display>) {
         if let Some(value) = value {
-            self.cookies.push((name, value.to_string()));
+            self.cookies.push((Cow::Borrowed(name), value.to_string()));
         }
     }
 
@@ -175,14 +257,14 @@ impl<A: Api> Request<A> {
     pub fn cookie_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
         if let Some(values) = values {
             let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
-            self.cookies.push((name, joined.join(",")));
+            self.cookies.push((Cow::Borrowed(name), joined.join(",")));
         }
     }
 
     /// Adds a cookie whose value is JSON.
     pub fn cookie_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
         if let Some(text) = self.json_text(name, value) {
-            self.cookies.push((name, text));
+            self.cookies.push((Cow::Borrowed(name), text));
         }
     }
 
@@ -296,6 +378,11 @@ impl<A: Api> Request<A> {
             }
         }
         self.body = Body::Form(pairs.join("&"));
+    }
+
+    /// Sends an empty form: the operation's form body has no fields.
+    pub fn form_empty(&mut self) {
+        self.body = Body::Form(String::new());
     }
 
     /// Sends raw bytes with the given content type.
@@ -552,14 +639,14 @@ impl<A: Api> Request<A> {
             (AuthScheme::Query(name), Some(token)) => Some((name, token.expose())),
             _ => None,
         };
-        if !self.query.is_empty() || token_pair.is_some() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &self.query {
-                pairs.append_pair(name, value);
+        match token_pair {
+            Some((name, token)) => {
+                let mut query = self.query.clone();
+                params::push_pair(&mut query, name, token);
+                url.set_query(Some(&query));
             }
-            if let Some((name, token)) = token_pair {
-                pairs.append_pair(name, token);
-            }
+            None if !self.query.is_empty() => url.set_query(Some(&self.query)),
+            None => {}
         }
         Ok(url)
     }

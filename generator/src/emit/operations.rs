@@ -428,11 +428,12 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         steps.push(quote!(request.multipart();));
     }
     if let Some(body) = &op.body {
-        if body.structure.is_some() {
-            steps.push(match body.encoding {
-                BodyEncoding::Form => quote!(request.form(&self.body);),
-                _ => quote!(request.json(&self.body);),
-            });
+        let whole = op.inputs.iter().any(|i| i.location == Location::Body);
+        match (&body.encoding, &body.structure) {
+            (BodyEncoding::Form, Some(_)) => steps.push(quote!(request.form(&self.body);)),
+            (BodyEncoding::Form, None) if !whole => steps.push(quote!(request.form_empty();)),
+            (_, Some(_)) => steps.push(quote!(request.json(&self.body);)),
+            _ => {}
         }
     }
     let (output, call) = match &op.response {
@@ -631,7 +632,14 @@ fn write_step(op: &Operation, input: &Input) -> TokenStream {
     };
     let (location, encoding) = match &input.location {
         Location::BodyField(_) => return quote!(),
-        Location::Path => return quote!(request.path_param(#wire, &self.#name);),
+        Location::Path(ParamEncoding::Styled { style, explode }) => {
+            let style = format_ident!("{}", style.variant());
+            return quote!(request.path_styled(#wire, codegen::Style::#style, #explode, &self.#name););
+        }
+        Location::Path(ParamEncoding::Json) => {
+            return quote!(request.path_json(#wire, &self.#name););
+        }
+        Location::Path(_) => return quote!(request.path_param(#wire, &self.#name);),
         Location::Part(PartKind::File {
             content_types,
             max_size,
@@ -654,6 +662,12 @@ fn write_step(op: &Operation, input: &Input) -> TokenStream {
                 Some(BodyEncoding::Raw(content_type)) => {
                     quote!(request.raw(#content_type, #owned);)
                 }
+                Some(BodyEncoding::Form) if required => quote!(request.form(&self.body);),
+                Some(BodyEncoding::Form) => quote! {
+                    if let Some(body) = &self.body {
+                        request.form(body);
+                    }
+                },
                 _ if required => quote!(request.json(&self.body);),
                 _ => quote! {
                     if let Some(body) = &self.body {
@@ -670,6 +684,15 @@ fn write_step(op: &Operation, input: &Input) -> TokenStream {
         ParamEncoding::Display => format_ident!("{location}"),
         ParamEncoding::Each => format_ident!("{location}_each"),
         ParamEncoding::Json => format_ident!("{location}_json"),
+        ParamEncoding::Styled { style, explode } => {
+            let value = value_ref(input);
+            let method = format_ident!("{location}_styled");
+            if location == "query" {
+                let style = format_ident!("{}", style.variant());
+                return quote!(request.#method(#wire, codegen::Style::#style, #explode, #value););
+            }
+            return quote!(request.#method(#wire, #explode, #value););
+        }
     };
     let value = match (encoding, required) {
         (ParamEncoding::Each, true) => quote!(Some(self.#name.as_slice())),

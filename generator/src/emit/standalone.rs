@@ -186,6 +186,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../generated-client/src/runtime/paginate.rs"),
     ),
     (
+        "params.rs",
+        include_str!("../../../generated-client/src/runtime/params.rs"),
+    ),
+    (
         "request.rs",
         include_str!("../../../generated-client/src/runtime/request.rs"),
     ),

@@ -11,13 +11,13 @@ use std::collections::BTreeMap;
 use super::{Lowerer, content_essence, is_json, schemas::note_roots};
 use crate::ir::{
     Body, BodyEncoding, Group, Input, Location, Operation, PageShape, Pagination, ParamEncoding,
-    PartKind, Presence, ResponseKind, SetterStyle, StatusDoc, StatusVariant, TypeDef, TypeKind,
-    TypeRef,
+    ParamStyle, PartKind, Presence, ResponseKind, SetterStyle, StatusDoc, StatusVariant, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::naming::{
     self, Namespace, RESERVED_BUILDER_NAMES, camel_ident, input_name, snake_ident,
 };
-use crate::openapi::{Operation as SpecOperation, Parameter, PathItem, RequestBody};
+use crate::openapi::{Operation as SpecOperation, Parameter, PathItem, RequestBody, Schema};
 use crate::pointer::join;
 
 struct GroupState {
@@ -223,7 +223,7 @@ impl Lowerer<'_> {
                 .collect();
             arguments.sort_by_key(|&i| {
                 let input = &op.inputs[i];
-                let position = (input.location == Location::Path)
+                let position = matches!(input.location, Location::Path(_))
                     .then(|| template.iter().position(|t| *t == input.wire))
                     .flatten();
                 naming::argument_order(position, &input.wire)
@@ -264,24 +264,25 @@ impl Lowerer<'_> {
         }
         let template: Vec<String> = template_params(path);
         let mut inputs = Vec::new();
+        let mut refused = Vec::new();
         for (param_pointer, param) in merged {
-            if let Some(input) =
-                self.lower_parameter(param, &param_pointer, path, &template, builder)
-            {
-                inputs.push(input);
+            match self.lower_parameter(param, &param_pointer, path, &template, builder) {
+                Some(input) => inputs.push(input),
+                None => refused.extend(param.name.clone()),
             }
         }
         for name in &template {
-            if !inputs
-                .iter()
-                .any(|p| p.location == Location::Path && &p.wire == name)
+            if !refused.contains(name)
+                && !inputs
+                    .iter()
+                    .any(|p| matches!(p.location, Location::Path(_)) && &p.wire == name)
             {
                 self.error(pointer, format!("path template `{path}` uses `{{{name}}}`, but no path parameter declares it"));
                 return None;
             }
         }
         inputs.sort_by_key(|p| match p.location {
-            Location::Path => template.iter().position(|t| t == &p.wire).unwrap_or(0),
+            Location::Path(_) => template.iter().position(|t| t == &p.wire).unwrap_or(0),
             _ => template.len(),
         });
         Some(inputs)
@@ -323,8 +324,19 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let schema_pointer = join(param_pointer, &["schema"]);
-        let ty = match &param.schema {
+        // A parameter has a `schema`, or a `content` map with one media type and its schema.
+        let (schema, schema_pointer, as_json) = match (&param.schema, param.content.first()) {
+            (Some(schema), _) => (Some(schema), join(param_pointer, &["schema"]), false),
+            (None, Some((media_type, media))) => (
+                media.schema.as_ref(),
+                join(param_pointer, &["content", media_type, "schema"]),
+                is_json(media_type),
+            ),
+            (None, None) => (None, String::new(), false),
+        };
+        let ty = match schema {
+            // A choice between scalars ("a UUID or a slug") is text on the wire either way.
+            Some(schema) if self.is_scalar_choice(schema, &schema_pointer) => TypeRef::String,
             Some(schema) => self.type_of(
                 schema,
                 &schema_pointer,
@@ -332,28 +344,17 @@ impl Lowerer<'_> {
             ),
             None => TypeRef::String,
         };
-        let constraints = param
-            .schema
-            .as_ref()
-            .map(super::schemas::constraints)
-            .unwrap_or_default();
-        let encoding = match &ty {
-            TypeRef::Vec(item) if self.is_scalar(item) => ParamEncoding::Each,
-            ty if self.is_scalar(ty) => ParamEncoding::Display,
-            _ => {
-                if location == "path" {
-                    self.error(
-                        param_pointer,
-                        "a path parameter must be a string, number, boolean or enum",
-                    );
-                    return None;
-                }
-                self.warning(param_pointer, format!("parameter `{name}` is not a scalar or a list of scalars; it is sent as JSON text"));
-                ParamEncoding::Json
+        let constraints = schema.map(super::schemas::constraints).unwrap_or_default();
+        let encoding = if as_json {
+            ParamEncoding::Json
+        } else {
+            match self.param_encoding(param, location, &ty, param_pointer) {
+                Some(encoding) => encoding,
+                None => return None,
             }
         };
         let (location, required) = match location.as_str() {
-            "path" => (Location::Path, true),
+            "path" => (Location::Path(encoding), true),
             "query" => (Location::Query(encoding), param.required),
             "header" => (Location::Header(encoding), param.required),
             _ => (Location::Cookie(encoding), param.required),
@@ -374,11 +375,113 @@ impl Lowerer<'_> {
             doc: param.description.clone(),
             deprecated: param.deprecated,
             constraints,
-            integer_default: param
-                .schema
-                .as_ref()
+            integer_default: schema
                 .and_then(|s| s.default.as_ref())
                 .and_then(serde_yaml::Value::as_i64),
+        })
+    }
+
+    /// How a parameter of type `ty` is written, from its `style` and `explode` (or the
+    /// defaults of its location); `None` after reporting a style the location does not allow.
+    fn param_encoding(
+        &mut self,
+        param: &Parameter,
+        location: &str,
+        ty: &TypeRef,
+        pointer: &str,
+    ) -> Option<ParamEncoding> {
+        let allowed: &[ParamStyle] = match location {
+            "path" => &[ParamStyle::Simple, ParamStyle::Label, ParamStyle::Matrix],
+            "query" => &[
+                ParamStyle::Form,
+                ParamStyle::SpaceDelimited,
+                ParamStyle::PipeDelimited,
+                ParamStyle::DeepObject,
+            ],
+            "header" => &[ParamStyle::Simple],
+            _ => &[ParamStyle::Form],
+        };
+        let style = match &param.style {
+            None => allowed[0],
+            Some(name) => match allowed.iter().find(|s| s.spec_name() == name) {
+                Some(style) => *style,
+                None => {
+                    let names: Vec<&str> = allowed.iter().map(|s| s.spec_name()).collect();
+                    self.error(
+                        &join(pointer, &["style"]),
+                        format!(
+                            "style `{name}` is not defined for {location} parameters (use {})",
+                            names.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+            },
+        };
+        let explode = param.explode.unwrap_or(style == ParamStyle::Form);
+        let styled = ParamEncoding::Styled { style, explode };
+        Some(match ty {
+            ty if self.is_scalar(ty) => match style {
+                ParamStyle::Label | ParamStyle::Matrix => styled,
+                _ => ParamEncoding::Display,
+            },
+            TypeRef::Vec(item) if self.is_scalar(item) => match (location, style, explode) {
+                ("query", ParamStyle::Form, true) | ("header", _, _) => ParamEncoding::Each,
+                ("cookie", _, _) => ParamEncoding::Each,
+                _ => styled,
+            },
+            _ => styled,
+        })
+    }
+
+    /// Whether `schema` is a `oneOf`/`anyOf`/`allOf` of scalar schemas, or lists several
+    /// scalar types: a value whose wire form is its text.
+    fn is_scalar_choice(&mut self, schema: &Schema, pointer: &str) -> bool {
+        let names = schema.type_names();
+        let scalar_name = |n: &&str| matches!(*n, "string" | "integer" | "number" | "boolean");
+        if names.len() > 1 {
+            return names.iter().all(scalar_name);
+        }
+        let members: Vec<&Schema> = schema
+            .one_of
+            .iter()
+            .chain(&schema.any_of)
+            .chain(&schema.all_of)
+            .collect();
+        if members.len() < 2 || !schema.properties.is_empty() || schema.items.is_some() {
+            return false;
+        }
+        // One typed member with constraints beside it is that member's type, as `type_of` reads it.
+        let typed = members
+            .iter()
+            .filter(|m| {
+                m.reference.is_some()
+                    || m.kind.is_some()
+                    || m.enumeration.is_some()
+                    || m.constant.is_some()
+            })
+            .count();
+        if typed < 2 {
+            return false;
+        }
+        members.into_iter().all(|member| {
+            let Some(member) = self.resolve_schema(member, pointer) else {
+                return false;
+            };
+            let names = member.type_names();
+            if !names.is_empty() {
+                names.iter().all(scalar_name)
+            } else if member.enumeration.is_some() || member.constant.is_some() {
+                true
+            } else {
+                // A constraint-only member (`pattern`, `maxLength`) narrows the others.
+                member.properties.is_empty()
+                    && member.items.is_none()
+                    && member.one_of.is_empty()
+                    && member.any_of.is_empty()
+                    && member.all_of.is_empty()
+                    && member.reference.is_none()
+            }
         })
     }
 
@@ -449,10 +552,24 @@ impl Lowerer<'_> {
                         structure: Some(structure),
                     });
                 }
+                let form = Some(Body {
+                    encoding: BodyEncoding::Form,
+                    structure: None,
+                });
+                match ty {
+                    // An object that admits no property: the operation has no fields to send.
+                    TypeRef::JsonObject if closed_and_empty(schema) => return form,
+                    // Free-form fields: the caller gives them as a map.
+                    TypeRef::JsonObject | TypeRef::Map(_) => {
+                        inputs.push(whole_body(ty, presence));
+                        return form;
+                    }
+                    _ => {}
+                }
             }
             self.error(
                 &media_pointer,
-                "a form-urlencoded body needs an object schema",
+                "a form-urlencoded body needs an object schema (its properties are the form fields)",
             );
             return None;
         }
@@ -757,6 +874,15 @@ struct OperationNames {
 
 /// The input that carries a whole body (a JSON value that is not a struct, or raw bytes).
 /// Its name is `body`, which every builder reserves for its body.
+/// An object schema without properties that admits no others: `additionalProperties: false`.
+fn closed_and_empty(schema: &Schema) -> bool {
+    schema.properties.is_empty()
+        && matches!(
+            schema.additional_properties,
+            Some(crate::openapi::AdditionalProperties::Allowed(false))
+        )
+}
+
 fn whole_body(ty: TypeRef, presence: Presence) -> Input {
     Input {
         name: "body".to_owned(),
