@@ -824,6 +824,8 @@ mod users {
         .await;
         assert_line(&request, "POST", "/users/user_1/ban");
         assert_no_body(&request);
+        // A POST without content still states its length, as RFC 9110 asks.
+        assert_eq!(request.header("content-length"), Some("0"));
         assert_eq!(user.object, "user");
     }
 

@@ -248,6 +248,14 @@ impl Bundler<'_> {
         if target_file.is_empty() && file.is_empty() {
             return None;
         }
+        if target_file.starts_with("http://") || target_file.starts_with("https://") {
+            self.error(
+                file,
+                pointer,
+                format!("`{reference}` is a remote reference; the generator reads no network, so save the document and reference it by a relative path"),
+            );
+            return None;
+        }
         let target_file = if target_file.is_empty() {
             file.to_owned()
         } else {

@@ -37,12 +37,24 @@ fn words(raw: &str) -> String {
     out
 }
 
+/// A name for text without ASCII letters or digits but with other characters, such as an
+/// emoji: its non-ASCII code points (`👍` is `U1F44D`), so that distinct values get distinct,
+/// stable names.
+fn code_points(raw: &str) -> Option<String> {
+    let points: Vec<String> = raw
+        .chars()
+        .filter(|c| !c.is_ascii())
+        .map(|c| format!("U{:X}", u32::from(c)))
+        .collect();
+    (!points.is_empty()).then(|| points.concat())
+}
+
 /// A `snake_case` identifier for a field, parameter, method or module; keywords become raw
 /// identifiers (`r#type`) and the few words that cannot be raw get a trailing underscore.
 pub fn snake_ident(raw: &str) -> String {
     let mut name = words(raw).to_snake_case();
     if name.is_empty() {
-        name = "value".to_owned();
+        name = code_points(raw).map_or_else(|| "value".to_owned(), |n| n.to_ascii_lowercase());
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
@@ -54,7 +66,7 @@ pub fn snake_ident(raw: &str) -> String {
 pub fn camel_ident(raw: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
     if name.is_empty() {
-        name = "Empty".to_owned();
+        name = code_points(raw).unwrap_or_else(|| "Empty".to_owned());
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'V');
@@ -321,6 +333,7 @@ mod tests {
             ("x5t#S256", "x5t_s256"),
             ("date start (CET)", "date_start_cet"),
             ("", "value"),
+            ("\u{1f44d}", "u1f44d"),
             ("2fa", "_2fa"),
             (
                 "Users_listSortedByCreationDate",
@@ -338,6 +351,8 @@ mod tests {
             ("verification_otp", "VerificationOtp"),
             ("SAMLConnection", "SamlConnection"),
             ("", "Empty"),
+            ("\u{1f44d}", "U1F44D"),
+            ("\u{1f44d}\u{1f3fd}", "U1F44DU1F3FD"),
             ("off", "Off"),
             ("123", "V123"),
             ("Self", "Self_"),

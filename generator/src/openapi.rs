@@ -180,6 +180,8 @@ pub struct Operation {
     #[serde(rename = "requestBody")]
     pub request_body: Option<RequestBody>,
     pub responses: IndexMap<String, Response>,
+    /// Requests the API sends back to a URL the caller gives; not sent by the client.
+    pub callbacks: IndexMap<String, serde::de::IgnoredAny>,
     pub deprecated: bool,
     /// `group.method`: the Rust group accessor and method name.
     #[serde(rename = "x-rust-method")]
@@ -322,6 +324,9 @@ schema_struct! {
     #[serde(rename = "const", deserialize_with = "crate::read::value")]
     constant: Option<Value>,
     properties: IndexMap<String, Schema>,
+    /// Value schemas by key pattern (3.1), for maps whose keys follow a pattern.
+    #[serde(rename = "patternProperties")]
+    pattern_properties: IndexMap<String, Schema>,
     required: Vec<String>,
     items: Option<Box<Schema>>,
     #[serde(rename = "additionalProperties")]
@@ -399,10 +404,36 @@ impl Schema {
         }
     }
 
-    /// Whether `null` is a valid value: `nullable: true` (3.0), `type: [.., "null"]` (3.1).
+    /// Whether `null` is a valid value: `nullable: true` (3.0), `type: [.., "null"]` (3.1), or
+    /// a composition with a member that admits only null (`oneOf: [{$ref: ..}, {type: "null"}]`,
+    /// `allOf: [{$ref: ..}, {nullable: true}]`).
     pub fn is_nullable(&self) -> bool {
         self.nullable
             || matches!(&self.kind, Some(SchemaType::Many(names)) if names.iter().any(|n| n == "null"))
             || matches!(&self.kind, Some(SchemaType::One(name)) if name == "null")
+            || self
+                .one_of
+                .iter()
+                .chain(&self.any_of)
+                .chain(&self.all_of)
+                .any(Schema::only_null)
+    }
+
+    /// Whether the schema is a composition member that only says "or null": `type: "null"`,
+    /// `nullable: true` or `enum: [null]`, with no type, reference or structure of its own.
+    pub fn only_null(&self) -> bool {
+        let bare = self.reference.is_none()
+            && self.properties.is_empty()
+            && self.items.is_none()
+            && self.all_of.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty();
+        let null_type = matches!(&self.kind, Some(SchemaType::One(name)) if name == "null")
+            || matches!(&self.kind, Some(SchemaType::Many(names)) if names.iter().all(|n| n == "null"));
+        let null_enum = self
+            .enumeration
+            .as_ref()
+            .is_some_and(|values| !values.is_empty() && values.iter().all(Value::is_null));
+        bare && (null_type || null_enum || (self.kind.is_none() && self.nullable))
     }
 }

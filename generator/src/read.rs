@@ -181,6 +181,10 @@ pub fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>,
     match Option::<Lenient>::deserialize(deserializer)? {
         None | Some(Lenient(Value::Null)) => Ok(None),
         Some(Lenient(Value::Number(n))) => Ok(n.as_f64()),
+        // YAML reads a number too large for a float (`1e400`) as text.
+        Some(Lenient(Value::String(text))) if text.trim().parse::<f64>().is_ok() => {
+            Ok(text.trim().parse().ok())
+        }
         Some(Lenient(other)) => Err(serde::de::Error::custom(format!(
             "invalid type: {}, expected a number",
             kind(&other)

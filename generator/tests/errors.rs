@@ -190,3 +190,126 @@ paths:
     .to_string();
     insta::assert_snapshot!(diagnostics);
 }
+
+#[test]
+fn a_style_the_location_does_not_define_is_located() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /items/{ids}:
+    get:
+      operationId: getItems
+      parameters:
+        - name: ids
+          in: path
+          required: true
+          style: deepObject
+          schema:
+            type: object
+            properties:
+              a: {type: string}
+      responses:
+        '204':
+          description: ok
+"
+    ));
+}
+
+#[test]
+fn a_form_body_that_is_not_an_object_is_located() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /items:
+    post:
+      operationId: postItems
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              type: array
+              items: {type: string}
+      responses:
+        '204':
+          description: ok
+"
+    ));
+}
+
+#[test]
+fn invalid_json_names_line_and_column() {
+    let text =
+        "{\n  \"openapi\": \"3.0.3\",\n  \"info\": {\"title\": \"T\" \"version\": \"1\"}\n}\n";
+    let message = diagnostics(text);
+    assert!(message.contains("spec/bad.yaml:3:"), "{message}");
+    assert!(message.contains("cannot be read"), "{message}");
+}
+
+#[test]
+fn json_documents_with_surrogate_escapes_are_read_as_json() {
+    let text =
+        r#"{"openapi": "3.0.3", "info": {"title": "T \ud83d\udc4d", "version": "1"}, "paths": {}}"#;
+    let output = generate("spec/ok.json", text, &Options::new(Layout::Modules))
+        .unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        output.files.values().any(|f| f.contains("T \u{1f44d}")),
+        "the title reaches the generated docs"
+    );
+}
+
+#[test]
+fn a_wrong_type_in_a_multi_file_document_is_located() {
+    let text = "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      tags: 7
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: 'other.yaml#/A'
+";
+    let read = |_: &str| Ok::<_, String>("A: {type: string}\n".to_owned());
+    let message =
+        match generate_with_files("spec/bad.yaml", text, &Options::new(Layout::Modules), &read) {
+            Ok(_) => panic!("the document was accepted"),
+            Err(diagnostics) => diagnostics.to_string(),
+        };
+    assert!(message.contains("#/paths/~1a/get/tags"), "{message}");
+    assert!(message.contains("spec/bad.yaml:8:"), "{message}");
+}
+
+#[test]
+fn remote_references_are_refused_with_the_reason() {
+    let message = diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: 'https://example.com/schemas/pet.yaml#/Pet'
+",
+    );
+    assert!(message.contains("remote reference"), "{message}");
+    assert!(message.contains("spec/bad.yaml:13:"), "{message}");
+}

@@ -142,7 +142,7 @@ fn random_schema(rng: &mut Rng, depth: usize, components: &[String]) -> Value {
     let choice = if depth > 3 {
         rng.below(6)
     } else {
-        rng.below(14)
+        rng.below(18)
     };
     let mut schema = match choice {
         0 => json!({"type": "string"}),
@@ -181,7 +181,17 @@ fn random_schema(rng: &mut Rng, depth: usize, components: &[String]) -> Value {
             json!({"type": "object", "additionalProperties": random_schema(rng, depth + 1, components)})
         }
         12 => json!({"type": ["string", "null"], "const": "x"}),
-        _ => json!({"type": "integer", "enum": [1, 2, -3]}),
+        13 => json!({"type": "integer", "enum": [1, 2, -3]}),
+        14 => json!({"oneOf": [random_schema(rng, depth + 1, components), {"type": "null"}]}),
+        15 => {
+            json!({"type": "object", "patternProperties": {"^x-": random_schema(rng, depth + 1, components), "^y": {"type": "string"}}})
+        }
+        16 => {
+            json!({"type": "integer", "maximum": 18_446_744_073_709_552_000.0_f64, "minimum": -1e300, "example": {"$ref": "https://example.com/x"}})
+        }
+        _ => {
+            json!({"allOf": [random_schema(rng, depth + 1, components), {"nullable": true}, {"description": "d"}]})
+        }
     };
     if rng.below(4) == 0 {
         schema["nullable"] = Value::Bool(true);
@@ -212,6 +222,30 @@ fn random_document(rng: &mut Rng) -> String {
         for _ in 0..rng.below(3) {
             let location = *rng.pick(&["query", "header", "cookie", "body"]);
             parameters.push(json!({"name": random_name(rng), "in": location, "schema": random_schema(rng, 1, &component_names)}));
+        }
+        let styles = [
+            "simple",
+            "label",
+            "matrix",
+            "form",
+            "spaceDelimited",
+            "pipeDelimited",
+            "deepObject",
+            "weird",
+        ];
+        for parameter in &mut parameters {
+            if rng.below(3) == 0 {
+                parameter["style"] = Value::from(*rng.pick(&styles));
+            }
+            if rng.below(3) == 0 {
+                parameter["explode"] = Value::Bool(rng.below(2) == 0);
+            }
+            if rng.below(8) == 0 {
+                // `content` instead of `schema`.
+                let schema = parameter["schema"].take();
+                parameter["content"] =
+                    json!({*rng.pick(&["application/json", "text/plain"]): {"schema": schema}});
+            }
         }
         let content_type = *rng.pick(&[
             "application/json",
@@ -250,7 +284,11 @@ fn random_document(rng: &mut Rng) -> String {
         "paths": paths,
         "components": {"schemas": schemas},
     });
-    serde_yaml::to_string(&document).unwrap_or_default()
+    if rng.below(3) == 0 {
+        serde_json::to_string_pretty(&document).unwrap_or_default()
+    } else {
+        serde_yaml::to_string(&document).unwrap_or_default()
+    }
 }
 
 fn random_bytes(rng: &mut Rng) -> String {
@@ -268,7 +306,7 @@ fn no_input_makes_the_generator_panic() {
     let mut seeds: Vec<String> = fs::read_dir(root.join("tests/fixtures"))
         .expect("the fixtures")
         .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
         .map(|p| fs::read_to_string(p).expect("a fixture"))
         .collect();
     seeds.push(fs::read_to_string(root.join("../spec/clerk-backend-api.yaml")).expect("the spec"));
@@ -317,6 +355,13 @@ fn no_input_makes_the_generator_panic() {
                     !diagnostics.0.is_empty(),
                     "input {i}: refused without a diagnostic:\n{input}"
                 );
+                // Every error names its place: a line and column, or a JSON pointer.
+                for diagnostic in &diagnostics.0 {
+                    assert!(
+                        diagnostic.line_col.is_some() || !diagnostic.pointer.is_empty(),
+                        "input {i}: an error without a place: {diagnostic}\n{input}"
+                    );
+                }
                 refused += 1;
             }
             Err(_) => panic!("input {i} made the generator panic:\n{input}"),

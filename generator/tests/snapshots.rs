@@ -53,7 +53,7 @@ macro_rules! fixture_snapshots {
             let mut found: Vec<String> = fs::read_dir(&dir)
                 .expect("the fixtures folder")
                 .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".yaml"))
+                .filter(|n| n.ends_with(".yaml") || n.ends_with(".json"))
                 .collect();
             found.sort();
             let mut listed: Vec<String> = listed.into_iter().map(str::to_owned).collect();
@@ -64,19 +64,25 @@ macro_rules! fixture_snapshots {
 }
 
 fixture_snapshots! {
+    big_numbers => "big-numbers.yaml",
     bodies => "bodies.yaml",
     builder_names => "builder-names.yaml",
     composition => "composition.yaml",
     drift => "drift.yaml",
     docs => "docs.yaml",
     enums => "enums.yaml",
+    example_refs => "example-refs.yaml",
+    form_bodies => "form-bodies.yaml",
     grouping => "grouping.yaml",
+    json_surrogates => "json-surrogates.json",
     markdown => "markdown.yaml",
     multi_file => "multi-file.yaml",
     naming => "naming.yaml",
     nullable => "nullable.yaml",
     parameters => "parameters.yaml",
     openapi31 => "openapi31.yaml",
+    openapi_features => "openapi-features.yaml",
+    parameter_styles => "parameter-styles.yaml",
     read_write => "read-write.yaml",
     recursion => "recursion.yaml",
     recursive_allof => "recursive-allof.yaml",

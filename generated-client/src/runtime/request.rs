@@ -876,9 +876,22 @@ fn build_request<A: Api>(
                 });
         }
     };
+    // RFC 9110 §8.6: a request whose method defines a meaning for content carries a length
+    // even when it is empty, so that servers that demand one (411) accept it.
+    let empty_with_meaning = bytes.is_empty()
+        && matches!(
+            method,
+            reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+        );
     let mut request = reqwest::Request::new(method, url);
     *request.headers_mut() = headers;
     *request.timeout_mut() = Some(timeout);
+    if empty_with_meaning {
+        request.headers_mut().insert(
+            reqwest::header::CONTENT_LENGTH,
+            HeaderValue::from_static("0"),
+        );
+    }
     if !matches!(body, Body::None) {
         request.headers_mut().insert(
             CONTENT_TYPE,

@@ -26,6 +26,9 @@ pub(crate) struct Lowerer<'a> {
     component_names: BTreeMap<String, String>,
     /// Every named type, by Rust name.
     types: BTreeMap<String, TypeDef>,
+    /// The type defined for each inline schema, by the schema's pointer, so that a schema
+    /// inside a shared component (`components/responses/X`) is one type for every use.
+    inline_types: BTreeMap<String, TypeRef>,
     /// Type names handed out so far.
     type_names: Namespace,
     /// Types used as request bodies: they and everything they reach get request semantics.
@@ -48,6 +51,7 @@ impl<'a> Lowerer<'a> {
             diagnostics: Vec::new(),
             component_names: BTreeMap::new(),
             types: BTreeMap::new(),
+            inline_types: BTreeMap::new(),
             type_names: Namespace::default(),
             request_roots: Vec::new(),
             response_roots: Vec::new(),

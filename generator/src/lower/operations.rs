@@ -160,6 +160,12 @@ impl Lowerer<'_> {
         names: OperationNames,
     ) -> Option<Operation> {
         let builder_name = names.builder_name;
+        for name in op.callbacks.keys() {
+            self.warning(
+                &join(pointer, &["callbacks", name]),
+                format!("callback `{name}` describes requests the API sends to a URL the caller registers; the client does not send them, so it has no method (its schemas are generated where operations or webhooks use them)"),
+            );
+        }
         let mut inputs = self.lower_parameters(path, item, op, pointer, &builder_name)?;
         let body = match &op.request_body {
             Some(body) => self.lower_body(
@@ -253,8 +259,8 @@ impl Lowerer<'_> {
         ];
         for (list, base) in sources {
             for (i, raw) in list.iter().enumerate() {
-                let param_pointer = join(base, &["parameters", &i.to_string()]);
-                let Some(param) = self.resolve(raw, &param_pointer) else {
+                let here = join(base, &["parameters", &i.to_string()]);
+                let Some((param, param_pointer, _)) = self.resolve_located(raw, &here) else {
                     continue;
                 };
                 let key = (param.name.clone(), param.location.clone());
@@ -337,21 +343,28 @@ impl Lowerer<'_> {
         let ty = match schema {
             // A choice between scalars ("a UUID or a slug") is text on the wire either way.
             Some(schema) if self.is_scalar_choice(schema, &schema_pointer) => TypeRef::String,
-            Some(schema) => self.type_of(
-                schema,
-                &schema_pointer,
-                &format!("{builder}{}", camel_ident(name)),
-            ),
+            Some(schema) => {
+                // A shared parameter's inline type is named after the parameter alone.
+                let owner = if param_pointer.starts_with("#/components/") {
+                    ""
+                } else {
+                    builder
+                };
+                self.type_of(
+                    schema,
+                    &schema_pointer,
+                    &format!("{owner}{}", camel_ident(name)),
+                )
+            }
             None => TypeRef::String,
         };
+        // Callers build parameter values, so their types are request types.
+        note_roots(&mut self.request_roots, &ty);
         let constraints = schema.map(super::schemas::constraints).unwrap_or_default();
         let encoding = if as_json {
             ParamEncoding::Json
         } else {
-            match self.param_encoding(param, location, &ty, param_pointer) {
-                Some(encoding) => encoding,
-                None => return None,
-            }
+            self.param_encoding(param, location, &ty, param_pointer)?
         };
         let (location, required) = match location.as_str() {
             "path" => (Location::Path(encoding), true),
@@ -494,7 +507,11 @@ impl Lowerer<'_> {
         builder: &str,
         inputs: &mut Vec<Input>,
     ) -> Option<Body> {
-        let body = self.resolve(body, pointer)?;
+        let (body, pointer, component) = self.resolve_located(body, pointer)?;
+        let pointer = pointer.as_str();
+        // A shared request body's inline type is named after the component.
+        let body_hint =
+            component.map_or_else(|| format!("{builder}Body"), |name| camel_ident(&name));
         let pick = |wanted: &dyn Fn(&str) -> bool| body.content.iter().find(|(ct, _)| wanted(ct));
         let presence = if body.required {
             Presence::Required
@@ -505,7 +522,7 @@ impl Lowerer<'_> {
             let media_pointer = join(pointer, &["content", ct, "schema"]);
             let ty = match &media.schema {
                 Some(schema) => {
-                    let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
+                    let ty = self.type_of(schema, &media_pointer, &body_hint);
                     note_roots(&mut self.request_roots, &ty);
                     self.describe_inline(&ty, &media_pointer, "The request body of");
                     ty
@@ -543,7 +560,7 @@ impl Lowerer<'_> {
         {
             let media_pointer = join(pointer, &["content", ct, "schema"]);
             if let Some(schema) = &media.schema {
-                let ty = self.type_of(schema, &media_pointer, &format!("{builder}Body"));
+                let ty = self.type_of(schema, &media_pointer, &body_hint);
                 note_roots(&mut self.request_roots, &ty);
                 self.describe_inline(&ty, &media_pointer, "The request body of");
                 if let Some(structure) = self.struct_name(&ty) {
@@ -667,8 +684,14 @@ impl Lowerer<'_> {
         if def.origin != pointer || def.doc.is_some() {
             return;
         }
-        let (method, path) = crate::pointer::method_and_path(pointer).unwrap_or_default();
-        def.doc = Some(format!("{what} `{method} {path}`."));
+        def.doc = Some(match crate::pointer::method_and_path(pointer) {
+            Some((method, path)) => format!("{what} `{method} {path}`."),
+            // A schema inside a shared component: named after it, used by several operations.
+            None => {
+                let component = pointer.split('/').nth(3).unwrap_or_default();
+                format!("The `{}` component.", crate::pointer::unescape(component))
+            }
+        });
     }
 
     /// The name of the struct `ty` names, if it is one.
@@ -767,10 +790,21 @@ impl Lowerer<'_> {
         let mut fallback: Option<(String, &crate::openapi::Response)> = None;
         let mut codes: Vec<&String> = op.responses.keys().collect();
         codes.sort();
+        // Type-name hints of responses that are shared components, by their pointer.
+        let mut hints: BTreeMap<String, String> = BTreeMap::new();
         for code in codes {
-            let response_pointer = join(pointer, &["responses", code]);
-            let Some(response) = self.resolve(&op.responses[code], &response_pointer) else {
+            let here = join(pointer, &["responses", code]);
+            let Some((response, response_pointer, component)) =
+                self.resolve_located(&op.responses[code], &here)
+            else {
                 continue;
+            };
+            let response_pointer = match component {
+                Some(name) => {
+                    hints.insert(response_pointer.clone(), camel_ident(&name));
+                    response_pointer
+                }
+                None => response_pointer,
             };
             statuses.push(StatusDoc {
                 status: code.clone(),
@@ -788,21 +822,29 @@ impl Lowerer<'_> {
             let Some((response_pointer, response)) = fallback else {
                 return (ResponseKind::Empty, statuses);
             };
-            let kind =
-                self.response_kind(response, &response_pointer, &format!("{builder}Response"));
+            let hint = hints
+                .remove(&response_pointer)
+                .unwrap_or_else(|| format!("{builder}Response"));
+            let kind = self.response_kind(response, &response_pointer, &hint);
             return (kind, statuses);
         }
         if successes.len() == 1 {
             let (_, response_pointer, response) = successes.remove(0);
-            let kind =
-                self.response_kind(response, &response_pointer, &format!("{builder}Response"));
+            let hint = hints
+                .remove(&response_pointer)
+                .unwrap_or_else(|| format!("{builder}Response"));
+            let kind = self.response_kind(response, &response_pointer, &hint);
             return (kind, statuses);
         }
         let mut variants: Vec<StatusVariant> = Vec::new();
         let mut names = Namespace::default();
         for (code, response_pointer, response) in successes {
             let name = names.claim(&naming::status_variant_name(&code));
-            let kind = self.response_kind(response, &response_pointer, &format!("{builder}{name}"));
+            let hint = hints
+                .get(&response_pointer)
+                .cloned()
+                .unwrap_or_else(|| format!("{builder}{name}"));
+            let kind = self.response_kind(response, &response_pointer, &hint);
             variants.push(StatusVariant {
                 status: code.parse().unwrap_or(200),
                 name,
@@ -849,6 +891,16 @@ impl Lowerer<'_> {
                     let ty = self.type_of(schema, &schema_pointer, hint);
                     note_roots(&mut self.response_roots, &ty);
                     self.describe_inline(&ty, &schema_pointer, "The successful response of");
+                    if let (TypeRef::Named(name), Some(description)) = (&ty, &response.description)
+                    {
+                        // A shared response's own description says more than its name.
+                        if let Some(def) = self.types.get_mut(name) {
+                            if def.origin == schema_pointer && pointer.starts_with("#/components/")
+                            {
+                                def.doc = Some(description.clone());
+                            }
+                        }
+                    }
                     ResponseKind::Json(ty)
                 }
                 None => ResponseKind::Json(TypeRef::Json),

@@ -126,6 +126,27 @@ impl<'a> Lowerer<'a> {
         Some(current)
     }
 
+    /// Like [`Self::resolve`], with the pointer of the item found and, for a reference, the
+    /// component's name: inline schemas inside a shared component are lowered once, at the
+    /// component, and named after it.
+    pub(super) fn resolve_located<'t, T: Component>(
+        &mut self,
+        item: &'t T,
+        pointer: &str,
+    ) -> Option<(&'t T, String, Option<String>)>
+    where
+        'a: 't,
+    {
+        let found = self.resolve(item, pointer)?;
+        Some(match item.reference() {
+            Some(reference) => {
+                let name = crate::pointer::component_name(reference, T::PREFIX);
+                (found, reference.to_owned(), name)
+            }
+            None => (found, pointer.to_owned(), None),
+        })
+    }
+
     /// `item` itself, or the component its `$ref` names (parameters, request bodies and
     /// responses alike).
     pub(super) fn resolve<'t, T: Component>(&mut self, item: &'t T, pointer: &str) -> Option<&'t T>
@@ -213,7 +234,8 @@ impl<'a> Lowerer<'a> {
         } else {
             "oneOf"
         };
-        if !alternatives.is_empty() && !constraint_only(alternatives) && alternatives.len() > 1 {
+        let significant = alternatives.iter().filter(|a| !a.only_null()).count();
+        if significant > 1 && !constraint_only(alternatives) {
             return Some(self.union_kind(schema, alternatives, &join(pointer, &[keyword]), name));
         }
         let names = schema.type_names();
@@ -262,7 +284,12 @@ impl<'a> Lowerer<'a> {
             }
         }
         if self.needs_definition(schema) {
+            if let Some(ty) = self.inline_types.get(pointer) {
+                return ty.clone();
+            }
             let name = self.type_names.claim(&camel_ident(hint));
+            self.inline_types
+                .insert(pointer.to_owned(), TypeRef::Named(name.clone()));
             self.define(schema, pointer, name.clone());
             return TypeRef::Named(name);
         }
@@ -315,6 +342,9 @@ impl<'a> Lowerer<'a> {
                         };
                         TypeRef::Map(Box::new(ty))
                     }
+                    _ if !schema.pattern_properties.is_empty() => {
+                        self.pattern_map(schema, pointer, hint)
+                    }
                     _ if names.is_empty() && schema.constant.is_none() => TypeRef::Json,
                     _ if schema.constant.is_some() => TypeRef::Json,
                     _ => TypeRef::JsonObject,
@@ -326,6 +356,32 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Json
             }
             None => TypeRef::Json,
+        }
+    }
+
+    /// A map whose keys follow `patternProperties`: its values' type when every pattern gives
+    /// the same one, JSON values otherwise (with a warning).
+    fn pattern_map(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        let mut types = Vec::new();
+        for (pattern, value) in &schema.pattern_properties {
+            let pointer = join(pointer, &["patternProperties", pattern]);
+            let ty = self.type_of(value, &pointer, &format!("{hint}Value"));
+            types.push(if value.is_nullable() {
+                TypeRef::Option(Box::new(ty))
+            } else {
+                ty
+            });
+        }
+        types.dedup();
+        match types.as_slice() {
+            [one] => TypeRef::Map(Box::new(one.clone())),
+            _ => {
+                self.warning(
+                    &join(pointer, &["patternProperties"]),
+                    "the key patterns give their values different types; values are kept as JSON",
+                );
+                TypeRef::Map(Box::new(TypeRef::Json))
+            }
         }
     }
 
@@ -343,7 +399,9 @@ impl<'a> Lowerer<'a> {
         } else {
             &schema.one_of
         };
-        if alternatives.len() > 1 && !constraint_only(alternatives) {
+        if alternatives.iter().filter(|a| !a.only_null()).count() > 1
+            && !constraint_only(alternatives)
+        {
             return true;
         }
         if !schema.all_of.is_empty() {
@@ -502,7 +560,14 @@ impl<'a> Lowerer<'a> {
     ) -> TypeKind {
         let mut names = Namespace::default();
         let mut variants = Vec::with_capacity(alternatives.len());
-        for (i, alternative) in alternatives.iter().enumerate() {
+        // An "or null" member makes the value nullable rather than adding a variant.
+        let members: Vec<(usize, &Schema)> = alternatives
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.only_null())
+            .collect();
+        let alternatives: Vec<&Schema> = members.iter().map(|(_, a)| *a).collect();
+        for &(i, alternative) in &members {
             let variant_pointer = join(pointer, &[&i.to_string()]);
             let base = match &alternative.reference {
                 Some(reference) => reference.rsplit('/').next().unwrap_or("Variant").to_owned(),
@@ -738,10 +803,23 @@ fn collect_named(ty: &TypeRef, through_heap: bool, out: &mut Vec<String>) {
 /// The one schema a wrapper stands for: `allOf`/`oneOf`/`anyOf` with a single entry and no
 /// properties of its own (a common way to attach `nullable` or a description to a `$ref`).
 fn wrapped_single(schema: &Schema) -> Option<&Schema> {
+    if !schema.properties.is_empty() {
+        return None;
+    }
     let lists = [&schema.all_of, &schema.one_of, &schema.any_of];
     let non_empty: Vec<&Vec<Schema>> = lists.into_iter().filter(|l| !l.is_empty()).collect();
-    match non_empty.as_slice() {
-        [only] if only.len() == 1 && schema.properties.is_empty() => Some(&only[0]),
+    let [only] = non_empty.as_slice() else {
+        return None;
+    };
+    let is_all_of = std::ptr::eq(*only, &schema.all_of);
+    // "Or null" members make the value nullable; in an `allOf`, members that only annotate
+    // or constrain (`description`, `maxLength`) leave the type to the one that has it.
+    let mut significant = only.iter().filter(|member| {
+        let annotation = is_all_of && constraint_only(std::slice::from_ref(*member));
+        !(member.only_null() || annotation)
+    });
+    match (significant.next(), significant.next()) {
+        (Some(single), None) => Some(single),
         _ => None,
     }
 }
