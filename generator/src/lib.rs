@@ -83,39 +83,72 @@ pub fn generate_with_files(
     options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Output, Diagnostics> {
-    let (api, warnings) = model(spec_name, text, options, read_file)?;
-    let internal = |message: String| internal_error(spec_name, message);
+    pipeline(spec_name, text, options, read_file, &mut Profile::default())
+}
+
+/// Where the time of one [`generate_with_files`] run went.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Profile {
+    /// Wall time of each stage, in order: load, lower, render, assemble.
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+    /// Time in each rendering step summed over all files and threads: emit, parse, print.
+    pub render_steps: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// [`generate_with_files`], reporting where the time went. For `cargo xtask bench`.
+///
+/// # Errors
+///
+/// As [`generate_with_files`].
+#[doc(hidden)]
+pub fn generate_profiled(
+    spec_name: &str,
+    text: &str,
+    options: &Options,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<(Output, Profile), Diagnostics> {
+    let mut profile = Profile::default();
+    let output = pipeline(spec_name, text, options, read_file, &mut profile)?;
+    Ok((output, profile))
+}
+
+fn pipeline(
+    spec_name: &str,
+    text: &str,
+    options: &Options,
+    read_file: &dyn Fn(&str) -> Result<String, String>,
+    profile: &mut Profile,
+) -> Result<Output, Diagnostics> {
+    let started = std::time::Instant::now();
+    let source = Source {
+        name: spec_name,
+        text,
+    };
+    let document = load::load(source, read_file)?;
+    let loaded = std::time::Instant::now();
+    let (api, warnings) = lower::lower(&document, source, options)?;
+    drop(document);
+    let lowered = std::time::Instant::now();
     let header = emit::header(&api);
+    let steps = render::Steps::default();
+    let rendered = render::render_api(
+        &api,
+        &header,
+        options.layout == Layout::Crate,
+        options.threads,
+        &steps,
+    )
+    .map_err(|message| internal_error(spec_name, message))?;
+    let rendered_at = std::time::Instant::now();
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
-    modules.insert(
-        "mod.rs".into(),
-        render::render(emit::emit_root(&api), &header, "mod.rs").map_err(internal)?,
-    );
-    modules.insert(
-        "types.rs".into(),
-        render::render(emit::emit_types(&api), &header, "types.rs").map_err(internal)?,
-    );
-    modules.insert(
-        "operations/mod.rs".into(),
-        render::render(
-            emit::emit_operations_mod(&api),
-            &header,
-            "operations/mod.rs",
-        )
-        .map_err(internal)?,
-    );
-    if let Some(webhooks) = &api.webhooks {
-        modules.insert(
-            "webhooks.rs".into(),
-            render::render(emit::emit_webhooks(&api, webhooks), &header, "webhooks.rs")
-                .map_err(internal)?,
-        );
-    }
-    for group in &api.groups {
-        let path = format!("operations/{}.rs", naming::unraw(&group.module));
-        let text =
-            render::render(emit::emit_group(&api, group), &header, &path).map_err(internal)?;
-        modules.insert(path, text);
+    let mut lib = None;
+    for (path, text) in rendered {
+        if path == "src/lib.rs" {
+            lib = Some(text);
+        } else {
+            modules.insert(path, text);
+        }
     }
     let files = match options.layout {
         Layout::Modules => modules,
@@ -125,16 +158,21 @@ pub fn generate_with_files(
                 .map(|(path, text)| (format!("src/generated/{path}"), text))
                 .collect();
             files.insert("Cargo.toml".into(), emit::emit_cargo_toml(&api));
-            files.insert(
-                "src/lib.rs".into(),
-                render::render(emit::emit_lib(&api), &header, "src/lib.rs").map_err(internal)?,
-            );
+            files.insert("src/lib.rs".into(), lib.unwrap_or_default());
             for (name, text) in emit::RUNTIME_FILES {
                 files.insert(format!("src/runtime/{name}"), (*text).to_owned());
             }
             files
         }
     };
+    let done = std::time::Instant::now();
+    profile.stages = vec![
+        ("load", loaded - started),
+        ("lower", lowered - loaded),
+        ("render", rendered_at - lowered),
+        ("assemble", done - rendered_at),
+    ];
+    profile.render_steps = steps.totals().to_vec();
     Ok(Output {
         files,
         warnings,

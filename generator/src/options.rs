@@ -132,6 +132,9 @@ pub struct Options {
     pub operation_names: BTreeMap<String, String>,
     /// Rust type names of component schemas, by schema name (`Pet` → `Animal`).
     pub type_names: BTreeMap<String, String>,
+    /// How many threads format the files; `None` uses every core. The output is the same
+    /// for any number.
+    pub threads: Option<usize>,
 }
 
 impl Options {
@@ -142,7 +145,14 @@ impl Options {
             types: TypeMapping::standard(),
             operation_names: BTreeMap::new(),
             type_names: BTreeMap::new(),
+            threads: None,
         }
+    }
+
+    /// Formats the files on at most `threads` threads (1: on the calling thread only).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads.max(1));
+        self
     }
 
     /// Uses `types` as the format table.

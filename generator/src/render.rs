@@ -1,13 +1,176 @@
-//! Rendering: token streams to formatted file text with prettyplease.
+//! Rendering: the IR to formatted file text, one job per file (or part of a file), run on
+//! every core.
+//!
+//! Each job emits its tokens (quote), parses them (syn) and prints them (prettyplease) on the
+//! worker thread that runs it: token streams are not `Send`, and the three steps of different
+//! files share nothing but the read-only IR. `types.rs`, by far the largest file, is cut into
+//! parts that are formatted independently and joined, which prettyplease makes identical to
+//! formatting it whole.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
+
+use crate::emit;
+use crate::ir::Api;
+use crate::naming;
 
 /// Formats a whole file and puts `header` above it. A token stream that does not parse is a
 /// generator bug; it is returned as an error naming the file rather than panicking.
 pub fn render(tokens: TokenStream, header: &str, file: &str) -> Result<String, String> {
-    let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
-        format!("internal error: the generator produced invalid Rust for {file}: {e}")
-    })?;
+    let syntax = parse(tokens, file)?;
     let body = prettyplease::unparse(&syntax);
     Ok(format!("{header}{body}"))
+}
+
+fn parse(tokens: TokenStream, file: &str) -> Result<syn::File, String> {
+    syn::parse2(tokens)
+        .map_err(|e| format!("internal error: the generator produced invalid Rust for {file}: {e}"))
+}
+
+/// Time spent in each step, summed over every job (so on two cores the sum can exceed the
+/// wall time).
+#[derive(Debug, Default)]
+pub struct Steps {
+    emit: AtomicU64,
+    parse: AtomicU64,
+    print: AtomicU64,
+}
+
+impl Steps {
+    fn add(counter: &AtomicU64, since: Instant) -> Instant {
+        let now = Instant::now();
+        let nanos = u64::try_from((now - since).as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(nanos, Ordering::Relaxed);
+        now
+    }
+
+    /// Emitting tokens, parsing them and printing them, summed over all jobs.
+    pub fn totals(&self) -> [(&'static str, Duration); 3] {
+        let read = |c: &AtomicU64| Duration::from_nanos(c.load(Ordering::Relaxed));
+        [
+            ("emit (quote)", read(&self.emit)),
+            ("parse (syn)", read(&self.parse)),
+            ("print (prettyplease)", read(&self.print)),
+        ]
+    }
+}
+
+/// One unit of rendering.
+enum Job<'a> {
+    Root,
+    Types { part: usize, parts: usize },
+    OperationsMod,
+    Webhooks(&'a crate::ir::Webhooks),
+    Group(&'a crate::ir::Group),
+    Lib,
+}
+
+impl Job<'_> {
+    /// The file the job's text belongs to.
+    fn path(&self) -> String {
+        match self {
+            Self::Root => "mod.rs".into(),
+            Self::Types { .. } => "types.rs".into(),
+            Self::OperationsMod => "operations/mod.rs".into(),
+            Self::Webhooks(_) => "webhooks.rs".into(),
+            Self::Group(group) => format!("operations/{}.rs", naming::unraw(&group.module)),
+            Self::Lib => "src/lib.rs".into(),
+        }
+    }
+
+    /// A rough size, so the largest jobs start first and the threads finish together.
+    fn weight(&self, api: &Api) -> usize {
+        match self {
+            Self::Types { parts, .. } => api.types.len() * 2 / parts.max(&1),
+            Self::Group(group) => group.operations.len() * 4,
+            Self::Webhooks(webhooks) => webhooks.events.len(),
+            _ => 1,
+        }
+    }
+
+    fn emit(&self, api: &Api, types: &emit::TypesContext) -> TokenStream {
+        match self {
+            Self::Root => emit::emit_root(api),
+            Self::Types { part, parts } => emit::emit_types_part(api, types, *part, *parts),
+            Self::OperationsMod => emit::emit_operations_mod(api),
+            Self::Webhooks(webhooks) => emit::emit_webhooks(api, webhooks),
+            Self::Group(group) => emit::emit_group(api, group),
+            Self::Lib => emit::emit_lib(api),
+        }
+    }
+}
+
+/// The generated modules of `api` by path (`types.rs`, `operations/users.rs`), plus
+/// `src/lib.rs` when `lib` is set, each starting with `header`, formatted on `threads`
+/// threads (every core when `None`).
+pub fn render_api(
+    api: &Api,
+    header: &str,
+    lib: bool,
+    threads: Option<usize>,
+    steps: &Steps,
+) -> Result<Vec<(String, String)>, String> {
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    // About 150 types per part, and at least one part per thread.
+    let parts = api.types.len().div_ceil(150).max(threads.min(4)).max(1);
+    let mut jobs = vec![Job::Root, Job::OperationsMod];
+    jobs.extend((0..parts).map(|part| Job::Types { part, parts }));
+    jobs.extend(api.webhooks.as_ref().map(Job::Webhooks));
+    jobs.extend(api.groups.iter().map(Job::Group));
+    if lib {
+        jobs.push(Job::Lib);
+    }
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(jobs[i].weight(api)));
+
+    let types = emit::TypesContext::new(api);
+    let results: Vec<Mutex<Option<Result<String, String>>>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let job = &jobs[index];
+            let started = Instant::now();
+            let tokens = job.emit(api, &types);
+            let emitted = Steps::add(&steps.emit, started);
+            let text = parse(tokens, &job.path()).map(|syntax| {
+                let parsed = Steps::add(&steps.parse, emitted);
+                let text = prettyplease::unparse(&syntax);
+                Steps::add(&steps.print, parsed);
+                text
+            });
+            if let Ok(mut slot) = results[index].lock() {
+                *slot = Some(text);
+            }
+        }
+    };
+    if threads > 1 && jobs.len() > 1 {
+        std::thread::scope(|scope| {
+            for _ in 0..threads.min(jobs.len()) {
+                scope.spawn(work);
+            }
+        });
+    } else {
+        work();
+    }
+
+    // Jobs are in file order, and a file's parts are consecutive.
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (job, result) in jobs.iter().zip(results) {
+        let text = result
+            .into_inner()
+            .map_err(|_| "internal error: a rendering thread failed".to_owned())?
+            .ok_or_else(|| "internal error: a rendering job did not run".to_owned())??;
+        let path = job.path();
+        match files.last_mut() {
+            Some((last, body)) if *last == path => body.push_str(&text),
+            _ => files.push((path, format!("{header}{text}"))),
+        }
+    }
+    Ok(files)
 }

@@ -94,3 +94,33 @@ fixture_snapshots! {
     webhooks => "webhooks.yaml",
     webhooks31 => "webhooks31.yaml",
 }
+
+/// Rendering in parallel, with `types.rs` cut into parts, gives the same text as rendering on
+/// one thread.
+#[test]
+fn the_output_does_not_depend_on_the_number_of_threads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = fs::read_to_string(root.join("../spec/clerk-backend-api.yaml")).expect("the spec");
+    let no_files = |_: &str| Err::<String, String>("one file".into());
+    let render = |threads: usize| {
+        generate_with_files(
+            "spec/clerk-backend-api.yaml",
+            &text,
+            &Options::new(Layout::Crate).threads(threads),
+            &no_files,
+        )
+        .unwrap_or_else(|d| panic!("{d}"))
+        .files
+    };
+    let one = render(1);
+    for threads in [2, 3, 8] {
+        let many = render(threads);
+        assert_eq!(
+            one.keys().collect::<Vec<_>>(),
+            many.keys().collect::<Vec<_>>()
+        );
+        for (path, text) in &one {
+            assert!(many[path] == *text, "{path} differs on {threads} threads");
+        }
+    }
+}

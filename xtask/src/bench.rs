@@ -157,9 +157,10 @@ pub fn bench_generate(args: &[String]) -> ExitCode {
         args.first(),
         args.get(1).and_then(|r| r.parse::<usize>().ok()),
     ) else {
-        eprintln!("usage: cargo xtask bench-generate SPEC RUNS");
+        eprintln!("usage: cargo xtask bench-generate SPEC RUNS [THREADS]");
         return ExitCode::from(2);
     };
+    let threads = args.get(2).and_then(|t| t.parse::<usize>().ok());
     let text = match fs::read_to_string(spec) {
         Ok(text) => text,
         Err(e) => {
@@ -175,17 +176,34 @@ pub fn bench_generate(args: &[String]) -> ExitCode {
         |relative: &str| fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
     let mut times = Vec::with_capacity(runs);
     let mut summary = (0, 0, 0);
+    // Per stage and rendering step, every run's time, for the medians of the profile.
+    let mut phases: Vec<(&'static str, Vec<f64>)> = Vec::new();
     for _ in 0..runs.max(1) {
         let started = Instant::now();
-        let output =
-            match generate_with_files(spec, &text, &Options::new(Layout::Modules), &read_file) {
-                Ok(output) => output,
+        let mut options = Options::new(Layout::Modules);
+        if let Some(threads) = threads {
+            options = options.threads(threads);
+        }
+        let (output, profile) =
+            match openapi_rust_generator::generate_profiled(spec, &text, &options, &read_file) {
+                Ok(result) => result,
                 Err(diagnostics) => {
                     eprintln!("{diagnostics}");
                     return ExitCode::FAILURE;
                 }
             };
         times.push(started.elapsed().as_secs_f64());
+        for (i, (name, time)) in profile
+            .stages
+            .iter()
+            .chain(&profile.render_steps)
+            .enumerate()
+        {
+            if phases.len() <= i {
+                phases.push((name, Vec::new()));
+            }
+            phases[i].1.push(time.as_secs_f64());
+        }
         let lines = output
             .files
             .values()
@@ -195,13 +213,25 @@ pub fn bench_generate(args: &[String]) -> ExitCode {
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
+    let profile: Vec<String> = phases
+        .iter_mut()
+        .map(|(name, times)| {
+            times.sort_by(f64::total_cmp);
+            format!(
+                "{}={:.1}",
+                name.split(' ').next().unwrap_or(name),
+                times[times.len() / 2] * 1000.0
+            )
+        })
+        .collect();
     println!(
-        "median_ms {:.1} peak_kib {} operations {} types {} lines {}",
+        "median_ms {:.1} peak_kib {} operations {} types {} lines {} profile_ms {}",
         median * 1000.0,
         peak_kib(),
         summary.0,
         summary.1,
-        summary.2
+        summary.2,
+        profile.join(",")
     );
     ExitCode::SUCCESS
 }

@@ -23,18 +23,10 @@ pub struct BillingAmount {
 impl codegen::Shaped for BillingAmount {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("amount", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "amount_formatted",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("currency", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "currency_symbol",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("amount", true, codegen::shape::<i64>),
+            codegen::Member::optional("amount_formatted"),
+            codegen::Member::new("currency", true, codegen::shape::<String>),
+            codegen::Member::optional("currency_symbol"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -77,47 +69,15 @@ pub struct BillingPayer {
 impl codegen::Shaped for BillingPayer {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "object",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "organization_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "organization_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "image_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("object"),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::optional("user_id"),
+            codegen::Member::optional("organization_id"),
+            codegen::Member::optional("organization_name"),
+            codegen::Member::optional("first_name"),
+            codegen::Member::optional("last_name"),
+            codegen::Member::optional("email"),
+            codegen::Member::optional("image_url"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -151,32 +111,12 @@ pub struct BillingPaymentSource {
 impl codegen::Shaped for BillingPaymentSource {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "gateway",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "payment_method",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "status",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "card_type",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last4",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::optional("gateway"),
+            codegen::Member::optional("payment_method"),
+            codegen::Member::optional("status"),
+            codegen::Member::optional("card_type"),
+            codegen::Member::optional("last4"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -208,24 +148,12 @@ pub struct BillingPlan {
 impl codegen::Shaped for BillingPlan {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("slug", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "is_recurring",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "amount",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "currency",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("slug", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::optional("is_recurring"),
+            codegen::Member::optional("amount"),
+            codegen::Member::optional("currency"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -277,56 +205,28 @@ pub struct BillingSubscription {
 impl codegen::Shaped for BillingSubscription {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <BillingSubscriptionStatus as codegen::Shaped>::shape,
+                codegen::shape::<BillingSubscriptionStatus>,
             ),
-            codegen::Member::new("payer_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "payer",
-                false,
-                <Option<BillingPayer> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "payment_source_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "latest_payment_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("payer_id", true, codegen::shape::<String>),
+            codegen::Member::new("payer", false, codegen::shape::<Option<BillingPayer>>),
+            codegen::Member::optional("payment_source_id"),
+            codegen::Member::optional("latest_payment_id"),
             codegen::Member::new(
                 "items",
                 true,
-                <Vec<BillingSubscriptionItem> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<BillingSubscriptionItem>>,
             ),
-            codegen::Member::new(
-                "active_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "past_due_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "canceled_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "ended_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::optional("active_at"),
+            codegen::Member::optional("past_due_at"),
+            codegen::Member::optional("canceled_at"),
+            codegen::Member::optional("ended_at"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -377,55 +277,23 @@ pub struct BillingSubscriptionItem {
 impl codegen::Shaped for BillingSubscriptionItem {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <BillingSubscriptionItemStatus as codegen::Shaped>::shape,
+                codegen::shape::<BillingSubscriptionItemStatus>,
             ),
-            codegen::Member::new(
-                "is_free_trial",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "plan_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "plan",
-                false,
-                <Option<BillingPlan> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "interval",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "period_start",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "period_end",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "subscription_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "payer",
-                false,
-                <Option<BillingPayer> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::optional("is_free_trial"),
+            codegen::Member::optional("plan_id"),
+            codegen::Member::new("plan", false, codegen::shape::<Option<BillingPlan>>),
+            codegen::Member::optional("interval"),
+            codegen::Member::optional("period_start"),
+            codegen::Member::optional("period_end"),
+            codegen::Member::optional("subscription_id"),
+            codegen::Member::new("payer", false, codegen::shape::<Option<BillingPayer>>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -611,21 +479,13 @@ pub struct BillingTotals {
 impl codegen::Shaped for BillingTotals {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "subtotal",
-                true,
-                <BillingAmount as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("subtotal", true, codegen::shape::<BillingAmount>),
             codegen::Member::new(
                 "tax_total",
                 false,
-                <Option<BillingAmount> as codegen::Shaped>::shape,
+                codegen::shape::<Option<BillingAmount>>,
             ),
-            codegen::Member::new(
-                "grand_total",
-                true,
-                <BillingAmount as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("grand_total", true, codegen::shape::<BillingAmount>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -649,18 +509,10 @@ pub struct ClerkError {
 impl codegen::Shaped for ClerkError {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("message", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "long_message",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("code", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "meta",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("message", true, codegen::shape::<String>),
+            codegen::Member::new("long_message", true, codegen::shape::<String>),
+            codegen::Member::new("code", true, codegen::shape::<String>),
+            codegen::Member::optional("meta"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -683,21 +535,9 @@ pub struct ClerkErrors {
 impl codegen::Shaped for ClerkErrors {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "errors",
-                true,
-                <Vec<ClerkError> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "meta",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "clerk_trace_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("errors", true, codegen::shape::<Vec<ClerkError>>),
+            codegen::Member::optional("meta"),
+            codegen::Member::optional("clerk_trace_id"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -745,23 +585,11 @@ pub struct DeletedObject {
 impl codegen::Shaped for DeletedObject {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "slug",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("deleted", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "external_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::optional("id"),
+            codegen::Member::optional("slug"),
+            codegen::Member::new("deleted", true, codegen::shape::<bool>),
+            codegen::Member::optional("external_id"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -799,35 +627,23 @@ pub struct EmailAddress {
 impl codegen::Shaped for EmailAddress {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "email_address",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("reserved", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::optional("id"),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("email_address", true, codegen::shape::<String>),
+            codegen::Member::new("reserved", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<EmailAddressVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<EmailAddressVerification>>,
             ),
             codegen::Member::new(
                 "linked_to",
                 true,
-                <Vec<IdentificationLink> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<IdentificationLink>>,
             ),
-            codegen::Member::new(
-                "matches_sso_connection",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::optional("matches_sso_connection"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -893,19 +709,13 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
 impl codegen::Shaped for EmailAddressVerification {
     fn shape() -> codegen::Shape {
         const VARIANTS: &[codegen::TagVariant] = &[
-            (&["verification_otp"], <VerificationOtp as codegen::Shaped>::shape),
-            (&["verification_admin"], <VerificationAdmin as codegen::Shaped>::shape),
-            (
-                &["verification_from_oauth"],
-                <VerificationFromOauth as codegen::Shaped>::shape,
-            ),
-            (&["verification_ticket"], <VerificationTicket as codegen::Shaped>::shape),
-            (&["verification_saml"], <VerificationSaml as codegen::Shaped>::shape),
-            (
-                &["verification_email_link"],
-                <VerificationEmailLink as codegen::Shaped>::shape,
-            ),
-            (&["verification_scim"], <VerificationScim as codegen::Shaped>::shape),
+            (&["verification_otp"], codegen::shape::<VerificationOtp>),
+            (&["verification_admin"], codegen::shape::<VerificationAdmin>),
+            (&["verification_from_oauth"], codegen::shape::<VerificationFromOauth>),
+            (&["verification_ticket"], codegen::shape::<VerificationTicket>),
+            (&["verification_saml"], codegen::shape::<VerificationSaml>),
+            (&["verification_email_link"], codegen::shape::<VerificationEmailLink>),
+            (&["verification_scim"], codegen::shape::<VerificationScim>),
         ];
         codegen::Shape::Tagged {
             property: "object",
@@ -963,68 +773,20 @@ pub struct EmailMessage {
 impl codegen::Shaped for EmailMessage {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "slug",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "from_email_name",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "reply_to_email_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "to_email_address",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email_address_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "subject",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "body",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "body_plain",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "status",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "data",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "delivered_by_clerk",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::optional("slug"),
+            codegen::Member::new("from_email_name", true, codegen::shape::<String>),
+            codegen::Member::optional("reply_to_email_name"),
+            codegen::Member::optional("to_email_address"),
+            codegen::Member::optional("email_address_id"),
+            codegen::Member::optional("user_id"),
+            codegen::Member::optional("subject"),
+            codegen::Member::optional("body"),
+            codegen::Member::optional("body_plain"),
+            codegen::Member::optional("status"),
+            codegen::Member::optional("data"),
+            codegen::Member::new("delivered_by_clerk", true, codegen::shape::<bool>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1078,60 +840,28 @@ pub struct EnterpriseAccount {
 impl codegen::Shaped for EnterpriseAccount {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "protocol",
-                false,
-                <Option<EnterpriseAccountProtocol> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "email_address",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "provider_user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "enterprise_connection_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::optional("protocol"),
+            codegen::Member::new("provider", true, codegen::shape::<String>),
+            codegen::Member::new("active", true, codegen::shape::<bool>),
+            codegen::Member::new("email_address", true, codegen::shape::<String>),
+            codegen::Member::optional("first_name"),
+            codegen::Member::optional("last_name"),
+            codegen::Member::optional("provider_user_id"),
+            codegen::Member::optional("enterprise_connection_id"),
+            codegen::Member::optional("public_metadata"),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<EnterpriseAccountVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<EnterpriseAccountVerification>>,
             ),
             codegen::Member::new(
                 "enterprise_connection",
                 false,
-                <Option<EnterpriseAccountConnection> as codegen::Shaped>::shape,
+                codegen::shape::<Option<EnterpriseAccountConnection>>,
             ),
-            codegen::Member::new(
-                "last_authenticated_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("last_authenticated_at"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1180,48 +910,28 @@ pub struct EnterpriseAccountConnection {
 impl codegen::Shaped for EnterpriseAccountConnection {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("protocol", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "logo_public_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "domain",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("protocol", true, codegen::shape::<String>),
+            codegen::Member::new("provider", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::optional("logo_public_url"),
+            codegen::Member::optional("domain"),
             codegen::Member::new(
                 "domains",
                 false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Vec<String>>>,
             ),
-            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "sync_user_attributes",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_subdomains",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_idp_initiated",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("active", true, codegen::shape::<bool>),
+            codegen::Member::new("sync_user_attributes", true, codegen::shape::<bool>),
+            codegen::Member::new("allow_subdomains", true, codegen::shape::<bool>),
+            codegen::Member::new("allow_idp_initiated", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "disable_additional_identifications",
                 true,
-                <bool as codegen::Shaped>::shape,
+                codegen::shape::<bool>,
             ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1328,9 +1038,9 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
 impl codegen::Shaped for EnterpriseAccountVerification {
     fn shape() -> codegen::Shape {
         const VARIANTS: &[codegen::TagVariant] = &[
-            (&["verification_ticket"], <VerificationTicket as codegen::Shaped>::shape),
-            (&["verification_saml"], <VerificationSaml as codegen::Shaped>::shape),
-            (&["verification_oauth"], <VerificationOauth as codegen::Shaped>::shape),
+            (&["verification_ticket"], codegen::shape::<VerificationTicket>),
+            (&["verification_saml"], codegen::shape::<VerificationSaml>),
+            (&["verification_oauth"], codegen::shape::<VerificationOauth>),
         ];
         codegen::Shape::Tagged {
             property: "object",
@@ -1399,73 +1109,33 @@ impl codegen::Shaped for ExternalAccount {
             codegen::Member::new(
                 "object",
                 true,
-                <ExternalAccountObject as codegen::Shaped>::shape,
+                codegen::shape::<ExternalAccountObject>,
             ),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "identification_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "provider_user_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "approved_scopes",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email_address",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email_address_verified",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("first_name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("last_name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "avatar_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "image_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "username",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "phone_number",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("provider", true, codegen::shape::<String>),
+            codegen::Member::new("identification_id", true, codegen::shape::<String>),
+            codegen::Member::new("provider_user_id", true, codegen::shape::<String>),
+            codegen::Member::new("approved_scopes", true, codegen::shape::<String>),
+            codegen::Member::new("email_address", true, codegen::shape::<String>),
+            codegen::Member::optional("email_address_verified"),
+            codegen::Member::new("first_name", true, codegen::shape::<String>),
+            codegen::Member::new("last_name", true, codegen::shape::<String>),
+            codegen::Member::optional("avatar_url"),
+            codegen::Member::optional("image_url"),
+            codegen::Member::optional("username"),
+            codegen::Member::optional("phone_number"),
             codegen::Member::new(
                 "public_metadata",
                 true,
-                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+                codegen::shape::<codegen::Map<String, codegen::Value>>,
             ),
-            codegen::Member::new(
-                "label",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::optional("label"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<ExternalAccountVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<ExternalAccountVerification>>,
             ),
         ];
         codegen::Shape::Object(MEMBERS)
@@ -1572,10 +1242,10 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountVerification {
 impl codegen::Shaped for ExternalAccountVerification {
     fn shape() -> codegen::Shape {
         const VARIANTS: &[codegen::TagVariant] = &[
-            (&["verification_oauth"], <VerificationOauth as codegen::Shaped>::shape),
+            (&["verification_oauth"], codegen::shape::<VerificationOauth>),
             (
                 &["verification_google_one_tap"],
-                <VerificationGoogleOneTap as codegen::Shaped>::shape,
+                codegen::shape::<VerificationGoogleOneTap>,
             ),
         ];
         codegen::Shape::Tagged {
@@ -1600,8 +1270,8 @@ pub struct IdentificationLink {
 impl codegen::Shaped for IdentificationLink {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("type", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("type", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1633,12 +1303,12 @@ pub struct Jwk {
 impl codegen::Shaped for Jwk {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("kid", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("alg", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("use", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("kty", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("n", false, <Option<String> as codegen::Shaped>::shape),
-            codegen::Member::new("e", false, <Option<String> as codegen::Shaped>::shape),
+            codegen::Member::new("kid", true, codegen::shape::<String>),
+            codegen::Member::new("alg", true, codegen::shape::<String>),
+            codegen::Member::new("use", true, codegen::shape::<String>),
+            codegen::Member::new("kty", true, codegen::shape::<String>),
+            codegen::Member::optional("n"),
+            codegen::Member::optional("e"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1658,11 +1328,7 @@ pub struct Jwks {
 impl codegen::Shaped for Jwks {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "keys",
-                false,
-                <Option<Vec<Jwk>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("keys", false, codegen::shape::<Option<Vec<Jwk>>>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1706,49 +1372,21 @@ pub struct OAuthAccessToken {
 impl codegen::Shaped for OAuthAccessToken {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "external_account_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "provider_user_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("token", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "expires_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("external_account_id", true, codegen::shape::<String>),
+            codegen::Member::new("provider_user_id", true, codegen::shape::<String>),
+            codegen::Member::new("token", true, codegen::shape::<String>),
+            codegen::Member::optional("expires_at"),
+            codegen::Member::new("provider", true, codegen::shape::<String>),
             codegen::Member::new(
                 "public_metadata",
                 true,
-                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+                codegen::shape::<codegen::Map<String, codegen::Value>>,
             ),
-            codegen::Member::new(
-                "label",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "scopes",
-                false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "id_token",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "token_secret",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("label"),
+            codegen::Member::new("scopes", false, codegen::shape::<Option<Vec<String>>>),
+            codegen::Member::optional("id_token"),
+            codegen::Member::optional("token_secret"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1823,68 +1461,28 @@ pub struct Organization {
 impl codegen::Shaped for Organization {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("slug", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "image_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "members_count",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "missing_member_with_elevated_permissions",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "pending_invitations_count",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "max_allowed_memberships",
-                true,
-                <i64 as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "admin_delete_enabled",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::new("slug", true, codegen::shape::<String>),
+            codegen::Member::optional("image_url"),
+            codegen::Member::new("has_image", true, codegen::shape::<bool>),
+            codegen::Member::optional("members_count"),
+            codegen::Member::optional("missing_member_with_elevated_permissions"),
+            codegen::Member::optional("pending_invitations_count"),
+            codegen::Member::new("max_allowed_memberships", true, codegen::shape::<i64>),
+            codegen::Member::new("admin_delete_enabled", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "public_metadata",
                 true,
-                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+                codegen::shape::<codegen::Map<String, codegen::Value>>,
             ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "created_by",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "last_active_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "role_set_key",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("private_metadata"),
+            codegen::Member::optional("created_by"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
+            codegen::Member::optional("last_active_at"),
+            codegen::Member::optional("role_set_key"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -1927,41 +1525,25 @@ pub struct OrganizationDomain {
 impl codegen::Shaped for OrganizationDomain {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "organization_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("organization_id", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
             codegen::Member::new(
                 "enrollment_mode",
                 true,
-                <OrganizationDomainEnrollmentMode as codegen::Shaped>::shape,
+                codegen::shape::<OrganizationDomainEnrollmentMode>,
             ),
-            codegen::Member::new(
-                "affiliation_email_address",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("affiliation_email_address"),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<OrganizationDomainVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<OrganizationDomainVerification>>,
             ),
-            codegen::Member::new(
-                "total_pending_invitations",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "total_pending_suggestions",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::optional("total_pending_invitations"),
+            codegen::Member::optional("total_pending_suggestions"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2060,23 +1642,11 @@ pub struct OrganizationDomainVerification {
 impl codegen::Shaped for OrganizationDomainVerification {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("status", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("status", true, codegen::shape::<String>),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("verified_at"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2129,56 +1699,20 @@ pub struct OrganizationInvitation {
 impl codegen::Shaped for OrganizationInvitation {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "email_address",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("role", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "role_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "organization_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "inviter_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "status",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expires_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("email_address", true, codegen::shape::<String>),
+            codegen::Member::new("role", true, codegen::shape::<String>),
+            codegen::Member::optional("role_name"),
+            codegen::Member::optional("organization_id"),
+            codegen::Member::optional("inviter_id"),
+            codegen::Member::optional("status"),
+            codegen::Member::optional("public_metadata"),
+            codegen::Member::optional("private_metadata"),
+            codegen::Member::optional("url"),
+            codegen::Member::optional("expires_at"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2224,41 +1758,25 @@ pub struct OrganizationMembership {
 impl codegen::Shaped for OrganizationMembership {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("role", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "role_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "permissions",
-                true,
-                <Vec<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("role", true, codegen::shape::<String>),
+            codegen::Member::optional("role_name"),
+            codegen::Member::new("permissions", true, codegen::shape::<Vec<String>>),
             codegen::Member::new(
                 "public_metadata",
                 true,
-                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+                codegen::shape::<codegen::Map<String, codegen::Value>>,
             ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "organization",
-                true,
-                <Organization as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("private_metadata"),
+            codegen::Member::new("organization", true, codegen::shape::<Organization>),
             codegen::Member::new(
                 "public_user_data",
                 false,
-                <Option<OrganizationMembershipPublicUserData> as codegen::Shaped>::shape,
+                codegen::shape::<Option<OrganizationMembershipPublicUserData>>,
             ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2307,44 +1825,16 @@ pub struct OrganizationMembershipPublicUserData {
 impl codegen::Shaped for OrganizationMembershipPublicUserData {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "profile_image_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("image_url", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "identifier",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "username",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "banned",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "deprovisioned",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("user_id", true, codegen::shape::<String>),
+            codegen::Member::optional("first_name"),
+            codegen::Member::optional("last_name"),
+            codegen::Member::optional("profile_image_url"),
+            codegen::Member::new("image_url", true, codegen::shape::<String>),
+            codegen::Member::new("has_image", true, codegen::shape::<bool>),
+            codegen::Member::optional("identifier"),
+            codegen::Member::optional("username"),
+            codegen::Member::optional("banned"),
+            codegen::Member::optional("deprovisioned"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2368,9 +1858,9 @@ impl codegen::Shaped for OrganizationMemberships {
             codegen::Member::new(
                 "data",
                 true,
-                <Vec<OrganizationMembership> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<OrganizationMembership>>,
             ),
-            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("total_count", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2471,73 +1961,29 @@ pub struct OrganizationWithLogo {
 impl codegen::Shaped for OrganizationWithLogo {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("slug", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "image_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "members_count",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "missing_member_with_elevated_permissions",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "pending_invitations_count",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "max_allowed_memberships",
-                true,
-                <i64 as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "admin_delete_enabled",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::new("slug", true, codegen::shape::<String>),
+            codegen::Member::optional("image_url"),
+            codegen::Member::new("has_image", true, codegen::shape::<bool>),
+            codegen::Member::optional("members_count"),
+            codegen::Member::optional("missing_member_with_elevated_permissions"),
+            codegen::Member::optional("pending_invitations_count"),
+            codegen::Member::new("max_allowed_memberships", true, codegen::shape::<i64>),
+            codegen::Member::new("admin_delete_enabled", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "public_metadata",
                 true,
-                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+                codegen::shape::<codegen::Map<String, codegen::Value>>,
             ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "created_by",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "last_active_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "role_set_key",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "logo_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("private_metadata"),
+            codegen::Member::optional("created_by"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
+            codegen::Member::optional("last_active_at"),
+            codegen::Member::optional("role_set_key"),
+            codegen::Member::optional("logo_url"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2558,12 +2004,8 @@ pub struct Organizations {
 impl codegen::Shaped for Organizations {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "data",
-                true,
-                <Vec<Organization> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("data", true, codegen::shape::<Vec<Organization>>),
+            codegen::Member::new("total_count", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2656,18 +2098,14 @@ pub struct Passkey {
 impl codegen::Shaped for Passkey {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("last_used_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::optional("id"),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::new("last_used_at", true, codegen::shape::<i64>),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<VerificationPasskey> as codegen::Shaped>::shape,
+                codegen::shape::<Option<VerificationPasskey>>,
             ),
         ];
         codegen::Shape::Object(MEMBERS)
@@ -2732,79 +2170,39 @@ pub struct PaymentAttempt {
 impl codegen::Shaped for PaymentAttempt {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "instance_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "payment_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "statement_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "gateway_external_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "status",
-                true,
-                <PaymentAttemptStatus as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "charge_type",
-                false,
-                <Option<PaymentAttemptChargeType> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "billing_date",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "paid_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "failed_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::optional("instance_id"),
+            codegen::Member::optional("payment_id"),
+            codegen::Member::optional("statement_id"),
+            codegen::Member::optional("gateway_external_id"),
+            codegen::Member::new("status", true, codegen::shape::<PaymentAttemptStatus>),
+            codegen::Member::optional("charge_type"),
+            codegen::Member::optional("billing_date"),
+            codegen::Member::optional("paid_at"),
+            codegen::Member::optional("failed_at"),
             codegen::Member::new(
                 "failed_reason",
                 false,
-                <Option<PaymentAttemptFailedReason> as codegen::Shaped>::shape,
+                codegen::shape::<Option<PaymentAttemptFailedReason>>,
             ),
-            codegen::Member::new(
-                "payer",
-                false,
-                <Option<BillingPayer> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("payer", false, codegen::shape::<Option<BillingPayer>>),
             codegen::Member::new(
                 "totals",
                 false,
-                <Option<BillingTotals> as codegen::Shaped>::shape,
+                codegen::shape::<Option<BillingTotals>>,
             ),
             codegen::Member::new(
                 "payment_source",
                 false,
-                <Option<BillingPaymentSource> as codegen::Shaped>::shape,
+                codegen::shape::<Option<BillingPaymentSource>>,
             ),
             codegen::Member::new(
                 "subscription_items",
                 false,
-                <Option<Vec<BillingSubscriptionItem>> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Vec<BillingSubscriptionItem>>>,
             ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2888,16 +2286,8 @@ pub struct PaymentAttemptFailedReason {
 impl codegen::Shaped for PaymentAttemptFailedReason {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "code",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "decline_code",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("code"),
+            codegen::Member::optional("decline_code"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -2996,18 +2386,14 @@ pub struct Permission {
 impl codegen::Shaped for Permission {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("key", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "description",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("type", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::new("key", true, codegen::shape::<String>),
+            codegen::Member::optional("description"),
+            codegen::Member::new("type", true, codegen::shape::<String>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3051,45 +2437,29 @@ pub struct PhoneNumber {
 impl codegen::Shaped for PhoneNumber {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "phone_number",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "reserved_for_second_factor",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "default_second_factor",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("reserved", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::optional("id"),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("phone_number", true, codegen::shape::<String>),
+            codegen::Member::optional("reserved_for_second_factor"),
+            codegen::Member::optional("default_second_factor"),
+            codegen::Member::new("reserved", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<PhoneNumberVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<PhoneNumberVerification>>,
             ),
             codegen::Member::new(
                 "linked_to",
                 true,
-                <Vec<IdentificationLink> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<IdentificationLink>>,
             ),
             codegen::Member::new(
                 "backup_codes",
                 false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Vec<String>>>,
             ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3130,8 +2500,8 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
 impl codegen::Shaped for PhoneNumberVerification {
     fn shape() -> codegen::Shape {
         const VARIANTS: &[codegen::TagVariant] = &[
-            (&["verification_otp"], <VerificationOtp as codegen::Shaped>::shape),
-            (&["verification_admin"], <VerificationAdmin as codegen::Shaped>::shape),
+            (&["verification_otp"], codegen::shape::<VerificationOtp>),
+            (&["verification_admin"], codegen::shape::<VerificationAdmin>),
         ];
         codegen::Shape::Tagged {
             property: "object",
@@ -3208,18 +2578,14 @@ pub struct ProxyCheck {
 impl codegen::Shaped for ProxyCheck {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("domain_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "last_run_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("proxy_url", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("successful", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("domain_id", true, codegen::shape::<String>),
+            codegen::Member::optional("last_run_at"),
+            codegen::Member::new("proxy_url", true, codegen::shape::<String>),
+            codegen::Member::new("successful", true, codegen::shape::<bool>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3260,11 +2626,11 @@ pub struct RedirectUrl {
 impl codegen::Shaped for RedirectUrl {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("url", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("url", true, codegen::shape::<String>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3312,27 +2678,15 @@ pub struct Role {
 impl codegen::Shaped for Role {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("key", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "description",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "is_creator_eligible",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "permissions",
-                true,
-                <Vec<Permission> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::new("key", true, codegen::shape::<String>),
+            codegen::Member::optional("description"),
+            codegen::Member::optional("is_creator_eligible"),
+            codegen::Member::new("permissions", true, codegen::shape::<Vec<Permission>>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3380,49 +2734,25 @@ pub struct SamlAccount {
 impl codegen::Shaped for SamlAccount {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "email_address",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "provider_user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_authenticated_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("provider", true, codegen::shape::<String>),
+            codegen::Member::new("active", true, codegen::shape::<bool>),
+            codegen::Member::new("email_address", true, codegen::shape::<String>),
+            codegen::Member::optional("first_name"),
+            codegen::Member::optional("last_name"),
+            codegen::Member::optional("provider_user_id"),
+            codegen::Member::optional("last_authenticated_at"),
+            codegen::Member::optional("public_metadata"),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<SamlAccountVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SamlAccountVerification>>,
             ),
             codegen::Member::new(
                 "saml_connection",
                 false,
-                <Option<SamlAccountConnection> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SamlAccountConnection>>,
             ),
         ];
         codegen::Shape::Object(MEMBERS)
@@ -3470,42 +2800,22 @@ pub struct SamlAccountConnection {
 impl codegen::Shaped for SamlAccountConnection {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "domain",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::optional("domain"),
             codegen::Member::new(
                 "domains",
                 false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Vec<String>>>,
             ),
-            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "sync_user_attributes",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_subdomains",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_idp_initiated",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "disable_additional_identifications",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("active", true, codegen::shape::<bool>),
+            codegen::Member::new("provider", true, codegen::shape::<String>),
+            codegen::Member::new("sync_user_attributes", true, codegen::shape::<bool>),
+            codegen::Member::optional("allow_subdomains"),
+            codegen::Member::optional("allow_idp_initiated"),
+            codegen::Member::optional("disable_additional_identifications"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3546,8 +2856,8 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
 impl codegen::Shaped for SamlAccountVerification {
     fn shape() -> codegen::Shape {
         const VARIANTS: &[codegen::TagVariant] = &[
-            (&["verification_saml"], <VerificationSaml as codegen::Shaped>::shape),
-            (&["verification_ticket"], <VerificationTicket as codegen::Shaped>::shape),
+            (&["verification_saml"], codegen::shape::<VerificationSaml>),
+            (&["verification_ticket"], codegen::shape::<VerificationTicket>),
         ];
         codegen::Shape::Tagged {
             property: "object",
@@ -3640,116 +2950,56 @@ pub struct SamlConnection {
 impl codegen::Shaped for SamlConnection {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "domain",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("name", true, codegen::shape::<String>),
+            codegen::Member::optional("domain"),
             codegen::Member::new(
                 "domains",
                 false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Vec<String>>>,
             ),
-            codegen::Member::new(
-                "idp_entity_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_sso_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_certificate",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_certificate_issued_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_certificate_expires_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_metadata_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "idp_metadata",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("acs_url", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "sp_entity_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "sp_metadata_url",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "organization_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("idp_entity_id"),
+            codegen::Member::optional("idp_sso_url"),
+            codegen::Member::optional("idp_certificate"),
+            codegen::Member::optional("idp_certificate_issued_at"),
+            codegen::Member::optional("idp_certificate_expires_at"),
+            codegen::Member::optional("idp_metadata_url"),
+            codegen::Member::optional("idp_metadata"),
+            codegen::Member::new("acs_url", true, codegen::shape::<String>),
+            codegen::Member::new("sp_entity_id", true, codegen::shape::<String>),
+            codegen::Member::new("sp_metadata_url", true, codegen::shape::<String>),
+            codegen::Member::optional("organization_id"),
             codegen::Member::new(
                 "attribute_mapping",
                 false,
-                <Option<SamlConnectionAttributeMapping> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SamlConnectionAttributeMapping>>,
             ),
-            codegen::Member::new("active", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new("provider", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("user_count", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "sync_user_attributes",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_subdomains",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "allow_idp_initiated",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("active", true, codegen::shape::<bool>),
+            codegen::Member::new("provider", true, codegen::shape::<String>),
+            codegen::Member::new("user_count", true, codegen::shape::<i64>),
+            codegen::Member::new("sync_user_attributes", true, codegen::shape::<bool>),
+            codegen::Member::new("allow_subdomains", true, codegen::shape::<bool>),
+            codegen::Member::new("allow_idp_initiated", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "disable_additional_identifications",
                 true,
-                <bool as codegen::Shaped>::shape,
+                codegen::shape::<bool>,
             ),
             codegen::Member::new(
                 "allow_organization_account_linking",
                 true,
-                <bool as codegen::Shaped>::shape,
+                codegen::shape::<bool>,
             ),
-            codegen::Member::new("force_authn", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new("force_authn", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "login_hint",
                 true,
-                <SamlConnectionLoginHint as codegen::Shaped>::shape,
+                codegen::shape::<SamlConnectionLoginHint>,
             ),
-            codegen::Member::new(
-                "enterprise_connection_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::optional("enterprise_connection_id"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3774,14 +3024,10 @@ pub struct SamlConnectionAttributeMapping {
 impl codegen::Shaped for SamlConnectionAttributeMapping {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "email_address",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("first_name", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("last_name", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("user_id", true, codegen::shape::<String>),
+            codegen::Member::new("email_address", true, codegen::shape::<String>),
+            codegen::Member::new("first_name", true, codegen::shape::<String>),
+            codegen::Member::new("last_name", true, codegen::shape::<String>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3806,13 +3052,9 @@ impl codegen::Shaped for SamlConnectionLoginHint {
             codegen::Member::new(
                 "mode",
                 true,
-                <SamlConnectionLoginHintMode as codegen::Shaped>::shape,
+                codegen::shape::<SamlConnectionLoginHintMode>,
             ),
-            codegen::Member::new(
-                "source",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("source"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -3898,12 +3140,8 @@ pub struct SamlConnections {
 impl codegen::Shaped for SamlConnections {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "data",
-                true,
-                <Vec<SamlConnection> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("data", true, codegen::shape::<Vec<SamlConnection>>),
+            codegen::Member::new("total_count", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -4131,21 +3369,9 @@ pub struct ScimUserMetadata {
 impl codegen::Shaped for ScimUserMetadata {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "directory_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "directory_enabled",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "external_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("directory_id", true, codegen::shape::<String>),
+            codegen::Member::optional("directory_enabled"),
+            codegen::Member::optional("external_id"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -4191,39 +3417,23 @@ pub struct Session {
 impl codegen::Shaped for Session {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("client_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "actor",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "status",
-                true,
-                <SessionStatus as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_active_organization_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_active_at",
-                true,
-                <i64 as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("user_id", true, codegen::shape::<String>),
+            codegen::Member::new("client_id", true, codegen::shape::<String>),
+            codegen::Member::optional("actor"),
+            codegen::Member::new("status", true, codegen::shape::<SessionStatus>),
+            codegen::Member::optional("last_active_organization_id"),
+            codegen::Member::new("last_active_at", true, codegen::shape::<i64>),
             codegen::Member::new(
                 "latest_activity",
                 false,
-                <Option<SessionActivity> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SessionActivity>>,
             ),
-            codegen::Member::new("expire_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("abandon_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("expire_at", true, codegen::shape::<i64>),
+            codegen::Member::new("abandon_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -4264,39 +3474,15 @@ pub struct SessionActivity {
 impl codegen::Shaped for SessionActivity {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "device_type",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("is_mobile", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "browser_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "browser_version",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "ip_address",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "city",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "country",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::optional("device_type"),
+            codegen::Member::new("is_mobile", true, codegen::shape::<bool>),
+            codegen::Member::optional("browser_name"),
+            codegen::Member::optional("browser_version"),
+            codegen::Member::optional("ip_address"),
+            codegen::Member::optional("city"),
+            codegen::Member::optional("country"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -4426,40 +3612,28 @@ pub struct SessionWithUser {
 impl codegen::Shaped for SessionWithUser {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("client_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "actor",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("user_id", true, codegen::shape::<String>),
+            codegen::Member::new("client_id", true, codegen::shape::<String>),
+            codegen::Member::optional("actor"),
             codegen::Member::new(
                 "status",
                 true,
-                <SessionWithUserStatus as codegen::Shaped>::shape,
+                codegen::shape::<SessionWithUserStatus>,
             ),
-            codegen::Member::new(
-                "last_active_organization_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_active_at",
-                true,
-                <i64 as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("last_active_organization_id"),
+            codegen::Member::new("last_active_at", true, codegen::shape::<i64>),
             codegen::Member::new(
                 "latest_activity",
                 false,
-                <Option<SessionActivity> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SessionActivity>>,
             ),
-            codegen::Member::new("expire_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("abandon_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("user", false, <Option<User> as codegen::Shaped>::shape),
+            codegen::Member::new("expire_at", true, codegen::shape::<i64>),
+            codegen::Member::new("abandon_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("user", false, codegen::shape::<Option<User>>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -4650,26 +3824,14 @@ pub struct SignInToken {
 impl codegen::Shaped for SignInToken {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "status",
-                true,
-                <SignInTokenStatus as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("user_id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "token",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("status", true, codegen::shape::<SignInTokenStatus>),
+            codegen::Member::new("user_id", true, codegen::shape::<String>),
+            codegen::Member::optional("token"),
+            codegen::Member::optional("url"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -4830,119 +3992,39 @@ pub struct SignUp {
 impl codegen::Shaped for SignUp {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "status",
-                true,
-                <SignUpStatus as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "required_fields",
-                true,
-                <Vec<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "optional_fields",
-                true,
-                <Vec<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "missing_fields",
-                true,
-                <Vec<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("status", true, codegen::shape::<SignUpStatus>),
+            codegen::Member::new("required_fields", true, codegen::shape::<Vec<String>>),
+            codegen::Member::new("optional_fields", true, codegen::shape::<Vec<String>>),
+            codegen::Member::new("missing_fields", true, codegen::shape::<Vec<String>>),
             codegen::Member::new(
                 "unverified_fields",
                 true,
-                <Vec<String> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<String>>,
             ),
             codegen::Member::new(
                 "verifications",
                 true,
-                <SignUpVerifications as codegen::Shaped>::shape,
+                codegen::shape::<SignUpVerifications>,
             ),
-            codegen::Member::new(
-                "username",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "email_address",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "phone_number",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "web3_wallet",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "password_enabled",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "unsafe_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "public_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "custom_action",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "external_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "created_session_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "created_user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("abandon_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "legal_accepted_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "locale",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "external_account",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("username"),
+            codegen::Member::optional("email_address"),
+            codegen::Member::optional("phone_number"),
+            codegen::Member::optional("web3_wallet"),
+            codegen::Member::new("password_enabled", true, codegen::shape::<bool>),
+            codegen::Member::optional("first_name"),
+            codegen::Member::optional("last_name"),
+            codegen::Member::optional("unsafe_metadata"),
+            codegen::Member::optional("public_metadata"),
+            codegen::Member::new("custom_action", true, codegen::shape::<bool>),
+            codegen::Member::optional("external_id"),
+            codegen::Member::optional("created_session_id"),
+            codegen::Member::optional("created_user_id"),
+            codegen::Member::new("abandon_at", true, codegen::shape::<i64>),
+            codegen::Member::optional("legal_accepted_at"),
+            codegen::Member::optional("locale"),
+            codegen::Member::optional("external_account"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -5030,15 +4112,11 @@ pub struct SignUpVerification {
 impl codegen::Shaped for SignUpVerification {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "next_action",
-                false,
-                <Option<SignUpVerificationNextAction> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("next_action"),
             codegen::Member::new(
                 "supported_strategies",
                 false,
-                <Option<Vec<String>> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Vec<String>>>,
             ),
         ];
         codegen::Shape::Object(MEMBERS)
@@ -5136,23 +4214,19 @@ impl codegen::Shaped for SignUpVerifications {
             codegen::Member::new(
                 "email_address",
                 false,
-                <Option<SignUpVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SignUpVerification>>,
             ),
             codegen::Member::new(
                 "phone_number",
                 false,
-                <Option<SignUpVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SignUpVerification>>,
             ),
             codegen::Member::new(
                 "web3_wallet",
                 false,
-                <Option<SignUpVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<SignUpVerification>>,
             ),
-            codegen::Member::new(
-                "external_account",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("external_account"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -5213,54 +4287,18 @@ pub struct SmsMessage {
 impl codegen::Shaped for SmsMessage {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "slug",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "from_phone_number",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "to_phone_number",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "phone_number_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("message", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "status",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "data",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "delivered_by_clerk",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "created_at_ms",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::optional("slug"),
+            codegen::Member::new("from_phone_number", true, codegen::shape::<String>),
+            codegen::Member::new("to_phone_number", true, codegen::shape::<String>),
+            codegen::Member::optional("phone_number_id"),
+            codegen::Member::optional("user_id"),
+            codegen::Member::new("message", true, codegen::shape::<String>),
+            codegen::Member::optional("status"),
+            codegen::Member::optional("data"),
+            codegen::Member::new("delivered_by_clerk", true, codegen::shape::<bool>),
+            codegen::Member::optional("created_at_ms"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -5282,12 +4320,8 @@ pub struct Token {
 impl codegen::Shaped for Token {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "object",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("jwt", true, <String as codegen::Shaped>::shape),
+            codegen::Member::optional("object"),
+            codegen::Member::new("jwt", true, codegen::shape::<String>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -5308,8 +4342,8 @@ pub struct TotalCount {
 impl codegen::Shaped for TotalCount {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("total_count", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("total_count", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -5444,203 +4478,91 @@ pub struct User {
 impl codegen::Shaped for User {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "external_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "primary_email_address_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "primary_phone_number_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "primary_web3_wallet_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "username",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "first_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_name",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "locale",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "profile_image_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "image_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("has_image", true, <bool as codegen::Shaped>::shape),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::optional("external_id"),
+            codegen::Member::optional("primary_email_address_id"),
+            codegen::Member::optional("primary_phone_number_id"),
+            codegen::Member::optional("primary_web3_wallet_id"),
+            codegen::Member::optional("username"),
+            codegen::Member::optional("first_name"),
+            codegen::Member::optional("last_name"),
+            codegen::Member::optional("locale"),
+            codegen::Member::optional("profile_image_url"),
+            codegen::Member::optional("image_url"),
+            codegen::Member::new("has_image", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "public_metadata",
                 true,
-                <codegen::Map<String, codegen::Value> as codegen::Shaped>::shape,
+                codegen::shape::<codegen::Map<String, codegen::Value>>,
             ),
-            codegen::Member::new(
-                "private_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "unsafe_metadata",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("private_metadata"),
+            codegen::Member::optional("unsafe_metadata"),
             codegen::Member::new(
                 "email_addresses",
                 true,
-                <Vec<EmailAddress> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<EmailAddress>>,
             ),
             codegen::Member::new(
                 "phone_numbers",
                 true,
-                <Vec<PhoneNumber> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<PhoneNumber>>,
             ),
             codegen::Member::new(
                 "web3_wallets",
                 true,
-                <Vec<Web3Wallet> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<Web3Wallet>>,
             ),
-            codegen::Member::new(
-                "passkeys",
-                true,
-                <Vec<Passkey> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "password_enabled",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "two_factor_enabled",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("totp_enabled", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "backup_code_enabled",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "mfa_enabled_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "mfa_disabled_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "password_last_updated_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("passkeys", true, codegen::shape::<Vec<Passkey>>),
+            codegen::Member::new("password_enabled", true, codegen::shape::<bool>),
+            codegen::Member::new("two_factor_enabled", true, codegen::shape::<bool>),
+            codegen::Member::new("totp_enabled", true, codegen::shape::<bool>),
+            codegen::Member::new("backup_code_enabled", true, codegen::shape::<bool>),
+            codegen::Member::optional("mfa_enabled_at"),
+            codegen::Member::optional("mfa_disabled_at"),
+            codegen::Member::optional("password_last_updated_at"),
             codegen::Member::new(
                 "external_accounts",
                 true,
-                <Vec<ExternalAccount> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<ExternalAccount>>,
             ),
             codegen::Member::new(
                 "saml_accounts",
                 true,
-                <Vec<SamlAccount> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<SamlAccount>>,
             ),
             codegen::Member::new(
                 "enterprise_accounts",
                 true,
-                <Vec<EnterpriseAccount> as codegen::Shaped>::shape,
+                codegen::shape::<Vec<EnterpriseAccount>>,
             ),
             codegen::Member::new(
                 "organization_memberships",
                 false,
-                <Option<Vec<OrganizationMembership>> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Vec<OrganizationMembership>>>,
             ),
-            codegen::Member::new(
-                "last_sign_in_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("banned", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new("locked", true, <bool as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "deprovisioned",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "lockout_expires_in_seconds",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verification_attempts_remaining",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "delete_self_enabled",
-                true,
-                <bool as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("last_sign_in_at"),
+            codegen::Member::new("banned", true, codegen::shape::<bool>),
+            codegen::Member::new("locked", true, codegen::shape::<bool>),
+            codegen::Member::optional("deprovisioned"),
+            codegen::Member::optional("lockout_expires_in_seconds"),
+            codegen::Member::optional("verification_attempts_remaining"),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("delete_self_enabled", true, codegen::shape::<bool>),
             codegen::Member::new(
                 "create_organization_enabled",
                 true,
-                <bool as codegen::Shaped>::shape,
+                codegen::shape::<bool>,
             ),
-            codegen::Member::new(
-                "create_organizations_limit",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "last_active_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "legal_accepted_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "bypass_client_trust",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("create_organizations_limit"),
+            codegen::Member::optional("last_active_at"),
+            codegen::Member::optional("legal_accepted_at"),
+            codegen::Member::optional("bypass_client_trust"),
             codegen::Member::new(
                 "scim",
                 false,
-                <Option<ScimUserMetadata> as codegen::Shaped>::shape,
+                codegen::shape::<Option<ScimUserMetadata>>,
             ),
         ];
         codegen::Shape::Object(MEMBERS)
@@ -5722,13 +4644,7 @@ pub struct UsersDisableMfaResponse {
 #[cfg(feature = "users")]
 impl codegen::Shaped for UsersDisableMfaResponse {
     fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "user_id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-        ];
+        const MEMBERS: &[codegen::Member] = &[codegen::Member::optional("user_id")];
         codegen::Shape::Object(MEMBERS)
     }
 }
@@ -5870,24 +4786,12 @@ pub struct VerificationAdmin {
 impl codegen::Shaped for VerificationAdmin {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("status", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("status", true, codegen::shape::<String>),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -5919,28 +4823,16 @@ pub struct VerificationEmailLink {
 impl codegen::Shaped for VerificationEmailLink {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationEmailLinkStatus as codegen::Shaped>::shape,
+                codegen::shape::<VerificationEmailLinkStatus>,
             ),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6044,33 +4936,17 @@ pub struct VerificationFromOauth {
 impl codegen::Shaped for VerificationFromOauth {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationFromOauthStatus as codegen::Shaped>::shape,
+                codegen::shape::<VerificationFromOauthStatus>,
             ),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "error",
-                false,
-                <Option<ClerkError> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::new("error", false, codegen::shape::<Option<ClerkError>>),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6166,33 +5042,17 @@ pub struct VerificationGoogleOneTap {
 impl codegen::Shaped for VerificationGoogleOneTap {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationGoogleOneTapStatus as codegen::Shaped>::shape,
+                codegen::shape::<VerificationGoogleOneTapStatus>,
             ),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "error",
-                false,
-                <Option<ClerkError> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("verified_at_client"),
+            codegen::Member::new("error", false, codegen::shape::<Option<ClerkError>>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6290,34 +5150,18 @@ pub struct VerificationOauth {
 impl codegen::Shaped for VerificationOauth {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationOauthStatus as codegen::Shaped>::shape,
+                codegen::shape::<VerificationOauthStatus>,
             ),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "external_verification_redirect_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "error",
-                false,
-                <Option<ClerkError> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("expire_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("external_verification_redirect_url"),
+            codegen::Member::new("error", false, codegen::shape::<Option<ClerkError>>),
+            codegen::Member::new("expire_at", true, codegen::shape::<i64>),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6425,37 +5269,21 @@ pub struct VerificationOtp {
 impl codegen::Shaped for VerificationOtp {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationOtpStatus as codegen::Shaped>::shape,
+                codegen::shape::<VerificationOtpStatus>,
             ),
             codegen::Member::new(
                 "strategy",
                 true,
-                <VerificationOtpStrategy as codegen::Shaped>::shape,
+                codegen::shape::<VerificationOtpStrategy>,
             ),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "channel",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("channel"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6627,34 +5455,14 @@ pub struct VerificationPasskey {
 impl codegen::Shaped for VerificationPasskey {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("status", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "nonce",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "message",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("status", true, codegen::shape::<String>),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("nonce"),
+            codegen::Member::optional("message"),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6692,38 +5500,18 @@ pub struct VerificationSaml {
 impl codegen::Shaped for VerificationSaml {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationSamlStatus as codegen::Shaped>::shape,
+                codegen::shape::<VerificationSamlStatus>,
             ),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "external_verification_redirect_url",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "error",
-                false,
-                <Option<ClerkError> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("external_verification_redirect_url"),
+            codegen::Member::new("error", false, codegen::shape::<Option<ClerkError>>),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6825,19 +5613,11 @@ pub struct VerificationScim {
 impl codegen::Shaped for VerificationScim {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("status", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("status", true, codegen::shape::<String>),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6869,28 +5649,16 @@ pub struct VerificationTicket {
 impl codegen::Shaped for VerificationTicket {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationTicketStatus as codegen::Shaped>::shape,
+                codegen::shape::<VerificationTicketStatus>,
             ),
-            codegen::Member::new("strategy", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("strategy", true, codegen::shape::<String>),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -6993,42 +5761,22 @@ pub struct VerificationWeb3 {
 impl codegen::Shaped for VerificationWeb3 {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
             codegen::Member::new(
                 "status",
                 true,
-                <VerificationWeb3Status as codegen::Shaped>::shape,
+                codegen::shape::<VerificationWeb3Status>,
             ),
             codegen::Member::new(
                 "strategy",
                 true,
-                <VerificationWeb3Strategy as codegen::Shaped>::shape,
+                codegen::shape::<VerificationWeb3Strategy>,
             ),
-            codegen::Member::new(
-                "nonce",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "message",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "attempts",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "expire_at",
-                false,
-                <Option<i64> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "verified_at_client",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("nonce"),
+            codegen::Member::optional("message"),
+            codegen::Member::optional("attempts"),
+            codegen::Member::optional("expire_at"),
+            codegen::Member::optional("verified_at_client"),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -7205,30 +5953,14 @@ pub struct WaitlistEntry {
 impl codegen::Shaped for WaitlistEntry {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("id", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "email_address",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "status",
-                true,
-                <WaitlistEntryStatus as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "is_locked",
-                false,
-                <Option<bool> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "invitation",
-                false,
-                <Option<codegen::Map<String, codegen::Value>> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("id", true, codegen::shape::<String>),
+            codegen::Member::new("email_address", true, codegen::shape::<String>),
+            codegen::Member::new("status", true, codegen::shape::<WaitlistEntryStatus>),
+            codegen::Member::optional("is_locked"),
+            codegen::Member::optional("invitation"),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -7328,24 +6060,16 @@ pub struct Web3Wallet {
 impl codegen::Shaped for Web3Wallet {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "id",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "web3_wallet",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("id"),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("web3_wallet", true, codegen::shape::<String>),
             codegen::Member::new(
                 "verification",
                 false,
-                <Option<Web3WalletVerification> as codegen::Shaped>::shape,
+                codegen::shape::<Option<Web3WalletVerification>>,
             ),
-            codegen::Member::new("created_at", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new("updated_at", true, <i64 as codegen::Shaped>::shape),
+            codegen::Member::new("created_at", true, codegen::shape::<i64>),
+            codegen::Member::new("updated_at", true, codegen::shape::<i64>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -7386,8 +6110,8 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
 impl codegen::Shaped for Web3WalletVerification {
     fn shape() -> codegen::Shape {
         const VARIANTS: &[codegen::TagVariant] = &[
-            (&["verification_web3"], <VerificationWeb3 as codegen::Shaped>::shape),
-            (&["verification_admin"], <VerificationAdmin as codegen::Shaped>::shape),
+            (&["verification_web3"], codegen::shape::<VerificationWeb3>),
+            (&["verification_admin"], codegen::shape::<VerificationAdmin>),
         ];
         codegen::Shape::Tagged {
             property: "object",
@@ -7418,18 +6142,14 @@ pub struct WebhookEnvelope {
 impl codegen::Shaped for WebhookEnvelope {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("object", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("type", true, <String as codegen::Shaped>::shape),
-            codegen::Member::new("timestamp", true, <i64 as codegen::Shaped>::shape),
-            codegen::Member::new(
-                "instance_id",
-                true,
-                <String as codegen::Shaped>::shape,
-            ),
+            codegen::Member::new("object", true, codegen::shape::<String>),
+            codegen::Member::new("type", true, codegen::shape::<String>),
+            codegen::Member::new("timestamp", true, codegen::shape::<i64>),
+            codegen::Member::new("instance_id", true, codegen::shape::<String>),
             codegen::Member::new(
                 "event_attributes",
                 false,
-                <Option<WebhookEventAttributes> as codegen::Shaped>::shape,
+                codegen::shape::<Option<WebhookEventAttributes>>,
             ),
         ];
         codegen::Shape::Object(MEMBERS)
@@ -7453,7 +6173,7 @@ impl codegen::Shaped for WebhookEventAttributes {
             codegen::Member::new(
                 "http_request",
                 false,
-                <Option<WebhookEventAttributesHttpRequest> as codegen::Shaped>::shape,
+                codegen::shape::<Option<WebhookEventAttributesHttpRequest>>,
             ),
         ];
         codegen::Shape::Object(MEMBERS)
@@ -7477,16 +6197,8 @@ pub struct WebhookEventAttributesHttpRequest {
 impl codegen::Shaped for WebhookEventAttributesHttpRequest {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new(
-                "client_ip",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
-            codegen::Member::new(
-                "user_agent",
-                false,
-                <Option<String> as codegen::Shaped>::shape,
-            ),
+            codegen::Member::optional("client_ip"),
+            codegen::Member::optional("user_agent"),
         ];
         codegen::Shape::Object(MEMBERS)
     }

@@ -8,7 +8,7 @@ pub use super::api::{Api, ApiSettings, AuthScheme};
 pub use super::client::{Client, ClientBuilder, Exchange};
 pub use super::correct::{
     Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct, decode_value,
-    missing_property, parse_json,
+    missing_property, parse_json, shape,
 };
 pub use super::error::{ApiError, DecodeError, Error, ValidationError};
 pub use super::options::RequestOptions;

@@ -98,6 +98,21 @@ impl Member {
             shape,
         }
     }
+
+    /// A member that may be absent and holds a scalar: nothing in it is ever corrected, and
+    /// only its name counts (when telling the variants of a union apart).
+    pub const fn optional(name: &'static str) -> Self {
+        Self::new(name, false, any)
+    }
+}
+
+fn any() -> Shape {
+    Shape::Any
+}
+
+/// The shape of `T`, as a function pointer for [`Member`] and [`Shape`] tables.
+pub fn shape<T: Shaped>() -> Shape {
+    T::shape()
 }
 
 impl fmt::Debug for Member {

@@ -20,7 +20,7 @@ use crate::ir::{Api, TypeRef};
 pub use operations::{emit_group, emit_operations_mod};
 pub use standalone::{RUNTIME_FILES, emit_cargo_toml, emit_lib};
 pub use sweep::emit_sweep;
-pub use types::emit_types;
+pub use types::{TypesContext, emit_types_part};
 pub use webhooks::emit_webhooks;
 pub use witness::emit_witness;
 

@@ -6,34 +6,65 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs};
 use super::{ident, type_tokens};
 use crate::ir::{
-    Api, EnumVariant, Field, Presence, ResponseKind, StatusVariant, TypeDef, TypeKind, UnionVariant,
+    Api, EnumVariant, Field, Presence, ResponseKind, StatusVariant, TypeDef, TypeKind, TypeRef,
+    UnionVariant,
 };
 
-/// The whole `types.rs` file.
-pub fn emit_types(api: &Api) -> TokenStream {
+/// What every part of `types.rs` needs to know about the whole API, computed once.
+pub struct TypesContext {
+    sealed: std::collections::BTreeSet<String>,
+    received: std::collections::BTreeSet<String>,
+    /// Named types whose JSON is a scalar (open enums): nothing inside them is ever corrected.
+    scalars: std::collections::BTreeSet<String>,
+}
+
+impl TypesContext {
+    /// The body structs only their builder fills, and the types the client decodes.
+    pub fn new(api: &Api) -> Self {
+        Self {
+            sealed: api.sealed_bodies(),
+            // Only types the client decodes need a shape for the corrector.
+            received: api.received_types(),
+            scalars: api
+                .types
+                .iter()
+                .filter(|def| matches!(def.kind, TypeKind::Enum { .. } | TypeKind::IntEnum { .. }))
+                .map(|def| def.name.clone())
+                .collect(),
+        }
+    }
+}
+
+/// Part `part` of `parts` of the types module: an even share of the types, in order; the first
+/// part also carries the module's documentation, lint attribute and imports. The parts are
+/// formatted independently and their texts concatenated.
+pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) -> TokenStream {
+    let per_part = api.types.len().div_ceil(parts.max(1)).max(1);
+    let items: TokenStream = api
+        .types
+        .iter()
+        .skip(part * per_part)
+        .take(per_part)
+        .map(|def| {
+            emit_type(
+                def,
+                cx.sealed.contains(&def.name),
+                cx.received.contains(&def.name).then_some(&cx.scalars),
+            )
+        })
+        .collect();
+    if part > 0 {
+        return items;
+    }
     let module_doc = inner_doc_attrs(&format!(
         "Request and response types of the {}, one per schema of the spec.",
         api.title
     ));
-    let sealed = api.sealed_bodies();
-    // Only types the client decodes need a shape for the corrector.
-    let received = api.received_types();
-    let items: TokenStream = api
-        .types
-        .iter()
-        .map(|def| {
-            emit_type(
-                def,
-                sealed.contains(&def.name),
-                received.contains(&def.name),
-            )
-        })
-        .collect();
     // Only import the runtime facade when a type refers to it, so the module stays warning-free.
     let import = api
         .types
         .iter()
-        .any(|def| mentions_codegen(def, received.contains(&def.name)))
+        .any(|def| mentions_codegen(def, cx.received.contains(&def.name)))
         .then(|| {
             quote!(
                 use crate::runtime::codegen;
@@ -95,7 +126,13 @@ pub(super) fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
-fn emit_type(def: &TypeDef, sealed: bool, received: bool) -> TokenStream {
+/// `received` holds the scalar type names when the client decodes the type (it then gets a
+/// `Shaped` implementation).
+fn emit_type(
+    def: &TypeDef,
+    sealed: bool,
+    received: Option<&std::collections::BTreeSet<String>>,
+) -> TokenStream {
     let text = def
         .doc
         .clone()
@@ -120,7 +157,7 @@ fn emit_type(def: &TypeDef, sealed: bool, received: bool) -> TokenStream {
             quote!(#cfg pub type #name = #ty;)
         }
     };
-    let shape = received.then(|| emit_shape(&cfg, &name, &def.kind));
+    let shape = received.map(|scalars| emit_shape(&cfg, &name, &def.kind, scalars));
     let aliases = def.previous_names.iter().map(|previous| {
         let alias = ident(previous);
         let note = format!("renamed to `{}`", def.name);
@@ -144,12 +181,23 @@ fn emit_type(def: &TypeDef, sealed: bool, received: bool) -> TokenStream {
 /// The type's `Shaped` implementation: what its JSON looks like, for the runtime to fill in
 /// the zero value of a member a response lacks. Aliases are shaped by their target and
 /// response enums are read by status, so neither has one.
-fn emit_shape(cfg: &TokenStream, name: &proc_macro2::Ident, kind: &TypeKind) -> TokenStream {
-    let shape_of = |ty: TokenStream| quote!(<#ty as codegen::Shaped>::shape);
+///
+/// A member that may be absent and holds a scalar needs nothing from the corrector but its
+/// name (which tells union variants apart), so it is listed by name alone.
+fn emit_shape(
+    cfg: &TokenStream,
+    name: &proc_macro2::Ident,
+    kind: &TypeKind,
+    scalars: &std::collections::BTreeSet<String>,
+) -> TokenStream {
+    let shape_of = |ty: TokenStream| quote!(codegen::shape::<#ty>);
     let shape = match kind {
         TypeKind::Struct { fields, .. } => {
             let members = fields.iter().map(|field| {
                 let wire = &field.wire;
+                if field.presence != Presence::Required && is_scalar(&field.ty, scalars) {
+                    return quote!(codegen::Member::optional(#wire));
+                }
                 let required = field.presence == Presence::Required;
                 let shape = shape_of(field_type(field, &quote!()));
                 quote!(codegen::Member::new(#wire, #required, #shape))
@@ -191,6 +239,22 @@ fn emit_shape(cfg: &TokenStream, name: &proc_macro2::Ident, kind: &TypeKind) -> 
                 #shape
             }
         }
+    }
+}
+
+/// Whether values of `ty` are JSON scalars (or any JSON), which the corrector never enters.
+fn is_scalar(ty: &TypeRef, scalars: &std::collections::BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::Integer(_)
+        | TypeRef::Float(_)
+        | TypeRef::Json
+        | TypeRef::JsonObject
+        | TypeRef::Bytes
+        | TypeRef::Unit => true,
+        TypeRef::Named(name) => scalars.contains(name),
+        _ => false,
     }
 }
 
