@@ -126,8 +126,21 @@ impl Api {
         seen
     }
 
+    /// The types the client encodes: reachable from an operation's inputs (parameters and
+    /// bodies). Only these need `Serialize`.
+    pub fn sent_types(&self) -> std::collections::BTreeSet<String> {
+        let mut roots = Vec::new();
+        for op in self.groups.iter().flat_map(|g| &g.operations) {
+            for input in &op.inputs {
+                input.ty.collect_named(&mut roots);
+            }
+            roots.extend(op.body.iter().filter_map(|b| b.structure.clone()));
+        }
+        self.reachable(roots)
+    }
+
     /// The types the client decodes: reachable from a response, the error body or a webhook
-    /// event. Only these need the runtime's `Shaped`.
+    /// event. Only these need the runtime's `Shaped`, and `Deserialize`.
     pub fn received_types(&self) -> std::collections::BTreeSet<String> {
         let mut roots = Vec::new();
         for op in self.groups.iter().flat_map(|g| &g.operations) {

@@ -120,6 +120,27 @@ impl Namespace {
     }
 }
 
+/// Items a group module names unqualified (prelude types and the crate's `Client` and
+/// `Error`); a group whose handle would take one of these names gets an `Operations` suffix.
+pub const ITEMS_IN_GROUP_MODULES: &[&str] = &[
+    "Client",
+    "Error",
+    "Future",
+    "Send",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Into",
+    "IntoIterator",
+    "Self",
+];
+
 /// Names every request builder uses for itself; inputs with these names get a suffix.
 pub const RESERVED_BUILDER_NAMES: &[&str] = &[
     "send",
@@ -154,7 +175,8 @@ pub fn builder_type(accessor: &str, method: &str) -> String {
 /// The cargo feature that compiles a group; names the crate already uses get `-api`.
 pub fn group_feature(accessor: &str) -> String {
     match unraw(accessor) {
-        name @ ("default" | "rustls" | "native-tls" | "jwt" | "webhooks" | "axum") => {
+        name
+        @ ("default" | "rustls" | "native-tls" | "serialize" | "jwt" | "webhooks" | "axum") => {
             format!("{name}-api")
         }
         name => name.to_owned(),

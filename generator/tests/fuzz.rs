@@ -9,6 +9,8 @@
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use openapi_rust_generator::{Layout, Options, generate_with_files};
 use serde_json::{Map, Value, json};
@@ -322,6 +324,26 @@ fn no_input_makes_the_generator_panic() {
     };
     let mut rng = Rng(0x5EED_2026_1126_0001);
     let (mut generated, mut refused) = (0usize, 0usize);
+    // A hang is a failure too: a watchdog reports the input that runs for more than a minute.
+    let current: Arc<Mutex<(Instant, usize, String)>> =
+        Arc::new(Mutex::new((Instant::now(), 0, String::new())));
+    let watched = Arc::clone(&current);
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(5));
+            let Ok(guard) = watched.lock() else { return };
+            let (started, index, input) = &*guard;
+            if started.elapsed() > Duration::from_secs(60) {
+                let path = std::env::temp_dir().join("fuzz-hang.yaml");
+                let _ = fs::write(&path, input);
+                eprintln!(
+                    "input {index} has run for over a minute; it is in {}:\n{input}",
+                    path.display()
+                );
+                std::process::exit(101);
+            }
+        }
+    });
     for i in 0..iterations {
         let input = match i % 3 {
             0 => {
@@ -336,6 +358,9 @@ fn no_input_makes_the_generator_panic() {
             1 => random_document(&mut rng),
             _ => random_bytes(&mut rng),
         };
+        if let Ok(mut guard) = current.lock() {
+            *guard = (Instant::now(), i, input.clone());
+        }
         if std::env::var_os("FUZZ_TRACE").is_some() {
             fs::write(std::env::temp_dir().join("fuzz-last-input.yaml"), &input)
                 .expect("write the input");

@@ -5,7 +5,9 @@ use crate::runtime::codegen;
 ///
 /// Schema: `#/components/schemas/BillingAmount`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingAmount {
     /// In the currency's smallest unit, such as cents.
@@ -35,7 +37,9 @@ impl codegen::Shaped for BillingAmount {
 ///
 /// Schema: `#/components/schemas/BillingPayer`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingPayer {
     /// Always `commerce_payer`.
@@ -86,7 +90,9 @@ impl codegen::Shaped for BillingPayer {
 ///
 /// Schema: `#/components/schemas/BillingPaymentSource`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingPaymentSource {
     /// The ID of the payment source.
@@ -125,7 +131,9 @@ impl codegen::Shaped for BillingPaymentSource {
 ///
 /// Schema: `#/components/schemas/BillingPlan`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingPlan {
     /// The ID of the plan.
@@ -162,7 +170,9 @@ impl codegen::Shaped for BillingPlan {
 ///
 /// Schema: `#/components/schemas/BillingSubscription`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingSubscription {
     /// Always `commerce_subscription`.
@@ -235,7 +245,9 @@ impl codegen::Shaped for BillingSubscription {
 ///
 /// Schema: `#/components/schemas/BillingSubscriptionItem`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {
     /// Always `commerce_subscription_item`.
@@ -464,7 +476,9 @@ impl codegen::Shaped for BillingSubscriptionStatus {
 ///
 /// Schema: `#/components/schemas/BillingTotals`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingTotals {
     /// The `subtotal` property.
@@ -493,7 +507,9 @@ impl codegen::Shaped for BillingTotals {
 /// One problem reported by the API.
 ///
 /// Schema: `#/components/schemas/ClerkError`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClerkError {
     /// A short, human-readable summary.
@@ -520,7 +536,9 @@ impl codegen::Shaped for ClerkError {
 /// The body of every error response.
 ///
 /// Schema: `#/components/schemas/ClerkErrors`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     /// What went wrong, one entry per problem.
@@ -555,7 +573,9 @@ impl codegen::Shaped for ClerkErrors {
         feature = "webhooks"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeletedObject {
     /// The kind of the deleted object, such as `user` or `organization`.
@@ -598,7 +618,9 @@ impl codegen::Shaped for DeletedObject {
 ///
 /// Schema: `#/components/schemas/EmailAddress`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
     /// The ID of the email address.
@@ -652,8 +674,8 @@ impl codegen::Shaped for EmailAddress {
 ///
 /// Schema: `#/components/schemas/EmailAddress/properties/verification`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum EmailAddressVerification {
     /// Selected by `verification_otp`.
@@ -727,7 +749,9 @@ impl codegen::Shaped for EmailAddressVerification {
 ///
 /// Schema: `#/components/schemas/EmailMessage`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailMessage {
     /// Always `email`.
@@ -795,7 +819,9 @@ impl codegen::Shaped for EmailMessage {
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     /// The `id` property.
@@ -870,7 +896,9 @@ impl codegen::Shaped for EnterpriseAccount {
 ///
 /// Schema: `#/components/schemas/EnterpriseAccountConnection`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     /// The `id` property.
@@ -1001,8 +1029,8 @@ impl codegen::Shaped for EnterpriseAccountProtocol {
 ///
 /// Schema: `#/components/schemas/EnterpriseAccount/properties/verification`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum EnterpriseAccountVerification {
     /// Selected by `verification_ticket`.
@@ -1052,7 +1080,9 @@ impl codegen::Shaped for EnterpriseAccountVerification {
 ///
 /// Schema: `#/components/schemas/ExternalAccount`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct ExternalAccount {
     /// The kind of the account; older accounts report their provider here.
@@ -1210,8 +1240,8 @@ impl codegen::Shaped for ExternalAccountObject {
 ///
 /// Schema: `#/components/schemas/ExternalAccount/properties/verification`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum ExternalAccountVerification {
     /// Selected by `verification_oauth`.
@@ -1258,7 +1288,9 @@ impl codegen::Shaped for ExternalAccountVerification {
 ///
 /// Schema: `#/components/schemas/IdentificationLink`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct IdentificationLink {
     /// The kind of the linked identification, such as `oauth_google`.
@@ -1281,7 +1313,9 @@ impl codegen::Shaped for IdentificationLink {
 ///
 /// Schema: `#/components/schemas/Jwk`.
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Jwk {
     /// The key's ID, which tokens name in their `kid` header.
@@ -1317,7 +1351,9 @@ impl codegen::Shaped for Jwk {
 ///
 /// Schema: `#/components/schemas/Jwks`.
 #[cfg(feature = "jwks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Jwks {
     /// The keys of the set.
@@ -1337,7 +1373,9 @@ impl codegen::Shaped for Jwks {
 ///
 /// Schema: `#/components/schemas/OAuthAccessToken`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OAuthAccessToken {
     /// Always `oauth_access_token`.
@@ -1402,7 +1440,9 @@ impl codegen::Shaped for OAuthAccessToken {
         feature = "webhooks"
     )
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Organization {
     /// Always `organization`.
@@ -1491,7 +1531,9 @@ impl codegen::Shaped for Organization {
 ///
 /// Schema: `#/components/schemas/OrganizationDomain`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// Always `organization_domain`.
@@ -1621,7 +1663,9 @@ impl codegen::Shaped for OrganizationDomainEnrollmentMode {
 ///
 /// Schema: `#/components/schemas/OrganizationDomainVerification`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// Such as `verified`.
@@ -1655,7 +1699,9 @@ impl codegen::Shaped for OrganizationDomainVerification {
 ///
 /// Schema: `#/components/schemas/OrganizationInvitation`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
     /// Always `organization_invitation`.
@@ -1723,7 +1769,9 @@ impl codegen::Shaped for OrganizationInvitation {
 #[cfg(
     any(feature = "organization_memberships", feature = "users", feature = "webhooks")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     /// The `id` property.
@@ -1787,7 +1835,9 @@ impl codegen::Shaped for OrganizationMembership {
 #[cfg(
     any(feature = "organization_memberships", feature = "users", feature = "webhooks")
 )]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
@@ -1843,7 +1893,9 @@ impl codegen::Shaped for OrganizationMembershipPublicUserData {
 ///
 /// Schema: `#/components/schemas/OrganizationMemberships`.
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     /// The `data` property.
@@ -1869,7 +1921,8 @@ impl codegen::Shaped for OrganizationMemberships {
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organization_memberships")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipsCreateBody {
     /// The role the user gets in the organization, such as `org:member`.
@@ -1881,7 +1934,8 @@ pub struct OrganizationMembershipsCreateBody {
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organization_memberships")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
@@ -1895,7 +1949,8 @@ pub struct OrganizationMembershipsMergeMetadataBody {
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organization_memberships")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationMembershipsUpdateBody {
     /// The new role of the member.
@@ -1905,7 +1960,9 @@ pub struct OrganizationMembershipsUpdateBody {
 ///
 /// Schema: `#/components/schemas/OrganizationWithLogo`.
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
     /// Always `organization`.
@@ -1992,7 +2049,9 @@ impl codegen::Shaped for OrganizationWithLogo {
 ///
 /// Schema: `#/components/schemas/Organizations`.
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Organizations {
     /// The `data` property.
@@ -2014,7 +2073,8 @@ impl codegen::Shaped for Organizations {
 ///
 /// Schema: `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationsCreateBody {
     /// The name of the new organization.
@@ -2038,7 +2098,8 @@ pub struct OrganizationsCreateBody {
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
@@ -2052,7 +2113,8 @@ pub struct OrganizationsMergeMetadataBody {
 ///
 /// Schema: `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "organizations")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationsUpdateBody {
     /// The new name.
@@ -2078,7 +2140,9 @@ pub struct OrganizationsUpdateBody {
 ///
 /// Schema: `#/components/schemas/Passkey`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Passkey {
     /// The ID of the passkey.
@@ -2115,7 +2179,9 @@ impl codegen::Shaped for Passkey {
 ///
 /// Schema: `#/components/schemas/PaymentAttempt`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAttempt {
     /// The ID of the attempt.
@@ -2272,7 +2338,9 @@ impl codegen::Shaped for PaymentAttemptChargeType {
 ///
 /// Schema: `#/components/schemas/PaymentAttempt/properties/failed_reason`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptFailedReason {
     /// The provider's error code.
@@ -2361,7 +2429,9 @@ impl codegen::Shaped for PaymentAttemptStatus {
 ///
 /// Schema: `#/components/schemas/Permission`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Permission {
     /// Always `permission`.
@@ -2402,7 +2472,9 @@ impl codegen::Shaped for Permission {
 ///
 /// Schema: `#/components/schemas/PhoneNumber`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// The ID of the phone number.
@@ -2468,8 +2540,8 @@ impl codegen::Shaped for PhoneNumber {
 ///
 /// Schema: `#/components/schemas/PhoneNumber/properties/verification`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum PhoneNumberVerification {
     /// Selected by `verification_otp`.
@@ -2513,7 +2585,8 @@ impl codegen::Shaped for PhoneNumberVerification {
 ///
 /// Schema: `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "phone_numbers")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct PhoneNumbersCreateBody {
     /// Make the number the user's primary phone number.
@@ -2536,7 +2609,8 @@ pub struct PhoneNumbersCreateBody {
 ///
 /// Schema: `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "phone_numbers")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct PhoneNumbersUpdateBody {
     /// Make the number the user's primary phone number.
@@ -2553,7 +2627,9 @@ pub struct PhoneNumbersUpdateBody {
 ///
 /// Schema: `#/components/schemas/ProxyCheck`.
 #[cfg(feature = "proxy_checks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProxyCheck {
     /// Always `proxy_check`.
@@ -2594,7 +2670,8 @@ impl codegen::Shaped for ProxyCheck {
 ///
 /// Schema: `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "proxy_checks")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ProxyChecksVerifyBody {
     /// The ID of the domain to check.
@@ -2608,7 +2685,9 @@ pub struct ProxyChecksVerifyBody {
 ///
 /// Schema: `#/components/schemas/RedirectURL`.
 #[cfg(feature = "redirect_urls")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedirectUrl {
     /// Always `redirect_url`.
@@ -2639,7 +2718,8 @@ impl codegen::Shaped for RedirectUrl {
 ///
 /// Schema: `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "redirect_urls")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RedirectUrlsCreateBody {
     /// The full URL to allow, such as `https://example.com/after-sign-in`.
@@ -2650,7 +2730,9 @@ pub struct RedirectUrlsCreateBody {
 ///
 /// Schema: `#/components/schemas/Role`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Role {
     /// Always `role`.
@@ -2695,7 +2777,9 @@ impl codegen::Shaped for Role {
 ///
 /// Schema: `#/components/schemas/SAMLAccount`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccount {
     /// The `id` property.
@@ -2762,7 +2846,9 @@ impl codegen::Shaped for SamlAccount {
 ///
 /// Schema: `#/components/schemas/SAMLAccountConnection`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlAccountConnection {
     /// The `id` property.
@@ -2824,8 +2910,8 @@ impl codegen::Shaped for SamlAccountConnection {
 ///
 /// Schema: `#/components/schemas/SAMLAccount/properties/verification`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum SamlAccountVerification {
     /// Selected by `verification_saml`.
@@ -2869,7 +2955,9 @@ impl codegen::Shaped for SamlAccountVerification {
 ///
 /// Schema: `#/components/schemas/SAMLConnection`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnection {
     /// Always `saml_connection`.
@@ -3008,7 +3096,9 @@ impl codegen::Shaped for SamlConnection {
 ///
 /// Schema: `#/components/schemas/SAMLConnectionAttributeMapping`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     /// The `user_id` property.
@@ -3036,7 +3126,9 @@ impl codegen::Shaped for SamlConnectionAttributeMapping {
 ///
 /// Schema: `#/components/schemas/SAMLConnectionLoginHint`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// The `mode` property.
@@ -3128,7 +3220,9 @@ impl codegen::Shaped for SamlConnectionLoginHintMode {
 ///
 /// Schema: `#/components/schemas/SAMLConnections`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SamlConnections {
     /// The `data` property.
@@ -3150,7 +3244,8 @@ impl codegen::Shaped for SamlConnections {
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlConnectionsCreateBody {
     /// A label for the connection.
@@ -3182,7 +3277,8 @@ pub struct SamlConnectionsCreateBody {
 ///
 /// Schema: `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 pub struct SamlConnectionsCreateBodyAttributeMapping {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3264,7 +3360,8 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlConnectionsUpdateBody {
     /// A new label for the connection.
@@ -3334,7 +3431,8 @@ pub struct SamlConnectionsUpdateBody {
 ///
 /// Schema: `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema/properties/attribute_mapping`.
 #[cfg(feature = "saml_connections")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 pub struct SamlConnectionsUpdateBodyAttributeMapping {
     /// The `user_id` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3353,7 +3451,9 @@ pub struct SamlConnectionsUpdateBodyAttributeMapping {
 ///
 /// Schema: `#/components/schemas/SCIMUserMetadata`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The `directory_id` property.
@@ -3380,7 +3480,9 @@ impl codegen::Shaped for ScimUserMetadata {
 ///
 /// Schema: `#/components/schemas/Session`.
 #[cfg(feature = "sessions")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Session {
     /// Always `session`.
@@ -3442,7 +3544,9 @@ impl codegen::Shaped for Session {
 ///
 /// Schema: `#/components/schemas/SessionActivity`.
 #[cfg(any(feature = "sessions", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionActivity {
     /// The `object` property.
@@ -3572,7 +3676,9 @@ impl codegen::Shaped for SessionStatus {
 ///
 /// Schema: `#/components/schemas/SessionWithUser`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionWithUser {
     /// Always `session`.
@@ -3798,7 +3904,9 @@ impl<'de> serde::Deserialize<'de> for SessionsListStatus {
 ///
 /// Schema: `#/components/schemas/SignInToken`.
 #[cfg(feature = "sign_in_tokens")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SignInToken {
     /// Always `sign_in_token`.
@@ -3905,7 +4013,8 @@ impl codegen::Shaped for SignInTokenStatus {
 ///
 /// Schema: `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "sign_in_tokens")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SignInTokensCreateBody {
     /// The ID of the user the token signs in.
@@ -3919,7 +4028,9 @@ pub struct SignInTokensCreateBody {
 ///
 /// Schema: `#/components/schemas/SignUp`.
 #[cfg(feature = "sign_ups")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SignUp {
     /// Always `sign_up_attempt`.
@@ -4098,7 +4209,9 @@ impl codegen::Shaped for SignUpStatus {
 ///
 /// Schema: `#/components/schemas/SignUpVerification`.
 #[cfg(feature = "sign_ups")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property.
@@ -4191,7 +4304,9 @@ impl codegen::Shaped for SignUpVerificationNextAction {
 ///
 /// Schema: `#/components/schemas/SignUpVerifications`.
 #[cfg(feature = "sign_ups")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property.
@@ -4235,7 +4350,8 @@ impl codegen::Shaped for SignUpVerifications {
 ///
 /// Schema: `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "sign_ups")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SignUpsUpdateBody {
     /// The ID of the user in your own systems.
@@ -4249,7 +4365,9 @@ pub struct SignUpsUpdateBody {
 ///
 /// Schema: `#/components/schemas/SmsMessage`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmsMessage {
     /// Always `sms_message`.
@@ -4307,7 +4425,9 @@ impl codegen::Shaped for SmsMessage {
 ///
 /// Schema: `#/components/schemas/Token`.
 #[cfg(feature = "sessions")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Token {
     /// Always `token`.
@@ -4330,7 +4450,9 @@ impl codegen::Shaped for Token {
 ///
 /// Schema: `#/components/schemas/TotalCount`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct TotalCount {
     /// Always `total_count`.
@@ -4352,7 +4474,9 @@ impl codegen::Shaped for TotalCount {
 ///
 /// Schema: `#/components/schemas/User`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
     /// The ID of the user.
@@ -4572,7 +4696,8 @@ impl codegen::Shaped for User {
 ///
 /// Schema: `#/paths/~1users/post/requestBody/content/application~1json/schema`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersCreateBody {
     /// The plaintext password; at least 8 characters and not known to be breached.
@@ -4634,7 +4759,9 @@ pub struct UsersCreateBody {
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct UsersDisableMfaResponse {
     /// The ID of the user.
@@ -4652,7 +4779,8 @@ impl codegen::Shaped for UsersDisableMfaResponse {
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
@@ -4669,7 +4797,8 @@ pub struct UsersMergeMetadataBody {
 ///
 /// Schema: `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[cfg(feature = "users")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersUpdateBody {
     /// A new plaintext password; at least 8 characters and not known to be breached.
@@ -4763,7 +4892,9 @@ pub struct UsersUpdateBody {
 ///
 /// Schema: `#/components/schemas/verification_admin`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
     /// Always `verification_admin`.
@@ -4800,7 +4931,9 @@ impl codegen::Shaped for VerificationAdmin {
 ///
 /// Schema: `#/components/schemas/verification_email_link`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationEmailLink {
     /// Always `verification_email_link`.
@@ -4910,7 +5043,9 @@ impl codegen::Shaped for VerificationEmailLinkStatus {
 ///
 /// Schema: `#/components/schemas/verification_from_oauth`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationFromOauth {
     /// Always `verification_from_oauth`.
@@ -5016,7 +5151,9 @@ impl codegen::Shaped for VerificationFromOauthStatus {
 ///
 /// Schema: `#/components/schemas/verification_google_one_tap`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     /// Always `verification_google_one_tap`.
@@ -5122,7 +5259,9 @@ impl codegen::Shaped for VerificationGoogleOneTapStatus {
 ///
 /// Schema: `#/components/schemas/verification_oauth`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOauth {
     /// Always `verification_oauth`.
@@ -5243,7 +5382,9 @@ impl codegen::Shaped for VerificationOauthStatus {
 ///
 /// Schema: `#/components/schemas/verification_otp`.
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationOtp {
     /// Always `verification_otp`.
@@ -5426,7 +5567,9 @@ impl codegen::Shaped for VerificationOtpStrategy {
 ///
 /// Schema: `#/components/schemas/verification_passkey`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
     /// Always `verification_passkey`.
@@ -5471,7 +5614,9 @@ impl codegen::Shaped for VerificationPasskey {
 ///
 /// Schema: `#/components/schemas/verification_saml`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationSaml {
     /// Always `verification_saml`.
@@ -5593,7 +5738,9 @@ impl codegen::Shaped for VerificationSamlStatus {
 ///
 /// Schema: `#/components/schemas/verification_scim`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationScim {
     /// Always `verification_scim`.
@@ -5626,7 +5773,9 @@ impl codegen::Shaped for VerificationScim {
 ///
 /// Schema: `#/components/schemas/verification_ticket`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationTicket {
     /// Always `verification_ticket`.
@@ -5732,7 +5881,9 @@ impl codegen::Shaped for VerificationTicketStatus {
 ///
 /// Schema: `#/components/schemas/verification_web3`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
     /// Always `verification_web3`.
@@ -5927,7 +6078,9 @@ impl codegen::Shaped for VerificationWeb3Strategy {
 ///
 /// Schema: `#/components/schemas/WaitlistEntry`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     /// Always `waitlist_entry`.
@@ -6038,7 +6191,9 @@ impl codegen::Shaped for WaitlistEntryStatus {
 ///
 /// Schema: `#/components/schemas/Web3Wallet`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
     /// The ID of the wallet.
@@ -6078,8 +6233,8 @@ impl codegen::Shaped for Web3Wallet {
 ///
 /// Schema: `#/components/schemas/Web3Wallet/properties/verification`.
 #[cfg(any(feature = "users", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))]
 #[non_exhaustive]
 pub enum Web3WalletVerification {
     /// Selected by `verification_web3`.
@@ -6123,7 +6278,9 @@ impl codegen::Shaped for Web3WalletVerification {
 ///
 /// Schema: `#/components/schemas/WebhookEnvelope`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEnvelope {
     /// Always `event`.
@@ -6159,7 +6316,9 @@ impl codegen::Shaped for WebhookEnvelope {
 ///
 /// Schema: `#/components/schemas/WebhookEventAttributes`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEventAttributes {
     /// The request that caused the event, when one did.
@@ -6183,7 +6342,9 @@ impl codegen::Shaped for WebhookEventAttributes {
 ///
 /// Schema: `#/components/schemas/WebhookEventAttributes/properties/http_request`.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEventAttributesHttpRequest {
     /// The IP address the request came from.

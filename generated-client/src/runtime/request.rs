@@ -466,13 +466,15 @@ impl<A: Api> Request<A> {
     }
 
     /// Sends the request and returns the body as text.
-    pub async fn send_text(self) -> Result<String, Error<A>> {
-        Ok(self.send_raw().await?.text())
+    pub fn send_text(self) -> impl Future<Output = Result<String, Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { Ok(received.await?.text()) }
     }
 
     /// Sends the request and returns the body.
-    pub async fn send_bytes(self) -> Result<Vec<u8>, Error<A>> {
-        Ok(self.send_raw().await?.into_bytes())
+    pub fn send_bytes(self) -> impl Future<Output = Result<Vec<u8>, Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { Ok(received.await?.into_bytes()) }
     }
 
     /// Sends the request and returns the success status with the body, for operations whose
@@ -495,8 +497,9 @@ impl<A: Api> Request<A> {
     }
 
     /// Sends the request and ignores any body.
-    pub async fn send_empty(self) -> Result<(), Error<A>> {
-        self.send_raw().await.map(|_| ())
+    pub fn send_empty(self) -> impl Future<Output = Result<(), Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { received.await.map(|_| ()) }
     }
 
     /// How this request's responses are decoded: the client's settings, with the request's

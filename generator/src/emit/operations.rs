@@ -70,6 +70,7 @@ pub fn emit_group(api: &Api, group: &Group) -> TokenStream {
     quote! {
         #module_doc
         #allow
+        use std::future::Future;
         use crate::generated::{Client, Error};
         use crate::runtime::codegen;
         #types_import
@@ -439,11 +440,11 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     let (output, call) = match &op.response {
         ResponseKind::Json(ty) => {
             let ty = type_tokens(ty, &types_path());
-            (ty.clone(), quote!(request.send_json::<#ty>().await))
+            (ty.clone(), quote!(request.send_json::<#ty>()))
         }
-        ResponseKind::Text => (quote!(String), quote!(request.send_text().await)),
-        ResponseKind::Bytes => (quote!(Vec<u8>), quote!(request.send_bytes().await)),
-        ResponseKind::Empty => (quote!(()), quote!(request.send_empty().await)),
+        ResponseKind::Text => (quote!(String), quote!(request.send_text())),
+        ResponseKind::Bytes => (quote!(Vec<u8>), quote!(request.send_bytes())),
+        ResponseKind::Empty => (quote!(()), quote!(request.send_empty())),
         ResponseKind::ByStatus(type_name) => by_status(api, type_name),
     };
     let output_doc = match &op.response {
@@ -458,9 +459,11 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         "Sends the request and returns the successful response {output_doc}.\n\n# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the{title} answers with an error status, or the response cannot be decoded."
     ));
     let mutability = (!op.inputs.is_empty() || op.body.is_some()).then(|| quote!(mut));
+    // The request is built here and the runtime's future returned as is: no state machine of
+    // its own per operation, and a future that is `Send + 'static`, ready to spawn.
     quote! {
         #doc
-        pub async fn send(self) -> Result<#output, Error> {
+        pub fn send(self) -> impl Future<Output = Result<#output, Error>> + Send + 'static {
             let #mutability request = codegen::Request::new(
                 self.client,
                 self.options,
@@ -504,10 +507,13 @@ fn by_status(api: &Api, type_name: &str) -> (TokenStream, TokenStream) {
     (
         quote!(types::#enum_name),
         quote! {
-            let received = request.send_raw().await?;
-            match received.status {
-                #( #arms )*
-                status => Ok(types::#enum_name::#other { status, body: received.into_bytes() }),
+            let received = request.send_raw();
+            async move {
+                let received = received.await?;
+                match received.status {
+                    #( #arms )*
+                    status => Ok(types::#enum_name::#other { status, body: received.into_bytes() }),
+                }
             }
         },
     )

@@ -78,9 +78,9 @@ fn dependencies() -> String {
     out
 }
 
-/// The `[features]` table: TLS backends, one feature per operation group and one for the
-/// webhook events, all on by
-/// default.
+/// The `[features]` table: TLS backends, `serialize` (off by default: `Serialize` on the types
+/// the client only receives), and one feature per operation group and one for the webhook
+/// events, all on by default.
 pub fn features_table(api: &Api) -> String {
     let mut groups: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
     if let Some(webhooks) = &api.webhooks {
@@ -90,6 +90,7 @@ pub fn features_table(api: &Api) -> String {
     defaults.extend(groups.iter().map(|g| format!("\"{g}\"")));
     let mut table = format!("[features]\ndefault = [{}]\n", defaults.join(", "));
     table.push_str("rustls = [\"reqwest/rustls-tls\"]\nnative-tls = [\"reqwest/native-tls\"]\n");
+    table.push_str("serialize = []\n");
     for group in groups {
         table.push_str(&format!("{group} = []\n"));
     }

@@ -13,6 +13,10 @@ use crate::ir::{
 /// What every part of `types.rs` needs to know about the whole API, computed once.
 pub struct TypesContext {
     sealed: std::collections::BTreeSet<String>,
+    /// Types that always implement `Serialize`: sent, or held by a type that is.
+    serialized: std::collections::BTreeSet<String>,
+    /// Types that implement `Deserialize`.
+    deserialized: std::collections::BTreeSet<String>,
     received: std::collections::BTreeSet<String>,
     /// Named types whose JSON is a scalar (open enums): nothing inside them is ever corrected.
     scalars: std::collections::BTreeSet<String>,
@@ -21,10 +25,23 @@ pub struct TypesContext {
 impl TypesContext {
     /// The body structs only their builder fills, and the types the client decodes.
     pub fn new(api: &Api) -> Self {
+        let sent = api.sent_types();
+        let received = api.received_types();
+        // A type no operation uses gets both traits, and so does everything it holds.
+        let unused: Vec<String> = api
+            .types
+            .iter()
+            .filter(|def| !sent.contains(&def.name) && !received.contains(&def.name))
+            .map(|def| def.name.clone())
+            .collect();
+        let serialized = api.reachable(sent.into_iter().chain(unused.iter().cloned()).collect());
+        let deserialized = api.reachable(received.iter().cloned().chain(unused).collect());
         Self {
             sealed: api.sealed_bodies(),
+            serialized,
+            deserialized,
             // Only types the client decodes need a shape for the corrector.
-            received: api.received_types(),
+            received,
             scalars: api
                 .types
                 .iter()
@@ -49,6 +66,7 @@ pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) 
             emit_type(
                 def,
                 cx.sealed.contains(&def.name),
+                Serde::of(cx, &def.name),
                 cx.received.contains(&def.name).then_some(&cx.scalars),
             )
         })
@@ -126,11 +144,48 @@ pub(super) fn cfg_features(features: &[String]) -> TokenStream {
     }
 }
 
+/// Which serde traits a type implements: `Serialize` when the client sends it, `Deserialize`
+/// when it receives it. A type the client only receives implements `Serialize` with the
+/// crate's `serialize` feature, for callers who store or forward what they received; a type
+/// it neither sends nor receives (no operation uses it) implements both.
+#[derive(Clone, Copy)]
+struct Serde {
+    /// `true`: always; `false`: with the `serialize` feature.
+    serialize: bool,
+    deserialize: bool,
+}
+
+impl Serde {
+    fn of(cx: &TypesContext, name: &str) -> Self {
+        Self {
+            serialize: cx.serialized.contains(name),
+            deserialize: cx.deserialized.contains(name),
+        }
+    }
+
+    fn serialize_attr(self) -> TokenStream {
+        if self.serialize {
+            quote!(#[derive(serde::Serialize)])
+        } else {
+            quote!(#[cfg_attr(feature = "serialize", derive(serde::Serialize))])
+        }
+    }
+
+    fn deserialize_attr(self) -> TokenStream {
+        if self.deserialize {
+            quote!(#[derive(serde::Deserialize)])
+        } else {
+            quote!()
+        }
+    }
+}
+
 /// `received` holds the scalar type names when the client decodes the type (it then gets a
 /// `Shaped` implementation).
 fn emit_type(
     def: &TypeDef,
     sealed: bool,
+    serde: Serde,
     received: Option<&std::collections::BTreeSet<String>>,
 ) -> TokenStream {
     let text = def
@@ -142,7 +197,10 @@ fn emit_type(
     let name = ident(&def.name);
     let cfg = cfg_features(&def.features);
     let body = match &def.kind {
-        TypeKind::Struct { fields, request } => emit_struct(&cfg, &name, fields, *request, sealed),
+        TypeKind::Struct { fields, request } => {
+            emit_struct(&cfg, &name, fields, *request, sealed, serde)
+        }
+        // Open enums are small; they keep both traits.
         TypeKind::Enum { variants, other } => emit_enum(&cfg, &name, variants, other),
         TypeKind::IntEnum { variants, other } => emit_int_enum(&cfg, &name, variants, other),
         TypeKind::Responses { variants, other } => emit_responses(&cfg, &name, variants, other),
@@ -150,8 +208,8 @@ fn emit_type(
             property,
             variants,
             other,
-        } => emit_tagged(&cfg, &name, property, variants, other),
-        TypeKind::Untagged { variants } => emit_untagged(&cfg, &name, variants),
+        } => emit_tagged(&cfg, &name, property, variants, other, serde),
+        TypeKind::Untagged { variants } => emit_untagged(&cfg, &name, variants, serde),
         TypeKind::Alias(ty) => {
             let ty = type_tokens(ty, &quote!());
             quote!(#cfg pub type #name = #ty;)
@@ -282,6 +340,7 @@ fn emit_struct(
     fields: &[Field],
     request: bool,
     sealed: bool,
+    serde: Serde,
 ) -> TokenStream {
     let all_optional = fields
         .iter()
@@ -315,8 +374,11 @@ fn emit_struct(
             pub #field_name: #ty,
         }
     });
+    let (serialize, deserialize) = (serde.serialize_attr(), serde.deserialize_attr());
     quote! {
-        #cfg #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+        #cfg #[derive(Debug, Clone, PartialEq, #default)]
+        #serialize
+        #deserialize
         #non_exhaustive
         pub struct #name {
             #( #fields )*
@@ -495,6 +557,7 @@ fn emit_tagged(
     property: &str,
     variants: &[UnionVariant],
     other: &str,
+    serde: Serde,
 ) -> TokenStream {
     let other = ident(other);
     let docs = variants.iter().map(variant_docs);
@@ -510,9 +573,28 @@ fn emit_tagged(
                 #( Some(#tags) )|* => codegen::from_value(value).map(Self::#variant_name),
             }
         });
+    // Serialized as the variant's own value; decoded by the tag, by hand.
+    let serialize = if serde.serialize {
+        quote!(#[derive(serde::Serialize)] #[serde(untagged)])
+    } else {
+        quote!(#[cfg_attr(feature = "serialize", derive(serde::Serialize), serde(untagged))])
+    };
+    let deserialize = serde.deserialize.then(|| {
+        quote! {
+            #cfg impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <codegen::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    match value.get(#property).and_then(codegen::Value::as_str) {
+                        #( #arms )*
+                        _ => Ok(Self::#other(value)),
+                    }
+                }
+            }
+        }
+    });
     quote! {
-        #cfg #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-        #[serde(untagged)]
+        #cfg #[derive(Debug, Clone, PartialEq)]
+        #serialize
         #[non_exhaustive]
         pub enum #name {
             #( #docs #names(#types), )*
@@ -520,15 +602,7 @@ fn emit_tagged(
             #other(codegen::Value),
         }
 
-        #cfg impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <codegen::Value as serde::Deserialize>::deserialize(deserializer)?;
-                match value.get(#property).and_then(codegen::Value::as_str) {
-                    #( #arms )*
-                    _ => Ok(Self::#other(value)),
-                }
-            }
-        }
+        #deserialize
     }
 }
 
@@ -536,12 +610,16 @@ fn emit_untagged(
     cfg: &TokenStream,
     name: &proc_macro2::Ident,
     variants: &[UnionVariant],
+    serde: Serde,
 ) -> TokenStream {
     let docs = variants.iter().map(variant_docs);
     let names = variants.iter().map(|v| ident(&v.name));
     let types = variants.iter().map(|v| type_tokens(&v.ty, &quote!()));
+    let (serialize, deserialize) = (serde.serialize_attr(), serde.deserialize_attr());
     quote! {
-        #cfg #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #cfg #[derive(Debug, Clone, PartialEq)]
+        #serialize
+        #deserialize
         #[serde(untagged)]
         #[non_exhaustive]
         pub enum #name {

@@ -49,7 +49,12 @@ impl Lowerer<'_> {
                 let (accessor, method_name) = self.operation_names(op, &operation_id, &pointer);
                 let state = groups.entry(accessor.clone()).or_insert_with(|| {
                     let mut names = Namespace::default();
-                    let type_name = names.claim(&camel_ident(&accessor));
+                    // Group modules name these prelude and crate items themselves.
+                    let mut base = camel_ident(&accessor);
+                    if naming::ITEMS_IN_GROUP_MODULES.contains(&base.as_str()) {
+                        base.push_str("Operations");
+                    }
+                    let type_name = names.claim(&base);
                     GroupState {
                         doc: None,
                         names,
