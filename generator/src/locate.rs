@@ -60,10 +60,11 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let entries = entries(text);
     let mut start = 0usize;
     let mut parent: Option<usize> = None;
+    let mut parent_is_key = false;
     let mut found = None;
     for token in pointer.trim_start_matches('#').split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");
-        let (index, is_item) = find_child(&entries, start, parent, &token)?;
+        let (index, is_item) = find_child(&entries, start, parent, parent_is_key, &token)?;
         let entry = &entries[index];
         found = Some((entry.line + 1, entry.indent + 1));
         if is_item {
@@ -74,6 +75,7 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
             start = index + 1;
             parent = Some(entry.indent);
         }
+        parent_is_key = !is_item;
     }
     found
 }
@@ -84,6 +86,7 @@ fn find_child(
     entries: &[Entry<'_>],
     start: usize,
     parent: Option<usize>,
+    parent_is_key: bool,
     token: &str,
 ) -> Option<(usize, bool)> {
     let wanted: Option<usize> = token.parse().ok();
@@ -92,7 +95,16 @@ fn find_child(
     for (index, entry) in entries.iter().enumerate().skip(start) {
         // The line of the item being entered starts at the parent's column but belongs to it.
         let continues_item = index == start && entry.dash.is_some() && entry.dash == parent;
-        if parent.is_some_and(|parent| entry.start() <= parent) && !continues_item {
+        // A key's sequence may sit at the key's own column (`key:` then `- item`), as many
+        // YAML writers lay it out.
+        let indentless_item = parent_is_key
+            && entry.dash.is_some()
+            && entry.dash == parent
+            && first.is_none_or(|f| f.dash == parent);
+        if parent.is_some_and(|parent| entry.start() <= parent)
+            && !continues_item
+            && !indentless_item
+        {
             return None;
         }
         let first = *first.get_or_insert(entry);
@@ -142,6 +154,20 @@ mod tests {
     #[test]
     fn finds_keys_and_sequence_items() {
         assert_eq!(locate(YAML, "#/paths"), Some((2, 1)));
+        let indentless = "paths:\n  /a:\n    get:\n      parameters:\n      - in: query\n        name: a\n      - in: cookie\n        name: b\n        style: label\n      responses: {}\n";
+        assert_eq!(
+            locate(indentless, "#/paths/~1a/get/parameters/1/style"),
+            Some((9, 9))
+        );
+        assert_eq!(
+            locate(indentless, "#/paths/~1a/get/parameters/0"),
+            Some((5, 9))
+        );
+        assert_eq!(
+            locate(indentless, "#/paths/~1a/get/responses"),
+            Some((10, 7))
+        );
+        assert_eq!(locate(indentless, "#/paths/~1a/get/parameters/2"), None);
         assert_eq!(locate(YAML, "#/paths/~1users~1{id}/get"), Some((4, 5)));
         assert_eq!(
             locate(YAML, "#/paths/~1users~1{id}/get/parameters/1"),

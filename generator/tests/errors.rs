@@ -313,3 +313,55 @@ paths:
     assert!(message.contains("remote reference"), "{message}");
     assert!(message.contains("spec/bad.yaml:13:"), "{message}");
 }
+
+#[test]
+fn schemas_that_are_only_themselves_are_kept_as_json() {
+    let text = "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      parameters:
+        - name: x
+          in: query
+          schema:
+            $ref: '#/components/schemas/Loop'
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/List'
+components:
+  schemas:
+    Loop:
+      allOf:
+        - oneOf:
+            - $ref: '#/components/schemas/Loop'
+            - type: 'null'
+        - nullable: true
+    List:
+      type: array
+      items:
+        $ref: '#/components/schemas/List'
+";
+    let output = generate("spec/loop.yaml", text, &Options::new(Layout::Modules))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    for name in ["Loop", "List"] {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains(&format!("schema `{name}` is only itself"))),
+            "{warnings:?}"
+        );
+        assert!(
+            output.files["types.rs"].contains(&format!("pub type {name} = codegen::Value;")),
+            "{}",
+            output.files["types.rs"]
+        );
+    }
+}

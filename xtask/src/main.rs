@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 use openapi_rust_generator::{Layout, Options, generate_sweep, generate_with_files};
 
+/// Generation allocates and frees many small token and syntax trees; mimalloc serves that
+/// pattern markedly faster than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod api_diff;
 mod bench;
 mod conformance;

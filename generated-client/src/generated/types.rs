@@ -13,12 +13,10 @@ pub struct BillingAmount {
     /// In the currency's smallest unit, such as cents.
     pub amount: i64,
     /// For display, such as `10.00`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_formatted: Option<String>,
     /// The ISO 4217 code, such as `USD`.
     pub currency: String,
     /// Such as `$`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_symbol: Option<String>,
 }
 #[cfg(feature = "webhooks")]
@@ -43,30 +41,22 @@ impl codegen::Shaped for BillingAmount {
 #[non_exhaustive]
 pub struct BillingPayer {
     /// Always `commerce_payer`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The ID of the payer.
     pub id: String,
     /// The paying user, when a user pays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The paying organization, when an organization pays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// The paying user's first name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The paying user's last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The payer's email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The payer's image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
 }
 #[cfg(feature = "webhooks")]
@@ -98,19 +88,14 @@ pub struct BillingPaymentSource {
     /// The ID of the payment source.
     pub id: String,
     /// The payment provider, such as `stripe`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<String>,
     /// Such as `card` or `link`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     /// Such as `active`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The card brand, for cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<String>,
     /// The card's last four digits, for cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last4: Option<String>,
 }
 #[cfg(feature = "webhooks")]
@@ -143,13 +128,10 @@ pub struct BillingPlan {
     /// Its display name.
     pub name: String,
     /// Whether it is charged every period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_recurring: Option<bool>,
     /// Its price per period, in the currency's smallest unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// The currency of `amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 #[cfg(feature = "webhooks")]
@@ -184,27 +166,20 @@ pub struct BillingSubscription {
     /// Who pays.
     pub payer_id: String,
     /// The `payer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayer>,
     /// The payment method charged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source_id: Option<String>,
     /// The most recent payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_payment_id: Option<String>,
     /// The plans subscribed to.
     pub items: Vec<BillingSubscriptionItem>,
     /// When it became active, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_at: Option<i64>,
     /// When a charge went unpaid, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<i64>,
     /// When it was canceled, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<i64>,
     /// When it ended, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -257,28 +232,20 @@ pub struct BillingSubscriptionItem {
     /// Where the item stands.
     pub status: BillingSubscriptionItemStatus,
     /// Whether the item is in a free trial.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_free_trial: Option<bool>,
     /// The plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_id: Option<String>,
     /// The plan, expanded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<BillingPlan>,
     /// The billing period, such as `month` or `annual`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<String>,
     /// Start of the current period, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<i64>,
     /// End of the current period, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<i64>,
     /// The subscription the item belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// The `payer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayer>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -484,7 +451,6 @@ pub struct BillingTotals {
     /// The `subtotal` property.
     pub subtotal: BillingAmount,
     /// The `tax_total` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_total: Option<BillingAmount>,
     /// The `grand_total` property.
     pub grand_total: BillingAmount,
@@ -519,7 +485,6 @@ pub struct ClerkError {
     /// A stable, machine-readable error code such as `resource_not_found`.
     pub code: String,
     /// Details specific to this error code, such as the offending parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<codegen::Map<String, codegen::Value>>,
 }
 impl codegen::Shaped for ClerkError {
@@ -544,10 +509,8 @@ pub struct ClerkErrors {
     /// What went wrong, one entry per problem.
     pub errors: Vec<ClerkError>,
     /// Extra data about the failed request as a whole.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<codegen::Map<String, codegen::Value>>,
     /// Identifies the request in Clerk's logs; quote it when contacting support.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
 impl codegen::Shaped for ClerkErrors {
@@ -581,15 +544,12 @@ pub struct DeletedObject {
     /// The kind of the deleted object, such as `user` or `organization`.
     pub object: String,
     /// The ID of the deleted object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The slug of the deleted object, for objects that have one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Always `true`.
     pub deleted: bool,
     /// The external ID of the deleted object, for objects that have one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
 #[cfg(
@@ -624,7 +584,6 @@ impl codegen::Shaped for DeletedObject {
 #[non_exhaustive]
 pub struct EmailAddress {
     /// The ID of the email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Always `email_address`.
     pub object: String,
@@ -633,12 +592,10 @@ pub struct EmailAddress {
     /// Whether the address is reserved and cannot be claimed by another user.
     pub reserved: bool,
     /// How the address was verified, if it was.
-    #[serde(default)]
     pub verification: Option<EmailAddressVerification>,
     /// The identifications this address is linked to.
     pub linked_to: Vec<IdentificationLink>,
     /// Whether the address's domain matches an enterprise SSO connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -759,36 +716,26 @@ pub struct EmailMessage {
     /// The ID of the email.
     pub id: String,
     /// Which template the email was made from, such as `verification_code`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The local part of the sender address.
     pub from_email_name: String,
     /// The local part of the reply-to address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
     /// The recipient.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_email_address: Option<String>,
     /// The ID of the recipient's email address in Clerk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_id: Option<String>,
     /// The recipient user, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The subject line.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The HTML body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The plain-text body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_plain: Option<String>,
     /// The delivery status, such as `queued`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The values the template was filled with (an OTP code, an action URL, ...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<codegen::Map<String, codegen::Value>>,
     /// Whether Clerk delivers it; if not, your endpoint should.
     pub delivered_by_clerk: bool,
@@ -829,7 +776,6 @@ pub struct EnterpriseAccount {
     /// Always `enterprise_account`.
     pub object: String,
     /// The `protocol` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EnterpriseAccountProtocol>,
     /// The `provider` property.
     pub provider: String,
@@ -838,28 +784,20 @@ pub struct EnterpriseAccount {
     /// The `email_address` property.
     pub email_address: String,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `provider_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The `verification` property.
-    #[serde(default)]
     pub verification: Option<EnterpriseAccountVerification>,
     /// The `enterprise_connection` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection: Option<EnterpriseAccountConnection>,
     /// The `last_authenticated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -910,14 +848,11 @@ pub struct EnterpriseAccountConnection {
     /// The `name` property.
     pub name: String,
     /// The `logo_public_url` property.
-    #[serde(default)]
     pub logo_public_url: Option<String>,
     /// The `domain` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `active` property.
     pub active: bool,
@@ -1100,7 +1035,6 @@ pub struct ExternalAccount {
     /// The email address the provider reported.
     pub email_address: String,
     /// Whether the provider reported the email address as verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_verified: Option<bool>,
     /// The first name the provider reported.
     pub first_name: String,
@@ -1108,28 +1042,22 @@ pub struct ExternalAccount {
     pub last_name: String,
     /// The profile picture at the provider; use `image_url`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
     /// The profile picture at the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The username at the provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The phone number the provider reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Metadata readable from the Frontend API.
     pub public_metadata: codegen::Map<String, codegen::Value>,
     /// A label that tells apart several accounts at the same provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
     /// Last update time, in milliseconds since the Unix epoch.
     pub updated_at: i64,
     /// How the account was verified, if it was.
-    #[serde(default)]
     pub verification: Option<ExternalAccountVerification>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -1327,10 +1255,8 @@ pub struct Jwk {
     /// The key type, such as `RSA`.
     pub kty: String,
     /// The RSA modulus, base64url-encoded without padding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub n: Option<String>,
     /// The RSA public exponent, base64url-encoded without padding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e: Option<String>,
 }
 #[cfg(feature = "jwks")]
@@ -1357,7 +1283,6 @@ impl codegen::Shaped for Jwk {
 #[non_exhaustive]
 pub struct Jwks {
     /// The keys of the set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<Jwk>>,
 }
 #[cfg(feature = "jwks")]
@@ -1387,23 +1312,18 @@ pub struct OAuthAccessToken {
     /// The access token.
     pub token: String,
     /// When the token expires, in seconds since the Unix epoch.
-    #[serde(default)]
     pub expires_at: Option<i64>,
     /// The `provider` property.
     pub provider: String,
     /// The `public_metadata` property.
     pub public_metadata: codegen::Map<String, codegen::Value>,
     /// The `label` property.
-    #[serde(default)]
     pub label: Option<String>,
     /// The scopes the token grants (OAuth 2.0 only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The OpenID Connect ID token, when the provider issues one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     /// The token secret (OAuth 1.0 only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
 #[cfg(feature = "users")]
@@ -1454,18 +1374,14 @@ pub struct Organization {
     /// A unique, URL-friendly name.
     pub slug: String,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
     /// The number of members, when requested with `include_members_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `missing_member_with_elevated_permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// The `pending_invitations_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     /// The most members the organization may have; 0 means no limit.
     pub max_allowed_memberships: i64,
@@ -1474,20 +1390,16 @@ pub struct Organization {
     /// The `public_metadata` property.
     pub public_metadata: codegen::Map<String, codegen::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The ID of the user who created the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_active_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The `role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
 #[cfg(
@@ -1547,16 +1459,12 @@ pub struct OrganizationDomain {
     /// How users with an address at the domain join.
     pub enrollment_mode: OrganizationDomainEnrollmentMode,
     /// The address that proved the affiliation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affiliation_email_address: Option<String>,
     /// How the domain was verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<OrganizationDomainVerification>,
     /// Invitations sent for the domain and not yet answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pending_invitations: Option<i64>,
     /// Suggestions made for the domain and not yet answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pending_suggestions: Option<i64>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -1673,13 +1581,10 @@ pub struct OrganizationDomainVerification {
     /// Such as `email_code`.
     pub strategy: String,
     /// Attempts made so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// When the attempt expires, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// When the domain was verified, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at: Option<i64>,
 }
 #[cfg(feature = "webhooks")]
@@ -1713,28 +1618,20 @@ pub struct OrganizationInvitation {
     /// The role the invitee gets, such as `org:member`.
     pub role: String,
     /// The role's display name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// The organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The user who sent the invitation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inviter_id: Option<String>,
     /// Such as `pending`, `accepted` or `revoked`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Metadata visible to the invitee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata visible only to the backend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The link that accepts the invitation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// When it expires, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -1781,19 +1678,16 @@ pub struct OrganizationMembership {
     /// The role key, such as `org:admin`.
     pub role: String,
     /// The `role_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// The permission keys the role grants.
     pub permissions: Vec<String>,
     /// The `public_metadata` property.
     pub public_metadata: codegen::Map<String, codegen::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The `organization` property.
     pub organization: Organization,
     /// The `public_user_data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -1843,30 +1737,23 @@ pub struct OrganizationMembershipPublicUserData {
     /// The `user_id` property.
     pub user_id: String,
     /// The `first_name` property.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// Use `image_url`.
     #[deprecated]
-    #[serde(default)]
     pub profile_image_url: Option<String>,
     /// The `image_url` property.
     pub image_url: String,
     /// The `has_image` property.
     pub has_image: bool,
     /// The user's primary identifier, such as an email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     /// The `username` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The `banned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
     /// The `deprovisioned` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
 #[cfg(
@@ -1939,10 +1826,10 @@ pub struct OrganizationMembershipsCreateBody {
 #[non_exhaustive]
 pub struct OrganizationMembershipsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata to merge into the private metadata; a null value removes a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The request body of `PATCH /organizations/{organization_id}/memberships/{user_id}`.
@@ -1974,18 +1861,14 @@ pub struct OrganizationWithLogo {
     /// A unique, URL-friendly name.
     pub slug: String,
     /// The `image_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// The `has_image` property.
     pub has_image: bool,
     /// The number of members, when requested with `include_members_count`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// The `missing_member_with_elevated_permissions` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
     /// The `pending_invitations_count` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     /// The most members the organization may have; 0 means no limit.
     pub max_allowed_memberships: i64,
@@ -1994,24 +1877,19 @@ pub struct OrganizationWithLogo {
     /// The `public_metadata` property.
     pub public_metadata: codegen::Map<String, codegen::Value>,
     /// The `private_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The ID of the user who created the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
     /// The `updated_at` property.
     pub updated_at: i64,
     /// The `last_active_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The `role_set_key` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
     /// The logo; use `image_url`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
 #[cfg(feature = "organizations")]
@@ -2080,18 +1958,18 @@ pub struct OrganizationsCreateBody {
     /// The name of the new organization.
     pub name: String,
     /// A unique slug of lowercase letters, digits and dashes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The ID of the user who becomes the organization's administrator.
     pub created_by: String,
     /// Metadata readable from the Frontend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata readable only from the Backend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The most members the organization may have; 0 means no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
 /// The request body of `PATCH /organizations/{organization_id}/metadata`.
@@ -2103,10 +1981,10 @@ pub struct OrganizationsCreateBody {
 #[non_exhaustive]
 pub struct OrganizationsMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata to merge into the private metadata; a null value removes a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The request body of `PATCH /organizations/{organization_id}`.
@@ -2118,22 +1996,22 @@ pub struct OrganizationsMergeMetadataBody {
 #[non_exhaustive]
 pub struct OrganizationsUpdateBody {
     /// The new name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The new slug, of lowercase letters, digits and dashes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Replaces the public metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Replaces the private metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Whether admins may delete the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_delete_enabled: Option<bool>,
     /// The most members the organization may have; 0 means no limit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
 }
 /// A passkey registered by a user.
@@ -2146,7 +2024,6 @@ pub struct OrganizationsUpdateBody {
 #[non_exhaustive]
 pub struct Passkey {
     /// The ID of the passkey.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Always `passkey`.
     pub object: String,
@@ -2155,7 +2032,6 @@ pub struct Passkey {
     /// When the passkey was last used, in milliseconds since the Unix epoch.
     pub last_used_at: i64,
     /// How the passkey was verified, if it was.
-    #[serde(default)]
     pub verification: Option<VerificationPasskey>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -2187,45 +2063,32 @@ pub struct PaymentAttempt {
     /// The ID of the attempt.
     pub id: String,
     /// The Clerk instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// The payment it is an attempt at.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_id: Option<String>,
     /// The statement the payment appears on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement_id: Option<String>,
     /// The payment provider's ID for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_external_id: Option<String>,
     /// Where the attempt stands.
     pub status: PaymentAttemptStatus,
     /// A first charge at checkout, or a renewal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_type: Option<PaymentAttemptChargeType>,
     /// The date billed, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_date: Option<i64>,
     /// When it succeeded, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_at: Option<i64>,
     /// When it failed, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_at: Option<i64>,
     /// Why it failed, as the payment provider reports it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<PaymentAttemptFailedReason>,
     /// The `payer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayer>,
     /// The `totals` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<BillingTotals>,
     /// The `payment_source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<BillingPaymentSource>,
     /// What the payment is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_items: Option<Vec<BillingSubscriptionItem>>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -2344,10 +2207,8 @@ impl codegen::Shaped for PaymentAttemptChargeType {
 #[non_exhaustive]
 pub struct PaymentAttemptFailedReason {
     /// The provider's error code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The card issuer's decline code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decline_code: Option<String>,
 }
 #[cfg(feature = "webhooks")]
@@ -2443,7 +2304,6 @@ pub struct Permission {
     /// The key that tokens and checks use, such as `org:invoices:read`.
     pub key: String,
     /// What it allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `system` for Clerk's own permissions, `user` for yours.
     pub r#type: String,
@@ -2478,27 +2338,22 @@ impl codegen::Shaped for Permission {
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// The ID of the phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Always `phone_number`.
     pub object: String,
     /// The number, in E.164 format.
     pub phone_number: String,
     /// Whether the number is used only as a second factor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
     /// Whether the number is the user's default second factor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
     /// Whether the number is reserved and cannot be claimed by another user.
     pub reserved: bool,
     /// How the number was verified, if it was.
-    #[serde(default)]
     pub verification: Option<PhoneNumberVerification>,
     /// The identifications this number is linked to.
     pub linked_to: Vec<IdentificationLink>,
     /// Backup codes for the number, when it is used as a second factor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -2590,19 +2445,19 @@ impl codegen::Shaped for PhoneNumberVerification {
 #[non_exhaustive]
 pub struct PhoneNumbersCreateBody {
     /// Make the number the user's primary phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// The ID of the user who owns the number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Mark the number as verified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// The number, in E.164 format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Use the number only as a second factor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
 /// The request body of `PATCH /phone_numbers/{phone_number_id}`.
@@ -2614,13 +2469,13 @@ pub struct PhoneNumbersCreateBody {
 #[non_exhaustive]
 pub struct PhoneNumbersUpdateBody {
     /// Make the number the user's primary phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<bool>,
     /// Mark the number as verified or unverified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
     /// Use the number only as a second factor.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
 }
 /// The outcome of a proxy configuration check.
@@ -2639,7 +2494,6 @@ pub struct ProxyCheck {
     /// The `domain_id` property.
     pub domain_id: String,
     /// The `last_run_at` property.
-    #[serde(default)]
     pub last_run_at: Option<i64>,
     /// The `proxy_url` property.
     pub proxy_url: String,
@@ -2675,10 +2529,10 @@ impl codegen::Shaped for ProxyCheck {
 #[non_exhaustive]
 pub struct ProxyChecksVerifyBody {
     /// The ID of the domain to check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// The proxy URL to check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
 /// A URL the instance may redirect to.
@@ -2723,7 +2577,7 @@ impl codegen::Shaped for RedirectUrl {
 #[non_exhaustive]
 pub struct RedirectUrlsCreateBody {
     /// The full URL to allow, such as `https://example.com/after-sign-in`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 /// An organization role and the permissions it grants.
@@ -2744,10 +2598,8 @@ pub struct Role {
     /// The key that tokens and checks use, such as `org:admin`.
     pub key: String,
     /// What the role is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether the creator of an organization may get this role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_creator_eligible: Option<bool>,
     /// The permissions it grants.
     pub permissions: Vec<Permission>,
@@ -2793,25 +2645,18 @@ pub struct SamlAccount {
     /// The `email_address` property.
     pub email_address: String,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `provider_user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// The last sign-in through this account, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The `verification` property.
-    #[serde(default)]
     pub verification: Option<SamlAccountVerification>,
     /// The `saml_connection` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -2857,10 +2702,8 @@ pub struct SamlAccountConnection {
     pub name: String,
     /// The connection's first domain; use `domains`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The email domains served by the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `active` property.
     pub active: bool,
@@ -2869,13 +2712,10 @@ pub struct SamlAccountConnection {
     /// The `sync_user_attributes` property.
     pub sync_user_attributes: bool,
     /// The `allow_subdomains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// The `allow_idp_initiated` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// The `disable_additional_identifications` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -2968,31 +2808,22 @@ pub struct SamlConnection {
     pub name: String,
     /// The connection's first domain; use `domains`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The `domains` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The `idp_entity_id` property.
-    #[serde(default)]
     pub idp_entity_id: Option<String>,
     /// The `idp_sso_url` property.
-    #[serde(default)]
     pub idp_sso_url: Option<String>,
     /// The `idp_certificate` property.
-    #[serde(default)]
     pub idp_certificate: Option<String>,
     /// The `idp_certificate_issued_at` property.
-    #[serde(default)]
     pub idp_certificate_issued_at: Option<i64>,
     /// The `idp_certificate_expires_at` property.
-    #[serde(default)]
     pub idp_certificate_expires_at: Option<i64>,
     /// The `idp_metadata_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// The `idp_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
     /// The Assertion Consumer Service URL to configure at the identity provider.
     pub acs_url: String,
@@ -3001,10 +2832,8 @@ pub struct SamlConnection {
     /// The `sp_metadata_url` property.
     pub sp_metadata_url: String,
     /// The `organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The `attribute_mapping` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionAttributeMapping>,
     /// The `active` property.
     pub active: bool,
@@ -3027,7 +2856,6 @@ pub struct SamlConnection {
     /// The `login_hint` property.
     pub login_hint: SamlConnectionLoginHint,
     /// The `enterprise_connection_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -3134,7 +2962,6 @@ pub struct SamlConnectionLoginHint {
     /// The `mode` property.
     pub mode: SamlConnectionLoginHintMode,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 #[cfg(feature = "saml_connections")]
@@ -3255,22 +3082,22 @@ pub struct SamlConnectionsCreateBody {
     /// The identity provider.
     pub provider: SamlConnectionsCreateBodyProvider,
     /// The single sign-on URL of the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_sso_url: Option<String>,
     /// The identity provider's metadata XML; takes priority over the individual settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
     /// The entity ID of the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_entity_id: Option<String>,
     /// The X.509 certificate of the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_certificate: Option<String>,
     /// Where the identity provider's metadata is served; takes priority over the individual settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// Which identity-provider attributes fill which user properties.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionsCreateBodyAttributeMapping>,
 }
 /// Which identity-provider attributes fill which user properties.
@@ -3281,16 +3108,16 @@ pub struct SamlConnectionsCreateBody {
 #[derive(serde::Serialize)]
 pub struct SamlConnectionsCreateBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// The identity provider.
@@ -3365,66 +3192,42 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionsCreateBodyProvider {
 #[non_exhaustive]
 pub struct SamlConnectionsUpdateBody {
     /// A new label for the connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Turn the connection on or off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// The email domain whose users sign in through this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The single sign-on URL of the identity provider; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_sso_url: Option<codegen::Nullable<String>>,
     /// The identity provider's metadata XML; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<codegen::Nullable<String>>,
     /// The entity ID of the identity provider; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_entity_id: Option<codegen::Nullable<String>>,
     /// The X.509 certificate of the identity provider; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_certificate: Option<codegen::Nullable<String>>,
     /// Let users of subdomains of the domain sign in too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// Where the identity provider's metadata is served; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<codegen::Nullable<String>>,
     /// Which identity-provider attributes fill which user properties.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<
         codegen::Nullable<SamlConnectionsUpdateBodyAttributeMapping>,
     >,
     /// Accept sign-ins started at the identity provider.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// Update user attributes from the identity provider at each sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
 }
 /// Which identity-provider attributes fill which user properties.
@@ -3435,16 +3238,16 @@ pub struct SamlConnectionsUpdateBody {
 #[derive(serde::Serialize)]
 pub struct SamlConnectionsUpdateBodyAttributeMapping {
     /// The `user_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The `last_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The `first_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The `email_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
 }
 /// How a user is provisioned by a SCIM directory.
@@ -3459,10 +3262,8 @@ pub struct ScimUserMetadata {
     /// The `directory_id` property.
     pub directory_id: String,
     /// The `directory_enabled` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_enabled: Option<bool>,
     /// The `external_id` property.
-    #[serde(default)]
     pub external_id: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -3494,17 +3295,14 @@ pub struct Session {
     /// The `client_id` property.
     pub client_id: String,
     /// The impersonating actor, for sessions created with an actor token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<codegen::Map<String, codegen::Value>>,
     /// The `status` property.
     pub status: SessionStatus,
     /// The `last_active_organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     /// The `last_active_at` property.
     pub last_active_at: i64,
     /// The `latest_activity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivity>,
     /// The `expire_at` property.
     pub expire_at: i64,
@@ -3554,24 +3352,18 @@ pub struct SessionActivity {
     /// The `id` property.
     pub id: String,
     /// The `device_type` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// The `is_mobile` property.
     pub is_mobile: bool,
     /// The `browser_name` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
     /// The `browser_version` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     /// The `ip_address` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// The `city` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// The `country` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 #[cfg(any(feature = "sessions", feature = "webhooks"))]
@@ -3690,17 +3482,14 @@ pub struct SessionWithUser {
     /// The `client_id` property.
     pub client_id: String,
     /// The impersonating actor, for sessions created with an actor token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<codegen::Map<String, codegen::Value>>,
     /// The `status` property.
     pub status: SessionWithUserStatus,
     /// The `last_active_organization_id` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     /// The `last_active_at` property.
     pub last_active_at: i64,
     /// The `latest_activity` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivity>,
     /// The `expire_at` property.
     pub expire_at: i64,
@@ -3711,7 +3500,6 @@ pub struct SessionWithUser {
     /// The `created_at` property.
     pub created_at: i64,
     /// The `user` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
 #[cfg(feature = "webhooks")]
@@ -3918,10 +3706,8 @@ pub struct SignInToken {
     /// The `user_id` property.
     pub user_id: String,
     /// The token; only returned when it is created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// A URL that signs the user in with the token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The `created_at` property.
     pub created_at: i64,
@@ -4018,10 +3804,10 @@ impl codegen::Shaped for SignInTokenStatus {
 #[non_exhaustive]
 pub struct SignInTokensCreateBody {
     /// The ID of the user the token signs in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// How long the token stays valid, in seconds; 30 days when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
 }
 /// A sign-up attempt.
@@ -4050,53 +3836,39 @@ pub struct SignUp {
     /// The `verifications` property.
     pub verifications: SignUpVerifications,
     /// The `username` property.
-    #[serde(default)]
     pub username: Option<String>,
     /// The `email_address` property.
-    #[serde(default)]
     pub email_address: Option<String>,
     /// The `phone_number` property.
-    #[serde(default)]
     pub phone_number: Option<String>,
     /// The `web3_wallet` property.
-    #[serde(default)]
     pub web3_wallet: Option<String>,
     /// The `password_enabled` property.
     pub password_enabled: bool,
     /// The `first_name` property.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// The `unsafe_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The `public_metadata` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The `custom_action` property.
     pub custom_action: bool,
     /// The `external_id` property.
-    #[serde(default)]
     pub external_id: Option<String>,
     /// The `created_session_id` property.
-    #[serde(default)]
     pub created_session_id: Option<String>,
     /// The `created_user_id` property.
-    #[serde(default)]
     pub created_user_id: Option<String>,
     /// The `abandon_at` property.
     pub abandon_at: i64,
     /// The `legal_accepted_at` property.
-    #[serde(default)]
     pub legal_accepted_at: Option<i64>,
     /// The `locale` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The `external_account` property.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
 #[cfg(feature = "sign_ups")]
@@ -4215,10 +3987,8 @@ impl codegen::Shaped for SignUpStatus {
 #[non_exhaustive]
 pub struct SignUpVerification {
     /// The `next_action` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<SignUpVerificationNextAction>,
     /// The `supported_strategies` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
 #[cfg(feature = "sign_ups")]
@@ -4310,16 +4080,12 @@ impl codegen::Shaped for SignUpVerificationNextAction {
 #[non_exhaustive]
 pub struct SignUpVerifications {
     /// The `email_address` property.
-    #[serde(default)]
     pub email_address: Option<SignUpVerification>,
     /// The `phone_number` property.
-    #[serde(default)]
     pub phone_number: Option<SignUpVerification>,
     /// The `web3_wallet` property.
-    #[serde(default)]
     pub web3_wallet: Option<SignUpVerification>,
     /// The `external_account` property.
-    #[serde(default)]
     pub external_account: Option<codegen::Map<String, codegen::Value>>,
 }
 #[cfg(feature = "sign_ups")]
@@ -4355,10 +4121,10 @@ impl codegen::Shaped for SignUpVerifications {
 #[non_exhaustive]
 pub struct SignUpsUpdateBody {
     /// The ID of the user in your own systems.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// Whether your own custom action completes the sign-up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_action: Option<bool>,
 }
 /// A text message Clerk sends, or hands to you to send.
@@ -4375,30 +4141,24 @@ pub struct SmsMessage {
     /// The ID of the message.
     pub id: String,
     /// Which template the message was made from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The sending number.
     pub from_phone_number: String,
     /// The recipient number.
     pub to_phone_number: String,
     /// The ID of the recipient's phone number in Clerk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: Option<String>,
     /// The recipient user, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The text.
     pub message: String,
     /// The delivery status, such as `queued`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The values the template was filled with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<codegen::Map<String, codegen::Value>>,
     /// Whether Clerk delivers it; if not, your endpoint should.
     pub delivered_by_clerk: bool,
     /// Creation time, in milliseconds since the Unix epoch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at_ms: Option<i64>,
 }
 #[cfg(feature = "webhooks")]
@@ -4431,7 +4191,6 @@ impl codegen::Shaped for SmsMessage {
 #[non_exhaustive]
 pub struct Token {
     /// Always `token`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The signed JSON Web Token.
     pub jwt: String,
@@ -4484,45 +4243,33 @@ pub struct User {
     /// Always `user`.
     pub object: String,
     /// The ID of the user in your own systems.
-    #[serde(default)]
     pub external_id: Option<String>,
     /// The `primary_email_address_id` property.
-    #[serde(default)]
     pub primary_email_address_id: Option<String>,
     /// The `primary_phone_number_id` property.
-    #[serde(default)]
     pub primary_phone_number_id: Option<String>,
     /// The `primary_web3_wallet_id` property.
-    #[serde(default)]
     pub primary_web3_wallet_id: Option<String>,
     /// The `username` property.
-    #[serde(default)]
     pub username: Option<String>,
     /// The `first_name` property.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// The `last_name` property.
-    #[serde(default)]
     pub last_name: Option<String>,
     /// The user's locale, as a BCP 47 language tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The user's profile image; use `image_url`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
     /// The user's profile image, or a generated placeholder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Whether the user uploaded a profile image.
     pub has_image: bool,
     /// Metadata readable from the Frontend API and writable only from the Backend API.
     pub public_metadata: codegen::Map<String, codegen::Value>,
     /// Metadata readable and writable only from the Backend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata readable and writable from the Frontend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The `email_addresses` property.
     pub email_addresses: Vec<EmailAddress>,
@@ -4541,13 +4288,10 @@ pub struct User {
     /// The `backup_code_enabled` property.
     pub backup_code_enabled: bool,
     /// When multi-factor authentication was last enabled, in milliseconds since the Unix epoch.
-    #[serde(default)]
     pub mfa_enabled_at: Option<i64>,
     /// When multi-factor authentication was last disabled, in milliseconds since the Unix epoch.
-    #[serde(default)]
     pub mfa_disabled_at: Option<i64>,
     /// The `password_last_updated_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_updated_at: Option<i64>,
     /// The `external_accounts` property.
     pub external_accounts: Vec<ExternalAccount>,
@@ -4556,23 +4300,18 @@ pub struct User {
     /// The `enterprise_accounts` property.
     pub enterprise_accounts: Vec<EnterpriseAccount>,
     /// The user's memberships, when requested.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
     /// The `last_sign_in_at` property.
-    #[serde(default)]
     pub last_sign_in_at: Option<i64>,
     /// Whether the user is banned and cannot sign in.
     pub banned: bool,
     /// Whether the user is locked out.
     pub locked: bool,
     /// Whether the user was deprovisioned by a SCIM directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
     /// Seconds until the lockout ends, while the user is locked.
-    #[serde(default)]
     pub lockout_expires_in_seconds: Option<i64>,
     /// Attempts left before the user is locked out.
-    #[serde(default)]
     pub verification_attempts_remaining: Option<i64>,
     /// The `updated_at` property.
     pub updated_at: i64,
@@ -4583,19 +4322,14 @@ pub struct User {
     /// Whether the user may create organizations.
     pub create_organization_enabled: bool,
     /// How many organizations the user may create, when limited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_organizations_limit: Option<i64>,
     /// The day of the user's last activity, in milliseconds since the Unix epoch.
-    #[serde(default)]
     pub last_active_at: Option<i64>,
     /// When the user accepted the legal terms, in milliseconds since the Unix epoch.
-    #[serde(default)]
     pub legal_accepted_at: Option<i64>,
     /// The `bypass_client_trust` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_client_trust: Option<bool>,
     /// The `scim` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -4701,58 +4435,58 @@ impl codegen::Shaped for User {
 #[non_exhaustive]
 pub struct UsersCreateBody {
     /// The plaintext password; at least 8 characters and not known to be breached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// A username, unique in the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// The user's last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// When the user was created, in RFC 3339 format; for migrations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// The user's first name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// The ID of the user in your own systems; unique in the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// A TOTP secret to enable authenticator-app codes right away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub totp_secret: Option<String>,
     /// Web3 wallets to add; the first becomes the primary wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
     /// Backup codes to add, when backup codes are enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Phone numbers to add; the first becomes the primary number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// Email addresses to add; the first becomes the primary address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
     /// A password digest to import instead of a plaintext password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
     /// The algorithm that made `password_digest`, such as `bcrypt` or `argon2id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<String>,
     /// Metadata readable from the Frontend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata readable and writable from the Frontend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata readable only from the Backend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Skip the password policy checks; meant for migrations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_password_checks: Option<bool>,
     /// Create the user without a password even if passwords are enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_password_requirement: Option<bool>,
 }
 /// Confirms which user's MFA methods were disabled.
@@ -4765,7 +4499,6 @@ pub struct UsersCreateBody {
 #[non_exhaustive]
 pub struct UsersDisableMfaResponse {
     /// The ID of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 #[cfg(feature = "users")]
@@ -4784,13 +4517,13 @@ impl codegen::Shaped for UsersDisableMfaResponse {
 #[non_exhaustive]
 pub struct UsersMergeMetadataBody {
     /// Metadata to merge into the public metadata; a null value removes a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata to merge into the unsafe metadata; a null value removes a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Metadata to merge into the private metadata; a null value removes a key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
 }
 /// The request body of `PATCH /users/{user_id}`.
@@ -4802,90 +4535,70 @@ pub struct UsersMergeMetadataBody {
 #[non_exhaustive]
 pub struct UsersUpdateBody {
     /// A new plaintext password; at least 8 characters and not known to be breached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// A new username; null or "" removes the username for good.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<codegen::Nullable<String>>,
     /// A new last name; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<codegen::Nullable<String>>,
     /// When the user was created, in RFC 3339 format; for migrations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// A new first name; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<codegen::Nullable<String>>,
     /// A new external ID; null clears it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<codegen::Nullable<String>>,
     /// A TOTP secret to enable authenticator-app codes right away.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub totp_secret: Option<String>,
     /// Backup codes to set, when backup codes are enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// A password digest to import instead of a plaintext password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
     /// The algorithm that made `password_digest`, such as `bcrypt` or `argon2id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<String>,
     /// Replaces the metadata readable from the Frontend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Replaces the metadata readable and writable from the Frontend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// Replaces the metadata readable only from the Backend API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<codegen::Map<String, codegen::Value>>,
     /// The ID of an uploaded image to use as the profile image.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "codegen::tri_state"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_image_id: Option<codegen::Nullable<String>>,
     /// Whether the user may delete their own account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_self_enabled: Option<bool>,
     /// Skip the password policy checks for the new `password`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_password_checks: Option<bool>,
     /// The ID of a verified web3 wallet of the user to make primary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_web3_wallet_id: Option<String>,
     /// The ID of a verified phone number of the user to make primary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_phone_number_id: Option<String>,
     /// The ID of a verified email address of the user to make primary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_email_address_id: Option<String>,
     /// End all of the user's other sessions once the password is changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
     /// Whether the user may create organizations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_organization_enabled: Option<bool>,
     /// Tell the user by email that their primary email address changed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<bool>,
 }
 /// A verification performed by an administrator through the Backend API.
@@ -4904,13 +4617,10 @@ pub struct VerificationAdmin {
     /// Always `admin`.
     pub strategy: String,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
@@ -4943,13 +4653,10 @@ pub struct VerificationEmailLink {
     /// Always `email_link`.
     pub strategy: String,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5055,16 +4762,12 @@ pub struct VerificationFromOauth {
     /// The OAuth strategy, such as `from_oauth_google`.
     pub strategy: String,
     /// Why the verification failed, if it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5163,16 +4866,12 @@ pub struct VerificationGoogleOneTap {
     /// Always `google_one_tap`.
     pub strategy: String,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
     /// Why the verification failed, if it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5271,18 +4970,14 @@ pub struct VerificationOauth {
     /// The OAuth strategy, such as `oauth_google`.
     pub strategy: String,
     /// Where the user is sent to complete the verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
     /// Why the verification failed, if it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
     pub expire_at: i64,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5394,16 +5089,12 @@ pub struct VerificationOtp {
     /// The `strategy` property.
     pub strategy: VerificationOtpStrategy,
     /// How many codes were tried.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// When the code expires, in milliseconds since the Unix epoch.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The channel the code was sent through, such as `sms`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// The client on which the verification was completed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "phone_numbers", feature = "users", feature = "webhooks"))]
@@ -5579,19 +5270,14 @@ pub struct VerificationPasskey {
     /// Always `passkey`.
     pub strategy: String,
     /// Always `nonce`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5626,19 +5312,14 @@ pub struct VerificationSaml {
     /// Always `saml`.
     pub strategy: String,
     /// Where the user is sent to complete the verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
     /// Why the verification failed, if it did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// The `expire_at` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5750,10 +5431,8 @@ pub struct VerificationScim {
     /// Always `scim`.
     pub strategy: String,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5785,13 +5464,10 @@ pub struct VerificationTicket {
     /// Always `ticket`.
     pub strategy: String,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -5893,19 +5569,14 @@ pub struct VerificationWeb3 {
     /// The `strategy` property.
     pub strategy: VerificationWeb3Strategy,
     /// The nonce the wallet signed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     /// The message the wallet signed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The `attempts` property.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// The `expire_at` property.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// The `verified_at_client` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 #[cfg(any(feature = "users", feature = "webhooks"))]
@@ -6092,10 +5763,8 @@ pub struct WaitlistEntry {
     /// Where the entry stands.
     pub status: WaitlistEntryStatus,
     /// Whether the entry can no longer change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// The invitation sent to the entry, once invited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<codegen::Map<String, codegen::Value>>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -6197,14 +5866,12 @@ impl codegen::Shaped for WaitlistEntryStatus {
 #[non_exhaustive]
 pub struct Web3Wallet {
     /// The ID of the wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Always `web3_wallet`.
     pub object: String,
     /// The wallet address.
     pub web3_wallet: String,
     /// How the wallet was verified, if it was.
-    #[serde(default)]
     pub verification: Option<Web3WalletVerification>,
     /// Creation time, in milliseconds since the Unix epoch.
     pub created_at: i64,
@@ -6292,7 +5959,6 @@ pub struct WebhookEnvelope {
     /// The ID of the Clerk instance the event belongs to.
     pub instance_id: String,
     /// The `event_attributes` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<WebhookEventAttributes>,
 }
 #[cfg(feature = "webhooks")]
@@ -6322,7 +5988,6 @@ impl codegen::Shaped for WebhookEnvelope {
 #[non_exhaustive]
 pub struct WebhookEventAttributes {
     /// The request that caused the event, when one did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_request: Option<WebhookEventAttributesHttpRequest>,
 }
 #[cfg(feature = "webhooks")]
@@ -6348,10 +6013,8 @@ impl codegen::Shaped for WebhookEventAttributes {
 #[non_exhaustive]
 pub struct WebhookEventAttributesHttpRequest {
     /// The IP address the request came from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
     /// The User-Agent of that request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
 #[cfg(feature = "webhooks")]

@@ -358,11 +358,16 @@ fn emit_struct(
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
-        let presence = match field.presence {
-            Presence::Required => quote!(),
-            Presence::RequiredNullable => quote!(#[serde(default)]),
-            Presence::Optional => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            Presence::TriState => quote! {
+        // serde reads a missing `Option` field as `None` by itself; what is left to say is
+        // that an unset field is left out when sending, and how a tri-state field decodes.
+        let presence = match (field.presence, serde.serialize, serde.deserialize) {
+            (Presence::Required | Presence::RequiredNullable, ..) | (Presence::Optional, false, _) => {
+                quote!()
+            }
+            (Presence::Optional, true, _) | (Presence::TriState, true, false) => {
+                quote!(#[serde(skip_serializing_if = "Option::is_none")])
+            }
+            (Presence::TriState, _, _) => quote! {
                 #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "codegen::tri_state")]
             },
         };

@@ -88,6 +88,7 @@ pub fn lower(
     let mut lowerer = Lowerer::new(doc, source, options);
     lowerer.declare_components();
     lowerer.lower_components();
+    lowerer.break_alias_cycles();
     let mut groups = lowerer.lower_operations();
     let webhooks = lowerer.lower_webhooks();
     let error_body = lowerer.error_body();

@@ -70,6 +70,48 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Aliases that lead back to themselves name no Rust type (`X: {oneOf: [{$ref: X}, {type:
+    /// "null"}]}`, or `X: {type: array, items: {$ref: X}}` as `type X = Vec<X>`): each is kept
+    /// as JSON, with a warning at its schema.
+    pub(super) fn break_alias_cycles(&mut self) {
+        let aliases: Vec<String> = self
+            .types
+            .iter()
+            .filter(|(_, def)| matches!(def.kind, TypeKind::Alias(_)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in aliases {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![name.clone()];
+            let mut cycle = false;
+            while let Some(current) = stack.pop() {
+                let Some(TypeKind::Alias(target)) = self.types.get(&current).map(|d| &d.kind)
+                else {
+                    continue;
+                };
+                let mut next = Vec::new();
+                target.collect_named(&mut next);
+                for next in next {
+                    if next == name {
+                        cycle = true;
+                    } else if seen.insert(next.clone()) {
+                        stack.push(next);
+                    }
+                }
+            }
+            if cycle {
+                if let Some(def) = self.types.get_mut(&name) {
+                    def.kind = TypeKind::Alias(TypeRef::Json);
+                    let origin = def.origin.clone();
+                    self.warning(
+                        &origin,
+                        format!("schema `{name}` is only itself (through references and wrappers), so it has no type of its own; it is kept as JSON"),
+                    );
+                }
+            }
+        }
+    }
+
     /// The type a `$ref` to a schema names.
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
