@@ -128,7 +128,8 @@ fn pipeline(
     let document = load::load(source, read_file)?;
     let loaded = std::time::Instant::now();
     let (api, warnings) = lower::lower(&document, source, options)?;
-    drop(document);
+    // Freeing a large document tree takes a while; another thread does it meanwhile.
+    release(document);
     let lowered = std::time::Instant::now();
     let header = emit::header(&api);
     let steps = render::Steps::default();
@@ -173,13 +174,25 @@ fn pipeline(
         ("assemble", done - rendered_at),
     ];
     profile.render_steps = steps.totals().to_vec();
-    Ok(Output {
+    let output = Output {
         files,
         warnings,
         operations: api.groups.iter().map(|g| g.operations.len()).sum(),
         types: api.types.len(),
         group_features: api.groups.iter().map(|g| g.feature.clone()).collect(),
-    })
+    };
+    release(api);
+    Ok(output)
+}
+
+/// Drops `value` on another thread, so the caller does not wait for a large tree to be freed.
+fn release<T: Send + 'static>(value: T) {
+    if std::thread::Builder::new()
+        .spawn(move || drop(value))
+        .is_err()
+    {
+        // No thread to spare: the value was dropped with the failed closure.
+    }
 }
 
 /// The conformance sweep for the document: a `sweep.rs` that calls every operation of its
