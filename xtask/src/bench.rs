@@ -523,17 +523,25 @@ fn compile_cost(
         // Dependencies first, so the timings below are of the generated crate alone.
         run(&mut cargo(&["build", "--quiet"]))?;
         run(&mut cargo(&["check", "--quiet"]))?;
-        let timed = |verb: &str| -> Result<f64, String> {
-            run(Command::new("cargo")
-                .args(["clean", "--quiet", "-p", &package])
-                .current_dir(&dir)
-                .env("CARGO_TARGET_DIR", &target))?;
-            let started = Instant::now();
-            run(&mut cargo(&[verb, "--quiet"]))?;
-            Ok(started.elapsed().as_secs_f64())
+        // The better of two timings, with cargo's incremental cache (a path dependency or a
+        // workspace member) or without it (a dependency from a registry or git, which cargo
+        // never builds incrementally).
+        let timed = |verb: &str, incremental: bool| -> Result<f64, String> {
+            let mut best = f64::MAX;
+            for _ in 0..2 {
+                run(Command::new("cargo")
+                    .args(["clean", "--quiet", "-p", &package])
+                    .current_dir(&dir)
+                    .env("CARGO_TARGET_DIR", &target))?;
+                let started = Instant::now();
+                run(cargo(&[verb, "--quiet"])
+                    .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" }))?;
+                best = best.min(started.elapsed().as_secs_f64());
+            }
+            Ok(best)
         };
-        let check = timed("check")?;
-        let build = timed("build")?;
+        let (check, build) = (timed("check", false)?, timed("build", false)?);
+        let (check_incremental, build_incremental) = (timed("check", true)?, timed("build", true)?);
         let what = match name.as_str() {
             "clerk-spec" => format!(
                 "generated crate for spec/ ({} operations, {lines} generated lines)",
@@ -550,8 +558,8 @@ fn compile_cost(
         };
         rows.push(Row {
             what,
-            figure: format!("cargo check {check:.1} s, cargo build {build:.1} s"),
-            how: format!("cargo xtask bench (crate in target/bench/crates/{name}; dependencies prebuilt, then `cargo clean -p {package}` before each timing)"),
+            figure: format!("as a dependency: cargo check {check:.1} s, cargo build {build:.1} s; as a workspace member (incremental): check {check_incremental:.1} s, build {build_incremental:.1} s"),
+            how: format!("cargo xtask bench (crate in target/bench/crates/{name}; dependencies prebuilt, then `cargo clean -p {package}` before each timing; best of two)"),
         });
         println!(
             "{}: {}",
@@ -651,11 +659,14 @@ fn report(rows: &[Row], notes: &[String]) -> String {
     text.push_str(
         "\nHow the figures are taken: generation runs in-process in a release build and reports the median \
          of its runs and the process's peak resident memory; compile times are for the generated crate alone, \
-         its dependencies built beforehand in `target/bench/target`; the runtime figures come from a release \
+         its dependencies built beforehand in `target/bench/target`, both as cargo builds a dependency (`CARGO_INCREMENTAL=0`) and as it builds a workspace member; the runtime figures come from a release \
          build talking to a server on 127.0.0.1.\n\nCompile-time design: each operation group is a cargo feature \
          (all on by default) and every generated type is compiled only with the groups that use it; compare the \
          full 249-operation crate with its `users`-only build above. Operations share one non-generic request \
-         path in the runtime; the only per-operation generic code is the JSON decoding of each response type.\n",
+         path in the runtime, and `send` returns the runtime's future rather than a state machine of its own; \
+         the only generic code instantiated per response type is its JSON decoding. Types implement \
+         `Serialize` only when the client sends them and `Deserialize` only when it receives them (the \
+         `serialize` feature adds `Serialize` to received types).\n",
     );
     if !notes.is_empty() {
         text.push('\n');
