@@ -70,16 +70,7 @@ fn api_diff(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
         if !reference.join(new).exists() {
             return Ok(());
         }
-        let out = run(Command::new("cargo")
-            .args([
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "xtask",
-                "--",
-                "bench-api-diff",
-            ])
+        let out = run(release_xtask("bench-api-diff")
             .arg(reference.join(old))
             .arg(reference.join(new))
             .arg(RUNS.to_string())
@@ -245,6 +236,21 @@ pub fn bench_generate(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `cargo run --release -p xtask -- <subcommand>`: measurements run in a release build.
+fn release_xtask(subcommand: &str) -> Command {
+    let mut command = Command::new("cargo");
+    command.args([
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        "xtask",
+        "--",
+        subcommand,
+    ]);
+    command
+}
+
 fn peak_kib() -> u64 {
     fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
@@ -334,20 +340,8 @@ fn generation(
             &[None]
         };
         for threads in thread_counts {
-            let mut command = Command::new("cargo");
-            command
-                .args([
-                    "run",
-                    "--release",
-                    "--quiet",
-                    "-p",
-                    "xtask",
-                    "--",
-                    "bench-generate",
-                ])
-                .arg(&path)
-                .arg(runs.to_string())
-                .current_dir(root);
+            let mut command = release_xtask("bench-generate");
+            command.arg(&path).arg(runs.to_string()).current_dir(root);
             if let Some(threads) = threads {
                 command.arg(threads.to_string());
             }

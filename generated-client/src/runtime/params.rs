@@ -140,10 +140,21 @@ fn encode(text: &str) -> Cow<'_, str> {
     utf8_percent_encode(text, SEGMENT).into()
 }
 
-/// `k1,v1,k2,v2` (or `k1=v1,k2=v2` when `pairs`), each piece escaped by `escape`.
+/// `k1,v1,k2,v2` (`=` between key and value when `pairs`; `separator` between members), each
+/// piece escaped by `escape`.
 fn join_members(
     members: &[(String, String)],
     pairs: bool,
+    separator: &str,
+    escape: fn(&str) -> Cow<'_, str>,
+) -> String {
+    join_members_with(members, if pairs { "=" } else { "," }, separator, escape)
+}
+
+/// Members joined with `between` inside each and `separator` between them.
+fn join_members_with(
+    members: &[(String, String)],
+    between: &str,
     separator: &str,
     escape: fn(&str) -> Cow<'_, str>,
 ) -> String {
@@ -153,7 +164,7 @@ fn join_members(
             out.push_str(separator);
         }
         out.push_str(&escape(key));
-        out.push_str(if pairs { "=" } else { "," });
+        out.push_str(between);
         out.push_str(&escape(value));
     }
     out
@@ -274,15 +285,7 @@ pub(crate) fn push_query(
             }
         }
         Shape::Object(members) => {
-            let mut text = String::new();
-            for (i, (key, value)) in members.iter().enumerate() {
-                if i > 0 {
-                    text.push_str(delimiter);
-                }
-                text.push_str(&encode(key));
-                text.push_str(delimiter);
-                text.push_str(&encode(value));
-            }
+            let text = join_members_with(&members, delimiter, delimiter, encode);
             push_raw(query, &encode(name), &text);
         }
     }

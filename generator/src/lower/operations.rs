@@ -493,12 +493,7 @@ impl Lowerer<'_> {
                 true
             } else {
                 // A constraint-only member (`pattern`, `maxLength`) narrows the others.
-                member.properties.is_empty()
-                    && member.items.is_none()
-                    && member.one_of.is_empty()
-                    && member.any_of.is_empty()
-                    && member.all_of.is_empty()
-                    && member.reference.is_none()
+                super::schemas::constraint_only(std::slice::from_ref(member))
             }
         })
     }
@@ -823,18 +818,18 @@ impl Lowerer<'_> {
                 fallback = Some((response_pointer, response));
             }
         }
-        if successes.is_empty() {
-            let Some((response_pointer, response)) = fallback else {
-                return (ResponseKind::Empty, statuses);
-            };
-            let hint = hints
-                .remove(&response_pointer)
-                .unwrap_or_else(|| format!("{builder}Response"));
-            let kind = self.response_kind(response, &response_pointer, &hint);
-            return (kind, statuses);
-        }
-        if successes.len() == 1 {
-            let (_, response_pointer, response) = successes.remove(0);
+        // One response (the only success, or the fallback when there is none) is read as is.
+        let single = match successes.len() {
+            0 => match fallback {
+                Some(fallback) => Some(fallback),
+                None => return (ResponseKind::Empty, statuses),
+            },
+            1 => successes
+                .pop()
+                .map(|(_, pointer, response)| (pointer, response)),
+            _ => None,
+        };
+        if let Some((response_pointer, response)) = single {
             let hint = hints
                 .remove(&response_pointer)
                 .unwrap_or_else(|| format!("{builder}Response"));

@@ -867,7 +867,7 @@ fn wrapped_single(schema: &Schema) -> Option<&Schema> {
 }
 
 /// `anyOf: [{required: [a]}, {required: [b]}]`: alternatives that only constrain, never shape.
-fn constraint_only(alternatives: &[Schema]) -> bool {
+pub(super) fn constraint_only(alternatives: &[Schema]) -> bool {
     alternatives.iter().all(|s| {
         s.reference.is_none()
             && s.kind.is_none()
