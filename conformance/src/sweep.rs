@@ -4,16 +4,4123 @@
 use clerk_backend_api::{Client, Upload, types};
 use crate::Sweep;
 /// How many operations the sweep covers.
-pub(crate) const OPERATIONS: usize = 51;
+pub(crate) const OPERATIONS: usize = 212;
 /// Calls every operation through `client`, recording each outcome in `sweep`.
 pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     sweep
         .check(
-            "JWKS_getInstanceKeys",
+            "CreateActorToken",
             "required inputs",
-            client.jwks().get().send().await,
+            client
+                .actor_tokens()
+                .create(
+                    "sample".to_owned(),
+                    types::ActorTokensCreateBodyActor {
+                        sub: "sample".to_owned(),
+                    },
+                )
+                .send()
+                .await,
         );
-    sweep.check("JWKS_getInstanceKeys", "every input", client.jwks().get().send().await);
+    sweep
+        .check(
+            "CreateActorToken",
+            "every input",
+            client
+                .actor_tokens()
+                .create(
+                    "sample".to_owned(),
+                    types::ActorTokensCreateBodyActor {
+                        sub: "sample".to_owned(),
+                    },
+                )
+                .expires_in_seconds(1)
+                .session_max_duration_in_seconds(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateActorToken",
+                422,
+                client
+                    .actor_tokens()
+                    .create(
+                        "sample".to_owned(),
+                        types::ActorTokensCreateBodyActor {
+                            sub: "sample".to_owned(),
+                        },
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RevokeActorToken",
+            "required inputs",
+            client.actor_tokens().revoke("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "RevokeActorToken",
+            "every input",
+            client.actor_tokens().revoke("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RevokeActorToken",
+                404,
+                client
+                    .actor_tokens()
+                    .revoke("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "createAdminPortalLinkToken",
+            "required inputs",
+            client.admin_portal_link_tokens().create().send().await,
+        );
+    sweep
+        .check(
+            "createAdminPortalLinkToken",
+            "every input",
+            client
+                .admin_portal_link_tokens()
+                .create()
+                .organization_id("org_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .it_contact_id("sample".to_owned())
+                .scopes(vec!["sample".to_owned(), "second".to_owned()])
+                .seconds_until_expiration(1)
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "revokeAdminPortalLinkToken",
+            "required inputs",
+            client
+                .admin_portal_link_tokens()
+                .revoke("aplt_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "revokeAdminPortalLinkToken",
+            "every input",
+            client
+                .admin_portal_link_tokens()
+                .revoke("aplt_00000000000000000000000000000000".to_owned())
+                .revocation_reason("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "revokeAdminPortalLinkToken",
+                404,
+                client
+                    .admin_portal_link_tokens()
+                    .revoke("aplt_00000000000000000000000000000000".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateAllowlistIdentifier",
+            "required inputs",
+            client
+                .allowlist_blocklist()
+                .add_to_allowlist("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateAllowlistIdentifier",
+            "every input",
+            client
+                .allowlist_blocklist()
+                .add_to_allowlist("sample".to_owned())
+                .notify(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateAllowlistIdentifier",
+                422,
+                client
+                    .allowlist_blocklist()
+                    .add_to_allowlist("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateBlocklistIdentifier",
+            "required inputs",
+            client
+                .allowlist_blocklist()
+                .add_to_blocklist("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateBlocklistIdentifier",
+            "every input",
+            client
+                .allowlist_blocklist()
+                .add_to_blocklist("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateBlocklistIdentifier",
+                422,
+                client
+                    .allowlist_blocklist()
+                    .add_to_blocklist("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListAllowlistIdentifiers",
+            "required inputs",
+            client.allowlist_blocklist().list_allowlist().send().await,
+        );
+    sweep
+        .check(
+            "ListAllowlistIdentifiers",
+            "every input",
+            client
+                .allowlist_blocklist()
+                .list_allowlist()
+                .paginated(true)
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ListBlocklistIdentifiers",
+            "required inputs",
+            client.allowlist_blocklist().list_blocklist().send().await,
+        );
+    sweep
+        .check(
+            "ListBlocklistIdentifiers",
+            "every input",
+            client.allowlist_blocklist().list_blocklist().send().await,
+        );
+    sweep
+        .check(
+            "DeleteAllowlistIdentifier",
+            "required inputs",
+            client
+                .allowlist_blocklist()
+                .remove_from_allowlist("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "DeleteAllowlistIdentifier",
+            "every input",
+            client
+                .allowlist_blocklist()
+                .remove_from_allowlist("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteAllowlistIdentifier",
+                404,
+                client
+                    .allowlist_blocklist()
+                    .remove_from_allowlist("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteBlocklistIdentifier",
+            "required inputs",
+            client
+                .allowlist_blocklist()
+                .remove_from_blocklist("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "DeleteBlocklistIdentifier",
+            "every input",
+            client
+                .allowlist_blocklist()
+                .remove_from_blocklist("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteBlocklistIdentifier",
+                404,
+                client
+                    .allowlist_blocklist()
+                    .remove_from_blocklist("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "createApiKey",
+            "required inputs",
+            client
+                .api_keys()
+                .create("xxx".to_owned(), "user_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "createApiKey",
+            "every input",
+            client
+                .api_keys()
+                .create("xxx".to_owned(), "user_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .r#type("sample".to_owned())
+                .description("sample".to_owned())
+                .claims(serde_json::json!("sample"))
+                .scopes(vec!["sample".to_owned(), "second".to_owned()])
+                .created_by("user_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .seconds_until_expiration(1.5)
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "deleteApiKey",
+            "required inputs",
+            client
+                .api_keys()
+                .delete("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "deleteApiKey",
+            "every input",
+            client
+                .api_keys()
+                .delete("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "deleteApiKey",
+                404,
+                client
+                    .api_keys()
+                    .delete("ak_00000000000000000000000000000000".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "getApiKey",
+            "required inputs",
+            client
+                .api_keys()
+                .get("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "getApiKey",
+            "every input",
+            client
+                .api_keys()
+                .get("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "getApiKey",
+                404,
+                client
+                    .api_keys()
+                    .get("ak_00000000000000000000000000000000".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "getApiKeySecret",
+            "required inputs",
+            client
+                .api_keys()
+                .get_secret("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "getApiKeySecret",
+            "every input",
+            client
+                .api_keys()
+                .get_secret("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "getApiKeySecret",
+                404,
+                client
+                    .api_keys()
+                    .get_secret("ak_00000000000000000000000000000000".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "getApiKeys",
+            "required inputs",
+            client
+                .api_keys()
+                .list("user_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "getApiKeys",
+            "every input",
+            client
+                .api_keys()
+                .list("user_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .r#type("sample".to_owned())
+                .include_invalid(types::ApiKeysListIncludeInvalid::True)
+                .limit(1.5)
+                .offset(1.5)
+                .query("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "getApiKeys",
+                404,
+                client
+                    .api_keys()
+                    .list("user_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "revokeApiKey",
+            "required inputs",
+            client
+                .api_keys()
+                .revoke("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "revokeApiKey",
+            "every input",
+            client
+                .api_keys()
+                .revoke("ak_00000000000000000000000000000000".to_owned())
+                .revocation_reason("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "revokeApiKey",
+                404,
+                client
+                    .api_keys()
+                    .revoke("ak_00000000000000000000000000000000".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "updateApiKey",
+            "required inputs",
+            client
+                .api_keys()
+                .update("ak_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "updateApiKey",
+            "every input",
+            client
+                .api_keys()
+                .update("ak_00000000000000000000000000000000".to_owned())
+                .claims(serde_json::json!("sample"))
+                .scopes(vec!["sample".to_owned(), "second".to_owned()])
+                .description("sample".to_owned())
+                .subject("user_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .seconds_until_expiration(1.5)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "updateApiKey",
+                404,
+                client
+                    .api_keys()
+                    .update("ak_00000000000000000000000000000000".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "verifyApiKey",
+            "required inputs",
+            client.api_keys().verify("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "verifyApiKey",
+            "every input",
+            client.api_keys().verify("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "verifyApiKey",
+                404,
+                client
+                    .api_keys()
+                    .verify("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ChangeProductionInstanceDomain",
+            "required inputs",
+            client.beta_features().change_production_domain().send().await,
+        );
+    sweep
+        .check(
+            "ChangeProductionInstanceDomain",
+            "every input",
+            client
+                .beta_features()
+                .change_production_domain()
+                .home_url("sample".to_owned())
+                .is_secondary(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ChangeProductionInstanceDomain",
+                422,
+                client
+                    .beta_features()
+                    .change_production_domain()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateInstanceAuthConfig",
+            "required inputs",
+            client.beta_features().update_instance_settings().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstanceAuthConfig",
+            "every input",
+            client
+                .beta_features()
+                .update_instance_settings()
+                .restricted_to_allowlist(true)
+                .from_email_address("sample".to_owned())
+                .progressive_sign_up(true)
+                .test_mode(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstanceAuthConfig",
+                422,
+                client
+                    .beta_features()
+                    .update_instance_settings()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateProductionInstanceDomain",
+            "required inputs",
+            client.beta_features().update_production_domain().send().await,
+        );
+    sweep
+        .check(
+            "UpdateProductionInstanceDomain",
+            "every input",
+            client
+                .beta_features()
+                .update_production_domain()
+                .home_url("sample".to_owned())
+                .is_secondary(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateProductionInstanceDomain",
+                422,
+                client
+                    .beta_features()
+                    .update_production_domain()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ApplyBillingSubscriptionItemDiscount",
+            "required inputs",
+            client
+                .billing()
+                .apply_discount("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ApplyBillingSubscriptionItemDiscount",
+            "every input",
+            client
+                .billing()
+                .apply_discount("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ApplyBillingSubscriptionItemDiscount",
+                404,
+                client
+                    .billing()
+                    .apply_discount("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ApplyBillingSubscriptionItemDiscount",
+                422,
+                client
+                    .billing()
+                    .apply_discount("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateBillingPriceTransition",
+            "required inputs",
+            client
+                .billing()
+                .create_price_transition(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateBillingPriceTransition",
+            "every input",
+            client
+                .billing()
+                .create_price_transition(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateBillingPriceTransition",
+                404,
+                client
+                    .billing()
+                    .create_price_transition(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateBillingPriceTransition",
+                422,
+                client
+                    .billing()
+                    .create_price_transition(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ExtendBillingSubscriptionItemFreeTrial",
+            "required inputs",
+            client
+                .billing()
+                .extend_free_trial(
+                    "sample".to_owned(),
+                    "2030-01-01T00:00:00Z".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ExtendBillingSubscriptionItemFreeTrial",
+            "every input",
+            client
+                .billing()
+                .extend_free_trial(
+                    "sample".to_owned(),
+                    "2030-01-01T00:00:00Z".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ExtendBillingSubscriptionItemFreeTrial",
+                404,
+                client
+                    .billing()
+                    .extend_free_trial(
+                        "sample".to_owned(),
+                        "2030-01-01T00:00:00Z".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ExtendBillingSubscriptionItemFreeTrial",
+                422,
+                client
+                    .billing()
+                    .extend_free_trial(
+                        "sample".to_owned(),
+                        "2030-01-01T00:00:00Z".to_owned(),
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RemoveBillingSubscriptionItemDiscount",
+            "required inputs",
+            client
+                .billing()
+                .remove_discount("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RemoveBillingSubscriptionItemDiscount",
+            "every input",
+            client
+                .billing()
+                .remove_discount("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RemoveBillingSubscriptionItemDiscount",
+                404,
+                client
+                    .billing()
+                    .remove_discount("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RemoveBillingSubscriptionItemDiscount",
+                422,
+                client
+                    .billing()
+                    .remove_discount("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetClient",
+            "required inputs",
+            client.clients().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetClient",
+            "every input",
+            client.clients().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetClient",
+                404,
+                client
+                    .clients()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check("GetClientList", "required inputs", client.clients().list().send().await);
+    sweep
+        .check(
+            "GetClientList",
+            "every input",
+            client.clients().list().paginated(true).limit(1).offset(1).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetClientList",
+                422,
+                client.clients().list().with_options(crate::prefer(422)).send().await,
+            );
+    }
+    sweep
+        .check(
+            "VerifyClient",
+            "required inputs",
+            client.clients().verify("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "VerifyClient",
+            "every input",
+            client.clients().verify("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "VerifyClient",
+                404,
+                client
+                    .clients()
+                    .verify("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CancelCommerceSubscriptionItem",
+            "required inputs",
+            client.commerce().cancel_subscription_item("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "CancelCommerceSubscriptionItem",
+            "every input",
+            client
+                .commerce()
+                .cancel_subscription_item("sample".to_owned())
+                .end_now(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CancelCommerceSubscriptionItem",
+                404,
+                client
+                    .commerce()
+                    .cancel_subscription_item("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CancelCommerceSubscriptionItem",
+                422,
+                client
+                    .commerce()
+                    .cancel_subscription_item("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetCommercePlanList",
+            "required inputs",
+            client.commerce().list_plans().send().await,
+        );
+    sweep
+        .check(
+            "GetCommercePlanList",
+            "every input",
+            client
+                .commerce()
+                .list_plans()
+                .paginated(true)
+                .limit(1)
+                .offset(1)
+                .payer_type(types::CommerceListPlansPayerType::User)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetCommercePlanList",
+                422,
+                client
+                    .commerce()
+                    .list_plans()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetCommerceSubscriptionItemList",
+            "required inputs",
+            client.commerce().list_subscription_items().send().await,
+        );
+    sweep
+        .check(
+            "GetCommerceSubscriptionItemList",
+            "every input",
+            client
+                .commerce()
+                .list_subscription_items()
+                .paginated(true)
+                .limit(1)
+                .offset(1)
+                .status(types::CommerceListSubscriptionItemsStatus::Active)
+                .payer_type(types::CommerceListSubscriptionItemsPayerType::User)
+                .plan_id("sample".to_owned())
+                .include_free(true)
+                .query("sample".to_owned())
+                .user_id("sample".to_owned())
+                .organization_id("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetCommerceSubscriptionItemList",
+                422,
+                client
+                    .commerce()
+                    .list_subscription_items()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "AddDomain",
+            "required inputs",
+            client.domains().create(true, "sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "AddDomain",
+            "every input",
+            client
+                .domains()
+                .create(true, "sample".to_owned())
+                .proxy_url("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AddDomain",
+                422,
+                client
+                    .domains()
+                    .create(true, "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteDomain",
+            "required inputs",
+            client.domains().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteDomain",
+            "every input",
+            client.domains().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteDomain",
+                404,
+                client
+                    .domains()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep.check("ListDomains", "required inputs", client.domains().list().send().await);
+    sweep.check("ListDomains", "every input", client.domains().list().send().await);
+    sweep
+        .check(
+            "UpdateDomain",
+            "required inputs",
+            client.domains().update("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UpdateDomain",
+            "every input",
+            client
+                .domains()
+                .update("sample".to_owned())
+                .name("sample".to_owned())
+                .proxy_url("sample".to_owned())
+                .is_secondary(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateDomain",
+                404,
+                client
+                    .domains()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateDomain",
+                422,
+                client
+                    .domains()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "AttemptEmailAddressVerification",
+            "required inputs",
+            client
+                .email_addresses()
+                .attempt_verification(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "AttemptEmailAddressVerification",
+            "every input",
+            client
+                .email_addresses()
+                .attempt_verification(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AttemptEmailAddressVerification",
+                404,
+                client
+                    .email_addresses()
+                    .attempt_verification(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateEmailAddress",
+            "required inputs",
+            client
+                .email_addresses()
+                .create("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateEmailAddress",
+            "every input",
+            client
+                .email_addresses()
+                .create("sample".to_owned(), "sample".to_owned())
+                .verified(true)
+                .primary(true)
+                .notify_primary_email_address_changed(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateEmailAddress",
+                404,
+                client
+                    .email_addresses()
+                    .create("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateEmailAddress",
+                422,
+                client
+                    .email_addresses()
+                    .create("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteEmailAddress",
+            "required inputs",
+            client.email_addresses().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteEmailAddress",
+            "every input",
+            client.email_addresses().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteEmailAddress",
+                404,
+                client
+                    .email_addresses()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetEmailAddress",
+            "required inputs",
+            client.email_addresses().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetEmailAddress",
+            "every input",
+            client.email_addresses().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetEmailAddress",
+                404,
+                client
+                    .email_addresses()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "PrepareEmailAddressVerification",
+            "required inputs",
+            client
+                .email_addresses()
+                .prepare_verification("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "PrepareEmailAddressVerification",
+            "every input",
+            client
+                .email_addresses()
+                .prepare_verification("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "PrepareEmailAddressVerification",
+                404,
+                client
+                    .email_addresses()
+                    .prepare_verification("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ReplaceUserEmailAddress",
+            "required inputs",
+            client
+                .email_addresses()
+                .replace_for_user("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ReplaceUserEmailAddress",
+            "every input",
+            client
+                .email_addresses()
+                .replace_for_user("sample".to_owned(), "sample".to_owned())
+                .identification_status(
+                    types::EmailAddressesReplaceForUserBodyIdentificationStatus::Verified,
+                )
+                .notify_primary_email_address_changed(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceUserEmailAddress",
+                404,
+                client
+                    .email_addresses()
+                    .replace_for_user("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceUserEmailAddress",
+                422,
+                client
+                    .email_addresses()
+                    .replace_for_user("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateEmailAddress",
+            "required inputs",
+            client.email_addresses().update("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UpdateEmailAddress",
+            "every input",
+            client
+                .email_addresses()
+                .update("sample".to_owned())
+                .verified(true)
+                .primary(true)
+                .notify_primary_email_address_changed(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateEmailAddress",
+                404,
+                client
+                    .email_addresses()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetTemplate",
+            "required inputs",
+            client
+                .email_sms_templates()
+                .get(types::EmailSmsTemplatesGetTemplateType::Email, "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "GetTemplate",
+            "every input",
+            client
+                .email_sms_templates()
+                .get(types::EmailSmsTemplatesGetTemplateType::Email, "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetTemplate",
+                404,
+                client
+                    .email_sms_templates()
+                    .get(
+                        types::EmailSmsTemplatesGetTemplateType::Email,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetTemplateList",
+            "required inputs",
+            client
+                .email_sms_templates()
+                .list(types::EmailSmsTemplatesListTemplateType::Email)
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "GetTemplateList",
+            "every input",
+            client
+                .email_sms_templates()
+                .list(types::EmailSmsTemplatesListTemplateType::Email)
+                .paginated(true)
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetTemplateList",
+                422,
+                client
+                    .email_sms_templates()
+                    .list(types::EmailSmsTemplatesListTemplateType::Email)
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "PreviewTemplate",
+            "required inputs",
+            client
+                .email_sms_templates()
+                .preview("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "PreviewTemplate",
+            "every input",
+            client
+                .email_sms_templates()
+                .preview("sample".to_owned(), "sample".to_owned())
+                .subject("sample".to_owned())
+                .body2("sample".to_owned())
+                .from_email_name("sample".to_owned())
+                .reply_to_email_name("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "PreviewTemplate",
+                404,
+                client
+                    .email_sms_templates()
+                    .preview("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "PreviewTemplate",
+                422,
+                client
+                    .email_sms_templates()
+                    .preview("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RevertTemplate",
+            "required inputs",
+            client
+                .email_sms_templates()
+                .revert(
+                    types::EmailSmsTemplatesRevertTemplateType::Email,
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RevertTemplate",
+            "every input",
+            client
+                .email_sms_templates()
+                .revert(
+                    types::EmailSmsTemplatesRevertTemplateType::Email,
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RevertTemplate",
+                404,
+                client
+                    .email_sms_templates()
+                    .revert(
+                        types::EmailSmsTemplatesRevertTemplateType::Email,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ToggleTemplateDelivery",
+            "required inputs",
+            client
+                .email_sms_templates()
+                .toggle_delivery(
+                    types::EmailSmsTemplatesToggleDeliveryTemplateType::Email,
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ToggleTemplateDelivery",
+            "every input",
+            client
+                .email_sms_templates()
+                .toggle_delivery(
+                    types::EmailSmsTemplatesToggleDeliveryTemplateType::Email,
+                    "sample".to_owned(),
+                )
+                .delivered_by_clerk(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ToggleTemplateDelivery",
+                404,
+                client
+                    .email_sms_templates()
+                    .toggle_delivery(
+                        types::EmailSmsTemplatesToggleDeliveryTemplateType::Email,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpsertTemplate",
+            "required inputs",
+            client
+                .email_sms_templates()
+                .upsert(
+                    types::EmailSmsTemplatesUpsertTemplateType::Email,
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UpsertTemplate",
+            "every input",
+            client
+                .email_sms_templates()
+                .upsert(
+                    types::EmailSmsTemplatesUpsertTemplateType::Email,
+                    "sample".to_owned(),
+                )
+                .name("sample".to_owned())
+                .subject("sample".to_owned())
+                .markup("sample".to_owned())
+                .body2("sample".to_owned())
+                .delivered_by_clerk(true)
+                .from_email_name("sample".to_owned())
+                .reply_to_email_name("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpsertTemplate",
+                404,
+                client
+                    .email_sms_templates()
+                    .upsert(
+                        types::EmailSmsTemplatesUpsertTemplateType::Email,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpsertTemplate",
+                422,
+                client
+                    .email_sms_templates()
+                    .upsert(
+                        types::EmailSmsTemplatesUpsertTemplateType::Email,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateEnterpriseConnection",
+            "required inputs",
+            client
+                .enterprise_connections()
+                .create(
+                    vec!["sample".to_owned(), "second".to_owned()],
+                    "sample".to_owned(),
+                    types::EnterpriseConnectionsCreateBodyProvider::SamlCustom,
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateEnterpriseConnection",
+            "every input",
+            client
+                .enterprise_connections()
+                .create(
+                    vec!["sample".to_owned(), "second".to_owned()],
+                    "sample".to_owned(),
+                    types::EnterpriseConnectionsCreateBodyProvider::SamlCustom,
+                )
+                .organization_id("sample".to_owned())
+                .allow_organization_account_linking(true)
+                .active(true)
+                .saml(types::EnterpriseConnectionsCreateBodySaml {
+                    idp_entity_id: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_sso_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_certificate: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_metadata_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_metadata: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    attribute_mapping: Some(
+                        clerk_backend_api::Nullable::Value(types::EnterpriseConnectionsCreateBodySamlAttributeMapping {
+                            user_id: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                            email_address: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                            first_name: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                            last_name: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                        }),
+                    ),
+                    allow_subdomains: Some(clerk_backend_api::Nullable::Value(true)),
+                    allow_idp_initiated: Some(clerk_backend_api::Nullable::Value(true)),
+                    force_authn: Some(clerk_backend_api::Nullable::Value(true)),
+                    login_hint: Some(
+                        clerk_backend_api::Nullable::Value(types::EnterpriseConnectionsCreateBodySamlLoginHint {
+                            mode: types::EnterpriseConnectionsCreateBodySamlLoginHintMode::EmailAddress,
+                            source: Some("sample".to_owned()),
+                        }),
+                    ),
+                })
+                .oidc(types::EnterpriseConnectionsCreateBodyOidc {
+                    client_id: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    client_secret: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    discovery_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    auth_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    token_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    user_info_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    requires_pkce: Some(clerk_backend_api::Nullable::Value(true)),
+                })
+                .custom_attributes(
+                    vec![
+                        types::EnterpriseConnectionsCreateBodyCustomAttributesItem { name
+                        : "sample".to_owned(), key : "aA".to_owned(), sso_path :
+                        Some("sample".to_owned()), scim_path : Some("sample".to_owned()),
+                        directory_path : Some("sample".to_owned()), multi_valued :
+                        Some(true), },
+                        types::EnterpriseConnectionsCreateBodyCustomAttributesItem { name
+                        : "sample".to_owned(), key : "aA".to_owned(), sso_path :
+                        Some("sample".to_owned()), scim_path : Some("sample".to_owned()),
+                        directory_path : Some("sample".to_owned()), multi_valued :
+                        Some(true), }
+                    ],
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateEnterpriseConnection",
+                404,
+                client
+                    .enterprise_connections()
+                    .create(
+                        vec!["sample".to_owned(), "second".to_owned()],
+                        "sample".to_owned(),
+                        types::EnterpriseConnectionsCreateBodyProvider::SamlCustom,
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateEnterpriseConnection",
+                422,
+                client
+                    .enterprise_connections()
+                    .create(
+                        vec!["sample".to_owned(), "second".to_owned()],
+                        "sample".to_owned(),
+                        types::EnterpriseConnectionsCreateBodyProvider::SamlCustom,
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateEnterpriseConnectionTestRun",
+            "required inputs",
+            client
+                .enterprise_connections()
+                .create_test_run("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateEnterpriseConnectionTestRun",
+            "every input",
+            client
+                .enterprise_connections()
+                .create_test_run("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateEnterpriseConnectionTestRun",
+                404,
+                client
+                    .enterprise_connections()
+                    .create_test_run("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteEnterpriseConnection",
+            "required inputs",
+            client.enterprise_connections().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteEnterpriseConnection",
+            "every input",
+            client.enterprise_connections().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteEnterpriseConnection",
+                404,
+                client
+                    .enterprise_connections()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetEnterpriseConnection",
+            "required inputs",
+            client.enterprise_connections().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetEnterpriseConnection",
+            "every input",
+            client.enterprise_connections().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetEnterpriseConnection",
+                404,
+                client
+                    .enterprise_connections()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListEnterpriseConnections",
+            "required inputs",
+            client.enterprise_connections().list().send().await,
+        );
+    sweep
+        .check(
+            "ListEnterpriseConnections",
+            "every input",
+            client
+                .enterprise_connections()
+                .list()
+                .limit(1)
+                .offset(1)
+                .organization_id("sample".to_owned())
+                .active(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListEnterpriseConnections",
+                422,
+                client
+                    .enterprise_connections()
+                    .list()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListEnterpriseConnectionTestRuns",
+            "required inputs",
+            client
+                .enterprise_connections()
+                .list_test_runs("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ListEnterpriseConnectionTestRuns",
+            "every input",
+            client
+                .enterprise_connections()
+                .list_test_runs("sample".to_owned())
+                .status(
+                    vec![
+                        types::EnterpriseConnectionsListTestRunsStatusItem::Pending,
+                        types::EnterpriseConnectionsListTestRunsStatusItem::Pending
+                    ],
+                )
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListEnterpriseConnectionTestRuns",
+                404,
+                client
+                    .enterprise_connections()
+                    .list_test_runs("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListEnterpriseConnectionTestRuns",
+                422,
+                client
+                    .enterprise_connections()
+                    .list_test_runs("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateEnterpriseConnection",
+            "required inputs",
+            client.enterprise_connections().update("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UpdateEnterpriseConnection",
+            "every input",
+            client
+                .enterprise_connections()
+                .update("sample".to_owned())
+                .name("sample".to_owned())
+                .domains(vec!["sample".to_owned(), "second".to_owned()])
+                .active(true)
+                .sync_user_attributes(true)
+                .disable_additional_identifications(true)
+                .allow_organization_account_linking(true)
+                .organization_id("sample".to_owned())
+                .saml(types::EnterpriseConnectionsUpdateBodySaml {
+                    name: Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                    idp_entity_id: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_sso_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_certificate: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_metadata_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    idp_metadata: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    attribute_mapping: Some(
+                        clerk_backend_api::Nullable::Value(types::EnterpriseConnectionsUpdateBodySamlAttributeMapping {
+                            user_id: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                            email_address: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                            first_name: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                            last_name: Some(
+                                clerk_backend_api::Nullable::Value("sample".to_owned()),
+                            ),
+                        }),
+                    ),
+                    allow_subdomains: Some(clerk_backend_api::Nullable::Value(true)),
+                    allow_idp_initiated: Some(clerk_backend_api::Nullable::Value(true)),
+                    force_authn: Some(clerk_backend_api::Nullable::Value(true)),
+                    login_hint: Some(
+                        clerk_backend_api::Nullable::Value(types::EnterpriseConnectionsUpdateBodySamlLoginHint {
+                            mode: types::EnterpriseConnectionsUpdateBodySamlLoginHintMode::EmailAddress,
+                            source: Some("sample".to_owned()),
+                        }),
+                    ),
+                })
+                .oidc(types::EnterpriseConnectionsUpdateBodyOidc {
+                    client_id: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    client_secret: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    discovery_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    auth_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    token_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    user_info_url: Some(
+                        clerk_backend_api::Nullable::Value("sample".to_owned()),
+                    ),
+                    requires_pkce: Some(clerk_backend_api::Nullable::Value(true)),
+                })
+                .custom_attributes(
+                    vec![
+                        types::EnterpriseConnectionsUpdateBodyCustomAttributesItem { name
+                        : "sample".to_owned(), key : "aA".to_owned(), sso_path :
+                        Some("sample".to_owned()), scim_path : Some("sample".to_owned()),
+                        directory_path : Some("sample".to_owned()), multi_valued :
+                        Some(true), },
+                        types::EnterpriseConnectionsUpdateBodyCustomAttributesItem { name
+                        : "sample".to_owned(), key : "aA".to_owned(), sso_path :
+                        Some("sample".to_owned()), scim_path : Some("sample".to_owned()),
+                        directory_path : Some("sample".to_owned()), multi_valued :
+                        Some(true), }
+                    ],
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateEnterpriseConnection",
+                404,
+                client
+                    .enterprise_connections()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateEnterpriseConnection",
+                422,
+                client
+                    .enterprise_connections()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetInstance",
+            "required inputs",
+            client.instance_settings().get().send().await,
+        );
+    sweep
+        .check(
+            "GetInstance",
+            "every input",
+            client.instance_settings().get().send().await,
+        );
+    sweep
+        .check(
+            "GetInstanceCommunication",
+            "required inputs",
+            client.instance_settings().get_communication().send().await,
+        );
+    sweep
+        .check(
+            "GetInstanceCommunication",
+            "every input",
+            client.instance_settings().get_communication().send().await,
+        );
+    sweep
+        .check(
+            "GetInstanceOAuthApplicationSettings",
+            "required inputs",
+            client.instance_settings().get_oauth_application_settings().send().await,
+        );
+    sweep
+        .check(
+            "GetInstanceOAuthApplicationSettings",
+            "every input",
+            client.instance_settings().get_oauth_application_settings().send().await,
+        );
+    sweep
+        .check(
+            "GetInstanceOrganizationSettings",
+            "required inputs",
+            client.instance_settings().get_organization_settings().send().await,
+        );
+    sweep
+        .check(
+            "GetInstanceOrganizationSettings",
+            "every input",
+            client.instance_settings().get_organization_settings().send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetInstanceOrganizationSettings",
+                404,
+                client
+                    .instance_settings()
+                    .get_organization_settings()
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetInstanceOrganizationSettings",
+                422,
+                client
+                    .instance_settings()
+                    .get_organization_settings()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetInstanceProtect",
+            "required inputs",
+            client.instance_settings().get_protect().send().await,
+        );
+    sweep
+        .check(
+            "GetInstanceProtect",
+            "every input",
+            client.instance_settings().get_protect().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstance",
+            "required inputs",
+            client.instance_settings().update().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstance",
+            "every input",
+            client
+                .instance_settings()
+                .update()
+                .test_mode(true)
+                .hibp(true)
+                .support_email("sample".to_owned())
+                .clerk_js_version("sample".to_owned())
+                .development_origin("sample".to_owned())
+                .allowed_origins(vec!["sample".to_owned(), "second".to_owned()])
+                .cookieless_dev(true)
+                .url_based_session_syncing(true)
+                .preferred_sign_in_strategy_when_password_required(
+                    types::InstanceSettingsUpdateBodyPreferredSignInStrategyWhenPasswordRequired::Password,
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstance",
+                422,
+                client
+                    .instance_settings()
+                    .update()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateInstanceCommunication",
+            "required inputs",
+            client.instance_settings().update_communication().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstanceCommunication",
+            "every input",
+            client
+                .instance_settings()
+                .update_communication()
+                .blocked_country_codes(vec!["AA".to_owned(), "AB".to_owned()])
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstanceCommunication",
+                422,
+                client
+                    .instance_settings()
+                    .update_communication()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateInstanceOAuthApplicationSettings",
+            "required inputs",
+            client.instance_settings().update_oauth_application_settings().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstanceOAuthApplicationSettings",
+            "every input",
+            client
+                .instance_settings()
+                .update_oauth_application_settings()
+                .dynamic_oauth_client_registration(true)
+                .default_scopes(vec!["sample".to_owned(), "second".to_owned()])
+                .oauth_jwt_access_tokens(true)
+                .client_id_metadata_documents_advertised(true)
+                .client_id_metadata_documents_only_allow_pre_registered_clients(true)
+                .client_id_metadata_documents_block_implicitly_allowed_clients(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstanceOAuthApplicationSettings",
+                422,
+                client
+                    .instance_settings()
+                    .update_oauth_application_settings()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateInstanceOrganizationSettings",
+            "required inputs",
+            client.instance_settings().update_organization_settings().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstanceOrganizationSettings",
+            "every input",
+            client
+                .instance_settings()
+                .update_organization_settings()
+                .enabled(true)
+                .max_allowed_memberships(1)
+                .admin_delete_enabled(true)
+                .domains_enabled(true)
+                .slug_disabled(true)
+                .domains_enrollment_modes(vec!["sample".to_owned(), "second".to_owned()])
+                .creator_role_id("sample".to_owned())
+                .domains_default_role_id("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstanceOrganizationSettings",
+                404,
+                client
+                    .instance_settings()
+                    .update_organization_settings()
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstanceOrganizationSettings",
+                422,
+                client
+                    .instance_settings()
+                    .update_organization_settings()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateInstanceProtect",
+            "required inputs",
+            client.instance_settings().update_protect().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstanceProtect",
+            "every input",
+            client
+                .instance_settings()
+                .update_protect()
+                .rules_enabled(true)
+                .specter_enabled(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstanceProtect",
+                422,
+                client
+                    .instance_settings()
+                    .update_protect()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateInstanceRestrictions",
+            "required inputs",
+            client.instance_settings().update_restrictions().send().await,
+        );
+    sweep
+        .check(
+            "UpdateInstanceRestrictions",
+            "every input",
+            client
+                .instance_settings()
+                .update_restrictions()
+                .allowlist(true)
+                .blocklist(true)
+                .allowlist_blocklist_disabled_on_sign_in(true)
+                .block_email_subaddresses(true)
+                .block_disposable_email_domains(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateInstanceRestrictions",
+                422,
+                client
+                    .instance_settings()
+                    .update_restrictions()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateInvitation",
+            "required inputs",
+            client.invitations().create("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "CreateInvitation",
+            "every input",
+            client
+                .invitations()
+                .create("sample".to_owned())
+                .public_metadata(crate::object())
+                .redirect_url("sample".to_owned())
+                .notify(true)
+                .ignore_existing(true)
+                .expires_in_days(1)
+                .template_slug(types::InvitationsCreateBodyTemplateSlug::Invitation)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateInvitation",
+                422,
+                client
+                    .invitations()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateBulkInvitations",
+            "required inputs",
+            client.invitations().create_many().send().await,
+        );
+    sweep
+        .check(
+            "CreateBulkInvitations",
+            "every input",
+            client
+                .invitations()
+                .create_many()
+                .body(
+                    vec![
+                        types::InvitationsCreateManyBodyItem { email_address : "sample"
+                        .to_owned(), public_metadata :
+                        Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                        redirect_url : Some(clerk_backend_api::Nullable::Value("sample"
+                        .to_owned())), notify :
+                        Some(clerk_backend_api::Nullable::Value(true)), ignore_existing :
+                        Some(clerk_backend_api::Nullable::Value(true)), expires_in_days :
+                        Some(clerk_backend_api::Nullable::Value(1)), template_slug :
+                        Some(types::InvitationsCreateManyBodyItemTemplateSlug::Invitation),
+                        }, types::InvitationsCreateManyBodyItem { email_address :
+                        "sample".to_owned(), public_metadata :
+                        Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                        redirect_url : Some(clerk_backend_api::Nullable::Value("sample"
+                        .to_owned())), notify :
+                        Some(clerk_backend_api::Nullable::Value(true)), ignore_existing :
+                        Some(clerk_backend_api::Nullable::Value(true)), expires_in_days :
+                        Some(clerk_backend_api::Nullable::Value(1)), template_slug :
+                        Some(types::InvitationsCreateManyBodyItemTemplateSlug::Invitation),
+                        }
+                    ],
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateBulkInvitations",
+                422,
+                client
+                    .invitations()
+                    .create_many()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListInvitations",
+            "required inputs",
+            client.invitations().list().send().await,
+        );
+    sweep
+        .check(
+            "ListInvitations",
+            "every input",
+            client
+                .invitations()
+                .list()
+                .status(types::InvitationsListStatus::Pending)
+                .query("sample".to_owned())
+                .order_by("sample".to_owned())
+                .paginated(true)
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RevokeInvitation",
+            "required inputs",
+            client.invitations().revoke("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "RevokeInvitation",
+            "every input",
+            client.invitations().revoke("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RevokeInvitation",
+                404,
+                client
+                    .invitations()
+                    .revoke("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep.check("GetJWKS", "required inputs", client.jwks().get().send().await);
+    sweep.check("GetJWKS", "every input", client.jwks().get().send().await);
+    sweep
+        .check(
+            "CreateJWTTemplate",
+            "required inputs",
+            client
+                .jwt_templates()
+                .create(crate::object(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateJWTTemplate",
+            "every input",
+            client
+                .jwt_templates()
+                .create(crate::object(), "sample".to_owned())
+                .lifetime(30)
+                .allowed_clock_skew(1)
+                .custom_signing_key(true)
+                .signing_algorithm("sample".to_owned())
+                .signing_key("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateJWTTemplate",
+                422,
+                client
+                    .jwt_templates()
+                    .create(crate::object(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteJWTTemplate",
+            "required inputs",
+            client.jwt_templates().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteJWTTemplate",
+            "every input",
+            client.jwt_templates().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteJWTTemplate",
+                404,
+                client
+                    .jwt_templates()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetJWTTemplate",
+            "required inputs",
+            client.jwt_templates().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetJWTTemplate",
+            "every input",
+            client.jwt_templates().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetJWTTemplate",
+                404,
+                client
+                    .jwt_templates()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListJWTTemplates",
+            "required inputs",
+            client.jwt_templates().list().send().await,
+        );
+    sweep
+        .check(
+            "ListJWTTemplates",
+            "every input",
+            client.jwt_templates().list().paginated(true).limit(1).offset(1).send().await,
+        );
+    sweep
+        .check(
+            "UpdateJWTTemplate",
+            "required inputs",
+            client
+                .jwt_templates()
+                .update("sample".to_owned(), crate::object(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UpdateJWTTemplate",
+            "every input",
+            client
+                .jwt_templates()
+                .update("sample".to_owned(), crate::object(), "sample".to_owned())
+                .lifetime(30)
+                .allowed_clock_skew(1)
+                .custom_signing_key(true)
+                .signing_algorithm("sample".to_owned())
+                .signing_key("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateJWTTemplate",
+                422,
+                client
+                    .jwt_templates()
+                    .update("sample".to_owned(), crate::object(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "createM2MToken",
+            "required inputs",
+            client.m2m_tokens().create().send().await,
+        );
+    sweep
+        .check(
+            "createM2MToken",
+            "every input",
+            client
+                .m2m_tokens()
+                .create()
+                .token_format(types::M2mTokensCreateBodyTokenFormat::Opaque)
+                .seconds_until_expiration(1.5)
+                .claims(serde_json::json!("sample"))
+                .min_remaining_ttl_seconds(1)
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "getM2MTokens",
+            "required inputs",
+            client
+                .m2m_tokens()
+                .list("mch_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "getM2MTokens",
+            "every input",
+            client
+                .m2m_tokens()
+                .list("mch_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                .revoked(true)
+                .expired(true)
+                .limit(1.5)
+                .offset(1.5)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "getM2MTokens",
+                404,
+                client
+                    .m2m_tokens()
+                    .list("mch_aaaaaaaaaaaaaaaaaaaaaaaaaaa".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "revokeM2MToken",
+            "required inputs",
+            client
+                .m2m_tokens()
+                .revoke("mt_00000000000000000000000000000000".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "revokeM2MToken",
+            "every input",
+            client
+                .m2m_tokens()
+                .revoke("mt_00000000000000000000000000000000".to_owned())
+                .revocation_reason("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "revokeM2MToken",
+                404,
+                client
+                    .m2m_tokens()
+                    .revoke("mt_00000000000000000000000000000000".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "verifyM2MToken",
+            "required inputs",
+            client.m2m_tokens().verify("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "verifyM2MToken",
+            "every input",
+            client.m2m_tokens().verify("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "verifyM2MToken",
+                404,
+                client
+                    .m2m_tokens()
+                    .verify("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateMachine",
+            "required inputs",
+            client.machines().create("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "CreateMachine",
+            "every input",
+            client
+                .machines()
+                .create("sample".to_owned())
+                .scoped_machines(vec!["sample".to_owned(), "second".to_owned()])
+                .default_token_ttl(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateMachine",
+                422,
+                client
+                    .machines()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateMachineScope",
+            "required inputs",
+            client
+                .machines()
+                .create_scope("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateMachineScope",
+            "every input",
+            client
+                .machines()
+                .create_scope("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateMachineScope",
+                404,
+                client
+                    .machines()
+                    .create_scope("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateMachineScope",
+                422,
+                client
+                    .machines()
+                    .create_scope("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteMachine",
+            "required inputs",
+            client.machines().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteMachine",
+            "every input",
+            client.machines().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteMachine",
+                404,
+                client
+                    .machines()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteMachine",
+                422,
+                client
+                    .machines()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteMachineScope",
+            "required inputs",
+            client
+                .machines()
+                .delete_scope("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "DeleteMachineScope",
+            "every input",
+            client
+                .machines()
+                .delete_scope("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteMachineScope",
+                404,
+                client
+                    .machines()
+                    .delete_scope("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteMachineScope",
+                422,
+                client
+                    .machines()
+                    .delete_scope("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetMachine",
+            "required inputs",
+            client.machines().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetMachine",
+            "every input",
+            client.machines().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetMachine",
+                404,
+                client
+                    .machines()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetMachine",
+                422,
+                client
+                    .machines()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetMachineSecretKey",
+            "required inputs",
+            client.machines().get_secret_key("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetMachineSecretKey",
+            "every input",
+            client.machines().get_secret_key("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetMachineSecretKey",
+                404,
+                client
+                    .machines()
+                    .get_secret_key("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check("ListMachines", "required inputs", client.machines().list().send().await);
+    sweep
+        .check(
+            "ListMachines",
+            "every input",
+            client
+                .machines()
+                .list()
+                .limit(1)
+                .offset(1)
+                .query("sample".to_owned())
+                .order_by("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListMachines",
+                422,
+                client.machines().list().with_options(crate::prefer(422)).send().await,
+            );
+    }
+    sweep
+        .check(
+            "RotateMachineSecretKey",
+            "required inputs",
+            client.machines().rotate_secret_key("sample".to_owned(), 1).send().await,
+        );
+    sweep
+        .check(
+            "RotateMachineSecretKey",
+            "every input",
+            client.machines().rotate_secret_key("sample".to_owned(), 1).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RotateMachineSecretKey",
+                404,
+                client
+                    .machines()
+                    .rotate_secret_key("sample".to_owned(), 1)
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RotateMachineSecretKey",
+                422,
+                client
+                    .machines()
+                    .rotate_secret_key("sample".to_owned(), 1)
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateMachine",
+            "required inputs",
+            client.machines().update("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UpdateMachine",
+            "every input",
+            client
+                .machines()
+                .update("sample".to_owned())
+                .name("sample".to_owned())
+                .default_token_ttl(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateMachine",
+                404,
+                client
+                    .machines()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateMachine",
+                422,
+                client
+                    .machines()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetPublicInterstitial",
+            "required inputs",
+            client.miscellaneous().interstitial().send().await,
+        );
+    sweep
+        .check(
+            "GetPublicInterstitial",
+            "every input",
+            client
+                .miscellaneous()
+                .interstitial()
+                .frontend_api2("sample".to_owned())
+                .frontend_api("sample".to_owned())
+                .publishable_key("sample".to_owned())
+                .proxy_url("sample".to_owned())
+                .domain("sample".to_owned())
+                .sign_in_url("sample".to_owned())
+                .use_domain_for_script(true)
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "verifyOAuthAccessToken",
+            "required inputs",
+            client.oauth_access_tokens().verify().send().await,
+        );
+    sweep
+        .check(
+            "verifyOAuthAccessToken",
+            "every input",
+            client
+                .oauth_access_tokens()
+                .verify()
+                .access_token("sample".to_owned())
+                .secret("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "verifyOAuthAccessToken",
+                404,
+                client
+                    .oauth_access_tokens()
+                    .verify()
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateOAuthApplication",
+            "required inputs",
+            client.oauth_applications().create("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "CreateOAuthApplication",
+            "every input",
+            client
+                .oauth_applications()
+                .create("sample".to_owned())
+                .redirect_uris(vec!["sample".to_owned(), "second".to_owned()])
+                .callback_url("sample".to_owned())
+                .scopes("sample".to_owned())
+                .consent_screen_enabled(true)
+                .pkce_required(true)
+                .public(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOAuthApplication",
+                422,
+                client
+                    .oauth_applications()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteOAuthApplication",
+            "required inputs",
+            client.oauth_applications().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteOAuthApplication",
+            "every input",
+            client.oauth_applications().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteOAuthApplication",
+                404,
+                client
+                    .oauth_applications()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetOAuthApplication",
+            "required inputs",
+            client.oauth_applications().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetOAuthApplication",
+            "every input",
+            client.oauth_applications().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetOAuthApplication",
+                404,
+                client
+                    .oauth_applications()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListOAuthApplications",
+            "required inputs",
+            client.oauth_applications().list().send().await,
+        );
+    sweep
+        .check(
+            "ListOAuthApplications",
+            "every input",
+            client
+                .oauth_applications()
+                .list()
+                .limit(1)
+                .offset(1)
+                .order_by("sample".to_owned())
+                .name_query("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListOAuthApplications",
+                422,
+                client
+                    .oauth_applications()
+                    .list()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RevokeOAuthApplicationToken",
+            "required inputs",
+            client
+                .oauth_applications()
+                .revoke_token("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RevokeOAuthApplicationToken",
+            "every input",
+            client
+                .oauth_applications()
+                .revoke_token("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RevokeOAuthApplicationToken",
+                404,
+                client
+                    .oauth_applications()
+                    .revoke_token("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RevokeOAuthApplicationToken",
+                422,
+                client
+                    .oauth_applications()
+                    .revoke_token("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RotateOAuthApplicationSecret",
+            "required inputs",
+            client.oauth_applications().rotate_secret("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "RotateOAuthApplicationSecret",
+            "every input",
+            client.oauth_applications().rotate_secret("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RotateOAuthApplicationSecret",
+                404,
+                client
+                    .oauth_applications()
+                    .rotate_secret("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateOAuthApplication",
+            "required inputs",
+            client.oauth_applications().update("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UpdateOAuthApplication",
+            "every input",
+            client
+                .oauth_applications()
+                .update("sample".to_owned())
+                .name("sample".to_owned())
+                .redirect_uris(vec!["sample".to_owned(), "second".to_owned()])
+                .callback_url("sample".to_owned())
+                .scopes("sample".to_owned())
+                .consent_screen_enabled(true)
+                .pkce_required(true)
+                .public(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateOAuthApplication",
+                404,
+                client
+                    .oauth_applications()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateOAuthApplication",
+                422,
+                client
+                    .oauth_applications()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UploadOAuthApplicationLogo",
+            "required inputs",
+            client
+                .oauth_applications()
+                .upload_logo(
+                    "sample".to_owned(),
+                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UploadOAuthApplicationLogo",
+            "every input",
+            client
+                .oauth_applications()
+                .upload_logo(
+                    "sample".to_owned(),
+                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                )
+                .uploader_user_id("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UploadOAuthApplicationLogo",
+                404,
+                client
+                    .oauth_applications()
+                    .upload_logo(
+                        "sample".to_owned(),
+                        Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateOrganizationDomain",
+            "required inputs",
+            client.organization_domains().create("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "CreateOrganizationDomain",
+            "every input",
+            client
+                .organization_domains()
+                .create("sample".to_owned())
+                .name("sample".to_owned())
+                .enrollment_mode("sample".to_owned())
+                .verified(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationDomain",
+                404,
+                client
+                    .organization_domains()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationDomain",
+                422,
+                client
+                    .organization_domains()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteOrganizationDomain",
+            "required inputs",
+            client
+                .organization_domains()
+                .delete("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "DeleteOrganizationDomain",
+            "every input",
+            client
+                .organization_domains()
+                .delete("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteOrganizationDomain",
+                404,
+                client
+                    .organization_domains()
+                    .delete("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListOrganizationDomains",
+            "required inputs",
+            client.organization_domains().list("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "ListOrganizationDomains",
+            "every input",
+            client
+                .organization_domains()
+                .list("sample".to_owned())
+                .verified("sample".to_owned())
+                .enrollment_mode("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListOrganizationDomains",
+                422,
+                client
+                    .organization_domains()
+                    .list("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListAllOrganizationDomains",
+            "required inputs",
+            client.organization_domains().list_all().send().await,
+        );
+    sweep
+        .check(
+            "ListAllOrganizationDomains",
+            "every input",
+            client
+                .organization_domains()
+                .list_all()
+                .organization_id("sample".to_owned())
+                .verified(types::OrganizationDomainsListAllVerified::True)
+                .enrollment_mode(
+                    vec![
+                        types::OrganizationDomainsListAllEnrollmentModeItem::ManualInvitation,
+                        types::OrganizationDomainsListAllEnrollmentModeItem::ManualInvitation
+                    ],
+                )
+                .query("sample".to_owned())
+                .domains(vec!["sample".to_owned(), "second".to_owned()])
+                .order_by("sample".to_owned())
+                .offset(1)
+                .limit(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListAllOrganizationDomains",
+                422,
+                client
+                    .organization_domains()
+                    .list_all()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateOrganizationDomain",
+            "required inputs",
+            client
+                .organization_domains()
+                .update("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UpdateOrganizationDomain",
+            "every input",
+            client
+                .organization_domains()
+                .update("sample".to_owned(), "sample".to_owned())
+                .enrollment_mode("sample".to_owned())
+                .verified(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateOrganizationDomain",
+                404,
+                client
+                    .organization_domains()
+                    .update("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateOrganizationDomain",
+                422,
+                client
+                    .organization_domains()
+                    .update("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "VerifyOrganizationDomainOwnership",
+            "required inputs",
+            client
+                .organization_domains()
+                .verify_ownership("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "VerifyOrganizationDomainOwnership",
+            "every input",
+            client
+                .organization_domains()
+                .verify_ownership("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "VerifyOrganizationDomainOwnership",
+                404,
+                client
+                    .organization_domains()
+                    .verify_ownership("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateOrganizationInvitation",
+            "required inputs",
+            client
+                .organization_invitations()
+                .create("sample".to_owned(), "sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateOrganizationInvitation",
+            "every input",
+            client
+                .organization_invitations()
+                .create("sample".to_owned(), "sample".to_owned(), "sample".to_owned())
+                .inviter_user_id("sample".to_owned())
+                .public_metadata(crate::object())
+                .private_metadata(crate::object())
+                .redirect_url("sample".to_owned())
+                .expires_in_days(1)
+                .notify(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationInvitation",
+                404,
+                client
+                    .organization_invitations()
+                    .create(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationInvitation",
+                422,
+                client
+                    .organization_invitations()
+                    .create(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateOrganizationInvitationBulk",
+            "required inputs",
+            client
+                .organization_invitations()
+                .create_many(
+                    "sample".to_owned(),
+                    vec![
+                        types::OrganizationInvitationsCreateManyBodyItem { email_address
+                        : "sample".to_owned(), inviter_user_id :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        role : "sample".to_owned(), public_metadata :
+                        Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                        private_metadata : Some(clerk_backend_api::Nullable::Value(crate
+                        ::object())), redirect_url :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        expires_in_days : Some(clerk_backend_api::Nullable::Value(1)),
+                        notify : Some(clerk_backend_api::Nullable::Value(true)), },
+                        types::OrganizationInvitationsCreateManyBodyItem { email_address
+                        : "sample".to_owned(), inviter_user_id :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        role : "sample".to_owned(), public_metadata :
+                        Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                        private_metadata : Some(clerk_backend_api::Nullable::Value(crate
+                        ::object())), redirect_url :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        expires_in_days : Some(clerk_backend_api::Nullable::Value(1)),
+                        notify : Some(clerk_backend_api::Nullable::Value(true)), }
+                    ],
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateOrganizationInvitationBulk",
+            "every input",
+            client
+                .organization_invitations()
+                .create_many(
+                    "sample".to_owned(),
+                    vec![
+                        types::OrganizationInvitationsCreateManyBodyItem { email_address
+                        : "sample".to_owned(), inviter_user_id :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        role : "sample".to_owned(), public_metadata :
+                        Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                        private_metadata : Some(clerk_backend_api::Nullable::Value(crate
+                        ::object())), redirect_url :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        expires_in_days : Some(clerk_backend_api::Nullable::Value(1)),
+                        notify : Some(clerk_backend_api::Nullable::Value(true)), },
+                        types::OrganizationInvitationsCreateManyBodyItem { email_address
+                        : "sample".to_owned(), inviter_user_id :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        role : "sample".to_owned(), public_metadata :
+                        Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                        private_metadata : Some(clerk_backend_api::Nullable::Value(crate
+                        ::object())), redirect_url :
+                        Some(clerk_backend_api::Nullable::Value("sample".to_owned())),
+                        expires_in_days : Some(clerk_backend_api::Nullable::Value(1)),
+                        notify : Some(clerk_backend_api::Nullable::Value(true)), }
+                    ],
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationInvitationBulk",
+                404,
+                client
+                    .organization_invitations()
+                    .create_many(
+                        "sample".to_owned(),
+                        vec![
+                            types::OrganizationInvitationsCreateManyBodyItem {
+                            email_address : "sample".to_owned(), inviter_user_id :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), role : "sample".to_owned(), public_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            private_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            redirect_url :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), expires_in_days :
+                            Some(clerk_backend_api::Nullable::Value(1)), notify :
+                            Some(clerk_backend_api::Nullable::Value(true)), },
+                            types::OrganizationInvitationsCreateManyBodyItem {
+                            email_address : "sample".to_owned(), inviter_user_id :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), role : "sample".to_owned(), public_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            private_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            redirect_url :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), expires_in_days :
+                            Some(clerk_backend_api::Nullable::Value(1)), notify :
+                            Some(clerk_backend_api::Nullable::Value(true)), }
+                        ],
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationInvitationBulk",
+                422,
+                client
+                    .organization_invitations()
+                    .create_many(
+                        "sample".to_owned(),
+                        vec![
+                            types::OrganizationInvitationsCreateManyBodyItem {
+                            email_address : "sample".to_owned(), inviter_user_id :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), role : "sample".to_owned(), public_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            private_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            redirect_url :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), expires_in_days :
+                            Some(clerk_backend_api::Nullable::Value(1)), notify :
+                            Some(clerk_backend_api::Nullable::Value(true)), },
+                            types::OrganizationInvitationsCreateManyBodyItem {
+                            email_address : "sample".to_owned(), inviter_user_id :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), role : "sample".to_owned(), public_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            private_metadata :
+                            Some(clerk_backend_api::Nullable::Value(crate ::object())),
+                            redirect_url :
+                            Some(clerk_backend_api::Nullable::Value("sample"
+                            .to_owned())), expires_in_days :
+                            Some(clerk_backend_api::Nullable::Value(1)), notify :
+                            Some(clerk_backend_api::Nullable::Value(true)), }
+                        ],
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetOrganizationInvitation",
+            "required inputs",
+            client
+                .organization_invitations()
+                .get("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "GetOrganizationInvitation",
+            "every input",
+            client
+                .organization_invitations()
+                .get("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetOrganizationInvitation",
+                404,
+                client
+                    .organization_invitations()
+                    .get("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListOrganizationInvitations",
+            "required inputs",
+            client.organization_invitations().list("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "ListOrganizationInvitations",
+            "every input",
+            client
+                .organization_invitations()
+                .list("sample".to_owned())
+                .status(types::OrganizationInvitationsListStatus::Pending)
+                .email_address("sample".to_owned())
+                .order_by("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListOrganizationInvitations",
+                404,
+                client
+                    .organization_invitations()
+                    .list("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListOrganizationInvitations",
+                422,
+                client
+                    .organization_invitations()
+                    .list("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListInstanceOrganizationInvitations",
+            "required inputs",
+            client.organization_invitations().list_all().send().await,
+        );
+    sweep
+        .check(
+            "ListInstanceOrganizationInvitations",
+            "every input",
+            client
+                .organization_invitations()
+                .list_all()
+                .order_by("sample".to_owned())
+                .status(types::OrganizationInvitationsListAllStatus::Pending)
+                .query("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListInstanceOrganizationInvitations",
+                404,
+                client
+                    .organization_invitations()
+                    .list_all()
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListInstanceOrganizationInvitations",
+                422,
+                client
+                    .organization_invitations()
+                    .list_all()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListPendingOrganizationInvitations",
+            "required inputs",
+            client
+                .organization_invitations()
+                .list_pending("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ListPendingOrganizationInvitations",
+            "every input",
+            client
+                .organization_invitations()
+                .list_pending("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListPendingOrganizationInvitations",
+                404,
+                client
+                    .organization_invitations()
+                    .list_pending("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RevokeOrganizationInvitation",
+            "required inputs",
+            client
+                .organization_invitations()
+                .revoke("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RevokeOrganizationInvitation",
+            "every input",
+            client
+                .organization_invitations()
+                .revoke("sample".to_owned(), "sample".to_owned())
+                .requesting_user_id("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RevokeOrganizationInvitation",
+                404,
+                client
+                    .organization_invitations()
+                    .revoke("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
     sweep
         .check(
             "OrganizationMemberships_addUserToOrganization",
@@ -135,6 +4242,38 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "InstanceGetOrganizationMemberships",
+            "required inputs",
+            client.organization_memberships().list_all().send().await,
+        );
+    sweep
+        .check(
+            "InstanceGetOrganizationMemberships",
+            "every input",
+            client
+                .organization_memberships()
+                .list_all()
+                .order_by("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "InstanceGetOrganizationMemberships",
+                422,
+                client
+                    .organization_memberships()
+                    .list_all()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "OrganizationMemberships_updateMembershipMetadata",
             "required inputs",
             client
@@ -237,6 +4376,249 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "CreateOrganizationPermission",
+            "required inputs",
+            client
+                .organization_permissions()
+                .create("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateOrganizationPermission",
+            "every input",
+            client
+                .organization_permissions()
+                .create("sample".to_owned(), "sample".to_owned())
+                .description("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationPermission",
+                404,
+                client
+                    .organization_permissions()
+                    .create("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateOrganizationPermission",
+                422,
+                client
+                    .organization_permissions()
+                    .create("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteOrganizationPermission",
+            "required inputs",
+            client.organization_permissions().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteOrganizationPermission",
+            "every input",
+            client.organization_permissions().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteOrganizationPermission",
+                404,
+                client
+                    .organization_permissions()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetOrganizationPermission",
+            "required inputs",
+            client.organization_permissions().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetOrganizationPermission",
+            "every input",
+            client.organization_permissions().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetOrganizationPermission",
+                404,
+                client
+                    .organization_permissions()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListOrganizationPermissions",
+            "required inputs",
+            client.organization_permissions().list().send().await,
+        );
+    sweep
+        .check(
+            "ListOrganizationPermissions",
+            "every input",
+            client
+                .organization_permissions()
+                .list()
+                .query("sample".to_owned())
+                .order_by("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListOrganizationPermissions",
+                422,
+                client
+                    .organization_permissions()
+                    .list()
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateOrganizationPermission",
+            "required inputs",
+            client.organization_permissions().update("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UpdateOrganizationPermission",
+            "every input",
+            client
+                .organization_permissions()
+                .update("sample".to_owned())
+                .name("sample".to_owned())
+                .key("sample".to_owned())
+                .description("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateOrganizationPermission",
+                404,
+                client
+                    .organization_permissions()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateOrganizationPermission",
+                422,
+                client
+                    .organization_permissions()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "AdjustOrganizationBillingCreditBalance",
+            "required inputs",
+            client
+                .organizations()
+                .adjust_billing_credit_balance(
+                    "sample".to_owned(),
+                    types::AdjustCreditBalanceRequestAction::Increase,
+                    1,
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "AdjustOrganizationBillingCreditBalance",
+            "every input",
+            client
+                .organizations()
+                .adjust_billing_credit_balance(
+                    "sample".to_owned(),
+                    types::AdjustCreditBalanceRequestAction::Increase,
+                    1,
+                    "sample".to_owned(),
+                )
+                .currency("sample".to_owned())
+                .note("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AdjustOrganizationBillingCreditBalance",
+                404,
+                client
+                    .organizations()
+                    .adjust_billing_credit_balance(
+                        "sample".to_owned(),
+                        types::AdjustCreditBalanceRequestAction::Increase,
+                        1,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AdjustOrganizationBillingCreditBalance",
+                422,
+                client
+                    .organizations()
+                    .adjust_billing_credit_balance(
+                        "sample".to_owned(),
+                        types::AdjustCreditBalanceRequestAction::Increase,
+                        1,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "Organizations_createNewOrganization",
             "required inputs",
             client
@@ -252,7 +4634,7 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
             client
                 .organizations()
                 .create("sample".to_owned(), "sample".to_owned())
-                .slug("aaa".to_owned())
+                .slug("a".to_owned())
                 .public_metadata(crate::object())
                 .private_metadata(crate::object())
                 .max_allowed_memberships(1)
@@ -349,6 +4731,98 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "GetOrganizationBillingCreditBalance",
+            "required inputs",
+            client
+                .organizations()
+                .get_billing_credit_balance("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "GetOrganizationBillingCreditBalance",
+            "every input",
+            client
+                .organizations()
+                .get_billing_credit_balance("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetOrganizationBillingCreditBalance",
+                404,
+                client
+                    .organizations()
+                    .get_billing_credit_balance("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetOrganizationBillingCreditBalance",
+                422,
+                client
+                    .organizations()
+                    .get_billing_credit_balance("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetOrganizationBillingSubscription",
+            "required inputs",
+            client
+                .organizations()
+                .get_billing_subscription("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "GetOrganizationBillingSubscription",
+            "every input",
+            client
+                .organizations()
+                .get_billing_subscription("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetOrganizationBillingSubscription",
+                404,
+                client
+                    .organizations()
+                    .get_billing_subscription("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetOrganizationBillingSubscription",
+                422,
+                client
+                    .organizations()
+                    .get_billing_subscription("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "Organizations_listSortedByCreationDate",
             "required inputs",
             client.organizations().list().send().await,
@@ -427,6 +4901,50 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "ReplaceOrganizationMetadata",
+            "required inputs",
+            client.organizations().replace_metadata("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "ReplaceOrganizationMetadata",
+            "every input",
+            client
+                .organizations()
+                .replace_metadata("sample".to_owned())
+                .public_metadata(crate::object())
+                .private_metadata(crate::object())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceOrganizationMetadata",
+                404,
+                client
+                    .organizations()
+                    .replace_metadata("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceOrganizationMetadata",
+                422,
+                client
+                    .organizations()
+                    .replace_metadata("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "Organizations_updateOrganization",
             "required inputs",
             client.organizations().update("sample".to_owned()).send().await,
@@ -439,7 +4957,7 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .organizations()
                 .update("sample".to_owned())
                 .name("sample".to_owned())
-                .slug("aaa".to_owned())
+                .slug("a".to_owned())
                 .public_metadata(crate::object())
                 .private_metadata(crate::object())
                 .admin_delete_enabled(true)
@@ -512,6 +5030,51 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                         "sample".to_owned(),
                         "sample".to_owned(),
                         Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "AttemptPhoneNumberVerification",
+            "required inputs",
+            client
+                .phone_numbers()
+                .attempt_verification(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "AttemptPhoneNumberVerification",
+            "every input",
+            client
+                .phone_numbers()
+                .attempt_verification(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AttemptPhoneNumberVerification",
+                404,
+                client
+                    .phone_numbers()
+                    .attempt_verification(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
                     )
                     .with_options(crate::prefer(404))
                     .send()
@@ -611,6 +5174,80 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                     .phone_numbers()
                     .get("sample".to_owned())
                     .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "PreparePhoneNumberVerification",
+            "required inputs",
+            client.phone_numbers().prepare_verification("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "PreparePhoneNumberVerification",
+            "every input",
+            client.phone_numbers().prepare_verification("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "PreparePhoneNumberVerification",
+                404,
+                client
+                    .phone_numbers()
+                    .prepare_verification("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ReplaceUserPhoneNumber",
+            "required inputs",
+            client
+                .phone_numbers()
+                .replace_for_user("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ReplaceUserPhoneNumber",
+            "every input",
+            client
+                .phone_numbers()
+                .replace_for_user("sample".to_owned(), "sample".to_owned())
+                .identification_status(
+                    types::PhoneNumbersReplaceForUserBodyIdentificationStatus::Verified,
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceUserPhoneNumber",
+                404,
+                client
+                    .phone_numbers()
+                    .replace_for_user("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceUserPhoneNumber",
+                422,
+                client
+                    .phone_numbers()
+                    .replace_for_user("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
                     .send()
                     .await,
             );
@@ -765,6 +5402,349 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
             "every input",
             client.redirect_urls().list().send().await,
         );
+    sweep
+        .check(
+            "AddRolesToRoleSet",
+            "required inputs",
+            client
+                .role_sets()
+                .add_roles(
+                    "sample".to_owned(),
+                    vec!["sample".to_owned(), "second".to_owned()],
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "AddRolesToRoleSet",
+            "every input",
+            client
+                .role_sets()
+                .add_roles(
+                    "sample".to_owned(),
+                    vec!["sample".to_owned(), "second".to_owned()],
+                )
+                .default_role_key("sample".to_owned())
+                .creator_role_key("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AddRolesToRoleSet",
+                404,
+                client
+                    .role_sets()
+                    .add_roles(
+                        "sample".to_owned(),
+                        vec!["sample".to_owned(), "second".to_owned()],
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AddRolesToRoleSet",
+                422,
+                client
+                    .role_sets()
+                    .add_roles(
+                        "sample".to_owned(),
+                        vec!["sample".to_owned(), "second".to_owned()],
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateRoleSet",
+            "required inputs",
+            client
+                .role_sets()
+                .create(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    vec!["sample".to_owned(), "second".to_owned()],
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "CreateRoleSet",
+            "every input",
+            client
+                .role_sets()
+                .create(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    vec!["sample".to_owned(), "second".to_owned()],
+                )
+                .key("sample".to_owned())
+                .description("sample".to_owned())
+                .r#type(types::RoleSetsCreateBodyType::Initial)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateRoleSet",
+                404,
+                client
+                    .role_sets()
+                    .create(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        vec!["sample".to_owned(), "second".to_owned()],
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateRoleSet",
+                422,
+                client
+                    .role_sets()
+                    .create(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        vec!["sample".to_owned(), "second".to_owned()],
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "GetRoleSet",
+            "required inputs",
+            client.role_sets().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetRoleSet",
+            "every input",
+            client.role_sets().get("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetRoleSet",
+                404,
+                client
+                    .role_sets()
+                    .get("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListRoleSets",
+            "required inputs",
+            client.role_sets().list().send().await,
+        );
+    sweep
+        .check(
+            "ListRoleSets",
+            "every input",
+            client
+                .role_sets()
+                .list()
+                .query("sample".to_owned())
+                .order_by("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListRoleSets",
+                422,
+                client.role_sets().list().with_options(crate::prefer(422)).send().await,
+            );
+    }
+    sweep
+        .check(
+            "ReplaceRoleSet",
+            "required inputs",
+            client
+                .role_sets()
+                .replace("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ReplaceRoleSet",
+            "every input",
+            client
+                .role_sets()
+                .replace("sample".to_owned(), "sample".to_owned())
+                .reassignment_mappings(
+                    std::collections::BTreeMap::from([
+                        ("key".to_owned(), "sample".to_owned()),
+                    ]),
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceRoleSet",
+                404,
+                client
+                    .role_sets()
+                    .replace("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceRoleSet",
+                422,
+                client
+                    .role_sets()
+                    .replace("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ReplaceRoleInRoleSet",
+            "required inputs",
+            client
+                .role_sets()
+                .replace_role(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "ReplaceRoleInRoleSet",
+            "every input",
+            client
+                .role_sets()
+                .replace_role(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceRoleInRoleSet",
+                404,
+                client
+                    .role_sets()
+                    .replace_role(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceRoleInRoleSet",
+                422,
+                client
+                    .role_sets()
+                    .replace_role(
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UpdateRoleSet",
+            "required inputs",
+            client.role_sets().update("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UpdateRoleSet",
+            "every input",
+            client
+                .role_sets()
+                .update("sample".to_owned())
+                .name("sample".to_owned())
+                .key("sample".to_owned())
+                .description("sample".to_owned())
+                .r#type("initial".to_owned())
+                .default_role_key("sample".to_owned())
+                .creator_role_key("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateRoleSet",
+                404,
+                client
+                    .role_sets()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UpdateRoleSet",
+                422,
+                client
+                    .role_sets()
+                    .update("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
     sweep
         .check(
             "SamlConnectionsBeta_createNewConnection",
@@ -957,6 +5937,79 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "createSession",
+            "required inputs",
+            client.sessions().create("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "createSession",
+            "every input",
+            client
+                .sessions()
+                .create("sample".to_owned())
+                .active_organization_id("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "createSession",
+                404,
+                client
+                    .sessions()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "createSession",
+                422,
+                client
+                    .sessions()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateSessionToken",
+            "required inputs",
+            client.sessions().create_token("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "CreateSessionToken",
+            "every input",
+            client
+                .sessions()
+                .create_token("sample".to_owned())
+                .expires_in_seconds(30)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateSessionToken",
+                404,
+                client
+                    .sessions()
+                    .create_token("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "Sessions_createSessionTokenFromTemplate",
             "required inputs",
             client
@@ -1044,6 +6097,39 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "RefreshSession",
+            "required inputs",
+            client
+                .sessions()
+                .refresh(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RefreshSession",
+            "every input",
+            client
+                .sessions()
+                .refresh(
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                    "sample".to_owned(),
+                )
+                .request_headers(crate::object())
+                .format(types::SessionsRefreshBodyFormat::Token)
+                .request_originating_ip("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
             "Sessions_revokeSession",
             "required inputs",
             client.sessions().revoke("sample".to_owned()).send().await,
@@ -1062,6 +6148,36 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 client
                     .sessions()
                     .revoke("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "VerifySession",
+            "required inputs",
+            client.sessions().verify("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "VerifySession",
+            "every input",
+            client
+                .sessions()
+                .verify("sample".to_owned())
+                .token("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "VerifySession",
+                404,
+                client
+                    .sessions()
+                    .verify("sample".to_owned())
                     .with_options(crate::prefer(404))
                     .send()
                     .await,
@@ -1138,6 +6254,18 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "GetSignUp",
+            "required inputs",
+            client.sign_ups().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetSignUp",
+            "every input",
+            client.sign_ups().get("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
             "Signups_updateSignUpById",
             "required inputs",
             client.sign_ups().update("sample".to_owned()).send().await,
@@ -1156,6 +6284,112 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
         );
     sweep
         .check(
+            "CreateSvixApp",
+            "required inputs",
+            client.svix().create_app().send().await,
+        );
+    sweep.check("CreateSvixApp", "every input", client.svix().create_app().send().await);
+    sweep
+        .check(
+            "GenerateSvixAuthURL",
+            "required inputs",
+            client.svix().create_dashboard_url().send().await,
+        );
+    sweep
+        .check(
+            "GenerateSvixAuthURL",
+            "every input",
+            client.svix().create_dashboard_url().send().await,
+        );
+    sweep
+        .check(
+            "DeleteSvixApp",
+            "required inputs",
+            client.svix().delete_app().send().await,
+        );
+    sweep.check("DeleteSvixApp", "every input", client.svix().delete_app().send().await);
+    sweep
+        .check(
+            "CreateTestingToken",
+            "required inputs",
+            client.testing_tokens().create().send().await,
+        );
+    sweep
+        .check(
+            "CreateTestingToken",
+            "every input",
+            client.testing_tokens().create().send().await,
+        );
+    sweep
+        .check(
+            "AdjustUserBillingCreditBalance",
+            "required inputs",
+            client
+                .users()
+                .adjust_billing_credit_balance(
+                    "sample".to_owned(),
+                    types::AdjustCreditBalanceRequestAction::Increase,
+                    1,
+                    "sample".to_owned(),
+                )
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "AdjustUserBillingCreditBalance",
+            "every input",
+            client
+                .users()
+                .adjust_billing_credit_balance(
+                    "sample".to_owned(),
+                    types::AdjustCreditBalanceRequestAction::Increase,
+                    1,
+                    "sample".to_owned(),
+                )
+                .currency("sample".to_owned())
+                .note("sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AdjustUserBillingCreditBalance",
+                404,
+                client
+                    .users()
+                    .adjust_billing_credit_balance(
+                        "sample".to_owned(),
+                        types::AdjustCreditBalanceRequestAction::Increase,
+                        1,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "AdjustUserBillingCreditBalance",
+                422,
+                client
+                    .users()
+                    .adjust_billing_credit_balance(
+                        "sample".to_owned(),
+                        types::AdjustCreditBalanceRequestAction::Increase,
+                        1,
+                        "sample".to_owned(),
+                    )
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "Users_markBanned",
             "required inputs",
             client.users().ban("sample".to_owned()).send().await,
@@ -1165,6 +6399,26 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
             "Users_markBanned",
             "every input",
             client.users().ban("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "UsersBan",
+            "required inputs",
+            client
+                .users()
+                .ban_many(vec!["sample".to_owned(), "second".to_owned()])
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UsersBan",
+            "every input",
+            client
+                .users()
+                .ban_many(vec!["sample".to_owned(), "second".to_owned()])
+                .send()
+                .await,
         );
     sweep
         .check(
@@ -1179,12 +6433,12 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
             client
                 .users()
                 .count()
-                .email_address(vec!["sample".to_owned(), "sample".to_owned()])
-                .phone_number(vec!["sample".to_owned(), "sample".to_owned()])
-                .external_id(vec!["sample".to_owned(), "sample".to_owned()])
-                .username(vec!["sample".to_owned(), "sample".to_owned()])
-                .web3_wallet(vec!["sample".to_owned(), "sample".to_owned()])
-                .user_id(vec!["sample".to_owned(), "sample".to_owned()])
+                .email_address(vec!["sample".to_owned(), "second".to_owned()])
+                .phone_number(vec!["sample".to_owned(), "second".to_owned()])
+                .external_id(vec!["sample".to_owned(), "second".to_owned()])
+                .username(vec!["sample".to_owned(), "second".to_owned()])
+                .web3_wallet(vec!["sample".to_owned(), "second".to_owned()])
+                .user_id(vec!["sample".to_owned(), "second".to_owned()])
                 .query("sample".to_owned())
                 .send()
                 .await,
@@ -1217,10 +6471,10 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .first_name("sample".to_owned())
                 .external_id("sample".to_owned())
                 .totp_secret("sample".to_owned())
-                .web3_wallet(vec!["sample".to_owned(), "sample".to_owned()])
-                .backup_codes(vec!["sample".to_owned(), "sample".to_owned()])
-                .phone_number(vec!["sample".to_owned(), "sample".to_owned()])
-                .email_address(vec!["sample".to_owned(), "sample".to_owned()])
+                .web3_wallet(vec!["sample".to_owned(), "second".to_owned()])
+                .backup_codes(vec!["sample".to_owned(), "second".to_owned()])
+                .phone_number(vec!["sample".to_owned(), "second".to_owned()])
+                .email_address(vec!["sample".to_owned(), "second".to_owned()])
                 .password_digest("sample".to_owned())
                 .password_hasher("sample".to_owned())
                 .public_metadata(crate::object())
@@ -1266,6 +6520,97 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "DeleteBackupCode",
+            "required inputs",
+            client.users().delete_backup_codes("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteBackupCode",
+            "every input",
+            client.users().delete_backup_codes("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteBackupCode",
+                404,
+                client
+                    .users()
+                    .delete_backup_codes("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteExternalAccount",
+            "required inputs",
+            client
+                .users()
+                .delete_external_account("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "DeleteExternalAccount",
+            "every input",
+            client
+                .users()
+                .delete_external_account("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteExternalAccount",
+                404,
+                client
+                    .users()
+                    .delete_external_account("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UserPasskeyDelete",
+            "required inputs",
+            client
+                .users()
+                .delete_passkey("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UserPasskeyDelete",
+            "every input",
+            client
+                .users()
+                .delete_passkey("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UserPasskeyDelete",
+                404,
+                client
+                    .users()
+                    .delete_passkey("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "Users_deleteProfileImage",
             "required inputs",
             client.users().delete_profile_image("sample".to_owned()).send().await,
@@ -1284,6 +6629,64 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 client
                     .users()
                     .delete_profile_image("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteTOTP",
+            "required inputs",
+            client.users().delete_totp("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteTOTP",
+            "every input",
+            client.users().delete_totp("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteTOTP",
+                404,
+                client
+                    .users()
+                    .delete_totp("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "UserWeb3WalletDelete",
+            "required inputs",
+            client
+                .users()
+                .delete_web3_wallet("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UserWeb3WalletDelete",
+            "every input",
+            client
+                .users()
+                .delete_web3_wallet("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UserWeb3WalletDelete",
+                404,
+                client
+                    .users()
+                    .delete_web3_wallet("sample".to_owned(), "sample".to_owned())
                     .with_options(crate::prefer(404))
                     .send()
                     .await,
@@ -1341,6 +6744,44 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
     }
     sweep
         .check(
+            "GetUserBillingCreditBalance",
+            "required inputs",
+            client.users().get_billing_credit_balance("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "GetUserBillingCreditBalance",
+            "every input",
+            client.users().get_billing_credit_balance("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetUserBillingCreditBalance",
+                404,
+                client
+                    .users()
+                    .get_billing_credit_balance("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "GetUserBillingCreditBalance",
+                422,
+                client
+                    .users()
+                    .get_billing_credit_balance("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
             "Users_getOAuthAccessToken",
             "required inputs",
             client
@@ -1385,13 +6826,13 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
             client
                 .users()
                 .list()
-                .email_address(vec!["sample".to_owned(), "sample".to_owned()])
-                .phone_number(vec!["sample".to_owned(), "sample".to_owned()])
-                .external_id(vec!["sample".to_owned(), "sample".to_owned()])
-                .username(vec!["sample".to_owned(), "sample".to_owned()])
-                .web3_wallet(vec!["sample".to_owned(), "sample".to_owned()])
-                .user_id(vec!["sample".to_owned(), "sample".to_owned()])
-                .organization_id(vec!["sample".to_owned(), "sample".to_owned()])
+                .email_address(vec!["sample".to_owned(), "second".to_owned()])
+                .phone_number(vec!["sample".to_owned(), "second".to_owned()])
+                .external_id(vec!["sample".to_owned(), "second".to_owned()])
+                .username(vec!["sample".to_owned(), "second".to_owned()])
+                .web3_wallet(vec!["sample".to_owned(), "second".to_owned()])
+                .user_id(vec!["sample".to_owned(), "second".to_owned()])
+                .organization_id(vec!["sample".to_owned(), "second".to_owned()])
                 .query("sample".to_owned())
                 .last_active_at_since(1)
                 .limit(1)
@@ -1406,6 +6847,42 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 "Users_listSortedByCreationDate",
                 422,
                 client.users().list().with_options(crate::prefer(422)).send().await,
+            );
+    }
+    sweep
+        .check(
+            "UsersGetOrganizationInvitations",
+            "required inputs",
+            client
+                .users()
+                .list_organization_invitations("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UsersGetOrganizationInvitations",
+            "every input",
+            client
+                .users()
+                .list_organization_invitations("sample".to_owned())
+                .limit(1)
+                .offset(1)
+                .status(types::UsersListOrganizationInvitationsStatus::Pending)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "UsersGetOrganizationInvitations",
+                404,
+                client
+                    .users()
+                    .list_organization_invitations("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
             );
     }
     sweep
@@ -1430,6 +6907,31 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .send()
                 .await,
         );
+    sweep
+        .check(
+            "ListUserTrustedDevices",
+            "required inputs",
+            client.users().list_trusted_devices("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "ListUserTrustedDevices",
+            "every input",
+            client.users().list_trusted_devices("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ListUserTrustedDevices",
+                404,
+                client
+                    .users()
+                    .list_trusted_devices("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
     sweep
         .check(
             "Users_lockUser",
@@ -1483,6 +6985,114 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                     .users()
                     .merge_metadata("sample".to_owned())
                     .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RemoveUserPassword",
+            "required inputs",
+            client.users().remove_password("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "RemoveUserPassword",
+            "every input",
+            client
+                .users()
+                .remove_password("sample".to_owned())
+                .sign_out_of_other_sessions(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RemoveUserPassword",
+                404,
+                client
+                    .users()
+                    .remove_password("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ReplaceUserMetadata",
+            "required inputs",
+            client.users().replace_metadata("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "ReplaceUserMetadata",
+            "every input",
+            client
+                .users()
+                .replace_metadata("sample".to_owned())
+                .public_metadata(crate::object())
+                .private_metadata(crate::object())
+                .unsafe_metadata(crate::object())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceUserMetadata",
+                404,
+                client
+                    .users()
+                    .replace_metadata("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "ReplaceUserMetadata",
+                422,
+                client
+                    .users()
+                    .replace_metadata("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "RevokeUserTrustedDevice",
+            "required inputs",
+            client
+                .users()
+                .revoke_trusted_device("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RevokeUserTrustedDevice",
+            "every input",
+            client
+                .users()
+                .revoke_trusted_device("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RevokeUserTrustedDevice",
+                404,
+                client
+                    .users()
+                    .revoke_trusted_device("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
                     .send()
                     .await,
             );
@@ -1543,6 +7153,26 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
         );
     sweep
         .check(
+            "UsersUnban",
+            "required inputs",
+            client
+                .users()
+                .unban_many(vec!["sample".to_owned(), "second".to_owned()])
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "UsersUnban",
+            "every input",
+            client
+                .users()
+                .unban_many(vec!["sample".to_owned(), "second".to_owned()])
+                .send()
+                .await,
+        );
+    sweep
+        .check(
             "Users_removeLock",
             "required inputs",
             client.users().unlock("sample".to_owned()).send().await,
@@ -1573,7 +7203,7 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .first_name("sample".to_owned())
                 .external_id("sample".to_owned())
                 .totp_secret("sample".to_owned())
-                .backup_codes(vec!["sample".to_owned(), "sample".to_owned()])
+                .backup_codes(vec!["sample".to_owned(), "second".to_owned()])
                 .password_digest("sample".to_owned())
                 .password_hasher("sample".to_owned())
                 .public_metadata(crate::object())
@@ -1612,6 +7242,268 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 client
                     .users()
                     .update("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "VerifyPassword",
+            "required inputs",
+            client
+                .users()
+                .verify_password("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "VerifyPassword",
+            "every input",
+            client
+                .users()
+                .verify_password("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "VerifyPassword",
+                404,
+                client
+                    .users()
+                    .verify_password("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "VerifyPassword",
+                422,
+                client
+                    .users()
+                    .verify_password("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "VerifyTOTP",
+            "required inputs",
+            client
+                .users()
+                .verify_totp("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "VerifyTOTP",
+            "every input",
+            client
+                .users()
+                .verify_totp("sample".to_owned(), "sample".to_owned())
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "VerifyTOTP",
+                404,
+                client
+                    .users()
+                    .verify_totp("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "VerifyTOTP",
+                422,
+                client
+                    .users()
+                    .verify_totp("sample".to_owned(), "sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "CreateWaitlistEntry",
+            "required inputs",
+            client.waitlist_entries().create("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "CreateWaitlistEntry",
+            "every input",
+            client
+                .waitlist_entries()
+                .create("sample".to_owned())
+                .notify(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "CreateWaitlistEntry",
+                422,
+                client
+                    .waitlist_entries()
+                    .create("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "DeleteWaitlistEntry",
+            "required inputs",
+            client.waitlist_entries().delete("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "DeleteWaitlistEntry",
+            "every input",
+            client.waitlist_entries().delete("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteWaitlistEntry",
+                404,
+                client
+                    .waitlist_entries()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "DeleteWaitlistEntry",
+                422,
+                client
+                    .waitlist_entries()
+                    .delete("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "InviteWaitlistEntry",
+            "required inputs",
+            client.waitlist_entries().invite("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "InviteWaitlistEntry",
+            "every input",
+            client
+                .waitlist_entries()
+                .invite("sample".to_owned())
+                .ignore_existing(true)
+                .send()
+                .await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "InviteWaitlistEntry",
+                404,
+                client
+                    .waitlist_entries()
+                    .invite("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "InviteWaitlistEntry",
+                422,
+                client
+                    .waitlist_entries()
+                    .invite("sample".to_owned())
+                    .with_options(crate::prefer(422))
+                    .send()
+                    .await,
+            );
+    }
+    sweep
+        .check(
+            "ListWaitlistEntries",
+            "required inputs",
+            client.waitlist_entries().list().send().await,
+        );
+    sweep
+        .check(
+            "ListWaitlistEntries",
+            "every input",
+            client
+                .waitlist_entries()
+                .list()
+                .limit(1)
+                .offset(1)
+                .query("sample".to_owned())
+                .status(types::WaitlistEntriesListStatus::Pending)
+                .order_by("sample".to_owned())
+                .send()
+                .await,
+        );
+    sweep
+        .check(
+            "RejectWaitlistEntry",
+            "required inputs",
+            client.waitlist_entries().reject("sample".to_owned()).send().await,
+        );
+    sweep
+        .check(
+            "RejectWaitlistEntry",
+            "every input",
+            client.waitlist_entries().reject("sample".to_owned()).send().await,
+        );
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RejectWaitlistEntry",
+                404,
+                client
+                    .waitlist_entries()
+                    .reject("sample".to_owned())
+                    .with_options(crate::prefer(404))
+                    .send()
+                    .await,
+            );
+    }
+    if sweep.errors() {
+        sweep
+            .check_error(
+                "RejectWaitlistEntry",
+                422,
+                client
+                    .waitlist_entries()
+                    .reject("sample".to_owned())
                     .with_options(crate::prefer(422))
                     .send()
                     .await,

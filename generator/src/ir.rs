@@ -485,6 +485,10 @@ pub struct Constraints {
     /// The characters a string may hold, when the spec's `pattern` is a single anchored
     /// character class (`^[a-z0-9-]+$`): inclusive ranges and whether it may be empty.
     pub chars: Option<CharClass>,
+    /// Up to two distinct strings the schema accepts (of its items, for an array), where its
+    /// `pattern`, `format`, `enum` or `minLength` rule out an arbitrary word. Only the
+    /// conformance sweep uses them; the client does not check them.
+    pub samples: Vec<String>,
 }
 
 /// A string pattern made of one anchored, repeated character class.
@@ -549,6 +553,8 @@ pub struct Operation {
     pub origin: String,
     /// Listed status codes and their descriptions, for the docs.
     pub statuses: Vec<StatusDoc>,
+    /// The `Accept` header, where the successful answers are not JSON.
+    pub accept: Option<String>,
     /// How to walk the pages of a list operation.
     pub pagination: Option<Pagination>,
 }

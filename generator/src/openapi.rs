@@ -359,6 +359,8 @@ schema_struct! {
 
     #[serde(rename = "maxLength")]
     max_length: Option<u64>,
+    #[serde(rename = "minLength")]
+    min_length: Option<u64>,
 
     pattern: Option<String>,
     #[serde(rename = "contentMediaType")]

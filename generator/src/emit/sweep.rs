@@ -111,7 +111,6 @@ impl Samples<'_> {
             Location::Body if input.setter == SetterStyle::IntoBytes => {
                 quote!(b"sample".to_vec())
             }
-            Location::Part(PartKind::Text) | Location::Body => self.input(&input.ty, None, true),
             _ => self.input(&input.ty, Some(&input.constraints), true),
         }
     }
@@ -135,13 +134,7 @@ impl Samples<'_> {
     ) -> TokenStream {
         match ty {
             TypeRef::String => {
-                let text = match constraints
-                    .and_then(|c| c.chars.as_ref())
-                    .and_then(|c| c.ranges.first())
-                {
-                    Some((start, _)) => std::iter::repeat_n(*start, 3).collect::<String>(),
-                    None => "sample".to_owned(),
-                };
+                let text = string_samples(constraints)[0].clone();
                 quote!(#text.to_owned())
             }
             TypeRef::Bool => quote!(true),
@@ -157,6 +150,11 @@ impl Samples<'_> {
             TypeRef::Float(_) => quote!(1.5),
             TypeRef::Json => quote!(serde_json::json!("sample")),
             TypeRef::JsonObject => quote!(crate::object()),
+            // Two items, distinct where they are strings (for `uniqueItems`).
+            TypeRef::Vec(inner) if **inner == TypeRef::String => {
+                let items = string_samples(constraints);
+                quote!(vec![#( #items.to_owned() ),*])
+            }
             TypeRef::Vec(inner) => {
                 let item = self.value(inner, None, full, depth + 1);
                 quote!(vec![#item, #item])
@@ -234,5 +232,33 @@ impl Samples<'_> {
             TypeKind::Alias(inner) => self.value(inner, None, full, depth),
             TypeKind::Responses { .. } => quote!(Default::default()),
         }
+    }
+}
+
+/// Strings the sweep sends for a string value: the schema's samples (which satisfy its pattern,
+/// format or enum), else a word made of the allowed characters, else `sample`; two where two
+/// are known or free to choose.
+fn string_samples(constraints: Option<&Constraints>) -> Vec<String> {
+    if let Some(samples) = constraints.map(|c| &c.samples).filter(|s| !s.is_empty()) {
+        return samples.clone();
+    }
+    let ranges = constraints
+        .and_then(|c| c.chars.as_ref())
+        .map(|class| class.ranges.as_slice())
+        .unwrap_or_default();
+    let Some(&(start, end)) = ranges.first() else {
+        return vec!["sample".to_owned(), "second".to_owned()];
+    };
+    let second = ranges
+        .iter()
+        .flat_map(|&(start, end)| [start, end])
+        .find(|&c| c != start)
+        .unwrap_or(end);
+    let first = std::iter::repeat_n(start, 3).collect::<String>();
+    let other = format!("{start}{start}{second}");
+    if other == first {
+        vec![first]
+    } else {
+        vec![first, other]
     }
 }

@@ -4,6 +4,7 @@
 //! (besides loading) that reports problems with the document.
 
 mod operations;
+mod samples;
 mod schemas;
 mod webhooks;
 

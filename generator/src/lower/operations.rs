@@ -181,7 +181,7 @@ impl Lowerer<'_> {
             ),
             None => None,
         };
-        let (response, statuses) = self.lower_responses(op, pointer, &builder_name);
+        let (response, statuses, accept) = self.lower_responses(op, pointer, &builder_name);
         Some(Operation {
             operation_id: names.operation_id,
             method_name: names.method_name,
@@ -197,6 +197,7 @@ impl Lowerer<'_> {
             deprecated: op.deprecated,
             origin: pointer.to_owned(),
             statuses,
+            accept,
             pagination: None,
         })
     }
@@ -784,7 +785,7 @@ impl Lowerer<'_> {
         op: &SpecOperation,
         pointer: &str,
         builder: &str,
-    ) -> (ResponseKind, Vec<StatusDoc>) {
+    ) -> (ResponseKind, Vec<StatusDoc>, Option<String>) {
         let mut statuses = Vec::new();
         let mut successes: Vec<(String, String, &crate::openapi::Response)> = Vec::new();
         let mut fallback: Option<(String, &crate::openapi::Response)> = None;
@@ -818,11 +819,19 @@ impl Lowerer<'_> {
                 fallback = Some((response_pointer, response));
             }
         }
+        let accept = accept_header(
+            successes.iter().map(|(_, _, response)| *response).chain(
+                fallback
+                    .iter()
+                    .map(|(_, response)| *response)
+                    .take(usize::from(successes.is_empty())),
+            ),
+        );
         // One response (the only success, or the fallback when there is none) is read as is.
         let single = match successes.len() {
             0 => match fallback {
                 Some(fallback) => Some(fallback),
-                None => return (ResponseKind::Empty, statuses),
+                None => return (ResponseKind::Empty, statuses, accept),
             },
             1 => successes
                 .pop()
@@ -834,7 +843,7 @@ impl Lowerer<'_> {
                 .remove(&response_pointer)
                 .unwrap_or_else(|| format!("{builder}Response"));
             let kind = self.response_kind(response, &response_pointer, &hint);
-            return (kind, statuses);
+            return (kind, statuses, accept);
         }
         let mut variants: Vec<StatusVariant> = Vec::new();
         let mut names = Namespace::default();
@@ -853,7 +862,7 @@ impl Lowerer<'_> {
         }
         let first = &variants[0].kind;
         if variants.iter().all(|v| v.kind == *first) {
-            return (variants.swap_remove(0).kind, statuses);
+            return (variants.swap_remove(0).kind, statuses, accept);
         }
         let type_name = self
             .type_names
@@ -874,7 +883,7 @@ impl Lowerer<'_> {
                 previous_names: Vec::new(),
             },
         );
-        (ResponseKind::ByStatus(type_name), statuses)
+        (ResponseKind::ByStatus(type_name), statuses, accept)
     }
 
     /// How the body of one response is read.
@@ -915,6 +924,26 @@ impl Lowerer<'_> {
             ResponseKind::Empty
         }
     }
+}
+
+/// The `Accept` header of an operation whose successful answers are not JSON (a page, a file):
+/// their media types, so that a server which negotiates content answers with one of them.
+/// `None` where JSON is among them, and the client's default `application/json` holds.
+fn accept_header<'r>(
+    responses: impl Iterator<Item = &'r crate::openapi::Response>,
+) -> Option<String> {
+    let mut types: Vec<&str> = Vec::new();
+    for response in responses {
+        for media in response.content.keys() {
+            if is_json(media) {
+                return None;
+            }
+            if !types.contains(&media.as_str()) {
+                types.push(media);
+            }
+        }
+    }
+    (!types.is_empty()).then(|| types.join(", "))
 }
 
 /// The group, method and builder names of an operation, decided before it is lowered.
@@ -976,13 +1005,17 @@ fn claim_input_names(op: &mut Operation) {
     for reserved in RESERVED_BUILDER_NAMES {
         names.claim(reserved);
     }
-    for input in &mut op.inputs {
-        if input.location == Location::Body {
-            continue;
-        }
-        input.name = names.claim(&input.name);
-        if input.presence == Presence::TriState {
-            input.clear = Some(names.claim(&naming::clear_setter(&input.name)));
+    // A deprecated input yields its natural name to a current one spelled alike
+    // (`frontendApi` and `frontend_api` are both `frontend_api`).
+    for deprecated in [false, true] {
+        for input in op.inputs.iter_mut().filter(|i| i.deprecated == deprecated) {
+            if input.location == Location::Body {
+                continue;
+            }
+            input.name = names.claim(&input.name);
+            if input.presence == Presence::TriState {
+                input.clear = Some(names.claim(&naming::clear_setter(&input.name)));
+            }
         }
     }
 }

@@ -973,6 +973,10 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
         maximum: whole(schema.maximum),
         max_items: schema.max_items,
         chars: schema.pattern.as_deref().and_then(char_class),
+        samples: match &schema.items {
+            Some(items) => super::samples::string_samples(items),
+            None => super::samples::string_samples(schema),
+        },
     }
 }
 

@@ -16,12 +16,12 @@ impl Client {
     }
 }
 impl Jwks<'_> {
-    /// Retrieve the JSON Web Key Set of the instance
+    /// Retrieve the instance's JSON Web Key Set
     ///
     /// Returns the public keys that the instance signs session tokens with, as a JSON Web Key
     /// Set (RFC 7517). A token's `kid` header names the key that verifies it.
     ///
-    /// Sends `GET /jwks` (operation `JWKS_getInstanceKeys`, spec `#/paths/~1jwks/get`).
+    /// Sends `GET /jwks` (operation `GetJWKS`, spec `#/paths/~1jwks/get`).
     ///
     /// # Responses
     ///
@@ -33,7 +33,7 @@ impl Jwks<'_> {
         }
     }
 }
-/// Request builder for `GET /jwks` (operation `JWKS_getInstanceKeys`), made by the group's `get` method. Set optional inputs, then call `send`.
+/// Request builder for `GET /jwks` (operation `GetJWKS`), made by the group's `get` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct JwksGet {
@@ -57,7 +57,7 @@ impl JwksGet {
         let request = codegen::Request::new(
             self.client,
             self.options,
-            "JWKS_getInstanceKeys",
+            "GetJWKS",
             codegen::Method::GET,
             "/jwks",
         );

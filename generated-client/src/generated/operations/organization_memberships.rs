@@ -115,6 +115,30 @@ impl OrganizationMemberships<'_> {
             order_by: None,
         }
     }
+    /// List the memberships of every organization
+    ///
+    /// Sends `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`, spec `#/paths/~1organization_memberships/get`).
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `order_by`, `limit`, `offset`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `OrganizationMemberships`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn list_all(&self) -> OrganizationMembershipsListAll {
+        OrganizationMembershipsListAll {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            order_by: None,
+            limit: None,
+            offset: None,
+        }
+    }
     /// Merge a membership's metadata
     ///
     /// Update an organization membership's metadata attributes by merging existing values with the provided parameters.
@@ -328,6 +352,89 @@ impl OrganizationMembershipsList {
         request.send_json::<types::OrganizationMemberships>()
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/memberships` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<
+        Item = Result<types::OrganizationMembership, Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response.data,
+                    total: Some(response.total_count),
+                })
+            },
+        )
+    }
+}
+/// Request builder for `GET /organization_memberships` (operation `InstanceGetOrganizationMemberships`), made by the group's `list_all` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OrganizationMembershipsListAll {
+    client: Client,
+    options: codegen::RequestOptions,
+    order_by: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+impl OrganizationMembershipsListAll {
+    /// The field to sort by; prefix it with `+` for ascending or `-` for descending order.
+    pub fn order_by(mut self, value: impl Into<String>) -> Self {
+        self.order_by = Some(value.into());
+        self
+    }
+    /// How many results to return, at most 500 (10 when not set). Pages together with `offset`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Skip the first offset results when paginating.
+    /// Needs to be an integer greater or equal to zero.
+    /// To be used in conjunction with limit.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::OrganizationMemberships, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "InstanceGetOrganizationMemberships",
+            codegen::Method::GET,
+            "/organization_memberships",
+        );
+        request.query("order_by", self.order_by.as_ref());
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
+        request.query("limit", self.limit.as_ref());
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
+        request.query("offset", self.offset.as_ref());
+        request.send_json::<types::OrganizationMemberships>()
+    }
+    /// Streams the items of every page, sending `GET /organization_memberships` again with a growing `offset` as the stream is read.
     ///
     /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
     pub fn stream(

@@ -16,6 +16,53 @@ impl Client {
     }
 }
 impl Organizations<'_> {
+    /// Add to or take from an organization's billing credit balance
+    ///
+    /// Each adjustment is recorded in the ledger; a repeated `idempotency_key` is applied once.
+    ///
+    /// Sends `POST /organizations/{organization_id}/billing/credits` (operation `AdjustOrganizationBillingCreditBalance`, spec `#/paths/~1organizations~1{organization_id}~1billing~1credits/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `organization_id`: The ID of the organization.
+    /// - `action`: The `action` property.
+    /// - `amount`: The `amount` property.
+    /// - `idempotency_key`: The `idempotency_key` property.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `currency`, `note`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `CommerceCreditLedgerResponse`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `409`: Request was not successful
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn adjust_billing_credit_balance(
+        &self,
+        organization_id: impl Into<String>,
+        action: types::AdjustCreditBalanceRequestAction,
+        amount: i64,
+        idempotency_key: impl Into<String>,
+    ) -> OrganizationsAdjustBillingCreditBalance {
+        OrganizationsAdjustBillingCreditBalance {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            organization_id: organization_id.into(),
+            body: types::AdjustCreditBalanceRequest {
+                amount,
+                action,
+                currency: None,
+                idempotency_key: idempotency_key.into(),
+                note: None,
+            },
+        }
+    }
     /// Create an organization
     ///
     /// Creates a new organization with the given name for an instance.
@@ -132,6 +179,62 @@ impl Organizations<'_> {
             organization_id: organization_id.into(),
         }
     }
+    /// Retrieve an organization's billing credit balance
+    ///
+    /// Sends `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`, spec `#/paths/~1organizations~1{organization_id}~1billing~1credits/get`).
+    ///
+    /// # Arguments
+    ///
+    /// - `organization_id`: The ID of the organization.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `CommerceCreditBalanceResponse`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn get_billing_credit_balance(
+        &self,
+        organization_id: impl Into<String>,
+    ) -> OrganizationsGetBillingCreditBalance {
+        OrganizationsGetBillingCreditBalance {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            organization_id: organization_id.into(),
+        }
+    }
+    /// Retrieve an organization's billing subscription
+    ///
+    /// The subscription with its items (one per plan), payment state and next payment.
+    ///
+    /// Sends `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`, spec `#/paths/~1organizations~1{organization_id}~1billing~1subscription/get`).
+    ///
+    /// # Arguments
+    ///
+    /// - `organization_id`: The ID of the organization.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `CommerceSubscription`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn get_billing_subscription(
+        &self,
+        organization_id: impl Into<String>,
+    ) -> OrganizationsGetBillingSubscription {
+        OrganizationsGetBillingSubscription {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            organization_id: organization_id.into(),
+        }
+    }
     /// List organizations
     ///
     /// This request returns the list of organizations for an instance.
@@ -195,6 +298,41 @@ impl Organizations<'_> {
             options: codegen::RequestOptions::default(),
             organization_id: organization_id.into(),
             body: types::OrganizationsMergeMetadataBody {
+                public_metadata: None,
+                private_metadata: None,
+            },
+        }
+    }
+    /// Replace an organization's metadata
+    ///
+    /// Each metadata object sent replaces the stored one whole; objects left out stay as they are. `merge_metadata` merges instead.
+    ///
+    /// Sends `PUT /organizations/{organization_id}/metadata` (operation `ReplaceOrganizationMetadata`, spec `#/paths/~1organizations~1{organization_id}~1metadata/put`).
+    ///
+    /// # Arguments
+    ///
+    /// - `organization_id`: The ID of the organization.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `public_metadata`, `private_metadata`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `Organization`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    pub fn replace_metadata(
+        &self,
+        organization_id: impl Into<String>,
+    ) -> OrganizationsReplaceMetadata {
+        OrganizationsReplaceMetadata {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            organization_id: organization_id.into(),
+            body: types::OrganizationsReplaceMetadataBody {
                 public_metadata: None,
                 private_metadata: None,
             },
@@ -270,6 +408,53 @@ impl Organizations<'_> {
             file,
             uploader_user_id: uploader_user_id.into(),
         }
+    }
+}
+/// Request builder for `POST /organizations/{organization_id}/billing/credits` (operation `AdjustOrganizationBillingCreditBalance`), made by the group's `adjust_billing_credit_balance` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OrganizationsAdjustBillingCreditBalance {
+    client: Client,
+    options: codegen::RequestOptions,
+    organization_id: String,
+    body: types::AdjustCreditBalanceRequest,
+}
+impl OrganizationsAdjustBillingCreditBalance {
+    /// The `currency` property.
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.body.currency = Some(value.into());
+        self
+    }
+    /// The `note` property.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.body.note = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::CommerceCreditLedgerResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "AdjustOrganizationBillingCreditBalance",
+            codegen::Method::POST,
+            "/organizations/{organization_id}/billing/credits",
+        );
+        request.path_param("organization_id", &self.organization_id);
+        request.json(&self.body);
+        request.send_json::<types::CommerceCreditLedgerResponse>()
     }
 }
 /// Request builder for `POST /organizations` (operation `Organizations_createNewOrganization`), made by the group's `create` method. Set optional inputs, then call `send`.
@@ -438,6 +623,76 @@ impl OrganizationsGet {
         request.send_json::<types::Organization>()
     }
 }
+/// Request builder for `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`), made by the group's `get_billing_credit_balance` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OrganizationsGetBillingCreditBalance {
+    client: Client,
+    options: codegen::RequestOptions,
+    organization_id: String,
+}
+impl OrganizationsGetBillingCreditBalance {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::CommerceCreditBalanceResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "GetOrganizationBillingCreditBalance",
+            codegen::Method::GET,
+            "/organizations/{organization_id}/billing/credits",
+        );
+        request.path_param("organization_id", &self.organization_id);
+        request.send_json::<types::CommerceCreditBalanceResponse>()
+    }
+}
+/// Request builder for `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`), made by the group's `get_billing_subscription` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OrganizationsGetBillingSubscription {
+    client: Client,
+    options: codegen::RequestOptions,
+    organization_id: String,
+}
+impl OrganizationsGetBillingSubscription {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::CommerceSubscription, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "GetOrganizationBillingSubscription",
+            codegen::Method::GET,
+            "/organizations/{organization_id}/billing/subscription",
+        );
+        request.path_param("organization_id", &self.organization_id);
+        request.send_json::<types::CommerceSubscription>()
+    }
+}
 /// Request builder for `GET /organizations` (operation `Organizations_listSortedByCreationDate`), made by the group's `list` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -586,6 +841,57 @@ impl OrganizationsMergeMetadata {
             self.options,
             "Organizations_mergeOrganizationMetadata",
             codegen::Method::PATCH,
+            "/organizations/{organization_id}/metadata",
+        );
+        request.path_param("organization_id", &self.organization_id);
+        request.json(&self.body);
+        request.send_json::<types::Organization>()
+    }
+}
+/// Request builder for `PUT /organizations/{organization_id}/metadata` (operation `ReplaceOrganizationMetadata`), made by the group's `replace_metadata` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct OrganizationsReplaceMetadata {
+    client: Client,
+    options: codegen::RequestOptions,
+    organization_id: String,
+    body: types::OrganizationsReplaceMetadataBody,
+}
+impl OrganizationsReplaceMetadata {
+    /// Metadata readable by the frontend and the backend, writable only by the backend.
+    pub fn public_metadata(
+        mut self,
+        value: codegen::Map<String, codegen::Value>,
+    ) -> Self {
+        self.body.public_metadata = Some(value);
+        self
+    }
+    /// Metadata readable and writable only by the backend.
+    pub fn private_metadata(
+        mut self,
+        value: codegen::Map<String, codegen::Value>,
+    ) -> Self {
+        self.body.private_metadata = Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Organization, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "ReplaceOrganizationMetadata",
+            codegen::Method::PUT,
             "/organizations/{organization_id}/metadata",
         );
         request.path_param("organization_id", &self.organization_id);

@@ -16,6 +16,42 @@ impl Client {
     }
 }
 impl PhoneNumbers<'_> {
+    /// Check a one-time code sent to a phone number
+    ///
+    /// Returns the verification with its new status (`verified`, `unverified`, `expired` or `failed`) and attempt count. A wrong or expired code shows in the status; it is not an error answer.
+    ///
+    /// Sends `POST /phone_numbers/{phone_number_id}/attempt_verification` (operation `AttemptPhoneNumberVerification`, spec `#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `phone_number_id`: The ID of the phone number.
+    /// - `verification_id`: The `verification_id` property.
+    /// - `code`: The `code` property.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn attempt_verification(
+        &self,
+        phone_number_id: impl Into<String>,
+        verification_id: impl Into<String>,
+        code: impl Into<String>,
+    ) -> PhoneNumbersAttemptVerification {
+        PhoneNumbersAttemptVerification {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            phone_number_id: phone_number_id.into(),
+            body: types::PhoneNumbersAttemptVerificationBody {
+                verification_id: verification_id.into(),
+                code: code.into(),
+            },
+        }
+    }
     /// Create a phone number
     ///
     /// Create a new phone number
@@ -95,6 +131,73 @@ impl PhoneNumbers<'_> {
             phone_number_id: phone_number_id.into(),
         }
     }
+    /// Send a one-time code to a phone number
+    ///
+    /// Starts a verification of the number by sending it a code. Check the code with `attempt_verification`.
+    ///
+    /// Sends `POST /phone_numbers/{phone_number_id}/prepare_verification` (operation `PreparePhoneNumberVerification`, spec `#/paths/~1phone_numbers~1{phone_number_id}~1prepare_verification/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `phone_number_id`: The ID of the phone number.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `429`: Request was not successful
+    /// - `500`: Request was not successful
+    pub fn prepare_verification(
+        &self,
+        phone_number_id: impl Into<String>,
+    ) -> PhoneNumbersPrepareVerification {
+        PhoneNumbersPrepareVerification {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            phone_number_id: phone_number_id.into(),
+        }
+    }
+    /// Replace all phone numbers of a user with one
+    ///
+    /// The new number becomes the user's only, primary number: verified by default, or `reserved` or `unverified` as `identification_status` says.
+    ///
+    /// Sends `PUT /users/{user_id}/phone_number` (operation `ReplaceUserPhoneNumber`, spec `#/paths/~1users~1{user_id}~1phone_number/put`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `phone_number`: The phone number, in E.164 format.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `identification_status`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `PhoneNumber`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    pub fn replace_for_user(
+        &self,
+        user_id: impl Into<String>,
+        phone_number: impl Into<String>,
+    ) -> PhoneNumbersReplaceForUser {
+        PhoneNumbersReplaceForUser {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            body: types::PhoneNumbersReplaceForUserBody {
+                phone_number: phone_number.into(),
+                identification_status: None,
+            },
+        }
+    }
     /// Update a phone number
     ///
     /// Updates a phone number
@@ -127,6 +230,43 @@ impl PhoneNumbers<'_> {
                 reserved_for_second_factor: None,
             },
         }
+    }
+}
+/// Request builder for `POST /phone_numbers/{phone_number_id}/attempt_verification` (operation `AttemptPhoneNumberVerification`), made by the group's `attempt_verification` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PhoneNumbersAttemptVerification {
+    client: Client,
+    options: codegen::RequestOptions,
+    phone_number_id: String,
+    body: types::PhoneNumbersAttemptVerificationBody,
+}
+impl PhoneNumbersAttemptVerification {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::VerificationResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "AttemptPhoneNumberVerification",
+            codegen::Method::POST,
+            "/phone_numbers/{phone_number_id}/attempt_verification",
+        );
+        request.path_param("phone_number_id", &self.phone_number_id);
+        request.json(&self.body);
+        request.send_json::<types::VerificationResponse>()
     }
 }
 /// Request builder for `POST /phone_numbers` (operation `PhoneNumbers_createNewPhoneNumber`), made by the group's `create` method. Set optional inputs, then call `send`.
@@ -250,6 +390,84 @@ impl PhoneNumbersGet {
             "/phone_numbers/{phone_number_id}",
         );
         request.path_param("phone_number_id", &self.phone_number_id);
+        request.send_json::<types::PhoneNumber>()
+    }
+}
+/// Request builder for `POST /phone_numbers/{phone_number_id}/prepare_verification` (operation `PreparePhoneNumberVerification`), made by the group's `prepare_verification` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PhoneNumbersPrepareVerification {
+    client: Client,
+    options: codegen::RequestOptions,
+    phone_number_id: String,
+}
+impl PhoneNumbersPrepareVerification {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::VerificationResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "PreparePhoneNumberVerification",
+            codegen::Method::POST,
+            "/phone_numbers/{phone_number_id}/prepare_verification",
+        );
+        request.path_param("phone_number_id", &self.phone_number_id);
+        request.send_json::<types::VerificationResponse>()
+    }
+}
+/// Request builder for `PUT /users/{user_id}/phone_number` (operation `ReplaceUserPhoneNumber`), made by the group's `replace_for_user` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct PhoneNumbersReplaceForUser {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    body: types::PhoneNumbersReplaceForUserBody,
+}
+impl PhoneNumbersReplaceForUser {
+    /// The `identification_status` property.
+    pub fn identification_status(
+        mut self,
+        value: types::PhoneNumbersReplaceForUserBodyIdentificationStatus,
+    ) -> Self {
+        self.body.identification_status = Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::PhoneNumber, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "ReplaceUserPhoneNumber",
+            codegen::Method::PUT,
+            "/users/{user_id}/phone_number",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.json(&self.body);
         request.send_json::<types::PhoneNumber>()
     }
 }

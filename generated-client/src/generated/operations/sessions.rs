@@ -16,6 +16,66 @@ impl Client {
     }
 }
 impl Sessions<'_> {
+    /// Create a session for a user
+    ///
+    /// Creates an active session for the user. For tests only: production instances refuse it. To sign a user in from a backend, create a sign-in token instead.
+    ///
+    /// Sends `POST /sessions` (operation `createSession`, spec `#/paths/~1sessions/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `active_organization_id`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `Session`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `404`: Request was not successful
+    /// - `422`: Invalid request parameters
+    pub fn create(&self, user_id: impl Into<String>) -> SessionsCreate {
+        SessionsCreate {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            body: types::SessionsCreateBody {
+                user_id: user_id.into(),
+                active_organization_id: None,
+            },
+        }
+    }
+    /// Create a session token
+    ///
+    /// Mints a session token (a JWT) for the session, optionally with a custom lifetime.
+    ///
+    /// Sends `POST /sessions/{session_id}/tokens` (operation `CreateSessionToken`, spec `#/paths/~1sessions~1{session_id}~1tokens/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `session_id`: The ID of the session.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `expires_in_seconds`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `401`: Authentication invalid
+    /// - `404`: Resource not found
+    pub fn create_token(&self, session_id: impl Into<String>) -> SessionsCreateToken {
+        SessionsCreateToken {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            session_id: session_id.into(),
+            body: types::SessionsCreateTokenBody {
+                expires_in_seconds: None,
+            },
+        }
+    }
     /// Create a session token from a JWT template
     ///
     /// Creates a JSON Web Token(JWT) based on a session and a JWT Template name defined for your instance
@@ -97,6 +157,49 @@ impl Sessions<'_> {
             offset: None,
         }
     }
+    /// Refresh a session
+    ///
+    /// Mints a new session token for the session. A 401 answer means the token cannot be refreshed and the caller should start Clerk's handshake flow.
+    ///
+    /// Sends `POST /sessions/{session_id}/refresh` (operation `RefreshSession`, spec `#/paths/~1sessions~1{session_id}~1refresh/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `session_id`: The ID of the session.
+    /// - `expired_token`: The `expired_token` property.
+    /// - `refresh_token`: The `refresh_token` property.
+    /// - `request_origin`: The `request_origin` property.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `request_headers`, `format`, `request_originating_ip`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `SessionRefresh`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    pub fn refresh(
+        &self,
+        session_id: impl Into<String>,
+        expired_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+        request_origin: impl Into<String>,
+    ) -> SessionsRefresh {
+        SessionsRefresh {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            session_id: session_id.into(),
+            body: types::SessionsRefreshBody {
+                expired_token: expired_token.into(),
+                refresh_token: refresh_token.into(),
+                request_origin: request_origin.into(),
+                request_headers: None,
+                format: None,
+                request_originating_ip: None,
+            },
+        }
+    }
     /// Revoke a session
     ///
     /// Sets the status of a session as "revoked", which is an unauthenticated state.
@@ -120,6 +223,134 @@ impl Sessions<'_> {
             options: codegen::RequestOptions::default(),
             session_id: session_id.into(),
         }
+    }
+    /// Verify a session
+    ///
+    /// Returns the session if it is active. Deprecated: verify session tokens networklessly instead (the `jwt` feature of this crate).
+    ///
+    /// Sends `POST /sessions/{session_id}/verify` (operation `VerifySession`, spec `#/paths/~1sessions~1{session_id}~1verify/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `session_id`: The ID of the session.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `token`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `Session`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `404`: Resource not found
+    /// - `410`: The operation is deprecated and is about to be removed
+    #[deprecated]
+    pub fn verify(&self, session_id: impl Into<String>) -> SessionsVerify {
+        SessionsVerify {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            session_id: session_id.into(),
+            body: types::SessionsVerifyBody {
+                token: None,
+            },
+        }
+    }
+}
+/// Request builder for `POST /sessions` (operation `createSession`), made by the group's `create` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SessionsCreate {
+    client: Client,
+    options: codegen::RequestOptions,
+    body: types::SessionsCreateBody,
+}
+impl SessionsCreate {
+    /// The `active_organization_id` property.
+    pub fn active_organization_id(mut self, value: impl Into<String>) -> Self {
+        self.body.active_organization_id = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Session, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "createSession",
+            codegen::Method::POST,
+            "/sessions",
+        );
+        request.json(&self.body);
+        request.send_json::<types::Session>()
+    }
+}
+/// Request builder for `POST /sessions/{session_id}/tokens` (operation `CreateSessionToken`), made by the group's `create_token` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SessionsCreateToken {
+    client: Client,
+    options: codegen::RequestOptions,
+    session_id: String,
+    body: types::SessionsCreateTokenBody,
+}
+impl SessionsCreateToken {
+    /// The `expires_in_seconds` property.
+    pub fn expires_in_seconds(mut self, value: i64) -> Self {
+        self.body.expires_in_seconds = Some(codegen::Nullable::Value(value));
+        self
+    }
+    /// Sends `expires_in_seconds` as `null`, which clears it.
+    pub fn clear_expires_in_seconds(mut self) -> Self {
+        self.body.expires_in_seconds = Some(codegen::Nullable::Null);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::SessionsCreateTokenResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "CreateSessionToken",
+            codegen::Method::POST,
+            "/sessions/{session_id}/tokens",
+        );
+        request.path_param("session_id", &self.session_id);
+        request
+            .check_range(
+                "expires_in_seconds",
+                self
+                    .body
+                    .expires_in_seconds
+                    .as_ref()
+                    .and_then(codegen::Nullable::as_ref),
+                Some(30),
+                Some(315360000),
+            );
+        request.json(&self.body);
+        request.send_json::<types::SessionsCreateTokenResponse>()
     }
 }
 /// Request builder for `POST /sessions/{session_id}/tokens/{template_name}` (operation `Sessions_createSessionTokenFromTemplate`), made by the group's `create_token_from_template` method. Set optional inputs, then call `send`.
@@ -286,6 +517,74 @@ impl SessionsList {
         )
     }
 }
+/// Request builder for `POST /sessions/{session_id}/refresh` (operation `RefreshSession`), made by the group's `refresh` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SessionsRefresh {
+    client: Client,
+    options: codegen::RequestOptions,
+    session_id: String,
+    body: types::SessionsRefreshBody,
+}
+impl SessionsRefresh {
+    /// The `request_headers` property.
+    pub fn request_headers(
+        mut self,
+        value: codegen::Map<String, codegen::Value>,
+    ) -> Self {
+        self.body.request_headers = Some(codegen::Nullable::Value(value));
+        self
+    }
+    /// Sends `request_headers` as `null`, which clears it.
+    pub fn clear_request_headers(mut self) -> Self {
+        self.body.request_headers = Some(codegen::Nullable::Null);
+        self
+    }
+    /// The `format` property.
+    pub fn format(mut self, value: types::SessionsRefreshBodyFormat) -> Self {
+        self.body.format = Some(codegen::Nullable::Value(value));
+        self
+    }
+    /// Sends `format` as `null`, which clears it.
+    pub fn clear_format(mut self) -> Self {
+        self.body.format = Some(codegen::Nullable::Null);
+        self
+    }
+    /// The `request_originating_ip` property.
+    pub fn request_originating_ip(mut self, value: impl Into<String>) -> Self {
+        self.body.request_originating_ip = Some(codegen::Nullable::Value(value.into()));
+        self
+    }
+    /// Sends `request_originating_ip` as `null`, which clears it.
+    pub fn clear_request_originating_ip(mut self) -> Self {
+        self.body.request_originating_ip = Some(codegen::Nullable::Null);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::SessionRefresh, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "RefreshSession",
+            codegen::Method::POST,
+            "/sessions/{session_id}/refresh",
+        );
+        request.path_param("session_id", &self.session_id);
+        request.json(&self.body);
+        request.send_json::<types::SessionRefresh>()
+    }
+}
 /// Request builder for `POST /sessions/{session_id}/revoke` (operation `Sessions_revokeSession`), made by the group's `revoke` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -316,6 +615,46 @@ impl SessionsRevoke {
             "/sessions/{session_id}/revoke",
         );
         request.path_param("session_id", &self.session_id);
+        request.send_json::<types::Session>()
+    }
+}
+/// Request builder for `POST /sessions/{session_id}/verify` (operation `VerifySession`), made by the group's `verify` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SessionsVerify {
+    client: Client,
+    options: codegen::RequestOptions,
+    session_id: String,
+    body: types::SessionsVerifyBody,
+}
+impl SessionsVerify {
+    /// The `token` property.
+    pub fn token(mut self, value: impl Into<String>) -> Self {
+        self.body.token = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::Session, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "VerifySession",
+            codegen::Method::POST,
+            "/sessions/{session_id}/verify",
+        );
+        request.path_param("session_id", &self.session_id);
+        request.json(&self.body);
         request.send_json::<types::Session>()
     }
 }

@@ -16,6 +16,25 @@ impl Client {
     }
 }
 impl SignUps<'_> {
+    /// Retrieve a sign-up
+    ///
+    /// Sends `GET /sign_ups/{id}` (operation `GetSignUp`, spec `#/paths/~1sign_ups~1{id}/get`).
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The ID of the .
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `SignUp`.
+    /// - `403`: Authorization invalid
+    pub fn get(&self, id: impl Into<String>) -> SignUpsGet {
+        SignUpsGet {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            id: id.into(),
+        }
+    }
     /// Update a sign-up
     ///
     /// Update the sign-up with the given ID
@@ -44,6 +63,39 @@ impl SignUps<'_> {
                 custom_action: None,
             },
         }
+    }
+}
+/// Request builder for `GET /sign_ups/{id}` (operation `GetSignUp`), made by the group's `get` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct SignUpsGet {
+    client: Client,
+    options: codegen::RequestOptions,
+    id: String,
+}
+impl SignUpsGet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::SignUp, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "GetSignUp",
+            codegen::Method::GET,
+            "/sign_ups/{id}",
+        );
+        request.path_param("id", &self.id);
+        request.send_json::<types::SignUp>()
     }
 }
 /// Request builder for `PATCH /sign_ups/{id}` (operation `Signups_updateSignUpById`), made by the group's `update` method. Set optional inputs, then call `send`.

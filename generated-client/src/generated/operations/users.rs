@@ -16,6 +16,53 @@ impl Client {
     }
 }
 impl Users<'_> {
+    /// Add to or take from a user's billing credit balance
+    ///
+    /// Each adjustment is recorded in the ledger; a repeated `idempotency_key` is applied once.
+    ///
+    /// Sends `POST /users/{user_id}/billing/credits` (operation `AdjustUserBillingCreditBalance`, spec `#/paths/~1users~1{user_id}~1billing~1credits/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `action`: The `action` property.
+    /// - `amount`: The `amount` property.
+    /// - `idempotency_key`: The `idempotency_key` property.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `currency`, `note`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `CommerceCreditLedgerResponse`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `409`: Request was not successful
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn adjust_billing_credit_balance(
+        &self,
+        user_id: impl Into<String>,
+        action: types::AdjustCreditBalanceRequestAction,
+        amount: i64,
+        idempotency_key: impl Into<String>,
+    ) -> UsersAdjustBillingCreditBalance {
+        UsersAdjustBillingCreditBalance {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            body: types::AdjustCreditBalanceRequest {
+                amount,
+                action,
+                currency: None,
+                idempotency_key: idempotency_key.into(),
+                note: None,
+            },
+        }
+    }
     /// Ban a user
     ///
     /// Marks the given user as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
@@ -35,6 +82,33 @@ impl Users<'_> {
             client: self.client.clone(),
             options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
+        }
+    }
+    /// Ban several users
+    ///
+    /// Revokes the sessions of every user given and keeps them from signing in again.
+    ///
+    /// Sends `POST /users/ban` (operation `UsersBan`, spec `#/paths/~1users~1ban/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_ids`: The `user_ids` property.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: A list of `User`.
+    /// - `400`: Request was not successful
+    /// - `402`: Payment required
+    pub fn ban_many(
+        &self,
+        user_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UsersBanMany {
+        UsersBanMany {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            body: types::UsersBanManyBody {
+                user_ids: user_ids.into_iter().map(Into::into).collect(),
+            },
         }
     }
     /// Count users
@@ -136,6 +210,86 @@ impl Users<'_> {
             user_id: user_id.into(),
         }
     }
+    /// Delete all backup codes of a user
+    ///
+    /// Sends `DELETE /users/{user_id}/backup_code` (operation `DeleteBackupCode`, spec `#/paths/~1users~1{user_id}~1backup_code/delete`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn delete_backup_codes(
+        &self,
+        user_id: impl Into<String>,
+    ) -> UsersDeleteBackupCodes {
+        UsersDeleteBackupCodes {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+        }
+    }
+    /// Delete an external account of a user
+    ///
+    /// Sends `DELETE /users/{user_id}/external_accounts/{external_account_id}` (operation `DeleteExternalAccount`, spec `#/paths/~1users~1{user_id}~1external_accounts~1{external_account_id}/delete`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `external_account_id`: The ID of the external account.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `DeletedObject`.
+    /// - `400`: Request was not successful
+    /// - `403`: Request was not successful
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn delete_external_account(
+        &self,
+        user_id: impl Into<String>,
+        external_account_id: impl Into<String>,
+    ) -> UsersDeleteExternalAccount {
+        UsersDeleteExternalAccount {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            external_account_id: external_account_id.into(),
+        }
+    }
+    /// Delete a passkey of a user
+    ///
+    /// The user is told by email.
+    ///
+    /// Sends `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` (operation `UserPasskeyDelete`, spec `#/paths/~1users~1{user_id}~1passkeys~1{passkey_identification_id}/delete`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `passkey_identification_id`: The ID of the passkey identification.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `DeletedObject`.
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn delete_passkey(
+        &self,
+        user_id: impl Into<String>,
+        passkey_identification_id: impl Into<String>,
+    ) -> UsersDeletePasskey {
+        UsersDeletePasskey {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            passkey_identification_id: passkey_identification_id.into(),
+        }
+    }
     /// Delete a user's profile image
     ///
     /// Sends `DELETE /users/{user_id}/profile_image` (operation `Users_deleteProfileImage`, spec `#/paths/~1users~1{user_id}~1profile_image/delete`).
@@ -156,6 +310,54 @@ impl Users<'_> {
             client: self.client.clone(),
             options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
+        }
+    }
+    /// Delete all TOTP authenticators of a user
+    ///
+    /// Sends `DELETE /users/{user_id}/totp` (operation `DeleteTOTP`, spec `#/paths/~1users~1{user_id}~1totp/delete`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn delete_totp(&self, user_id: impl Into<String>) -> UsersDeleteTotp {
+        UsersDeleteTotp {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+        }
+    }
+    /// Delete a web3 wallet of a user
+    ///
+    /// Sends `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` (operation `UserWeb3WalletDelete`, spec `#/paths/~1users~1{user_id}~1web3_wallets~1{web3_wallet_identification_id}/delete`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `web3_wallet_identification_id`: The ID of the web3 wallet identification.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `DeletedObject`.
+    /// - `400`: Request was not successful
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn delete_web3_wallet(
+        &self,
+        user_id: impl Into<String>,
+        web3_wallet_identification_id: impl Into<String>,
+    ) -> UsersDeleteWeb3Wallet {
+        UsersDeleteWeb3Wallet {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            web3_wallet_identification_id: web3_wallet_identification_id.into(),
         }
     }
     /// Disable a user's MFA
@@ -198,6 +400,33 @@ impl Users<'_> {
     /// - `404`: Resource not found
     pub fn get(&self, user_id: impl Into<String>) -> UsersGet {
         UsersGet {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+        }
+    }
+    /// Retrieve a user's billing credit balance
+    ///
+    /// Sends `GET /users/{user_id}/billing/credits` (operation `GetUserBillingCreditBalance`, spec `#/paths/~1users~1{user_id}~1billing~1credits/get`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `CommerceCreditBalanceResponse`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn get_billing_credit_balance(
+        &self,
+        user_id: impl Into<String>,
+    ) -> UsersGetBillingCreditBalance {
+        UsersGetBillingCreditBalance {
             client: self.client.clone(),
             options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
@@ -266,6 +495,37 @@ impl Users<'_> {
             order_by: None,
         }
     }
+    /// List the organization invitations of a user
+    ///
+    /// Sends `GET /users/{user_id}/organization_invitations` (operation `UsersGetOrganizationInvitations`, spec `#/paths/~1users~1{user_id}~1organization_invitations/get`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `limit`, `offset`, `status`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `OrganizationInvitationsWithPublicOrganizationData`.
+    /// - `400`: Request was not successful
+    /// - `403`: Request was not successful
+    /// - `404`: Resource not found
+    pub fn list_organization_invitations(
+        &self,
+        user_id: impl Into<String>,
+    ) -> UsersListOrganizationInvitations {
+        UsersListOrganizationInvitations {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            limit: None,
+            offset: None,
+            status: None,
+        }
+    }
     /// List a user's organization memberships
     ///
     /// Retrieve a paginated list of the user's organization memberships
@@ -294,6 +554,30 @@ impl Users<'_> {
             user_id: user_id.into(),
             limit: None,
             offset: None,
+        }
+    }
+    /// List a user's trusted devices
+    ///
+    /// Sends `GET /users/{user_id}/trusted_devices` (operation `ListUserTrustedDevices`, spec `#/paths/~1users~1{user_id}~1trusted_devices/get`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn list_trusted_devices(
+        &self,
+        user_id: impl Into<String>,
+    ) -> UsersListTrustedDevices {
+        UsersListTrustedDevices {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
         }
     }
     /// Lock a user
@@ -358,6 +642,98 @@ impl Users<'_> {
             },
         }
     }
+    /// Remove a user's password
+    ///
+    /// Removes the password without asking for the current one, even when the user has no other way to sign in. Sessions stay active unless `sign_out_of_other_sessions` says otherwise.
+    ///
+    /// Sends `POST /users/{user_id}/remove_password` (operation `RemoveUserPassword`, spec `#/paths/~1users~1{user_id}~1remove_password/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `sign_out_of_other_sessions`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `User`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn remove_password(&self, user_id: impl Into<String>) -> UsersRemovePassword {
+        UsersRemovePassword {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            body: types::UsersRemovePasswordBody {
+                sign_out_of_other_sessions: None,
+            },
+        }
+    }
+    /// Replace a user's metadata
+    ///
+    /// Each metadata object sent replaces the stored one whole; objects left out stay as they are. `update_metadata` merges instead.
+    ///
+    /// Sends `PUT /users/{user_id}/metadata` (operation `ReplaceUserMetadata`, spec `#/paths/~1users~1{user_id}~1metadata/put`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    ///
+    /// # Optional inputs
+    ///
+    /// Set on the returned builder: `public_metadata`, `private_metadata`, `unsafe_metadata`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `User`.
+    /// - `400`: Request was not successful
+    /// - `401`: Authentication invalid
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    pub fn replace_metadata(&self, user_id: impl Into<String>) -> UsersReplaceMetadata {
+        UsersReplaceMetadata {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            body: types::UsersReplaceMetadataBody {
+                public_metadata: None,
+                private_metadata: None,
+                unsafe_metadata: None,
+            },
+        }
+    }
+    /// Revoke a user's trusted device
+    ///
+    /// Sends `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` (operation `RevokeUserTrustedDevice`, spec `#/paths/~1users~1{user_id}~1trusted_devices~1{trusted_device_id}/delete`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `trusted_device_id`: The ID of the trusted device.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The `TrustedDevice`.
+    /// - `403`: Authorization invalid
+    /// - `404`: Resource not found
+    /// - `500`: Request was not successful
+    pub fn revoke_trusted_device(
+        &self,
+        user_id: impl Into<String>,
+        trusted_device_id: impl Into<String>,
+    ) -> UsersRevokeTrustedDevice {
+        UsersRevokeTrustedDevice {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            trusted_device_id: trusted_device_id.into(),
+        }
+    }
     /// Set a user's profile image
     ///
     /// Update a user's profile image
@@ -406,6 +782,31 @@ impl Users<'_> {
             client: self.client.clone(),
             options: codegen::RequestOptions::default(),
             user_id: user_id.into(),
+        }
+    }
+    /// Lift the ban of several users
+    ///
+    /// Sends `POST /users/unban` (operation `UsersUnban`, spec `#/paths/~1users~1unban/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_ids`: The `user_ids` property.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: A list of `User`.
+    /// - `400`: Request was not successful
+    /// - `402`: Payment required
+    pub fn unban_many(
+        &self,
+        user_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UsersUnbanMany {
+        UsersUnbanMany {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            body: types::UsersUnbanManyBody {
+                user_ids: user_ids.into_iter().map(Into::into).collect(),
+            },
         }
     }
     /// Unlock a user
@@ -492,6 +893,117 @@ impl Users<'_> {
             },
         }
     }
+    /// Check a user's password
+    ///
+    /// Answers whether the password given is the user's, for custom sign-in and re-verification flows.
+    ///
+    /// Sends `POST /users/{user_id}/verify_password` (operation `VerifyPassword`, spec `#/paths/~1users~1{user_id}~1verify_password/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `password`: The `password` property.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `400`: Request was not successful
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn verify_password(
+        &self,
+        user_id: impl Into<String>,
+        password: impl Into<String>,
+    ) -> UsersVerifyPassword {
+        UsersVerifyPassword {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            body: types::UsersVerifyPasswordBody {
+                password: password.into(),
+            },
+        }
+    }
+    /// Check a user's TOTP or backup code
+    ///
+    /// A backup code that checks out is used up.
+    ///
+    /// Sends `POST /users/{user_id}/verify_totp` (operation `VerifyTOTP`, spec `#/paths/~1users~1{user_id}~1verify_totp/post`).
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The ID of the user.
+    /// - `code`: The `code` property.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: Success.
+    /// - `400`: Request was not successful
+    /// - `404`: Resource not found
+    /// - `422`: Invalid request parameters
+    /// - `500`: Request was not successful
+    pub fn verify_totp(
+        &self,
+        user_id: impl Into<String>,
+        code: impl Into<String>,
+    ) -> UsersVerifyTotp {
+        UsersVerifyTotp {
+            client: self.client.clone(),
+            options: codegen::RequestOptions::default(),
+            user_id: user_id.into(),
+            body: types::UsersVerifyTotpBody {
+                code: code.into(),
+            },
+        }
+    }
+}
+/// Request builder for `POST /users/{user_id}/billing/credits` (operation `AdjustUserBillingCreditBalance`), made by the group's `adjust_billing_credit_balance` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersAdjustBillingCreditBalance {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    body: types::AdjustCreditBalanceRequest,
+}
+impl UsersAdjustBillingCreditBalance {
+    /// The `currency` property.
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.body.currency = Some(value.into());
+        self
+    }
+    /// The `note` property.
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.body.note = Some(value.into());
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::CommerceCreditLedgerResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "AdjustUserBillingCreditBalance",
+            codegen::Method::POST,
+            "/users/{user_id}/billing/credits",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.json(&self.body);
+        request.send_json::<types::CommerceCreditLedgerResponse>()
+    }
 }
 /// Request builder for `POST /users/{user_id}/ban` (operation `Users_markBanned`), made by the group's `ban` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
@@ -524,6 +1036,40 @@ impl UsersBan {
         );
         request.path_param("user_id", &self.user_id);
         request.send_json::<types::User>()
+    }
+}
+/// Request builder for `POST /users/ban` (operation `UsersBan`), made by the group's `ban_many` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersBanMany {
+    client: Client,
+    options: codegen::RequestOptions,
+    body: types::UsersBanManyBody,
+}
+impl UsersBanMany {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<types::User>, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "UsersBan",
+            codegen::Method::POST,
+            "/users/ban",
+        );
+        request.check_max_items("user_ids", Some(&self.body.user_ids), 50);
+        request.json(&self.body);
+        request.send_json::<Vec<types::User>>()
     }
 }
 /// Request builder for `GET /users/count` (operation `Users_getTotalCount`), made by the group's `count` method. Set optional inputs, then call `send`.
@@ -821,6 +1367,111 @@ impl UsersDelete {
         request.send_json::<types::DeletedObject>()
     }
 }
+/// Request builder for `DELETE /users/{user_id}/backup_code` (operation `DeleteBackupCode`), made by the group's `delete_backup_codes` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersDeleteBackupCodes {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+}
+impl UsersDeleteBackupCodes {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::UsersDeleteBackupCodesResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "DeleteBackupCode",
+            codegen::Method::DELETE,
+            "/users/{user_id}/backup_code",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.send_json::<types::UsersDeleteBackupCodesResponse>()
+    }
+}
+/// Request builder for `DELETE /users/{user_id}/external_accounts/{external_account_id}` (operation `DeleteExternalAccount`), made by the group's `delete_external_account` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersDeleteExternalAccount {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    external_account_id: String,
+}
+impl UsersDeleteExternalAccount {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "DeleteExternalAccount",
+            codegen::Method::DELETE,
+            "/users/{user_id}/external_accounts/{external_account_id}",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.path_param("external_account_id", &self.external_account_id);
+        request.send_json::<types::DeletedObject>()
+    }
+}
+/// Request builder for `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` (operation `UserPasskeyDelete`), made by the group's `delete_passkey` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersDeletePasskey {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    passkey_identification_id: String,
+}
+impl UsersDeletePasskey {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "UserPasskeyDelete",
+            codegen::Method::DELETE,
+            "/users/{user_id}/passkeys/{passkey_identification_id}",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.path_param("passkey_identification_id", &self.passkey_identification_id);
+        request.send_json::<types::DeletedObject>()
+    }
+}
 /// Request builder for `DELETE /users/{user_id}/profile_image` (operation `Users_deleteProfileImage`), made by the group's `delete_profile_image` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -852,6 +1503,80 @@ impl UsersDeleteProfileImage {
         );
         request.path_param("user_id", &self.user_id);
         request.send_json::<types::User>()
+    }
+}
+/// Request builder for `DELETE /users/{user_id}/totp` (operation `DeleteTOTP`), made by the group's `delete_totp` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersDeleteTotp {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+}
+impl UsersDeleteTotp {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::UsersDeleteTotpResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "DeleteTOTP",
+            codegen::Method::DELETE,
+            "/users/{user_id}/totp",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.send_json::<types::UsersDeleteTotpResponse>()
+    }
+}
+/// Request builder for `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` (operation `UserWeb3WalletDelete`), made by the group's `delete_web3_wallet` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersDeleteWeb3Wallet {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    web3_wallet_identification_id: String,
+}
+impl UsersDeleteWeb3Wallet {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "UserWeb3WalletDelete",
+            codegen::Method::DELETE,
+            "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
+        );
+        request.path_param("user_id", &self.user_id);
+        request
+            .path_param(
+                "web3_wallet_identification_id",
+                &self.web3_wallet_identification_id,
+            );
+        request.send_json::<types::DeletedObject>()
     }
 }
 /// Request builder for `DELETE /users/{user_id}/mfa` (operation `Users_disableMfa`), made by the group's `disable_mfa` method. Set optional inputs, then call `send`.
@@ -920,6 +1645,41 @@ impl UsersGet {
         );
         request.path_param("user_id", &self.user_id);
         request.send_json::<types::User>()
+    }
+}
+/// Request builder for `GET /users/{user_id}/billing/credits` (operation `GetUserBillingCreditBalance`), made by the group's `get_billing_credit_balance` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersGetBillingCreditBalance {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+}
+impl UsersGetBillingCreditBalance {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::CommerceCreditBalanceResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "GetUserBillingCreditBalance",
+            codegen::Method::GET,
+            "/users/{user_id}/billing/credits",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.send_json::<types::CommerceCreditBalanceResponse>()
     }
 }
 /// Request builder for `GET /users/{user_id}/oauth_access_tokens/{provider}` (operation `Users_getOAuthAccessToken`), made by the group's `get_oauth_access_token` method. Set optional inputs, then call `send`.
@@ -1167,6 +1927,94 @@ impl UsersList {
         )
     }
 }
+/// Request builder for `GET /users/{user_id}/organization_invitations` (operation `UsersGetOrganizationInvitations`), made by the group's `list_organization_invitations` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersListOrganizationInvitations {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    limit: Option<i64>,
+    offset: Option<i64>,
+    status: Option<types::UsersListOrganizationInvitationsStatus>,
+}
+impl UsersListOrganizationInvitations {
+    /// How many results to return, at most 500 (10 when not set). Pages together with `offset`.
+    pub fn limit(mut self, value: i64) -> Self {
+        self.limit = Some(value);
+        self
+    }
+    /// Skip the first offset results when paginating.
+    /// Needs to be an integer greater or equal to zero.
+    /// To be used in conjunction with limit.
+    pub fn offset(mut self, value: i64) -> Self {
+        self.offset = Some(value);
+        self
+    }
+    /// Returns only the results with this status.
+    pub fn status(
+        mut self,
+        value: types::UsersListOrganizationInvitationsStatus,
+    ) -> Self {
+        self.status = Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::OrganizationInvitationsWithPublicOrganizationData, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "UsersGetOrganizationInvitations",
+            codegen::Method::GET,
+            "/users/{user_id}/organization_invitations",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
+        request.query("limit", self.limit.as_ref());
+        request.check_range("offset", self.offset.as_ref(), Some(0), None);
+        request.query("offset", self.offset.as_ref());
+        request.query("status", self.status.as_ref());
+        request.send_json::<types::OrganizationInvitationsWithPublicOrganizationData>()
+    }
+    /// Streams the items of every page, sending `GET /users/{user_id}/organization_invitations` again with a growing `offset` as the stream is read.
+    ///
+    /// Pages hold `limit` items (default 10), starting at `offset` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.
+    pub fn stream(
+        self,
+    ) -> impl codegen::Stream<
+        Item = Result<types::OrganizationInvitationWithPublicOrganizationData, Error>,
+    > + Send + 'static {
+        let limit = self.limit.unwrap_or(10);
+        let offset = self.offset.unwrap_or(0);
+        codegen::paginate(
+            self,
+            offset,
+            limit,
+            |mut page: Self, offset, limit| async move {
+                page.offset = Some(offset);
+                page.limit = Some(limit);
+                let response = page.send().await?;
+                Ok(codegen::Page {
+                    items: response.data,
+                    total: Some(response.total_count),
+                })
+            },
+        )
+    }
+}
 /// Request builder for `GET /users/{user_id}/organization_memberships` (operation `Users_getOrganizationMemberships`), made by the group's `list_organization_memberships` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1246,6 +2094,39 @@ impl UsersListOrganizationMemberships {
                 })
             },
         )
+    }
+}
+/// Request builder for `GET /users/{user_id}/trusted_devices` (operation `ListUserTrustedDevices`), made by the group's `list_trusted_devices` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersListTrustedDevices {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+}
+impl UsersListTrustedDevices {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::TrustedDeviceList, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "ListUserTrustedDevices",
+            codegen::Method::GET,
+            "/users/{user_id}/trusted_devices",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.send_json::<types::TrustedDeviceList>()
     }
 }
 /// Request builder for `POST /users/{user_id}/lock` (operation `Users_lockUser`), made by the group's `lock` method. Set optional inputs, then call `send`.
@@ -1340,6 +2221,140 @@ impl UsersMergeMetadata {
         request.send_json::<types::User>()
     }
 }
+/// Request builder for `POST /users/{user_id}/remove_password` (operation `RemoveUserPassword`), made by the group's `remove_password` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersRemovePassword {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    body: types::UsersRemovePasswordBody,
+}
+impl UsersRemovePassword {
+    /// The `sign_out_of_other_sessions` property.
+    pub fn sign_out_of_other_sessions(mut self, value: bool) -> Self {
+        self.body.sign_out_of_other_sessions = Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "RemoveUserPassword",
+            codegen::Method::POST,
+            "/users/{user_id}/remove_password",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.json(&self.body);
+        request.send_json::<types::User>()
+    }
+}
+/// Request builder for `PUT /users/{user_id}/metadata` (operation `ReplaceUserMetadata`), made by the group's `replace_metadata` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersReplaceMetadata {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    body: types::UsersReplaceMetadataBody,
+}
+impl UsersReplaceMetadata {
+    /// Metadata readable by the frontend and the backend, writable only by the backend.
+    pub fn public_metadata(
+        mut self,
+        value: codegen::Map<String, codegen::Value>,
+    ) -> Self {
+        self.body.public_metadata = Some(value);
+        self
+    }
+    /// Metadata readable and writable only by the backend.
+    pub fn private_metadata(
+        mut self,
+        value: codegen::Map<String, codegen::Value>,
+    ) -> Self {
+        self.body.private_metadata = Some(value);
+        self
+    }
+    /// Metadata that the frontend can read and write.
+    pub fn unsafe_metadata(
+        mut self,
+        value: codegen::Map<String, codegen::Value>,
+    ) -> Self {
+        self.body.unsafe_metadata = Some(value);
+        self
+    }
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "ReplaceUserMetadata",
+            codegen::Method::PUT,
+            "/users/{user_id}/metadata",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.json(&self.body);
+        request.send_json::<types::User>()
+    }
+}
+/// Request builder for `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` (operation `RevokeUserTrustedDevice`), made by the group's `revoke_trusted_device` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersRevokeTrustedDevice {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    trusted_device_id: String,
+}
+impl UsersRevokeTrustedDevice {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<types::TrustedDevice, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "RevokeUserTrustedDevice",
+            codegen::Method::DELETE,
+            "/users/{user_id}/trusted_devices/{trusted_device_id}",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.path_param("trusted_device_id", &self.trusted_device_id);
+        request.send_json::<types::TrustedDevice>()
+    }
+}
 /// Request builder for `POST /users/{user_id}/profile_image` (operation `Users_setProfileImage`), made by the group's `set_profile_image` method. Set optional inputs, then call `send`.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent"]
@@ -1407,6 +2422,40 @@ impl UsersUnban {
         );
         request.path_param("user_id", &self.user_id);
         request.send_json::<types::User>()
+    }
+}
+/// Request builder for `POST /users/unban` (operation `UsersUnban`), made by the group's `unban_many` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersUnbanMany {
+    client: Client,
+    options: codegen::RequestOptions,
+    body: types::UsersUnbanManyBody,
+}
+impl UsersUnbanMany {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Vec<types::User>, Error>> + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "UsersUnban",
+            codegen::Method::POST,
+            "/users/unban",
+        );
+        request.check_max_items("user_ids", Some(&self.body.user_ids), 50);
+        request.json(&self.body);
+        request.send_json::<Vec<types::User>>()
     }
 }
 /// Request builder for `POST /users/{user_id}/unlock` (operation `Users_removeLock`), made by the group's `unlock` method. Set optional inputs, then call `send`.
@@ -1622,5 +2671,79 @@ impl UsersUpdate {
         request.path_param("user_id", &self.user_id);
         request.json(&self.body);
         request.send_json::<types::User>()
+    }
+}
+/// Request builder for `POST /users/{user_id}/verify_password` (operation `VerifyPassword`), made by the group's `verify_password` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersVerifyPassword {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    body: types::UsersVerifyPasswordBody,
+}
+impl UsersVerifyPassword {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::UsersVerifyPasswordResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "VerifyPassword",
+            codegen::Method::POST,
+            "/users/{user_id}/verify_password",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.json(&self.body);
+        request.send_json::<types::UsersVerifyPasswordResponse>()
+    }
+}
+/// Request builder for `POST /users/{user_id}/verify_totp` (operation `VerifyTOTP`), made by the group's `verify_totp` method. Set optional inputs, then call `send`.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is sent"]
+pub struct UsersVerifyTotp {
+    client: Client,
+    options: codegen::RequestOptions,
+    user_id: String,
+    body: types::UsersVerifyTotpBody,
+}
+impl UsersVerifyTotp {
+    /// Overrides the client's timeout, retry policy or headers for this request.
+    pub fn with_options(mut self, options: codegen::RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sends the request and returns the successful response decoded.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<types::UsersVerifyTotpResponse, Error>,
+    > + Send + 'static {
+        let mut request = codegen::Request::new(
+            self.client,
+            self.options,
+            "VerifyTOTP",
+            codegen::Method::POST,
+            "/users/{user_id}/verify_totp",
+        );
+        request.path_param("user_id", &self.user_id);
+        request.json(&self.body);
+        request.send_json::<types::UsersVerifyTotpResponse>()
     }
 }
