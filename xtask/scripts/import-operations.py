@@ -13,6 +13,8 @@ is carried over. The words come from PROSE, which the maintainer writes:
     operations:  {operationId: [group.method, summary, description?]}
     schemas:     {SchemaName: description}                   (optional)
     properties:  {member_name: description}                  (optional, for common members)
+    inputs:      {name or operationId/name: description}     (optional: request members and
+                                                              parameters, the specific key first)
 
 An operation without an entry in PROSE stops the import before anything is written, with the
 list of what is missing. Every imported operation is marked `x-beyond-listing`. The operations
@@ -143,6 +145,22 @@ class Importer:
             out = {"description": described, **out}
         return out
 
+    def input_prose(self, op_id, name):
+        inputs = self.prose.get("inputs", {})
+        return inputs.get(f"{op_id}/{name}") or inputs.get(name)
+
+    def body_schema(self, value, op_id):
+        """A request body's schema: its members, and an array's items' members, described as
+        inputs of the operation."""
+        target = value.get("items", value) if value.get("type") == "array" else value
+        out = self.schema(value)
+        members = (out.get("items", out) if value.get("type") == "array" else out).get("properties", {})
+        for name, member in members.items():
+            prose = self.input_prose(op_id, name)
+            if prose and "$ref" not in member and name in target.get("properties", {}):
+                members[name] = {"description": prose, **{k: v for k, v in member.items() if k != "description"}}
+        return out
+
     def member(self, name, value):
         prose = self.prose.get("properties", {}).get(name)
         if name == "data" and not (isinstance(value, dict) and value.get("type") == "array"):
@@ -171,7 +189,11 @@ class Importer:
                 source = self.ref["components"]["parameters"][name]
                 self.parameters[target] = self.parameter_body(source, PARAMETER_PROSE[target])
             return {"$ref": f"#/components/parameters/{target}"}
-        return self.parameter_body(value, self.parameter_prose(value))
+        prose = self.parameter_prose(value)
+        if value["in"] != "path":
+            prose = self.input_prose(op_id, value["name"]) if f"{op_id}/{value['name']}" in self.prose.get("inputs", {}) else prose
+            prose = prose or self.input_prose(op_id, value["name"])
+        return self.parameter_body(value, prose)
 
     def parameter_body(self, value, prose):
         out = {"name": value["name"], "in": value["in"]}
@@ -294,7 +316,7 @@ class Importer:
                 out_body["required"] = True
             content = {}
             for media, value in body["content"].items():
-                entry = {"schema": self.schema(value.get("schema", {}))}
+                entry = {"schema": self.body_schema(value.get("schema", {}), op["operationId"])}
                 if "encoding" in value:
                     entry["encoding"] = value["encoding"]
                 content[media] = entry

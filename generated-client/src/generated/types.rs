@@ -125,16 +125,16 @@ impl codegen::Shaped for ActorTokenStatus {
 pub struct ActorTokensCreateBody {
     /// The ID of the user.
     pub user_id: String,
-    /// The `actor` property.
+    /// Who acts: `sub` is the ID of the acting user; other members become the token's `act` claim.
     pub actor: ActorTokensCreateBodyActor,
-    /// The `expires_in_seconds` property.
+    /// How many seconds it stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
-    /// The `session_max_duration_in_seconds` property.
+    /// How many seconds the impersonation session may last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
-/// The `ActorTokensCreateBodyActor` schema.
+/// Who acts: `sub` is the ID of the acting user; other members become the token's `act` claim.
 ///
 /// Schema: `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`.
 #[cfg(feature = "actor_tokens")]
@@ -230,13 +230,13 @@ pub struct AdminPortalLinkTokensCreateBody {
     /// The ID of the organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// The `it_contact_id` property.
+    /// The ID of the organization's IT contact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
-    /// The `scopes` property.
+    /// The scopes granted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<i64>,
 }
@@ -308,7 +308,7 @@ impl codegen::Shaped for AdminPortalLinkTokensCreateResponse {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct AdminPortalLinkTokensRevokeBody {
-    /// The `revocation_reason` property.
+    /// Why it was revoked, for the audit trail.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<codegen::Nullable<String>>,
 }
@@ -377,9 +377,9 @@ impl codegen::Shaped for AdminPortalLinkTokensRevokeResponse {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct AllowlistBlocklistAddToAllowlistBody {
-    /// The `identifier` property.
+    /// The email address, phone number, domain or web3 wallet address.
     pub identifier: String,
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
@@ -391,7 +391,7 @@ pub struct AllowlistBlocklistAddToAllowlistBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct AllowlistBlocklistAddToBlocklistBody {
-    /// The `identifier` property.
+    /// The email address, phone number, domain or web3 wallet address.
     pub identifier: String,
 }
 /// An identifier on the allow-list.
@@ -509,26 +509,26 @@ impl codegen::Shaped for AllowlistIdentifierIdentifierType {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiKeysCreateBody {
-    /// The `type` property.
+    /// The type of key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `description` property.
+    /// A description, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<codegen::Nullable<String>>,
-    /// The `subject` property.
+    /// The ID of what it belongs to: a user (`user_...`), an organization (`org_...`) or a machine (`mch_...`).
     pub subject: String,
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<codegen::Nullable<codegen::Value>>,
-    /// The `scopes` property.
+    /// The scopes granted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// The `created_by` property.
+    /// The ID of the user who created it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<codegen::Nullable<String>>,
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<codegen::Nullable<f64>>,
 }
@@ -872,7 +872,7 @@ impl codegen::Shaped for ApiKeysListResponseDataItem {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiKeysRevokeBody {
-    /// The `revocation_reason` property.
+    /// Why it was revoked, for the audit trail.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<codegen::Nullable<String>>,
 }
@@ -950,19 +950,19 @@ impl codegen::Shaped for ApiKeysRevokeResponse {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiKeysUpdateBody {
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<codegen::Nullable<codegen::Value>>,
-    /// The `scopes` property.
+    /// The scopes granted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// The `description` property.
+    /// A description, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<codegen::Nullable<String>>,
-    /// The `subject` property.
+    /// The ID of what it belongs to: a user (`user_...`), an organization (`org_...`) or a machine (`mch_...`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<codegen::Nullable<f64>>,
 }
@@ -1040,7 +1040,7 @@ impl codegen::Shaped for ApiKeysUpdateResponse {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiKeysVerifyBody {
-    /// The `secret` property.
+    /// The secret to check.
     pub secret: String,
 }
 /// The successful response of `POST /api_keys/verify`.
@@ -1128,10 +1128,10 @@ pub struct ApplyCommerceDiscountRequest {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct BetaFeaturesChangeProductionDomainBody {
-    /// The `home_url` property.
+    /// The new home URL of the production instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
-    /// The `is_secondary` property.
+    /// Whether the domain is a secondary one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
@@ -1143,16 +1143,16 @@ pub struct BetaFeaturesChangeProductionDomainBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct BetaFeaturesUpdateInstanceSettingsBody {
-    /// The `restricted_to_allowlist` property.
+    /// Whether only identifiers on the allow-list may sign up.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<codegen::Nullable<bool>>,
-    /// The `from_email_address` property.
+    /// The name before the `@` of the address emails come from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<codegen::Nullable<String>>,
-    /// The `progressive_sign_up` property.
+    /// Whether sign-up asks for missing fields step by step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progressive_sign_up: Option<codegen::Nullable<bool>>,
-    /// The `test_mode` property.
+    /// Whether test mode (test email addresses and phone numbers with fixed codes) is on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_mode: Option<codegen::Nullable<bool>>,
 }
@@ -1164,10 +1164,10 @@ pub struct BetaFeaturesUpdateInstanceSettingsBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct BetaFeaturesUpdateProductionDomainBody {
-    /// The `home_url` property.
+    /// The new home URL of the production instance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
-    /// The `is_secondary` property.
+    /// Whether the domain is a secondary one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
@@ -2045,7 +2045,7 @@ impl codegen::Shaped for Client {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct ClientsVerifyBody {
-    /// The `token` property.
+    /// The token to check.
     pub token: String,
 }
 /// A payer's credit balance.
@@ -4230,11 +4230,11 @@ impl codegen::Shaped for Domains {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainsCreateBody {
-    /// The `name` property.
+    /// The domain name, with a port for development instances (`localhost:3000`).
     pub name: String,
-    /// The `is_satellite` property.
+    /// Whether the domain is a satellite domain (must be `true`).
     pub is_satellite: bool,
-    /// The `proxy_url` property.
+    /// The URL of the proxy in front of the Frontend API; `null` goes back to the DNS setup.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<codegen::Nullable<String>>,
 }
@@ -4246,13 +4246,13 @@ pub struct DomainsCreateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct DomainsUpdateBody {
-    /// The `name` property.
+    /// The new domain name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<codegen::Nullable<String>>,
-    /// The `proxy_url` property.
+    /// The URL of the proxy in front of the Frontend API; `null` goes back to the DNS setup.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<codegen::Nullable<String>>,
-    /// The `is_secondary` property.
+    /// Whether the domain is a secondary one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<codegen::Nullable<bool>>,
 }
@@ -4392,9 +4392,9 @@ impl codegen::Shaped for EmailAddressVerification {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAddressesAttemptVerificationBody {
-    /// The `verification_id` property.
+    /// The ID of the verification that the code was sent for.
     pub verification_id: String,
-    /// The `code` property.
+    /// The one-time code the person received.
     pub code: String,
 }
 /// The request body of `POST /email_addresses`.
@@ -4409,13 +4409,13 @@ pub struct EmailAddressesCreateBody {
     pub user_id: String,
     /// The email address.
     pub email_address: String,
-    /// The `verified` property.
+    /// Whether it counts as verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<codegen::Nullable<bool>>,
-    /// The `primary` property.
+    /// Whether it becomes the user's primary one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<codegen::Nullable<bool>>,
-    /// The `notify_primary_email_address_changed` property.
+    /// Whether the user is emailed when their primary email address changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<codegen::Nullable<bool>>,
 }
@@ -4429,16 +4429,16 @@ pub struct EmailAddressesCreateBody {
 pub struct EmailAddressesReplaceForUserBody {
     /// The email address.
     pub email_address: String,
-    /// The `identification_status` property.
+    /// How the new identifier is created: `verified`, `reserved` (usable for sign-in, claimed by no one else) or `unverified`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<
         EmailAddressesReplaceForUserBodyIdentificationStatus,
     >,
-    /// The `notify_primary_email_address_changed` property.
+    /// Whether the user is emailed when their primary email address changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<codegen::Nullable<bool>>,
 }
-/// The `EmailAddressesReplaceForUserBodyIdentificationStatus` schema.
+/// How the new identifier is created: `verified`, `reserved` (usable for sign-in, claimed by no one else) or `unverified`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`.
 #[cfg(feature = "email_addresses")]
@@ -4506,13 +4506,13 @@ for EmailAddressesReplaceForUserBodyIdentificationStatus {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAddressesUpdateBody {
-    /// The `verified` property.
+    /// Whether it counts as verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<codegen::Nullable<bool>>,
-    /// The `primary` property.
+    /// Whether it becomes the user's primary one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary: Option<codegen::Nullable<bool>>,
-    /// The `notify_primary_email_address_changed` property.
+    /// Whether the user is emailed when their primary email address changes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_primary_email_address_changed: Option<codegen::Nullable<bool>>,
 }
@@ -4694,16 +4694,16 @@ impl<'de> serde::Deserialize<'de> for EmailSmsTemplatesListTemplateType {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailSmsTemplatesPreviewBody {
-    /// The `subject` property.
+    /// The subject line to render.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<codegen::Nullable<String>>,
-    /// The `body` property.
+    /// The body to render.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// The `from_email_name` property.
+    /// The name before the `@` of the address the email comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
-    /// The `reply_to_email_name` property.
+    /// The name before the `@` of the reply-to address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
@@ -4770,7 +4770,7 @@ impl<'de> serde::Deserialize<'de> for EmailSmsTemplatesRevertTemplateType {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailSmsTemplatesToggleDeliveryBody {
-    /// The `delivered_by_clerk` property.
+    /// Whether Clerk sends the message (`false` leaves delivery to the application).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
@@ -4837,25 +4837,25 @@ impl<'de> serde::Deserialize<'de> for EmailSmsTemplatesToggleDeliveryTemplateTyp
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailSmsTemplatesUpsertBody {
-    /// The `name` property.
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `subject` property.
+    /// The subject line of an email template.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<codegen::Nullable<String>>,
-    /// The `markup` property.
+    /// The HTML markup around the body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markup: Option<codegen::Nullable<String>>,
-    /// The `body` property.
+    /// The template's body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// The `delivered_by_clerk` property.
+    /// Whether Clerk sends the message (`false` leaves delivery to the application).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<codegen::Nullable<bool>>,
-    /// The `from_email_name` property.
+    /// The name before the `@` of the address the email comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
-    /// The `reply_to_email_name` property.
+    /// The name before the `@` of the reply-to address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
@@ -5876,28 +5876,28 @@ impl codegen::Shaped for EnterpriseConnections {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionsCreateBody {
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `provider` property.
+    /// The identity provider.
     pub provider: EnterpriseConnectionsCreateBodyProvider,
-    /// The `domains` property.
+    /// The email domains it covers.
     pub domains: Vec<String>,
     /// The ID of the organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<codegen::Nullable<String>>,
-    /// The `allow_organization_account_linking` property.
+    /// Whether accounts that sign in through it may be linked to organization memberships.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<codegen::Nullable<bool>>,
-    /// The `active` property.
+    /// Whether it is turned on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<codegen::Nullable<bool>>,
-    /// The `saml` property.
+    /// The SAML settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saml: Option<codegen::Nullable<EnterpriseConnectionsCreateBodySaml>>,
-    /// The `oidc` property.
+    /// The OpenID Connect settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<codegen::Nullable<EnterpriseConnectionsCreateBodyOidc>>,
-    /// The `custom_attributes` property.
+    /// Attributes of the identity provider to copy into user metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<EnterpriseConnectionsCreateBodyCustomAttributesItem>,
@@ -5927,7 +5927,7 @@ pub struct EnterpriseConnectionsCreateBodyCustomAttributesItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
-/// The `EnterpriseConnectionsCreateBodyOidc` schema.
+/// The OpenID Connect settings.
 ///
 /// Schema: `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`.
 #[cfg(feature = "enterprise_connections")]
@@ -5956,7 +5956,7 @@ pub struct EnterpriseConnectionsCreateBodyOidc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_pkce: Option<codegen::Nullable<bool>>,
 }
-/// The `EnterpriseConnectionsCreateBodyProvider` schema.
+/// The identity provider.
 ///
 /// Schema: `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`.
 #[cfg(feature = "enterprise_connections")]
@@ -6031,7 +6031,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionsCreateBodyProvider {
         codegen::deserialize_str(deserializer).map(|value| Self::from(value.as_ref()))
     }
 }
-/// The `EnterpriseConnectionsCreateBodySaml` schema.
+/// The SAML settings.
 ///
 /// Schema: `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`.
 #[cfg(feature = "enterprise_connections")]
@@ -6232,34 +6232,34 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionsListTestRunsStatusIte
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionsUpdateBody {
-    /// The `name` property.
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<codegen::Nullable<String>>,
-    /// The `domains` property.
+    /// The email domains it covers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<codegen::Nullable<Vec<String>>>,
-    /// The `active` property.
+    /// Whether it is turned on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<codegen::Nullable<bool>>,
-    /// The `sync_user_attributes` property.
+    /// Whether user attributes are updated from the identity provider at each sign-in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<codegen::Nullable<bool>>,
-    /// The `disable_additional_identifications` property.
+    /// Whether users of the connection may not add other identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<codegen::Nullable<bool>>,
-    /// The `allow_organization_account_linking` property.
+    /// Whether accounts that sign in through it may be linked to organization memberships.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<codegen::Nullable<bool>>,
     /// The ID of the organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<codegen::Nullable<String>>,
-    /// The `saml` property.
+    /// The SAML settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saml: Option<codegen::Nullable<EnterpriseConnectionsUpdateBodySaml>>,
-    /// The `oidc` property.
+    /// The OpenID Connect settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<codegen::Nullable<EnterpriseConnectionsUpdateBodyOidc>>,
-    /// The `custom_attributes` property.
+    /// Attributes of the identity provider to copy into user metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         codegen::Nullable<Vec<EnterpriseConnectionsUpdateBodyCustomAttributesItem>>,
@@ -6289,7 +6289,7 @@ pub struct EnterpriseConnectionsUpdateBodyCustomAttributesItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
-/// The `EnterpriseConnectionsUpdateBodyOidc` schema.
+/// The OpenID Connect settings.
 ///
 /// Schema: `#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`.
 #[cfg(feature = "enterprise_connections")]
@@ -6318,7 +6318,7 @@ pub struct EnterpriseConnectionsUpdateBodyOidc {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_pkce: Option<codegen::Nullable<bool>>,
 }
-/// The `EnterpriseConnectionsUpdateBodySaml` schema.
+/// The SAML settings.
 ///
 /// Schema: `#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`.
 #[cfg(feature = "enterprise_connections")]
@@ -6929,32 +6929,32 @@ impl codegen::Shaped for InstanceSettings {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettingsUpdateBody {
-    /// The `test_mode` property.
+    /// Whether test mode (test email addresses and phone numbers with fixed codes) is on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_mode: Option<codegen::Nullable<bool>>,
-    /// The `hibp` property.
+    /// Whether passwords are checked against the Have I Been Pwned database.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hibp: Option<codegen::Nullable<bool>>,
-    /// The `support_email` property.
+    /// The support email address shown to users.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub support_email: Option<codegen::Nullable<String>>,
-    /// The `clerk_js_version` property.
+    /// The version of clerk.js that pages load.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clerk_js_version: Option<codegen::Nullable<String>>,
-    /// The `development_origin` property.
+    /// The origin of the development application.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub development_origin: Option<codegen::Nullable<String>>,
-    /// The `allowed_origins` property.
+    /// The origins allowed to call the Frontend API.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
-    /// The `cookieless_dev` property.
+    /// Whether development instances run without third-party cookies (replaced by `url_based_session_syncing`).
     #[deprecated]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cookieless_dev: Option<codegen::Nullable<bool>>,
-    /// The `url_based_session_syncing` property.
+    /// Whether development instances sync sessions through the URL instead of third-party cookies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url_based_session_syncing: Option<codegen::Nullable<bool>>,
-    /// The `preferred_sign_in_strategy_when_password_required` property.
+    /// The sign-in strategy offered first when a password is required.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preferred_sign_in_strategy_when_password_required: Option<
         codegen::Nullable<
@@ -6962,7 +6962,7 @@ pub struct InstanceSettingsUpdateBody {
         >,
     >,
 }
-/// The `InstanceSettingsUpdateBodyPreferredSignInStrategyWhenPasswordRequired` schema.
+/// The sign-in strategy offered first when a password is required.
 ///
 /// Schema: `#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`.
 #[cfg(feature = "instance_settings")]
@@ -7033,7 +7033,7 @@ for InstanceSettingsUpdateBodyPreferredSignInStrategyWhenPasswordRequired {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettingsUpdateCommunicationBody {
-    /// The `blocked_country_codes` property.
+    /// ISO 3166-1 alpha-2 codes of the countries that text messages are never sent to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_country_codes: Option<codegen::Nullable<Vec<String>>>,
 }
@@ -7045,24 +7045,24 @@ pub struct InstanceSettingsUpdateCommunicationBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettingsUpdateOauthApplicationSettingsBody {
-    /// The `dynamic_oauth_client_registration` property.
+    /// Whether OAuth clients may register themselves (RFC 7591).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_oauth_client_registration: Option<codegen::Nullable<bool>>,
-    /// The `default_scopes` property.
+    /// The scopes that dynamically registered clients get.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_scopes: Option<codegen::Nullable<Vec<String>>>,
-    /// The `oauth_jwt_access_tokens` property.
+    /// Whether access tokens are JWTs instead of opaque tokens.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_jwt_access_tokens: Option<codegen::Nullable<bool>>,
-    /// The `client_id_metadata_documents_advertised` property.
+    /// Whether the authorization server advertises support for client ID metadata documents.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_metadata_documents_advertised: Option<codegen::Nullable<bool>>,
-    /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property.
+    /// Whether only pre-registered clients may use client ID metadata documents.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_metadata_documents_only_allow_pre_registered_clients: Option<
         codegen::Nullable<bool>,
     >,
-    /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property.
+    /// Whether clients allowed only implicitly are refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_metadata_documents_block_implicitly_allowed_clients: Option<
         codegen::Nullable<bool>,
@@ -7076,28 +7076,28 @@ pub struct InstanceSettingsUpdateOauthApplicationSettingsBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettingsUpdateOrganizationSettingsBody {
-    /// The `enabled` property.
+    /// Whether it is turned on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<codegen::Nullable<bool>>,
-    /// The `max_allowed_memberships` property.
+    /// How many members an organization may have (0 for no limit).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<codegen::Nullable<i64>>,
-    /// The `admin_delete_enabled` property.
+    /// Whether organization admins may delete their organization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_delete_enabled: Option<codegen::Nullable<bool>>,
-    /// The `domains_enabled` property.
+    /// Whether organizations may have verified domains.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains_enabled: Option<codegen::Nullable<bool>>,
-    /// The `slug_disabled` property.
+    /// Whether organizations go without slugs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<codegen::Nullable<bool>>,
-    /// The `domains_enrollment_modes` property.
+    /// The enrollment modes that verified domains may use.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains_enrollment_modes: Option<Vec<String>>,
-    /// The `creator_role_id` property.
+    /// The ID of the role that the creator of an organization gets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_id: Option<codegen::Nullable<String>>,
-    /// The `domains_default_role_id` property.
+    /// The ID of the role that members who join through a domain get.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains_default_role_id: Option<codegen::Nullable<String>>,
 }
@@ -7109,10 +7109,10 @@ pub struct InstanceSettingsUpdateOrganizationSettingsBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettingsUpdateProtectBody {
-    /// The `rules_enabled` property.
+    /// Whether protection rules are on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules_enabled: Option<codegen::Nullable<bool>>,
-    /// The `specter_enabled` property.
+    /// Whether the instance's bot detection is on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specter_enabled: Option<codegen::Nullable<bool>>,
 }
@@ -7124,19 +7124,19 @@ pub struct InstanceSettingsUpdateProtectBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettingsUpdateRestrictionsBody {
-    /// The `allowlist` property.
+    /// Whether the allow-list is enforced.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowlist: Option<codegen::Nullable<bool>>,
-    /// The `blocklist` property.
+    /// Whether the block-list is enforced.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocklist: Option<codegen::Nullable<bool>>,
-    /// The `allowlist_blocklist_disabled_on_sign_in` property.
+    /// Whether the lists are skipped at sign-in (they apply to sign-up only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowlist_blocklist_disabled_on_sign_in: Option<codegen::Nullable<bool>>,
-    /// The `block_email_subaddresses` property.
+    /// Whether addresses with a `+` tag are refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_email_subaddresses: Option<codegen::Nullable<bool>>,
-    /// The `block_disposable_email_domains` property.
+    /// Whether addresses at disposable email providers are refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_disposable_email_domains: Option<codegen::Nullable<bool>>,
 }
@@ -7326,23 +7326,23 @@ pub struct InvitationsCreateBody {
     /// Metadata readable by the frontend and the backend, writable only by the backend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Map<String, codegen::Value>>,
-    /// The `redirect_url` property.
+    /// Where the person lands after following the link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<codegen::Nullable<bool>>,
-    /// The `ignore_existing` property.
+    /// Whether to go ahead when the address already has a pending invitation or belongs to a user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_existing: Option<codegen::Nullable<bool>>,
-    /// The `expires_in_days` property.
+    /// How many days it stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<codegen::Nullable<i64>>,
-    /// The `template_slug` property.
+    /// Which email template to send.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<InvitationsCreateBodyTemplateSlug>,
 }
-/// The `InvitationsCreateBodyTemplateSlug` schema.
+/// Which email template to send.
 ///
 /// Schema: `#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`.
 #[cfg(feature = "invitations")]
@@ -7409,23 +7409,23 @@ pub struct InvitationsCreateManyBodyItem {
     /// Metadata readable by the frontend and the backend, writable only by the backend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<codegen::Nullable<codegen::Map<String, codegen::Value>>>,
-    /// The `redirect_url` property.
+    /// Where the person lands after following the link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<codegen::Nullable<String>>,
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<codegen::Nullable<bool>>,
-    /// The `ignore_existing` property.
+    /// Whether to go ahead when the address already has a pending invitation or belongs to a user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_existing: Option<codegen::Nullable<bool>>,
-    /// The `expires_in_days` property.
+    /// How many days it stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<codegen::Nullable<i64>>,
-    /// The `template_slug` property.
+    /// Which email template to send.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<InvitationsCreateManyBodyItemTemplateSlug>,
 }
-/// The `InvitationsCreateManyBodyItemTemplateSlug` schema.
+/// Which email template to send.
 ///
 /// Schema: `#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items/properties/template_slug`.
 #[cfg(feature = "invitations")]
@@ -7661,23 +7661,23 @@ impl codegen::Shaped for JwtTemplate {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct JwtTemplatesCreateBody {
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     pub claims: codegen::Map<String, codegen::Value>,
-    /// The `lifetime` property.
+    /// How many seconds a token minted from the template stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime: Option<codegen::Nullable<i64>>,
-    /// The `allowed_clock_skew` property.
+    /// How many seconds of clock difference a verifier accepts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_clock_skew: Option<codegen::Nullable<i64>>,
-    /// The `custom_signing_key` property.
+    /// Whether tokens are signed with `signing_key` instead of the instance's key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
-    /// The `signing_algorithm` property.
+    /// The algorithm tokens are signed with, such as `HS256` or `RS256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_algorithm: Option<codegen::Nullable<String>>,
-    /// The `signing_key` property.
+    /// The key tokens are signed with, when `custom_signing_key` is set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<codegen::Nullable<String>>,
 }
@@ -7689,23 +7689,23 @@ pub struct JwtTemplatesCreateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct JwtTemplatesUpdateBody {
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     pub claims: codegen::Map<String, codegen::Value>,
-    /// The `lifetime` property.
+    /// How many seconds a token minted from the template stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime: Option<codegen::Nullable<i64>>,
-    /// The `allowed_clock_skew` property.
+    /// How many seconds of clock difference a verifier accepts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_clock_skew: Option<codegen::Nullable<i64>>,
-    /// The `custom_signing_key` property.
+    /// Whether tokens are signed with `signing_key` instead of the instance's key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
-    /// The `signing_algorithm` property.
+    /// The algorithm tokens are signed with, such as `HS256` or `RS256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_algorithm: Option<codegen::Nullable<String>>,
-    /// The `signing_key` property.
+    /// The key tokens are signed with, when `custom_signing_key` is set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<codegen::Nullable<String>>,
 }
@@ -7717,20 +7717,20 @@ pub struct JwtTemplatesUpdateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct M2mTokensCreateBody {
-    /// The `token_format` property.
+    /// `opaque` (stored and revocable) or `jwt` (verified offline, not revocable).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_format: Option<M2mTokensCreateBodyTokenFormat>,
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<codegen::Nullable<f64>>,
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<codegen::Nullable<codegen::Value>>,
-    /// The `min_remaining_ttl_seconds` property.
+    /// Returns only tokens valid for at least this many more seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_remaining_ttl_seconds: Option<i64>,
 }
-/// The `M2mTokensCreateBodyTokenFormat` schema.
+/// `opaque` (stored and revocable) or `jwt` (verified offline, not revocable).
 ///
 /// Schema: `#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`.
 #[cfg(feature = "m2m_tokens")]
@@ -7932,7 +7932,7 @@ impl codegen::Shaped for M2mTokensListResponseM2mTokensItem {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct M2mTokensRevokeBody {
-    /// The `revocation_reason` property.
+    /// Why it was revoked, for the audit trail.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation_reason: Option<codegen::Nullable<String>>,
 }
@@ -7998,7 +7998,7 @@ impl codegen::Shaped for M2mTokensRevokeResponse {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct M2mTokensVerifyBody {
-    /// The `token` property.
+    /// The token to check.
     pub token: String,
 }
 /// The successful response of `POST /m2m_tokens/verify`.
@@ -8332,12 +8332,12 @@ impl codegen::Shaped for MachineWithoutScopedMachines {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MachinesCreateBody {
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `scoped_machines` property.
+    /// The IDs of the machines it may call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
-    /// The `default_token_ttl` property.
+    /// How many seconds the machine's tokens stay valid unless a token says otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
@@ -8349,7 +8349,7 @@ pub struct MachinesCreateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MachinesCreateScopeBody {
-    /// The `to_machine_id` property.
+    /// The ID of the machine it may call.
     pub to_machine_id: String,
 }
 /// The request body of `POST /machines/{machine_id}/secret_key/rotate`.
@@ -8360,7 +8360,7 @@ pub struct MachinesCreateScopeBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MachinesRotateSecretKeyBody {
-    /// The `previous_token_ttl` property.
+    /// How many seconds the old key keeps working.
     pub previous_token_ttl: i64,
 }
 /// The request body of `PATCH /machines/{machine_id}`.
@@ -8371,10 +8371,10 @@ pub struct MachinesRotateSecretKeyBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct MachinesUpdateBody {
-    /// The `name` property.
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `default_token_ttl` property.
+    /// How many seconds the machine's tokens stay valid unless a token says otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
@@ -8703,10 +8703,10 @@ impl codegen::Shaped for OAuthApplications {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OauthAccessTokensVerifyBody {
-    /// The `access_token` property.
+    /// The access token to check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    /// The `secret` property.
+    /// The secret to check.
     #[deprecated]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -8816,25 +8816,25 @@ impl codegen::Shaped for OauthAccessTokensVerifyResponseObject2 {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OauthApplicationsCreateBody {
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `redirect_uris` property.
+    /// The URIs the application may redirect to after authorization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<codegen::Nullable<Vec<String>>>,
-    /// The `callback_url` property.
+    /// The URI the application is redirected to after authorization (use `redirect_uris`).
     #[deprecated]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<codegen::Nullable<String>>,
-    /// The `scopes` property.
+    /// The scopes granted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<codegen::Nullable<String>>,
-    /// The `consent_screen_enabled` property.
+    /// Whether users are asked to consent before the application gets access.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_screen_enabled: Option<codegen::Nullable<bool>>,
-    /// The `pkce_required` property.
+    /// Whether the application must use PKCE.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pkce_required: Option<codegen::Nullable<bool>>,
-    /// The `public` property.
+    /// Whether the application is a public client (one that cannot keep a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<codegen::Nullable<bool>>,
 }
@@ -8846,7 +8846,7 @@ pub struct OauthApplicationsCreateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OauthApplicationsRevokeTokenBody {
-    /// The `token` property.
+    /// The token to check.
     pub token: String,
 }
 /// The request body of `PATCH /oauth_applications/{oauth_application_id}`.
@@ -8857,26 +8857,26 @@ pub struct OauthApplicationsRevokeTokenBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OauthApplicationsUpdateBody {
-    /// The `name` property.
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<codegen::Nullable<String>>,
-    /// The `redirect_uris` property.
+    /// The URIs the application may redirect to after authorization.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<codegen::Nullable<Vec<String>>>,
-    /// The `callback_url` property.
+    /// The URI the application is redirected to after authorization (use `redirect_uris`).
     #[deprecated]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<codegen::Nullable<String>>,
-    /// The `scopes` property.
+    /// The scopes granted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<codegen::Nullable<String>>,
-    /// The `consent_screen_enabled` property.
+    /// Whether users are asked to consent before the application gets access.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_screen_enabled: Option<codegen::Nullable<bool>>,
-    /// The `pkce_required` property.
+    /// Whether the application must use PKCE.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pkce_required: Option<codegen::Nullable<bool>>,
-    /// The `public` property.
+    /// Whether the application is a public client (one that cannot keep a secret).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<codegen::Nullable<bool>>,
 }
@@ -9167,13 +9167,13 @@ impl codegen::Shaped for OrganizationDomains {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainsCreateBody {
-    /// The `name` property.
+    /// The domain name, such as `example.com`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `enrollment_mode` property.
+    /// How users with an address in the domain join: `manual_invitation`, `automatic_invitation`, `automatic_suggestion` or `enterprise_sso`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<String>,
-    /// The `verified` property.
+    /// Whether it counts as verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<codegen::Nullable<bool>>,
 }
@@ -9319,10 +9319,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainsListAllVerified {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationDomainsUpdateBody {
-    /// The `enrollment_mode` property.
+    /// How users with an address in the domain join: `manual_invitation`, `automatic_invitation`, `automatic_suggestion` or `enterprise_sso`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<codegen::Nullable<String>>,
-    /// The `verified` property.
+    /// Whether it counts as verified.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<codegen::Nullable<bool>>,
 }
@@ -9571,10 +9571,10 @@ impl codegen::Shaped for OrganizationInvitations {
 pub struct OrganizationInvitationsCreateBody {
     /// The email address.
     pub email_address: String,
-    /// The `inviter_user_id` property.
+    /// The ID of the user who sends the invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inviter_user_id: Option<codegen::Nullable<String>>,
-    /// The `role` property.
+    /// The role the person gets in the organization, such as `org:member`.
     pub role: String,
     /// Metadata readable by the frontend and the backend, writable only by the backend.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -9584,13 +9584,13 @@ pub struct OrganizationInvitationsCreateBody {
     pub private_metadata: Option<
         codegen::Nullable<codegen::Map<String, codegen::Value>>,
     >,
-    /// The `redirect_url` property.
+    /// Where the person lands after following the link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<codegen::Nullable<String>>,
-    /// The `expires_in_days` property.
+    /// How many days it stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<codegen::Nullable<i64>>,
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<codegen::Nullable<bool>>,
 }
@@ -9603,10 +9603,10 @@ pub struct OrganizationInvitationsCreateBody {
 pub struct OrganizationInvitationsCreateManyBodyItem {
     /// The email address.
     pub email_address: String,
-    /// The `inviter_user_id` property.
+    /// The ID of the user who sends the invitation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inviter_user_id: Option<codegen::Nullable<String>>,
-    /// The `role` property.
+    /// The role the person gets in the organization, such as `org:member`.
     pub role: String,
     /// Metadata readable by the frontend and the backend, writable only by the backend.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -9616,13 +9616,13 @@ pub struct OrganizationInvitationsCreateManyBodyItem {
     pub private_metadata: Option<
         codegen::Nullable<codegen::Map<String, codegen::Value>>,
     >,
-    /// The `redirect_url` property.
+    /// Where the person lands after following the link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<codegen::Nullable<String>>,
-    /// The `expires_in_days` property.
+    /// How many days it stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_days: Option<codegen::Nullable<i64>>,
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<codegen::Nullable<bool>>,
 }
@@ -9760,7 +9760,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsListStatus {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsRevokeBody {
-    /// The `requesting_user_id` property.
+    /// The ID of the user on whose behalf this is done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requesting_user_id: Option<codegen::Nullable<String>>,
 }
@@ -9983,11 +9983,11 @@ pub struct OrganizationMembershipsUpdateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationPermissionsCreateBody {
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `key` property.
+    /// The key, unique in the instance, that code refers to it by.
     pub key: String,
-    /// The `description` property.
+    /// A description, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -9999,13 +9999,13 @@ pub struct OrganizationPermissionsCreateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationPermissionsUpdateBody {
-    /// The `name` property.
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The `key` property.
+    /// The key, unique in the instance, that code refers to it by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `description` property.
+    /// A description, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
@@ -10831,9 +10831,9 @@ impl codegen::Shaped for PhoneNumberVerification {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct PhoneNumbersAttemptVerificationBody {
-    /// The `verification_id` property.
+    /// The ID of the verification that the code was sent for.
     pub verification_id: String,
-    /// The `code` property.
+    /// The one-time code the person received.
     pub code: String,
 }
 /// The request body of `POST /phone_numbers`.
@@ -10870,13 +10870,13 @@ pub struct PhoneNumbersCreateBody {
 pub struct PhoneNumbersReplaceForUserBody {
     /// The phone number, in E.164 format.
     pub phone_number: String,
-    /// The `identification_status` property.
+    /// How the new identifier is created: `verified`, `reserved` (usable for sign-in, claimed by no one else) or `unverified`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<
         PhoneNumbersReplaceForUserBodyIdentificationStatus,
     >,
 }
-/// The `PhoneNumbersReplaceForUserBodyIdentificationStatus` schema.
+/// How the new identifier is created: `verified`, `reserved` (usable for sign-in, claimed by no one else) or `unverified`.
 ///
 /// Schema: `#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema/properties/identification_status`.
 #[cfg(feature = "phone_numbers")]
@@ -11387,12 +11387,12 @@ impl codegen::Shaped for RoleSets {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSetsAddRolesBody {
-    /// The `role_keys` property.
+    /// The keys of the roles to add.
     pub role_keys: Vec<String>,
-    /// The `default_role_key` property.
+    /// The role that new members get.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
-    /// The `creator_role_key` property.
+    /// The role that the creator of an organization gets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<String>,
 }
@@ -11404,25 +11404,25 @@ pub struct RoleSetsAddRolesBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSetsCreateBody {
-    /// The `name` property.
+    /// The name.
     pub name: String,
-    /// The `key` property.
+    /// The key, unique in the instance, that code refers to it by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The `description` property.
+    /// A description, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<codegen::Nullable<String>>,
-    /// The `default_role_key` property.
+    /// The role that new members get.
     pub default_role_key: String,
-    /// The `creator_role_key` property.
+    /// The role that the creator of an organization gets.
     pub creator_role_key: String,
-    /// The `type` property.
+    /// `initial` for the role set new organizations get, `custom` otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RoleSetsCreateBodyType>,
-    /// The `roles` property.
+    /// The keys of the roles.
     pub roles: Vec<String>,
 }
-/// The `RoleSetsCreateBodyType` schema.
+/// `initial` for the role set new organizations get, `custom` otherwise.
 ///
 /// Schema: `#/paths/~1role_sets/post/requestBody/content/application~1json/schema/properties/type`.
 #[cfg(feature = "role_sets")]
@@ -11485,9 +11485,9 @@ impl<'de> serde::Deserialize<'de> for RoleSetsCreateBodyType {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSetsReplaceBody {
-    /// The `dest_role_set_key` property.
+    /// The key of the role set that replaces this one.
     pub dest_role_set_key: String,
-    /// The `reassignment_mappings` property.
+    /// Which role each removed role's members get.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
@@ -11499,9 +11499,9 @@ pub struct RoleSetsReplaceBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSetsReplaceRoleBody {
-    /// The `role_key` property.
+    /// The key of the role to replace.
     pub role_key: String,
-    /// The `to_role_key` property.
+    /// The key of the role that replaces it.
     pub to_role_key: String,
 }
 /// The request body of `PATCH /role_sets/{role_set_key_or_id}`.
@@ -11512,22 +11512,22 @@ pub struct RoleSetsReplaceRoleBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSetsUpdateBody {
-    /// The `name` property.
+    /// The name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<codegen::Nullable<String>>,
-    /// The `key` property.
+    /// The key, unique in the instance, that code refers to it by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<codegen::Nullable<String>>,
-    /// The `description` property.
+    /// A description, for people.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<codegen::Nullable<String>>,
-    /// Always `initial`.
+    /// Set `initial` to make it the role set new organizations get.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<codegen::Nullable<String>>,
-    /// The `default_role_key` property.
+    /// The role that new members get.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<codegen::Nullable<String>>,
-    /// The `creator_role_key` property.
+    /// The role that the creator of an organization gets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<codegen::Nullable<String>>,
 }
@@ -12554,7 +12554,7 @@ impl codegen::Shaped for SessionWithUserStatus {
 pub struct SessionsCreateBody {
     /// The ID of the user.
     pub user_id: String,
-    /// The `active_organization_id` property.
+    /// The organization that is active in the session.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_organization_id: Option<String>,
 }
@@ -12566,7 +12566,7 @@ pub struct SessionsCreateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionsCreateTokenBody {
-    /// The `expires_in_seconds` property.
+    /// How many seconds it stays valid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<codegen::Nullable<i64>>,
 }
@@ -12677,23 +12677,23 @@ impl<'de> serde::Deserialize<'de> for SessionsListStatus {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionsRefreshBody {
-    /// The `expired_token` property.
+    /// The expired session token to refresh.
     pub expired_token: String,
-    /// The `refresh_token` property.
+    /// The session's refresh token.
     pub refresh_token: String,
-    /// The `request_origin` property.
+    /// The origin of the request that needs a fresh token.
     pub request_origin: String,
-    /// The `request_headers` property.
+    /// The headers of that request, as a JSON object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<codegen::Nullable<codegen::Map<String, codegen::Value>>>,
-    /// The `format` property.
+    /// `token` for a token, `cookie` for cookies to set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<codegen::Nullable<SessionsRefreshBodyFormat>>,
-    /// The `request_originating_ip` property.
+    /// The IP address the request came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_originating_ip: Option<codegen::Nullable<String>>,
 }
-/// The `SessionsRefreshBodyFormat` schema.
+/// `token` for a token, `cookie` for cookies to set.
 ///
 /// Schema: `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`.
 #[cfg(feature = "sessions")]
@@ -12756,7 +12756,7 @@ impl<'de> serde::Deserialize<'de> for SessionsRefreshBodyFormat {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionsVerifyBody {
-    /// The `token` property.
+    /// The token to check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
@@ -13853,7 +13853,7 @@ impl codegen::Shaped for User {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersBanManyBody {
-    /// The `user_ids` property.
+    /// The IDs of the users.
     pub user_ids: Vec<String>,
 }
 /// The request body of `POST /users`.
@@ -14065,7 +14065,7 @@ pub struct UsersMergeMetadataBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersRemovePasswordBody {
-    /// The `sign_out_of_other_sessions` property.
+    /// Whether every other session of the user is revoked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
@@ -14095,7 +14095,7 @@ pub struct UsersReplaceMetadataBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersUnbanManyBody {
-    /// The `user_ids` property.
+    /// The IDs of the users.
     pub user_ids: Vec<String>,
 }
 /// The request body of `PATCH /users/{user_id}`.
@@ -14181,7 +14181,7 @@ pub struct UsersUpdateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersVerifyPasswordBody {
-    /// The `password` property.
+    /// The password to check.
     pub password: String,
 }
 /// The successful response of `POST /users/{user_id}/verify_password`.
@@ -14211,7 +14211,7 @@ impl codegen::Shaped for UsersVerifyPasswordResponse {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct UsersVerifyTotpBody {
-    /// The `code` property.
+    /// The one-time code the person received.
     pub code: String,
 }
 /// The successful response of `POST /users/{user_id}/verify_totp`.
@@ -15642,7 +15642,7 @@ impl codegen::Shaped for WaitlistEntries {
 pub struct WaitlistEntriesCreateBody {
     /// The email address.
     pub email_address: String,
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<codegen::Nullable<bool>>,
 }
@@ -15654,7 +15654,7 @@ pub struct WaitlistEntriesCreateBody {
 #[derive(serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntriesInviteBody {
-    /// The `ignore_existing` property.
+    /// Whether to go ahead when the address already has a pending invitation or belongs to a user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_existing: Option<codegen::Nullable<bool>>,
 }

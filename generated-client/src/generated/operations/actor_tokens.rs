@@ -25,7 +25,7 @@ impl ActorTokens<'_> {
     /// # Arguments
     ///
     /// - `user_id`: The ID of the user.
-    /// - `actor`: The `actor` property.
+    /// - `actor`: Who acts: `sub` is the ID of the acting user; other members become the token's `act` claim.
     ///
     /// # Optional inputs
     ///
@@ -85,12 +85,12 @@ pub struct ActorTokensCreate {
     body: types::ActorTokensCreateBody,
 }
 impl ActorTokensCreate {
-    /// The `expires_in_seconds` property.
+    /// How many seconds it stays valid.
     pub fn expires_in_seconds(mut self, value: i64) -> Self {
         self.body.expires_in_seconds = Some(value);
         self
     }
-    /// The `session_max_duration_in_seconds` property.
+    /// How many seconds the impersonation session may last.
     pub fn session_max_duration_in_seconds(mut self, value: i64) -> Self {
         self.body.session_max_duration_in_seconds = Some(value);
         self

@@ -92,17 +92,17 @@ impl AdminPortalLinkTokensCreate {
         self.body.organization_id = Some(value.into());
         self
     }
-    /// The `it_contact_id` property.
+    /// The ID of the organization's IT contact.
     pub fn it_contact_id(mut self, value: impl Into<String>) -> Self {
         self.body.it_contact_id = Some(value.into());
         self
     }
-    /// The `scopes` property.
+    /// The scopes granted.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     pub fn seconds_until_expiration(mut self, value: i64) -> Self {
         self.body.seconds_until_expiration = Some(value);
         self
@@ -150,7 +150,7 @@ pub struct AdminPortalLinkTokensRevoke {
     body: types::AdminPortalLinkTokensRevokeBody,
 }
 impl AdminPortalLinkTokensRevoke {
-    /// The `revocation_reason` property.
+    /// Why it was revoked, for the audit trail.
     pub fn revocation_reason(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_reason = Some(codegen::Nullable::Value(value.into()));
         self

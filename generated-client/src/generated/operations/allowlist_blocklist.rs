@@ -22,7 +22,7 @@ impl AllowlistBlocklist<'_> {
     ///
     /// # Arguments
     ///
-    /// - `identifier`: The `identifier` property.
+    /// - `identifier`: The email address, phone number, domain or web3 wallet address.
     ///
     /// # Optional inputs
     ///
@@ -53,7 +53,7 @@ impl AllowlistBlocklist<'_> {
     ///
     /// # Arguments
     ///
-    /// - `identifier`: The `identifier` property.
+    /// - `identifier`: The email address, phone number, domain or web3 wallet address.
     ///
     /// # Responses
     ///
@@ -166,7 +166,7 @@ pub struct AllowlistBlocklistAddToAllowlist {
     body: types::AllowlistBlocklistAddToAllowlistBody,
 }
 impl AllowlistBlocklistAddToAllowlist {
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     pub fn notify(mut self, value: bool) -> Self {
         self.body.notify = Some(value);
         self

@@ -24,8 +24,8 @@ impl ApiKeys<'_> {
     ///
     /// # Arguments
     ///
-    /// - `name`: The `name` property.
-    /// - `subject`: The `subject` property.
+    /// - `name`: The name.
+    /// - `subject`: The ID of what it belongs to: a user (`user_...`), an organization (`org_...`) or a machine (`mch_...`).
     ///
     /// # Optional inputs
     ///
@@ -122,7 +122,7 @@ impl ApiKeys<'_> {
     ///
     /// # Arguments
     ///
-    /// - `subject`:
+    /// - `subject`: Returns only the keys of this user, organization or machine.
     ///
     /// # Optional inputs
     ///
@@ -211,7 +211,7 @@ impl ApiKeys<'_> {
     ///
     /// # Arguments
     ///
-    /// - `secret`: The `secret` property.
+    /// - `secret`: The secret to check.
     ///
     /// # Responses
     ///
@@ -237,12 +237,12 @@ pub struct ApiKeysCreate {
     body: types::ApiKeysCreateBody,
 }
 impl ApiKeysCreate {
-    /// The `type` property.
+    /// The type of key.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.body.r#type = Some(value.into());
         self
     }
-    /// The `description` property.
+    /// A description, for people.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(codegen::Nullable::Value(value.into()));
         self
@@ -252,7 +252,7 @@ impl ApiKeysCreate {
         self.body.description = Some(codegen::Nullable::Null);
         self
     }
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     pub fn claims(mut self, value: codegen::Value) -> Self {
         self.body.claims = Some(codegen::Nullable::Value(value));
         self
@@ -262,12 +262,12 @@ impl ApiKeysCreate {
         self.body.claims = Some(codegen::Nullable::Null);
         self
     }
-    /// The `scopes` property.
+    /// The scopes granted.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// The `created_by` property.
+    /// The ID of the user who created it.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.body.created_by = Some(codegen::Nullable::Value(value.into()));
         self
@@ -277,7 +277,7 @@ impl ApiKeysCreate {
         self.body.created_by = Some(codegen::Nullable::Null);
         self
     }
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     pub fn seconds_until_expiration(mut self, value: f64) -> Self {
         self.body.seconds_until_expiration = Some(codegen::Nullable::Value(value));
         self
@@ -432,12 +432,12 @@ pub struct ApiKeysList {
     query: Option<String>,
 }
 impl ApiKeysList {
-    /// Sets the `type` parameter.
+    /// Returns only keys of this type.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
-    /// Sets the `include_invalid` parameter.
+    /// Whether revoked and expired keys are listed too.
     pub fn include_invalid(mut self, value: types::ApiKeysListIncludeInvalid) -> Self {
         self.include_invalid = Some(value);
         self
@@ -498,7 +498,7 @@ pub struct ApiKeysRevoke {
     body: types::ApiKeysRevokeBody,
 }
 impl ApiKeysRevoke {
-    /// The `revocation_reason` property.
+    /// Why it was revoked, for the audit trail.
     pub fn revocation_reason(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_reason = Some(codegen::Nullable::Value(value.into()));
         self
@@ -545,7 +545,7 @@ pub struct ApiKeysUpdate {
     body: types::ApiKeysUpdateBody,
 }
 impl ApiKeysUpdate {
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     pub fn claims(mut self, value: codegen::Value) -> Self {
         self.body.claims = Some(codegen::Nullable::Value(value));
         self
@@ -555,12 +555,12 @@ impl ApiKeysUpdate {
         self.body.claims = Some(codegen::Nullable::Null);
         self
     }
-    /// The `scopes` property.
+    /// The scopes granted.
     pub fn scopes(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.body.scopes = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// The `description` property.
+    /// A description, for people.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(codegen::Nullable::Value(value.into()));
         self
@@ -570,12 +570,12 @@ impl ApiKeysUpdate {
         self.body.description = Some(codegen::Nullable::Null);
         self
     }
-    /// The `subject` property.
+    /// The ID of what it belongs to: a user (`user_...`), an organization (`org_...`) or a machine (`mch_...`).
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(value.into());
         self
     }
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     pub fn seconds_until_expiration(mut self, value: f64) -> Self {
         self.body.seconds_until_expiration = Some(codegen::Nullable::Value(value));
         self

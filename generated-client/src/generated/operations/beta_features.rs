@@ -102,12 +102,12 @@ pub struct BetaFeaturesChangeProductionDomain {
     body: types::BetaFeaturesChangeProductionDomainBody,
 }
 impl BetaFeaturesChangeProductionDomain {
-    /// The `home_url` property.
+    /// The new home URL of the production instance.
     pub fn home_url(mut self, value: impl Into<String>) -> Self {
         self.body.home_url = Some(value.into());
         self
     }
-    /// The `is_secondary` property.
+    /// Whether the domain is a secondary one.
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.body.is_secondary = Some(value);
         self
@@ -143,7 +143,7 @@ pub struct BetaFeaturesUpdateInstanceSettings {
     body: types::BetaFeaturesUpdateInstanceSettingsBody,
 }
 impl BetaFeaturesUpdateInstanceSettings {
-    /// The `restricted_to_allowlist` property.
+    /// Whether only identifiers on the allow-list may sign up.
     pub fn restricted_to_allowlist(mut self, value: bool) -> Self {
         self.body.restricted_to_allowlist = Some(codegen::Nullable::Value(value));
         self
@@ -153,7 +153,7 @@ impl BetaFeaturesUpdateInstanceSettings {
         self.body.restricted_to_allowlist = Some(codegen::Nullable::Null);
         self
     }
-    /// The `from_email_address` property.
+    /// The name before the `@` of the address emails come from.
     pub fn from_email_address(mut self, value: impl Into<String>) -> Self {
         self.body.from_email_address = Some(codegen::Nullable::Value(value.into()));
         self
@@ -163,7 +163,7 @@ impl BetaFeaturesUpdateInstanceSettings {
         self.body.from_email_address = Some(codegen::Nullable::Null);
         self
     }
-    /// The `progressive_sign_up` property.
+    /// Whether sign-up asks for missing fields step by step.
     pub fn progressive_sign_up(mut self, value: bool) -> Self {
         self.body.progressive_sign_up = Some(codegen::Nullable::Value(value));
         self
@@ -173,7 +173,7 @@ impl BetaFeaturesUpdateInstanceSettings {
         self.body.progressive_sign_up = Some(codegen::Nullable::Null);
         self
     }
-    /// The `test_mode` property.
+    /// Whether test mode (test email addresses and phone numbers with fixed codes) is on.
     pub fn test_mode(mut self, value: bool) -> Self {
         self.body.test_mode = Some(codegen::Nullable::Value(value));
         self
@@ -216,12 +216,12 @@ pub struct BetaFeaturesUpdateProductionDomain {
     body: types::BetaFeaturesUpdateProductionDomainBody,
 }
 impl BetaFeaturesUpdateProductionDomain {
-    /// The `home_url` property.
+    /// The new home URL of the production instance.
     pub fn home_url(mut self, value: impl Into<String>) -> Self {
         self.body.home_url = Some(value.into());
         self
     }
-    /// The `is_secondary` property.
+    /// Whether the domain is a secondary one.
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.body.is_secondary = Some(value);
         self

@@ -72,7 +72,7 @@ impl Clients<'_> {
     ///
     /// # Arguments
     ///
-    /// - `token`: The `token` property.
+    /// - `token`: The token to check.
     ///
     /// # Responses
     ///

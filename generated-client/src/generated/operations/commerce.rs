@@ -121,7 +121,7 @@ pub struct CommerceCancelSubscriptionItem {
     end_now: Option<bool>,
 }
 impl CommerceCancelSubscriptionItem {
-    /// Sets the `end_now` parameter.
+    /// Whether to cancel at once (`true`) or at the end of the billing period.
     pub fn end_now(mut self, value: bool) -> Self {
         self.end_now = Some(value);
         self
@@ -182,7 +182,7 @@ impl CommerceListPlans {
         self.offset = Some(value);
         self
     }
-    /// Sets the `payer_type` parameter.
+    /// Returns only items paid by users (`user`) or organizations (`org`).
     pub fn payer_type(mut self, value: types::CommerceListPlansPayerType) -> Self {
         self.payer_type = Some(value);
         self
@@ -283,7 +283,7 @@ impl CommerceListSubscriptionItems {
         self.status = Some(value);
         self
     }
-    /// Sets the `payer_type` parameter.
+    /// Returns only items paid by users (`user`) or organizations (`org`).
     pub fn payer_type(
         mut self,
         value: types::CommerceListSubscriptionItemsPayerType,
@@ -291,12 +291,12 @@ impl CommerceListSubscriptionItems {
         self.payer_type = Some(value);
         self
     }
-    /// Sets the `plan_id` parameter.
+    /// Returns only the items of this plan.
     pub fn plan_id(mut self, value: impl Into<String>) -> Self {
         self.plan_id = Some(value.into());
         self
     }
-    /// Sets the `include_free` parameter.
+    /// Whether items of free plans are listed too.
     pub fn include_free(mut self, value: bool) -> Self {
         self.include_free = Some(value);
         self

@@ -24,8 +24,8 @@ impl Domains<'_> {
     ///
     /// # Arguments
     ///
-    /// - `is_satellite`: The `is_satellite` property.
-    /// - `name`: The `name` property.
+    /// - `is_satellite`: Whether the domain is a satellite domain (must be `true`).
+    /// - `name`: The domain name, with a port for development instances (`localhost:3000`).
     ///
     /// # Optional inputs
     ///
@@ -127,7 +127,7 @@ pub struct DomainsCreate {
     body: types::DomainsCreateBody,
 }
 impl DomainsCreate {
-    /// The `proxy_url` property.
+    /// The URL of the proxy in front of the Frontend API; `null` goes back to the DNS setup.
     pub fn proxy_url(mut self, value: impl Into<String>) -> Self {
         self.body.proxy_url = Some(codegen::Nullable::Value(value.into()));
         self
@@ -235,7 +235,7 @@ pub struct DomainsUpdate {
     body: types::DomainsUpdateBody,
 }
 impl DomainsUpdate {
-    /// The `name` property.
+    /// The new domain name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(codegen::Nullable::Value(value.into()));
         self
@@ -245,7 +245,7 @@ impl DomainsUpdate {
         self.body.name = Some(codegen::Nullable::Null);
         self
     }
-    /// The `proxy_url` property.
+    /// The URL of the proxy in front of the Frontend API; `null` goes back to the DNS setup.
     pub fn proxy_url(mut self, value: impl Into<String>) -> Self {
         self.body.proxy_url = Some(codegen::Nullable::Value(value.into()));
         self
@@ -255,7 +255,7 @@ impl DomainsUpdate {
         self.body.proxy_url = Some(codegen::Nullable::Null);
         self
     }
-    /// The `is_secondary` property.
+    /// Whether the domain is a secondary one.
     pub fn is_secondary(mut self, value: bool) -> Self {
         self.body.is_secondary = Some(codegen::Nullable::Value(value));
         self

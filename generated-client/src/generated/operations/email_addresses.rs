@@ -25,8 +25,8 @@ impl EmailAddresses<'_> {
     /// # Arguments
     ///
     /// - `email_address_id`: The ID of the email address.
-    /// - `verification_id`: The `verification_id` property.
-    /// - `code`: The `code` property.
+    /// - `verification_id`: The ID of the verification that the code was sent for.
+    /// - `code`: The one-time code the person received.
     ///
     /// # Responses
     ///
@@ -284,7 +284,7 @@ pub struct EmailAddressesCreate {
     body: types::EmailAddressesCreateBody,
 }
 impl EmailAddressesCreate {
-    /// The `verified` property.
+    /// Whether it counts as verified.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(codegen::Nullable::Value(value));
         self
@@ -294,7 +294,7 @@ impl EmailAddressesCreate {
         self.body.verified = Some(codegen::Nullable::Null);
         self
     }
-    /// The `primary` property.
+    /// Whether it becomes the user's primary one.
     pub fn primary(mut self, value: bool) -> Self {
         self.body.primary = Some(codegen::Nullable::Value(value));
         self
@@ -304,7 +304,7 @@ impl EmailAddressesCreate {
         self.body.primary = Some(codegen::Nullable::Null);
         self
     }
-    /// The `notify_primary_email_address_changed` property.
+    /// Whether the user is emailed when their primary email address changes.
     pub fn notify_primary_email_address_changed(mut self, value: bool) -> Self {
         self.body.notify_primary_email_address_changed = Some(
             codegen::Nullable::Value(value),
@@ -451,7 +451,7 @@ pub struct EmailAddressesReplaceForUser {
     body: types::EmailAddressesReplaceForUserBody,
 }
 impl EmailAddressesReplaceForUser {
-    /// The `identification_status` property.
+    /// How the new identifier is created: `verified`, `reserved` (usable for sign-in, claimed by no one else) or `unverified`.
     pub fn identification_status(
         mut self,
         value: types::EmailAddressesReplaceForUserBodyIdentificationStatus,
@@ -459,7 +459,7 @@ impl EmailAddressesReplaceForUser {
         self.body.identification_status = Some(value);
         self
     }
-    /// The `notify_primary_email_address_changed` property.
+    /// Whether the user is emailed when their primary email address changes.
     pub fn notify_primary_email_address_changed(mut self, value: bool) -> Self {
         self.body.notify_primary_email_address_changed = Some(
             codegen::Nullable::Value(value),
@@ -506,7 +506,7 @@ pub struct EmailAddressesUpdate {
     body: types::EmailAddressesUpdateBody,
 }
 impl EmailAddressesUpdate {
-    /// The `verified` property.
+    /// Whether it counts as verified.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(codegen::Nullable::Value(value));
         self
@@ -516,7 +516,7 @@ impl EmailAddressesUpdate {
         self.body.verified = Some(codegen::Nullable::Null);
         self
     }
-    /// The `primary` property.
+    /// Whether it becomes the user's primary one.
     pub fn primary(mut self, value: bool) -> Self {
         self.body.primary = Some(codegen::Nullable::Value(value));
         self
@@ -526,7 +526,7 @@ impl EmailAddressesUpdate {
         self.body.primary = Some(codegen::Nullable::Null);
         self
     }
-    /// The `notify_primary_email_address_changed` property.
+    /// Whether the user is emailed when their primary email address changes.
     pub fn notify_primary_email_address_changed(mut self, value: bool) -> Self {
         self.body.notify_primary_email_address_changed = Some(
             codegen::Nullable::Value(value),

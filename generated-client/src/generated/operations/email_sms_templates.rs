@@ -361,7 +361,7 @@ pub struct EmailSmsTemplatesPreview {
     body: types::EmailSmsTemplatesPreviewBody,
 }
 impl EmailSmsTemplatesPreview {
-    /// The `subject` property.
+    /// The subject line to render.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(codegen::Nullable::Value(value.into()));
         self
@@ -371,17 +371,17 @@ impl EmailSmsTemplatesPreview {
         self.body.subject = Some(codegen::Nullable::Null);
         self
     }
-    /// The `body` property.
+    /// The body to render.
     pub fn body2(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }
-    /// The `from_email_name` property.
+    /// The name before the `@` of the address the email comes from.
     pub fn from_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.from_email_name = Some(value.into());
         self
     }
-    /// The `reply_to_email_name` property.
+    /// The name before the `@` of the reply-to address.
     pub fn reply_to_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.reply_to_email_name = Some(value.into());
         self
@@ -460,7 +460,7 @@ pub struct EmailSmsTemplatesToggleDelivery {
     body: types::EmailSmsTemplatesToggleDeliveryBody,
 }
 impl EmailSmsTemplatesToggleDelivery {
-    /// The `delivered_by_clerk` property.
+    /// Whether Clerk sends the message (`false` leaves delivery to the application).
     pub fn delivered_by_clerk(mut self, value: bool) -> Self {
         self.body.delivered_by_clerk = Some(value);
         self
@@ -502,12 +502,12 @@ pub struct EmailSmsTemplatesUpsert {
     body: types::EmailSmsTemplatesUpsertBody,
 }
 impl EmailSmsTemplatesUpsert {
-    /// The `name` property.
+    /// The name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
-    /// The `subject` property.
+    /// The subject line of an email template.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.body.subject = Some(codegen::Nullable::Value(value.into()));
         self
@@ -517,7 +517,7 @@ impl EmailSmsTemplatesUpsert {
         self.body.subject = Some(codegen::Nullable::Null);
         self
     }
-    /// The `markup` property.
+    /// The HTML markup around the body.
     pub fn markup(mut self, value: impl Into<String>) -> Self {
         self.body.markup = Some(codegen::Nullable::Value(value.into()));
         self
@@ -527,12 +527,12 @@ impl EmailSmsTemplatesUpsert {
         self.body.markup = Some(codegen::Nullable::Null);
         self
     }
-    /// The `body` property.
+    /// The template's body.
     pub fn body2(mut self, value: impl Into<String>) -> Self {
         self.body.body = Some(value.into());
         self
     }
-    /// The `delivered_by_clerk` property.
+    /// Whether Clerk sends the message (`false` leaves delivery to the application).
     pub fn delivered_by_clerk(mut self, value: bool) -> Self {
         self.body.delivered_by_clerk = Some(codegen::Nullable::Value(value));
         self
@@ -542,12 +542,12 @@ impl EmailSmsTemplatesUpsert {
         self.body.delivered_by_clerk = Some(codegen::Nullable::Null);
         self
     }
-    /// The `from_email_name` property.
+    /// The name before the `@` of the address the email comes from.
     pub fn from_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.from_email_name = Some(value.into());
         self
     }
-    /// The `reply_to_email_name` property.
+    /// The name before the `@` of the reply-to address.
     pub fn reply_to_email_name(mut self, value: impl Into<String>) -> Self {
         self.body.reply_to_email_name = Some(value.into());
         self

@@ -24,9 +24,9 @@ impl EnterpriseConnections<'_> {
     ///
     /// # Arguments
     ///
-    /// - `domains`: The `domains` property.
-    /// - `name`: The `name` property.
-    /// - `provider`: The `provider` property.
+    /// - `domains`: The email domains it covers.
+    /// - `name`: The name.
+    /// - `provider`: The identity provider.
     ///
     /// # Optional inputs
     ///
@@ -256,7 +256,7 @@ impl EnterpriseConnectionsCreate {
         self.body.organization_id = Some(codegen::Nullable::Null);
         self
     }
-    /// The `allow_organization_account_linking` property.
+    /// Whether accounts that sign in through it may be linked to organization memberships.
     pub fn allow_organization_account_linking(mut self, value: bool) -> Self {
         self.body.allow_organization_account_linking = Some(
             codegen::Nullable::Value(value),
@@ -268,7 +268,7 @@ impl EnterpriseConnectionsCreate {
         self.body.allow_organization_account_linking = Some(codegen::Nullable::Null);
         self
     }
-    /// The `active` property.
+    /// Whether it is turned on.
     pub fn active(mut self, value: bool) -> Self {
         self.body.active = Some(codegen::Nullable::Value(value));
         self
@@ -278,7 +278,7 @@ impl EnterpriseConnectionsCreate {
         self.body.active = Some(codegen::Nullable::Null);
         self
     }
-    /// The `saml` property.
+    /// The SAML settings.
     pub fn saml(mut self, value: types::EnterpriseConnectionsCreateBodySaml) -> Self {
         self.body.saml = Some(codegen::Nullable::Value(value));
         self
@@ -288,7 +288,7 @@ impl EnterpriseConnectionsCreate {
         self.body.saml = Some(codegen::Nullable::Null);
         self
     }
-    /// The `oidc` property.
+    /// The OpenID Connect settings.
     pub fn oidc(mut self, value: types::EnterpriseConnectionsCreateBodyOidc) -> Self {
         self.body.oidc = Some(codegen::Nullable::Value(value));
         self
@@ -298,7 +298,7 @@ impl EnterpriseConnectionsCreate {
         self.body.oidc = Some(codegen::Nullable::Null);
         self
     }
-    /// The `custom_attributes` property.
+    /// Attributes of the identity provider to copy into user metadata.
     pub fn custom_attributes(
         mut self,
         value: Vec<types::EnterpriseConnectionsCreateBodyCustomAttributesItem>,
@@ -464,7 +464,7 @@ impl EnterpriseConnectionsList {
         self.organization_id = Some(value.into());
         self
     }
-    /// Sets the `active` parameter.
+    /// Returns only connections that are on (`true`) or off (`false`).
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
@@ -623,7 +623,7 @@ pub struct EnterpriseConnectionsUpdate {
     body: types::EnterpriseConnectionsUpdateBody,
 }
 impl EnterpriseConnectionsUpdate {
-    /// The `name` property.
+    /// The name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(codegen::Nullable::Value(value.into()));
         self
@@ -633,7 +633,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.name = Some(codegen::Nullable::Null);
         self
     }
-    /// The `domains` property.
+    /// The email domains it covers.
     pub fn domains(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -648,7 +648,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.domains = Some(codegen::Nullable::Null);
         self
     }
-    /// The `active` property.
+    /// Whether it is turned on.
     pub fn active(mut self, value: bool) -> Self {
         self.body.active = Some(codegen::Nullable::Value(value));
         self
@@ -658,7 +658,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.active = Some(codegen::Nullable::Null);
         self
     }
-    /// The `sync_user_attributes` property.
+    /// Whether user attributes are updated from the identity provider at each sign-in.
     pub fn sync_user_attributes(mut self, value: bool) -> Self {
         self.body.sync_user_attributes = Some(codegen::Nullable::Value(value));
         self
@@ -668,7 +668,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.sync_user_attributes = Some(codegen::Nullable::Null);
         self
     }
-    /// The `disable_additional_identifications` property.
+    /// Whether users of the connection may not add other identifiers.
     pub fn disable_additional_identifications(mut self, value: bool) -> Self {
         self.body.disable_additional_identifications = Some(
             codegen::Nullable::Value(value),
@@ -680,7 +680,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.disable_additional_identifications = Some(codegen::Nullable::Null);
         self
     }
-    /// The `allow_organization_account_linking` property.
+    /// Whether accounts that sign in through it may be linked to organization memberships.
     pub fn allow_organization_account_linking(mut self, value: bool) -> Self {
         self.body.allow_organization_account_linking = Some(
             codegen::Nullable::Value(value),
@@ -702,7 +702,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.organization_id = Some(codegen::Nullable::Null);
         self
     }
-    /// The `saml` property.
+    /// The SAML settings.
     pub fn saml(mut self, value: types::EnterpriseConnectionsUpdateBodySaml) -> Self {
         self.body.saml = Some(codegen::Nullable::Value(value));
         self
@@ -712,7 +712,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.saml = Some(codegen::Nullable::Null);
         self
     }
-    /// The `oidc` property.
+    /// The OpenID Connect settings.
     pub fn oidc(mut self, value: types::EnterpriseConnectionsUpdateBodyOidc) -> Self {
         self.body.oidc = Some(codegen::Nullable::Value(value));
         self
@@ -722,7 +722,7 @@ impl EnterpriseConnectionsUpdate {
         self.body.oidc = Some(codegen::Nullable::Null);
         self
     }
-    /// The `custom_attributes` property.
+    /// Attributes of the identity provider to copy into user metadata.
     pub fn custom_attributes(
         mut self,
         value: Vec<types::EnterpriseConnectionsUpdateBodyCustomAttributesItem>,

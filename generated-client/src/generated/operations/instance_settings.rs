@@ -422,7 +422,7 @@ pub struct InstanceSettingsUpdate {
     body: types::InstanceSettingsUpdateBody,
 }
 impl InstanceSettingsUpdate {
-    /// The `test_mode` property.
+    /// Whether test mode (test email addresses and phone numbers with fixed codes) is on.
     pub fn test_mode(mut self, value: bool) -> Self {
         self.body.test_mode = Some(codegen::Nullable::Value(value));
         self
@@ -432,7 +432,7 @@ impl InstanceSettingsUpdate {
         self.body.test_mode = Some(codegen::Nullable::Null);
         self
     }
-    /// The `hibp` property.
+    /// Whether passwords are checked against the Have I Been Pwned database.
     pub fn hibp(mut self, value: bool) -> Self {
         self.body.hibp = Some(codegen::Nullable::Value(value));
         self
@@ -442,7 +442,7 @@ impl InstanceSettingsUpdate {
         self.body.hibp = Some(codegen::Nullable::Null);
         self
     }
-    /// The `support_email` property.
+    /// The support email address shown to users.
     pub fn support_email(mut self, value: impl Into<String>) -> Self {
         self.body.support_email = Some(codegen::Nullable::Value(value.into()));
         self
@@ -452,7 +452,7 @@ impl InstanceSettingsUpdate {
         self.body.support_email = Some(codegen::Nullable::Null);
         self
     }
-    /// The `clerk_js_version` property.
+    /// The version of clerk.js that pages load.
     pub fn clerk_js_version(mut self, value: impl Into<String>) -> Self {
         self.body.clerk_js_version = Some(codegen::Nullable::Value(value.into()));
         self
@@ -462,7 +462,7 @@ impl InstanceSettingsUpdate {
         self.body.clerk_js_version = Some(codegen::Nullable::Null);
         self
     }
-    /// The `development_origin` property.
+    /// The origin of the development application.
     pub fn development_origin(mut self, value: impl Into<String>) -> Self {
         self.body.development_origin = Some(codegen::Nullable::Value(value.into()));
         self
@@ -472,7 +472,7 @@ impl InstanceSettingsUpdate {
         self.body.development_origin = Some(codegen::Nullable::Null);
         self
     }
-    /// The `allowed_origins` property.
+    /// The origins allowed to call the Frontend API.
     pub fn allowed_origins(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -480,7 +480,7 @@ impl InstanceSettingsUpdate {
         self.body.allowed_origins = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// The `cookieless_dev` property.
+    /// Whether development instances run without third-party cookies (replaced by `url_based_session_syncing`).
     #[deprecated]
     #[allow(deprecated)]
     pub fn cookieless_dev(mut self, value: bool) -> Self {
@@ -494,7 +494,7 @@ impl InstanceSettingsUpdate {
         self.body.cookieless_dev = Some(codegen::Nullable::Null);
         self
     }
-    /// The `url_based_session_syncing` property.
+    /// Whether development instances sync sessions through the URL instead of third-party cookies.
     pub fn url_based_session_syncing(mut self, value: bool) -> Self {
         self.body.url_based_session_syncing = Some(codegen::Nullable::Value(value));
         self
@@ -504,7 +504,7 @@ impl InstanceSettingsUpdate {
         self.body.url_based_session_syncing = Some(codegen::Nullable::Null);
         self
     }
-    /// The `preferred_sign_in_strategy_when_password_required` property.
+    /// The sign-in strategy offered first when a password is required.
     pub fn preferred_sign_in_strategy_when_password_required(
         mut self,
         value: types::InstanceSettingsUpdateBodyPreferredSignInStrategyWhenPasswordRequired,
@@ -552,7 +552,7 @@ pub struct InstanceSettingsUpdateCommunication {
     body: types::InstanceSettingsUpdateCommunicationBody,
 }
 impl InstanceSettingsUpdateCommunication {
-    /// The `blocked_country_codes` property.
+    /// ISO 3166-1 alpha-2 codes of the countries that text messages are never sent to.
     pub fn blocked_country_codes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -612,7 +612,7 @@ pub struct InstanceSettingsUpdateOauthApplicationSettings {
     body: types::InstanceSettingsUpdateOauthApplicationSettingsBody,
 }
 impl InstanceSettingsUpdateOauthApplicationSettings {
-    /// The `dynamic_oauth_client_registration` property.
+    /// Whether OAuth clients may register themselves (RFC 7591).
     pub fn dynamic_oauth_client_registration(mut self, value: bool) -> Self {
         self.body.dynamic_oauth_client_registration = Some(
             codegen::Nullable::Value(value),
@@ -624,7 +624,7 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
         self.body.dynamic_oauth_client_registration = Some(codegen::Nullable::Null);
         self
     }
-    /// The `default_scopes` property.
+    /// The scopes that dynamically registered clients get.
     pub fn default_scopes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -639,7 +639,7 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
         self.body.default_scopes = Some(codegen::Nullable::Null);
         self
     }
-    /// The `oauth_jwt_access_tokens` property.
+    /// Whether access tokens are JWTs instead of opaque tokens.
     pub fn oauth_jwt_access_tokens(mut self, value: bool) -> Self {
         self.body.oauth_jwt_access_tokens = Some(codegen::Nullable::Value(value));
         self
@@ -649,7 +649,7 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
         self.body.oauth_jwt_access_tokens = Some(codegen::Nullable::Null);
         self
     }
-    /// The `client_id_metadata_documents_advertised` property.
+    /// Whether the authorization server advertises support for client ID metadata documents.
     pub fn client_id_metadata_documents_advertised(mut self, value: bool) -> Self {
         self.body.client_id_metadata_documents_advertised = Some(
             codegen::Nullable::Value(value),
@@ -663,7 +663,7 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
         );
         self
     }
-    /// The `client_id_metadata_documents_only_allow_pre_registered_clients` property.
+    /// Whether only pre-registered clients may use client ID metadata documents.
     pub fn client_id_metadata_documents_only_allow_pre_registered_clients(
         mut self,
         value: bool,
@@ -682,7 +682,7 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
         );
         self
     }
-    /// The `client_id_metadata_documents_block_implicitly_allowed_clients` property.
+    /// Whether clients allowed only implicitly are refused.
     pub fn client_id_metadata_documents_block_implicitly_allowed_clients(
         mut self,
         value: bool,
@@ -736,7 +736,7 @@ pub struct InstanceSettingsUpdateOrganizationSettings {
     body: types::InstanceSettingsUpdateOrganizationSettingsBody,
 }
 impl InstanceSettingsUpdateOrganizationSettings {
-    /// The `enabled` property.
+    /// Whether it is turned on.
     pub fn enabled(mut self, value: bool) -> Self {
         self.body.enabled = Some(codegen::Nullable::Value(value));
         self
@@ -746,7 +746,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
         self.body.enabled = Some(codegen::Nullable::Null);
         self
     }
-    /// The `max_allowed_memberships` property.
+    /// How many members an organization may have (0 for no limit).
     pub fn max_allowed_memberships(mut self, value: i64) -> Self {
         self.body.max_allowed_memberships = Some(codegen::Nullable::Value(value));
         self
@@ -756,7 +756,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
         self.body.max_allowed_memberships = Some(codegen::Nullable::Null);
         self
     }
-    /// The `admin_delete_enabled` property.
+    /// Whether organization admins may delete their organization.
     pub fn admin_delete_enabled(mut self, value: bool) -> Self {
         self.body.admin_delete_enabled = Some(codegen::Nullable::Value(value));
         self
@@ -766,7 +766,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
         self.body.admin_delete_enabled = Some(codegen::Nullable::Null);
         self
     }
-    /// The `domains_enabled` property.
+    /// Whether organizations may have verified domains.
     pub fn domains_enabled(mut self, value: bool) -> Self {
         self.body.domains_enabled = Some(codegen::Nullable::Value(value));
         self
@@ -776,7 +776,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
         self.body.domains_enabled = Some(codegen::Nullable::Null);
         self
     }
-    /// The `slug_disabled` property.
+    /// Whether organizations go without slugs.
     pub fn slug_disabled(mut self, value: bool) -> Self {
         self.body.slug_disabled = Some(codegen::Nullable::Value(value));
         self
@@ -786,7 +786,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
         self.body.slug_disabled = Some(codegen::Nullable::Null);
         self
     }
-    /// The `domains_enrollment_modes` property.
+    /// The enrollment modes that verified domains may use.
     pub fn domains_enrollment_modes(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -796,7 +796,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
         );
         self
     }
-    /// The `creator_role_id` property.
+    /// The ID of the role that the creator of an organization gets.
     pub fn creator_role_id(mut self, value: impl Into<String>) -> Self {
         self.body.creator_role_id = Some(codegen::Nullable::Value(value.into()));
         self
@@ -806,7 +806,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
         self.body.creator_role_id = Some(codegen::Nullable::Null);
         self
     }
-    /// The `domains_default_role_id` property.
+    /// The ID of the role that members who join through a domain get.
     pub fn domains_default_role_id(mut self, value: impl Into<String>) -> Self {
         self.body.domains_default_role_id = Some(codegen::Nullable::Value(value.into()));
         self
@@ -851,7 +851,7 @@ pub struct InstanceSettingsUpdateProtect {
     body: types::InstanceSettingsUpdateProtectBody,
 }
 impl InstanceSettingsUpdateProtect {
-    /// The `rules_enabled` property.
+    /// Whether protection rules are on.
     pub fn rules_enabled(mut self, value: bool) -> Self {
         self.body.rules_enabled = Some(codegen::Nullable::Value(value));
         self
@@ -861,7 +861,7 @@ impl InstanceSettingsUpdateProtect {
         self.body.rules_enabled = Some(codegen::Nullable::Null);
         self
     }
-    /// The `specter_enabled` property.
+    /// Whether the instance's bot detection is on.
     pub fn specter_enabled(mut self, value: bool) -> Self {
         self.body.specter_enabled = Some(codegen::Nullable::Value(value));
         self
@@ -904,7 +904,7 @@ pub struct InstanceSettingsUpdateRestrictions {
     body: types::InstanceSettingsUpdateRestrictionsBody,
 }
 impl InstanceSettingsUpdateRestrictions {
-    /// The `allowlist` property.
+    /// Whether the allow-list is enforced.
     pub fn allowlist(mut self, value: bool) -> Self {
         self.body.allowlist = Some(codegen::Nullable::Value(value));
         self
@@ -914,7 +914,7 @@ impl InstanceSettingsUpdateRestrictions {
         self.body.allowlist = Some(codegen::Nullable::Null);
         self
     }
-    /// The `blocklist` property.
+    /// Whether the block-list is enforced.
     pub fn blocklist(mut self, value: bool) -> Self {
         self.body.blocklist = Some(codegen::Nullable::Value(value));
         self
@@ -924,7 +924,7 @@ impl InstanceSettingsUpdateRestrictions {
         self.body.blocklist = Some(codegen::Nullable::Null);
         self
     }
-    /// The `allowlist_blocklist_disabled_on_sign_in` property.
+    /// Whether the lists are skipped at sign-in (they apply to sign-up only).
     pub fn allowlist_blocklist_disabled_on_sign_in(mut self, value: bool) -> Self {
         self.body.allowlist_blocklist_disabled_on_sign_in = Some(
             codegen::Nullable::Value(value),
@@ -938,7 +938,7 @@ impl InstanceSettingsUpdateRestrictions {
         );
         self
     }
-    /// The `block_email_subaddresses` property.
+    /// Whether addresses with a `+` tag are refused.
     pub fn block_email_subaddresses(mut self, value: bool) -> Self {
         self.body.block_email_subaddresses = Some(codegen::Nullable::Value(value));
         self
@@ -948,7 +948,7 @@ impl InstanceSettingsUpdateRestrictions {
         self.body.block_email_subaddresses = Some(codegen::Nullable::Null);
         self
     }
-    /// The `block_disposable_email_domains` property.
+    /// Whether addresses at disposable email providers are refused.
     pub fn block_disposable_email_domains(mut self, value: bool) -> Self {
         self.body.block_disposable_email_domains = Some(codegen::Nullable::Value(value));
         self

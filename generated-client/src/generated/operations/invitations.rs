@@ -137,12 +137,12 @@ impl InvitationsCreate {
         self.body.public_metadata = Some(value);
         self
     }
-    /// The `redirect_url` property.
+    /// Where the person lands after following the link.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.body.redirect_url = Some(value.into());
         self
     }
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     pub fn notify(mut self, value: bool) -> Self {
         self.body.notify = Some(codegen::Nullable::Value(value));
         self
@@ -152,7 +152,7 @@ impl InvitationsCreate {
         self.body.notify = Some(codegen::Nullable::Null);
         self
     }
-    /// The `ignore_existing` property.
+    /// Whether to go ahead when the address already has a pending invitation or belongs to a user.
     pub fn ignore_existing(mut self, value: bool) -> Self {
         self.body.ignore_existing = Some(codegen::Nullable::Value(value));
         self
@@ -162,7 +162,7 @@ impl InvitationsCreate {
         self.body.ignore_existing = Some(codegen::Nullable::Null);
         self
     }
-    /// The `expires_in_days` property.
+    /// How many days it stays valid.
     pub fn expires_in_days(mut self, value: i64) -> Self {
         self.body.expires_in_days = Some(codegen::Nullable::Value(value));
         self
@@ -172,7 +172,7 @@ impl InvitationsCreate {
         self.body.expires_in_days = Some(codegen::Nullable::Null);
         self
     }
-    /// The `template_slug` property.
+    /// Which email template to send.
     pub fn template_slug(
         mut self,
         value: types::InvitationsCreateBodyTemplateSlug,

@@ -22,8 +22,8 @@ impl JwtTemplates<'_> {
     ///
     /// # Arguments
     ///
-    /// - `claims`: The `claims` property.
-    /// - `name`: The `name` property.
+    /// - `claims`: Custom claims, as a JSON object.
+    /// - `name`: The name.
     ///
     /// # Optional inputs
     ///
@@ -120,8 +120,8 @@ impl JwtTemplates<'_> {
     /// # Arguments
     ///
     /// - `template_id`: The ID of the template.
-    /// - `claims`: The `claims` property.
-    /// - `name`: The `name` property.
+    /// - `claims`: Custom claims, as a JSON object.
+    /// - `name`: The name.
     ///
     /// # Optional inputs
     ///
@@ -164,7 +164,7 @@ pub struct JwtTemplatesCreate {
     body: types::JwtTemplatesCreateBody,
 }
 impl JwtTemplatesCreate {
-    /// The `lifetime` property.
+    /// How many seconds a token minted from the template stays valid.
     pub fn lifetime(mut self, value: i64) -> Self {
         self.body.lifetime = Some(codegen::Nullable::Value(value));
         self
@@ -174,7 +174,7 @@ impl JwtTemplatesCreate {
         self.body.lifetime = Some(codegen::Nullable::Null);
         self
     }
-    /// The `allowed_clock_skew` property.
+    /// How many seconds of clock difference a verifier accepts.
     pub fn allowed_clock_skew(mut self, value: i64) -> Self {
         self.body.allowed_clock_skew = Some(codegen::Nullable::Value(value));
         self
@@ -184,12 +184,12 @@ impl JwtTemplatesCreate {
         self.body.allowed_clock_skew = Some(codegen::Nullable::Null);
         self
     }
-    /// The `custom_signing_key` property.
+    /// Whether tokens are signed with `signing_key` instead of the instance's key.
     pub fn custom_signing_key(mut self, value: bool) -> Self {
         self.body.custom_signing_key = Some(value);
         self
     }
-    /// The `signing_algorithm` property.
+    /// The algorithm tokens are signed with, such as `HS256` or `RS256`.
     pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
         self.body.signing_algorithm = Some(codegen::Nullable::Value(value.into()));
         self
@@ -199,7 +199,7 @@ impl JwtTemplatesCreate {
         self.body.signing_algorithm = Some(codegen::Nullable::Null);
         self
     }
-    /// The `signing_key` property.
+    /// The key tokens are signed with, when `custom_signing_key` is set.
     pub fn signing_key(mut self, value: impl Into<String>) -> Self {
         self.body.signing_key = Some(codegen::Nullable::Value(value.into()));
         self
@@ -408,7 +408,7 @@ pub struct JwtTemplatesUpdate {
     body: types::JwtTemplatesUpdateBody,
 }
 impl JwtTemplatesUpdate {
-    /// The `lifetime` property.
+    /// How many seconds a token minted from the template stays valid.
     pub fn lifetime(mut self, value: i64) -> Self {
         self.body.lifetime = Some(codegen::Nullable::Value(value));
         self
@@ -418,7 +418,7 @@ impl JwtTemplatesUpdate {
         self.body.lifetime = Some(codegen::Nullable::Null);
         self
     }
-    /// The `allowed_clock_skew` property.
+    /// How many seconds of clock difference a verifier accepts.
     pub fn allowed_clock_skew(mut self, value: i64) -> Self {
         self.body.allowed_clock_skew = Some(codegen::Nullable::Value(value));
         self
@@ -428,12 +428,12 @@ impl JwtTemplatesUpdate {
         self.body.allowed_clock_skew = Some(codegen::Nullable::Null);
         self
     }
-    /// The `custom_signing_key` property.
+    /// Whether tokens are signed with `signing_key` instead of the instance's key.
     pub fn custom_signing_key(mut self, value: bool) -> Self {
         self.body.custom_signing_key = Some(value);
         self
     }
-    /// The `signing_algorithm` property.
+    /// The algorithm tokens are signed with, such as `HS256` or `RS256`.
     pub fn signing_algorithm(mut self, value: impl Into<String>) -> Self {
         self.body.signing_algorithm = Some(codegen::Nullable::Value(value.into()));
         self
@@ -443,7 +443,7 @@ impl JwtTemplatesUpdate {
         self.body.signing_algorithm = Some(codegen::Nullable::Null);
         self
     }
-    /// The `signing_key` property.
+    /// The key tokens are signed with, when `custom_signing_key` is set.
     pub fn signing_key(mut self, value: impl Into<String>) -> Self {
         self.body.signing_key = Some(codegen::Nullable::Value(value.into()));
         self

@@ -51,7 +51,7 @@ impl M2mTokens<'_> {
     ///
     /// # Arguments
     ///
-    /// - `subject`:
+    /// - `subject`: The ID of the machine (`mch_...`) whose tokens are listed.
     ///
     /// # Optional inputs
     ///
@@ -111,7 +111,7 @@ impl M2mTokens<'_> {
     ///
     /// # Arguments
     ///
-    /// - `token`: The `token` property.
+    /// - `token`: The token to check.
     ///
     /// # Responses
     ///
@@ -137,12 +137,12 @@ pub struct M2mTokensCreate {
     body: types::M2mTokensCreateBody,
 }
 impl M2mTokensCreate {
-    /// The `token_format` property.
+    /// `opaque` (stored and revocable) or `jwt` (verified offline, not revocable).
     pub fn token_format(mut self, value: types::M2mTokensCreateBodyTokenFormat) -> Self {
         self.body.token_format = Some(value);
         self
     }
-    /// The `seconds_until_expiration` property.
+    /// How many seconds it stays valid; without it, it does not expire.
     pub fn seconds_until_expiration(mut self, value: f64) -> Self {
         self.body.seconds_until_expiration = Some(codegen::Nullable::Value(value));
         self
@@ -152,7 +152,7 @@ impl M2mTokensCreate {
         self.body.seconds_until_expiration = Some(codegen::Nullable::Null);
         self
     }
-    /// The `claims` property.
+    /// Custom claims, as a JSON object.
     pub fn claims(mut self, value: codegen::Value) -> Self {
         self.body.claims = Some(codegen::Nullable::Value(value));
         self
@@ -162,7 +162,7 @@ impl M2mTokensCreate {
         self.body.claims = Some(codegen::Nullable::Null);
         self
     }
-    /// The `min_remaining_ttl_seconds` property.
+    /// Returns only tokens valid for at least this many more seconds.
     pub fn min_remaining_ttl_seconds(mut self, value: i64) -> Self {
         self.body.min_remaining_ttl_seconds = Some(value);
         self
@@ -213,12 +213,12 @@ pub struct M2mTokensList {
     offset: Option<f64>,
 }
 impl M2mTokensList {
-    /// Sets the `revoked` parameter.
+    /// Whether revoked ones are listed too.
     pub fn revoked(mut self, value: bool) -> Self {
         self.revoked = Some(value);
         self
     }
-    /// Sets the `expired` parameter.
+    /// Whether expired ones are listed too.
     pub fn expired(mut self, value: bool) -> Self {
         self.expired = Some(value);
         self
@@ -273,7 +273,7 @@ pub struct M2mTokensRevoke {
     body: types::M2mTokensRevokeBody,
 }
 impl M2mTokensRevoke {
-    /// The `revocation_reason` property.
+    /// Why it was revoked, for the audit trail.
     pub fn revocation_reason(mut self, value: impl Into<String>) -> Self {
         self.body.revocation_reason = Some(codegen::Nullable::Value(value.into()));
         self

@@ -22,7 +22,7 @@ impl Machines<'_> {
     ///
     /// # Arguments
     ///
-    /// - `name`: The `name` property.
+    /// - `name`: The name.
     ///
     /// # Optional inputs
     ///
@@ -55,7 +55,7 @@ impl Machines<'_> {
     /// # Arguments
     ///
     /// - `machine_id`: The ID of the machine.
-    /// - `to_machine_id`: The `to_machine_id` property.
+    /// - `to_machine_id`: The ID of the machine it may call.
     ///
     /// # Responses
     ///
@@ -213,7 +213,7 @@ impl Machines<'_> {
     /// # Arguments
     ///
     /// - `machine_id`: The ID of the machine.
-    /// - `previous_token_ttl`: The `previous_token_ttl` property.
+    /// - `previous_token_ttl`: How many seconds the old key keeps working.
     ///
     /// # Responses
     ///
@@ -280,7 +280,7 @@ pub struct MachinesCreate {
     body: types::MachinesCreateBody,
 }
 impl MachinesCreate {
-    /// The `scoped_machines` property.
+    /// The IDs of the machines it may call.
     pub fn scoped_machines(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -288,7 +288,7 @@ impl MachinesCreate {
         self.body.scoped_machines = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// The `default_token_ttl` property.
+    /// How many seconds the machine's tokens stay valid unless a token says otherwise.
     pub fn default_token_ttl(mut self, value: i64) -> Self {
         self.body.default_token_ttl = Some(value);
         self
@@ -635,12 +635,12 @@ pub struct MachinesUpdate {
     body: types::MachinesUpdateBody,
 }
 impl MachinesUpdate {
-    /// The `name` property.
+    /// The name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
-    /// The `default_token_ttl` property.
+    /// How many seconds the machine's tokens stay valid unless a token says otherwise.
     pub fn default_token_ttl(mut self, value: i64) -> Self {
         self.body.default_token_ttl = Some(value);
         self

@@ -50,12 +50,12 @@ pub struct OauthAccessTokensVerify {
     body: types::OauthAccessTokensVerifyBody,
 }
 impl OauthAccessTokensVerify {
-    /// The `access_token` property.
+    /// The access token to check.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
         self.body.access_token = Some(value.into());
         self
     }
-    /// The `secret` property.
+    /// The secret to check.
     #[deprecated]
     #[allow(deprecated)]
     pub fn secret(mut self, value: impl Into<String>) -> Self {

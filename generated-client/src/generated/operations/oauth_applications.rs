@@ -24,7 +24,7 @@ impl OauthApplications<'_> {
     ///
     /// # Arguments
     ///
-    /// - `name`: The `name` property.
+    /// - `name`: The name.
     ///
     /// # Optional inputs
     ///
@@ -132,7 +132,7 @@ impl OauthApplications<'_> {
     /// # Arguments
     ///
     /// - `oauth_application_id`: The ID of the OAuth application.
-    /// - `token`: The `token` property.
+    /// - `token`: The token to check.
     ///
     /// # Responses
     ///
@@ -264,7 +264,7 @@ pub struct OauthApplicationsCreate {
     body: types::OauthApplicationsCreateBody,
 }
 impl OauthApplicationsCreate {
-    /// The `redirect_uris` property.
+    /// The URIs the application may redirect to after authorization.
     pub fn redirect_uris(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -279,7 +279,7 @@ impl OauthApplicationsCreate {
         self.body.redirect_uris = Some(codegen::Nullable::Null);
         self
     }
-    /// The `callback_url` property.
+    /// The URI the application is redirected to after authorization (use `redirect_uris`).
     #[deprecated]
     #[allow(deprecated)]
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
@@ -293,7 +293,7 @@ impl OauthApplicationsCreate {
         self.body.callback_url = Some(codegen::Nullable::Null);
         self
     }
-    /// The `scopes` property.
+    /// The scopes granted.
     pub fn scopes(mut self, value: impl Into<String>) -> Self {
         self.body.scopes = Some(codegen::Nullable::Value(value.into()));
         self
@@ -303,7 +303,7 @@ impl OauthApplicationsCreate {
         self.body.scopes = Some(codegen::Nullable::Null);
         self
     }
-    /// The `consent_screen_enabled` property.
+    /// Whether users are asked to consent before the application gets access.
     pub fn consent_screen_enabled(mut self, value: bool) -> Self {
         self.body.consent_screen_enabled = Some(codegen::Nullable::Value(value));
         self
@@ -313,7 +313,7 @@ impl OauthApplicationsCreate {
         self.body.consent_screen_enabled = Some(codegen::Nullable::Null);
         self
     }
-    /// The `pkce_required` property.
+    /// Whether the application must use PKCE.
     pub fn pkce_required(mut self, value: bool) -> Self {
         self.body.pkce_required = Some(codegen::Nullable::Value(value));
         self
@@ -323,7 +323,7 @@ impl OauthApplicationsCreate {
         self.body.pkce_required = Some(codegen::Nullable::Null);
         self
     }
-    /// The `public` property.
+    /// Whether the application is a public client (one that cannot keep a secret).
     pub fn public(mut self, value: bool) -> Self {
         self.body.public = Some(codegen::Nullable::Value(value));
         self
@@ -454,7 +454,7 @@ impl OauthApplicationsList {
         self.order_by = Some(value.into());
         self
     }
-    /// Sets the `name_query` parameter.
+    /// Returns only applications whose name contains this text, or whose client ID is it.
     pub fn name_query(mut self, value: impl Into<String>) -> Self {
         self.name_query = Some(value.into());
         self
@@ -591,7 +591,7 @@ pub struct OauthApplicationsUpdate {
     body: types::OauthApplicationsUpdateBody,
 }
 impl OauthApplicationsUpdate {
-    /// The `name` property.
+    /// The name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(codegen::Nullable::Value(value.into()));
         self
@@ -601,7 +601,7 @@ impl OauthApplicationsUpdate {
         self.body.name = Some(codegen::Nullable::Null);
         self
     }
-    /// The `redirect_uris` property.
+    /// The URIs the application may redirect to after authorization.
     pub fn redirect_uris(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -616,7 +616,7 @@ impl OauthApplicationsUpdate {
         self.body.redirect_uris = Some(codegen::Nullable::Null);
         self
     }
-    /// The `callback_url` property.
+    /// The URI the application is redirected to after authorization (use `redirect_uris`).
     #[deprecated]
     #[allow(deprecated)]
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
@@ -630,7 +630,7 @@ impl OauthApplicationsUpdate {
         self.body.callback_url = Some(codegen::Nullable::Null);
         self
     }
-    /// The `scopes` property.
+    /// The scopes granted.
     pub fn scopes(mut self, value: impl Into<String>) -> Self {
         self.body.scopes = Some(codegen::Nullable::Value(value.into()));
         self
@@ -640,7 +640,7 @@ impl OauthApplicationsUpdate {
         self.body.scopes = Some(codegen::Nullable::Null);
         self
     }
-    /// The `consent_screen_enabled` property.
+    /// Whether users are asked to consent before the application gets access.
     pub fn consent_screen_enabled(mut self, value: bool) -> Self {
         self.body.consent_screen_enabled = Some(codegen::Nullable::Value(value));
         self
@@ -650,7 +650,7 @@ impl OauthApplicationsUpdate {
         self.body.consent_screen_enabled = Some(codegen::Nullable::Null);
         self
     }
-    /// The `pkce_required` property.
+    /// Whether the application must use PKCE.
     pub fn pkce_required(mut self, value: bool) -> Self {
         self.body.pkce_required = Some(codegen::Nullable::Value(value));
         self
@@ -660,7 +660,7 @@ impl OauthApplicationsUpdate {
         self.body.pkce_required = Some(codegen::Nullable::Null);
         self
     }
-    /// The `public` property.
+    /// Whether the application is a public client (one that cannot keep a secret).
     pub fn public(mut self, value: bool) -> Self {
         self.body.public = Some(codegen::Nullable::Value(value));
         self

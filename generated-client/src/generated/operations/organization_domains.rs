@@ -216,17 +216,17 @@ pub struct OrganizationDomainsCreate {
     body: types::OrganizationDomainsCreateBody,
 }
 impl OrganizationDomainsCreate {
-    /// The `name` property.
+    /// The domain name, such as `example.com`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
-    /// The `enrollment_mode` property.
+    /// How users with an address in the domain join: `manual_invitation`, `automatic_invitation`, `automatic_suggestion` or `enterprise_sso`.
     pub fn enrollment_mode(mut self, value: impl Into<String>) -> Self {
         self.body.enrollment_mode = Some(value.into());
         self
     }
-    /// The `verified` property.
+    /// Whether it counts as verified.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(codegen::Nullable::Value(value));
         self
@@ -316,7 +316,7 @@ impl OrganizationDomainsList {
         self.verified = Some(value.into());
         self
     }
-    /// Sets the `enrollment_mode` parameter.
+    /// Returns only domains with this enrollment mode.
     pub fn enrollment_mode(mut self, value: impl Into<String>) -> Self {
         self.enrollment_mode = Some(value.into());
         self
@@ -416,7 +416,7 @@ impl OrganizationDomainsListAll {
         self.verified = Some(value);
         self
     }
-    /// Sets the `enrollment_mode` parameter.
+    /// Returns only domains with these enrollment modes; a value prefixed with `-` excludes that mode.
     pub fn enrollment_mode(
         mut self,
         value: Vec<types::OrganizationDomainsListAllEnrollmentModeItem>,
@@ -429,7 +429,7 @@ impl OrganizationDomainsListAll {
         self.query = Some(value.into());
         self
     }
-    /// Sets the `domains` parameter.
+    /// Returns only these domain names.
     pub fn domains(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -531,7 +531,7 @@ pub struct OrganizationDomainsUpdate {
     body: types::OrganizationDomainsUpdateBody,
 }
 impl OrganizationDomainsUpdate {
-    /// The `enrollment_mode` property.
+    /// How users with an address in the domain join: `manual_invitation`, `automatic_invitation`, `automatic_suggestion` or `enterprise_sso`.
     pub fn enrollment_mode(mut self, value: impl Into<String>) -> Self {
         self.body.enrollment_mode = Some(codegen::Nullable::Value(value.into()));
         self
@@ -541,7 +541,7 @@ impl OrganizationDomainsUpdate {
         self.body.enrollment_mode = Some(codegen::Nullable::Null);
         self
     }
-    /// The `verified` property.
+    /// Whether it counts as verified.
     pub fn verified(mut self, value: bool) -> Self {
         self.body.verified = Some(codegen::Nullable::Value(value));
         self

@@ -28,7 +28,7 @@ impl OrganizationInvitations<'_> {
     ///
     /// - `organization_id`: The ID of the organization.
     /// - `email_address`: The email address.
-    /// - `role`: The `role` property.
+    /// - `role`: The role the person gets in the organization, such as `org:member`.
     ///
     /// # Optional inputs
     ///
@@ -263,7 +263,7 @@ pub struct OrganizationInvitationsCreate {
     body: types::OrganizationInvitationsCreateBody,
 }
 impl OrganizationInvitationsCreate {
-    /// The `inviter_user_id` property.
+    /// The ID of the user who sends the invitation.
     pub fn inviter_user_id(mut self, value: impl Into<String>) -> Self {
         self.body.inviter_user_id = Some(codegen::Nullable::Value(value.into()));
         self
@@ -299,7 +299,7 @@ impl OrganizationInvitationsCreate {
         self.body.private_metadata = Some(codegen::Nullable::Null);
         self
     }
-    /// The `redirect_url` property.
+    /// Where the person lands after following the link.
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.body.redirect_url = Some(codegen::Nullable::Value(value.into()));
         self
@@ -309,7 +309,7 @@ impl OrganizationInvitationsCreate {
         self.body.redirect_url = Some(codegen::Nullable::Null);
         self
     }
-    /// The `expires_in_days` property.
+    /// How many days it stays valid.
     pub fn expires_in_days(mut self, value: i64) -> Self {
         self.body.expires_in_days = Some(codegen::Nullable::Value(value));
         self
@@ -319,7 +319,7 @@ impl OrganizationInvitationsCreate {
         self.body.expires_in_days = Some(codegen::Nullable::Null);
         self
     }
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     pub fn notify(mut self, value: bool) -> Self {
         self.body.notify = Some(codegen::Nullable::Value(value));
         self
@@ -722,7 +722,7 @@ pub struct OrganizationInvitationsRevoke {
     body: types::OrganizationInvitationsRevokeBody,
 }
 impl OrganizationInvitationsRevoke {
-    /// The `requesting_user_id` property.
+    /// The ID of the user on whose behalf this is done.
     pub fn requesting_user_id(mut self, value: impl Into<String>) -> Self {
         self.body.requesting_user_id = Some(codegen::Nullable::Value(value.into()));
         self

@@ -24,8 +24,8 @@ impl OrganizationPermissions<'_> {
     ///
     /// # Arguments
     ///
-    /// - `key`: The `key` property.
-    /// - `name`: The `name` property.
+    /// - `key`: The key, unique in the instance, that code refers to it by.
+    /// - `name`: The name.
     ///
     /// # Optional inputs
     ///
@@ -170,7 +170,7 @@ pub struct OrganizationPermissionsCreate {
     body: types::OrganizationPermissionsCreateBody,
 }
 impl OrganizationPermissionsCreate {
-    /// The `description` property.
+    /// A description, for people.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self
@@ -361,17 +361,17 @@ pub struct OrganizationPermissionsUpdate {
     body: types::OrganizationPermissionsUpdateBody,
 }
 impl OrganizationPermissionsUpdate {
-    /// The `name` property.
+    /// The name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(value.into());
         self
     }
-    /// The `key` property.
+    /// The key, unique in the instance, that code refers to it by.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.body.key = Some(value.into());
         self
     }
-    /// The `description` property.
+    /// A description, for people.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(value.into());
         self

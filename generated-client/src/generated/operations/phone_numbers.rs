@@ -25,8 +25,8 @@ impl PhoneNumbers<'_> {
     /// # Arguments
     ///
     /// - `phone_number_id`: The ID of the phone number.
-    /// - `verification_id`: The `verification_id` property.
-    /// - `code`: The `code` property.
+    /// - `verification_id`: The ID of the verification that the code was sent for.
+    /// - `code`: The one-time code the person received.
     ///
     /// # Responses
     ///
@@ -438,7 +438,7 @@ pub struct PhoneNumbersReplaceForUser {
     body: types::PhoneNumbersReplaceForUserBody,
 }
 impl PhoneNumbersReplaceForUser {
-    /// The `identification_status` property.
+    /// How the new identifier is created: `verified`, `reserved` (usable for sign-in, claimed by no one else) or `unverified`.
     pub fn identification_status(
         mut self,
         value: types::PhoneNumbersReplaceForUserBodyIdentificationStatus,

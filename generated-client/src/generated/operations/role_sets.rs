@@ -23,7 +23,7 @@ impl RoleSets<'_> {
     /// # Arguments
     ///
     /// - `role_set_key_or_id`: The ID of the role set key or.
-    /// - `role_keys`: The `role_keys` property.
+    /// - `role_keys`: The keys of the roles to add.
     ///
     /// # Optional inputs
     ///
@@ -61,10 +61,10 @@ impl RoleSets<'_> {
     ///
     /// # Arguments
     ///
-    /// - `creator_role_key`: The `creator_role_key` property.
-    /// - `default_role_key`: The `default_role_key` property.
-    /// - `name`: The `name` property.
-    /// - `roles`: The `roles` property.
+    /// - `creator_role_key`: The role that the creator of an organization gets.
+    /// - `default_role_key`: The role that new members get.
+    /// - `name`: The name.
+    /// - `roles`: The keys of the roles.
     ///
     /// # Optional inputs
     ///
@@ -157,7 +157,7 @@ impl RoleSets<'_> {
     /// # Arguments
     ///
     /// - `role_set_key_or_id`: The ID of the role set key or.
-    /// - `dest_role_set_key`: The `dest_role_set_key` property.
+    /// - `dest_role_set_key`: The key of the role set that replaces this one.
     ///
     /// # Optional inputs
     ///
@@ -195,8 +195,8 @@ impl RoleSets<'_> {
     /// # Arguments
     ///
     /// - `role_set_key_or_id`: The ID of the role set key or.
-    /// - `role_key`: The `role_key` property.
-    /// - `to_role_key`: The `to_role_key` property.
+    /// - `role_key`: The key of the role to replace.
+    /// - `to_role_key`: The key of the role that replaces it.
     ///
     /// # Responses
     ///
@@ -270,12 +270,12 @@ pub struct RoleSetsAddRoles {
     body: types::RoleSetsAddRolesBody,
 }
 impl RoleSetsAddRoles {
-    /// The `default_role_key` property.
+    /// The role that new members get.
     pub fn default_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.default_role_key = Some(value.into());
         self
     }
-    /// The `creator_role_key` property.
+    /// The role that the creator of an organization gets.
     pub fn creator_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.creator_role_key = Some(value.into());
         self
@@ -314,12 +314,12 @@ pub struct RoleSetsCreate {
     body: types::RoleSetsCreateBody,
 }
 impl RoleSetsCreate {
-    /// The `key` property.
+    /// The key, unique in the instance, that code refers to it by.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.body.key = Some(value.into());
         self
     }
-    /// The `description` property.
+    /// A description, for people.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(codegen::Nullable::Value(value.into()));
         self
@@ -329,7 +329,7 @@ impl RoleSetsCreate {
         self.body.description = Some(codegen::Nullable::Null);
         self
     }
-    /// The `type` property.
+    /// `initial` for the role set new organizations get, `custom` otherwise.
     pub fn r#type(mut self, value: types::RoleSetsCreateBodyType) -> Self {
         self.body.r#type = Some(value);
         self
@@ -487,7 +487,7 @@ pub struct RoleSetsReplace {
     body: types::RoleSetsReplaceBody,
 }
 impl RoleSetsReplace {
-    /// The `reassignment_mappings` property.
+    /// Which role each removed role's members get.
     pub fn reassignment_mappings(mut self, value: types::ReassignmentMappings) -> Self {
         self.body.reassignment_mappings = Some(value);
         self
@@ -562,7 +562,7 @@ pub struct RoleSetsUpdate {
     body: types::RoleSetsUpdateBody,
 }
 impl RoleSetsUpdate {
-    /// The `name` property.
+    /// The name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.body.name = Some(codegen::Nullable::Value(value.into()));
         self
@@ -572,7 +572,7 @@ impl RoleSetsUpdate {
         self.body.name = Some(codegen::Nullable::Null);
         self
     }
-    /// The `key` property.
+    /// The key, unique in the instance, that code refers to it by.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.body.key = Some(codegen::Nullable::Value(value.into()));
         self
@@ -582,7 +582,7 @@ impl RoleSetsUpdate {
         self.body.key = Some(codegen::Nullable::Null);
         self
     }
-    /// The `description` property.
+    /// A description, for people.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.body.description = Some(codegen::Nullable::Value(value.into()));
         self
@@ -592,7 +592,7 @@ impl RoleSetsUpdate {
         self.body.description = Some(codegen::Nullable::Null);
         self
     }
-    /// Always `initial`.
+    /// Set `initial` to make it the role set new organizations get.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.body.r#type = Some(codegen::Nullable::Value(value.into()));
         self
@@ -602,7 +602,7 @@ impl RoleSetsUpdate {
         self.body.r#type = Some(codegen::Nullable::Null);
         self
     }
-    /// The `default_role_key` property.
+    /// The role that new members get.
     pub fn default_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.default_role_key = Some(codegen::Nullable::Value(value.into()));
         self
@@ -612,7 +612,7 @@ impl RoleSetsUpdate {
         self.body.default_role_key = Some(codegen::Nullable::Null);
         self
     }
-    /// The `creator_role_key` property.
+    /// The role that the creator of an organization gets.
     pub fn creator_role_key(mut self, value: impl Into<String>) -> Self {
         self.body.creator_role_key = Some(codegen::Nullable::Value(value.into()));
         self

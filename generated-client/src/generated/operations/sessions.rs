@@ -166,9 +166,9 @@ impl Sessions<'_> {
     /// # Arguments
     ///
     /// - `session_id`: The ID of the session.
-    /// - `expired_token`: The `expired_token` property.
-    /// - `refresh_token`: The `refresh_token` property.
-    /// - `request_origin`: The `request_origin` property.
+    /// - `expired_token`: The expired session token to refresh.
+    /// - `refresh_token`: The session's refresh token.
+    /// - `request_origin`: The origin of the request that needs a fresh token.
     ///
     /// # Optional inputs
     ///
@@ -266,7 +266,7 @@ pub struct SessionsCreate {
     body: types::SessionsCreateBody,
 }
 impl SessionsCreate {
-    /// The `active_organization_id` property.
+    /// The organization that is active in the session.
     pub fn active_organization_id(mut self, value: impl Into<String>) -> Self {
         self.body.active_organization_id = Some(value.into());
         self
@@ -305,7 +305,7 @@ pub struct SessionsCreateToken {
     body: types::SessionsCreateTokenBody,
 }
 impl SessionsCreateToken {
-    /// The `expires_in_seconds` property.
+    /// How many seconds it stays valid.
     pub fn expires_in_seconds(mut self, value: i64) -> Self {
         self.body.expires_in_seconds = Some(codegen::Nullable::Value(value));
         self
@@ -527,7 +527,7 @@ pub struct SessionsRefresh {
     body: types::SessionsRefreshBody,
 }
 impl SessionsRefresh {
-    /// The `request_headers` property.
+    /// The headers of that request, as a JSON object.
     pub fn request_headers(
         mut self,
         value: codegen::Map<String, codegen::Value>,
@@ -540,7 +540,7 @@ impl SessionsRefresh {
         self.body.request_headers = Some(codegen::Nullable::Null);
         self
     }
-    /// The `format` property.
+    /// `token` for a token, `cookie` for cookies to set.
     pub fn format(mut self, value: types::SessionsRefreshBodyFormat) -> Self {
         self.body.format = Some(codegen::Nullable::Value(value));
         self
@@ -550,7 +550,7 @@ impl SessionsRefresh {
         self.body.format = Some(codegen::Nullable::Null);
         self
     }
-    /// The `request_originating_ip` property.
+    /// The IP address the request came from.
     pub fn request_originating_ip(mut self, value: impl Into<String>) -> Self {
         self.body.request_originating_ip = Some(codegen::Nullable::Value(value.into()));
         self
@@ -628,7 +628,7 @@ pub struct SessionsVerify {
     body: types::SessionsVerifyBody,
 }
 impl SessionsVerify {
-    /// The `token` property.
+    /// The token to check.
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.body.token = Some(value.into());
         self

@@ -92,7 +92,7 @@ impl Users<'_> {
     ///
     /// # Arguments
     ///
-    /// - `user_ids`: The `user_ids` property.
+    /// - `user_ids`: The IDs of the users.
     ///
     /// # Responses
     ///
@@ -790,7 +790,7 @@ impl Users<'_> {
     ///
     /// # Arguments
     ///
-    /// - `user_ids`: The `user_ids` property.
+    /// - `user_ids`: The IDs of the users.
     ///
     /// # Responses
     ///
@@ -902,7 +902,7 @@ impl Users<'_> {
     /// # Arguments
     ///
     /// - `user_id`: The ID of the user.
-    /// - `password`: The `password` property.
+    /// - `password`: The password to check.
     ///
     /// # Responses
     ///
@@ -934,7 +934,7 @@ impl Users<'_> {
     /// # Arguments
     ///
     /// - `user_id`: The ID of the user.
-    /// - `code`: The `code` property.
+    /// - `code`: The one-time code the person received.
     ///
     /// # Responses
     ///
@@ -2231,7 +2231,7 @@ pub struct UsersRemovePassword {
     body: types::UsersRemovePasswordBody,
 }
 impl UsersRemovePassword {
-    /// The `sign_out_of_other_sessions` property.
+    /// Whether every other session of the user is revoked.
     pub fn sign_out_of_other_sessions(mut self, value: bool) -> Self {
         self.body.sign_out_of_other_sessions = Some(value);
         self

@@ -154,7 +154,7 @@ pub struct WaitlistEntriesCreate {
     body: types::WaitlistEntriesCreateBody,
 }
 impl WaitlistEntriesCreate {
-    /// The `notify` property.
+    /// Whether Clerk emails the person about it (`true` when not set).
     pub fn notify(mut self, value: bool) -> Self {
         self.body.notify = Some(codegen::Nullable::Value(value));
         self
@@ -231,7 +231,7 @@ pub struct WaitlistEntriesInvite {
     body: types::WaitlistEntriesInviteBody,
 }
 impl WaitlistEntriesInvite {
-    /// The `ignore_existing` property.
+    /// Whether to go ahead when the address already has a pending invitation or belongs to a user.
     pub fn ignore_existing(mut self, value: bool) -> Self {
         self.body.ignore_existing = Some(codegen::Nullable::Value(value));
         self
