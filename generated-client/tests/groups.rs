@@ -178,13 +178,8 @@ mod invitations {
             c.invitations()
                 .create_many()
                 .body(vec![InvitationsCreateManyBodyItem {
-                    email_address: "grace@example.com".into(),
-                    public_metadata: None,
-                    redirect_url: None,
-                    notify: None,
                     ignore_existing: Some(clerk_backend_api::Nullable::Value(true)),
-                    expires_in_days: None,
-                    template_slug: None,
+                    ..InvitationsCreateManyBodyItem::new("grace@example.com")
                 }])
                 .send()
                 .await
@@ -263,16 +258,10 @@ mod organization_invitations {
                 c.organization_invitations()
                     .create_many(
                         "org_1",
-                        vec![OrganizationInvitationsCreateManyBodyItem {
-                            email_address: "grace@example.com".into(),
-                            inviter_user_id: None,
-                            role: "org:admin".into(),
-                            public_metadata: None,
-                            private_metadata: None,
-                            redirect_url: None,
-                            expires_in_days: None,
-                            notify: None,
-                        }],
+                        vec![OrganizationInvitationsCreateManyBodyItem::new(
+                            "grace@example.com",
+                            "org:admin",
+                        )],
                     )
                     .send()
                     .await
@@ -419,12 +408,7 @@ mod actor_tokens {
         });
         let (token, request) = exchange(token, |c| async move {
             c.actor_tokens()
-                .create(
-                    "user_1",
-                    ActorTokensCreateBodyActor {
-                        sub: "user_support".into(),
-                    },
-                )
+                .create("user_1", ActorTokensCreateBodyActor::new("user_support"))
                 .expires_in_seconds(600)
                 .send()
                 .await
@@ -539,7 +523,7 @@ mod oauth_access_tokens {
         assert_line(&request, "POST", "/oauth_applications/access_tokens/verify");
         assert_json_body(&request, json!({"access_token": "oat_secret"}));
         assert!(
-            matches!(&verified, OauthAccessTokensVerifyResponse::Object(token) if token.subject == "user_1"),
+            matches!(&verified, OauthAccessTokensVerifyResponse::ClerkIdpOauthAccessToken(token) if token.subject == "user_1"),
             "{verified:?}"
         );
     }

@@ -434,11 +434,18 @@ fn compile_cost(
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
     let target = work.join("target");
-    let mut inputs = vec![(
-        "clerk-spec".to_owned(),
-        root.join("spec/clerk-backend-api.yaml"),
-        None,
-    )];
+    let mut inputs = vec![
+        (
+            "clerk-spec".to_owned(),
+            root.join("spec/clerk-backend-api.yaml"),
+            None,
+        ),
+        (
+            "clerk-spec-users-sessions".to_owned(),
+            root.join("spec/clerk-backend-api.yaml"),
+            Some("users,sessions"),
+        ),
+    ];
     let newest = root.join("../shared/reference/clerk-bapi-2026-05-12.yml");
     if newest.exists() {
         inputs.push(("clerk-reference-249".to_owned(), newest.clone(), None));
@@ -548,6 +555,7 @@ fn compile_cost(
                 )
             }
             "clerk-reference-serialize" => "same crate with the `serialize` feature (`Serialize` on received types too)".to_owned(),
+            "clerk-spec-users-sessions" => "generated crate for spec/, only the `users` and `sessions` groups (`--no-default-features --features rustls,users,sessions`)".to_owned(),
             _ => "same crate, only the `users` group feature (`--no-default-features --features rustls,users`)".to_owned(),
         };
         rows.push(Row {

@@ -248,7 +248,13 @@ fn check_oracle(
     };
     println!("== {}: static responses", oracle.name);
     {
-        let (_server, base_url) = start(prism, &oracle.path, None, &logs.join("prism-static.log"))?;
+        let (_server, base_url) = start(
+            prism,
+            &oracle.path,
+            None,
+            None,
+            &logs.join("prism-static.log"),
+        )?;
         let check = Command::new(runner)
             .args(["--base-url", &base_url, "--self-check"])
             .status()
@@ -267,6 +273,7 @@ fn check_oracle(
             prism,
             &oracle.path,
             Some(seed),
+            None,
             &logs.join(format!("prism-dynamic-{seed}.log")),
         )?;
         total.add(&sweep(runner, &base_url, true, !oracle.ours)?);
@@ -311,17 +318,91 @@ fn install_prism(root: &Path) -> Result<PathBuf, String> {
     Ok(prefix.join("node_modules/.bin/prism"))
 }
 
-/// Starts `prism mock` on a free port of 127.0.0.1 and waits until it accepts connections.
+/// Entry point of `cargo xtask mock [--spec PATH] [--port N] [-- COMMAND ARGS...]`: Prism
+/// serving a spec (static responses, requests validated) on 127.0.0.1. With a command, runs
+/// it with `CLERK_API_URL` pointing at the mock (and a test `CLERK_SECRET_KEY` unless one is
+/// set), then stops the mock and exits as the command did; without one, serves until stopped.
+pub fn mock(root: &Path, args: &[String]) -> ExitCode {
+    const USAGE: &str = "usage: cargo xtask mock [--spec PATH] [--port N] [-- COMMAND ARGS...]";
+    let mut spec = root.join(OUR_SPEC);
+    let mut port = None;
+    let mut command: Vec<String> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--spec" => match iter.next() {
+                Some(path) => spec = path.into(),
+                None => return usage_error("--spec needs a path", USAGE),
+            },
+            "--port" => match iter.next().and_then(|p| p.parse::<u16>().ok()) {
+                Some(number) => port = Some(number),
+                None => return usage_error("--port needs a number", USAGE),
+            },
+            "--" => {
+                command = iter.by_ref().cloned().collect();
+            }
+            other => return usage_error(&format!("unknown argument `{other}`"), USAGE),
+        }
+    }
+    let served = (|| -> Result<(Server, String), String> {
+        let prism = install_prism(root)?;
+        let logs = root.join("target/conformance");
+        fs::create_dir_all(&logs).map_err(|e| format!("cannot create {}: {e}", logs.display()))?;
+        start(&prism, &spec, None, port, &logs.join("prism-mock.log"))
+    })();
+    let (_server, base_url) = match served {
+        Ok(served) => served,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("mock: {} served at {base_url}", spec.display());
+    let Some((program, program_args)) = command.split_first() else {
+        println!("mock: stop it with Ctrl-C");
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    };
+    let mut child = Command::new(program);
+    child.args(program_args).env("CLERK_API_URL", &base_url);
+    if std::env::var_os("CLERK_SECRET_KEY").is_none() {
+        child.env("CLERK_SECRET_KEY", "sk_test_mock");
+    }
+    match child.status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => {
+            eprintln!("error: `{}` exited with {status}", command.join(" "));
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: cannot run `{program}`: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage_error(message: &str, usage: &str) -> ExitCode {
+    eprintln!("error: {message}\n{usage}");
+    ExitCode::from(2)
+}
+
+/// Starts `prism mock` on 127.0.0.1 (on `port`, or a free one) and waits until it accepts
+/// connections.
 fn start(
     prism: &Path,
     spec: &Path,
     seed: Option<&str>,
+    port: Option<u16>,
     log: &Path,
 ) -> Result<(Server, String), String> {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map_err(|e| format!("cannot find a free port: {e}"))?
-        .port();
+    let port = match port {
+        Some(port) => port,
+        None => TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map_err(|e| format!("cannot find a free port: {e}"))?
+            .port(),
+    };
     let log_file =
         fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
     let log_err = log_file.try_clone().map_err(|e| e.to_string())?;

@@ -1,5 +1,6 @@
 //! Project automation: `cargo xtask codegen [--check] [--spec PATH --out DIR]`,
-//! `cargo xtask conformance`, `cargo xtask jwt-differential` and `cargo xtask bench`.
+//! `cargo xtask conformance`, `cargo xtask mock`, `cargo xtask jwt-differential` and
+//! `cargo xtask bench`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -25,6 +26,7 @@ const SWEEP: &str = "conformance/src/sweep.rs";
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR]
        cargo xtask conformance [--oracle-spec PATH] [--base-url URL]
+       cargo xtask mock [--spec PATH] [--port N] [-- COMMAND ARGS...]
        cargo xtask bench
        cargo xtask jwt-differential
        cargo xtask api-diff OLD NEW [--format text|markdown|json] | --check
@@ -35,6 +37,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR
   --out DIR         write a complete, standalone crate into DIR
 
   conformance       call every operation against a Prism mock server that validates requests
+  mock              serve spec/ with Prism on 127.0.0.1; with a command, run it against the
+                    mock (CLERK_API_URL set) and stop
   bench             measure generation, compile time and client overhead; writes BENCHMARKS.md
   jwt-differential  the session-token cases through @clerk/backend's own verifyToken
   api-diff          what changed for users between two documents (REV:PATH reads git);
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         },
         Some("bench") => bench::bench(&workspace_root()),
         Some("conformance") => conformance::conformance(&workspace_root(), &args[1..]),
+        Some("mock") => conformance::mock(&workspace_root(), &args[1..]),
         Some("bench-generate") => bench::bench_generate(&args[1..]),
         Some("bench-api-diff") => bench::bench_api_diff(&args[1..]),
         Some("jwt-differential") => differential::jwt_differential(&workspace_root()),

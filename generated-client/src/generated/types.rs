@@ -144,6 +144,13 @@ pub struct ActorTokensCreateBodyActor {
     /// The `sub` property.
     pub sub: String,
 }
+#[cfg(feature = "actor_tokens")]
+impl ActorTokensCreateBodyActor {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(sub: impl Into<String>) -> Self {
+        Self { sub: sub.into() }
+    }
+}
 /// An adjustment of a credit balance.
 ///
 /// Schema: `#/components/schemas/AdjustCreditBalanceRequest`.
@@ -163,6 +170,23 @@ pub struct AdjustCreditBalanceRequest {
     /// The `note` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+#[cfg(any(feature = "organizations", feature = "users"))]
+impl AdjustCreditBalanceRequest {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(
+        amount: i64,
+        action: AdjustCreditBalanceRequestAction,
+        idempotency_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            amount,
+            action,
+            currency: None,
+            idempotency_key: idempotency_key.into(),
+            note: None,
+        }
+    }
 }
 /// The `AdjustCreditBalanceRequestAction` schema.
 ///
@@ -5927,6 +5951,20 @@ pub struct EnterpriseConnectionsCreateBodyCustomAttributesItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionsCreateBodyCustomAttributesItem {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            sso_path: None,
+            scim_path: None,
+            directory_path: None,
+            multi_valued: None,
+        }
+    }
+}
 /// The OpenID Connect settings.
 ///
 /// Schema: `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`.
@@ -6105,6 +6143,13 @@ pub struct EnterpriseConnectionsCreateBodySamlLoginHint {
     /// The `source` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionsCreateBodySamlLoginHint {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(mode: EnterpriseConnectionsCreateBodySamlLoginHintMode) -> Self {
+        Self { mode, source: None }
+    }
 }
 /// The `EnterpriseConnectionsCreateBodySamlLoginHintMode` schema.
 ///
@@ -6289,6 +6334,20 @@ pub struct EnterpriseConnectionsUpdateBodyCustomAttributesItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionsUpdateBodyCustomAttributesItem {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            sso_path: None,
+            scim_path: None,
+            directory_path: None,
+            multi_valued: None,
+        }
+    }
+}
 /// The OpenID Connect settings.
 ///
 /// Schema: `#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/oidc`.
@@ -6395,6 +6454,13 @@ pub struct EnterpriseConnectionsUpdateBodySamlLoginHint {
     /// The `source` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+#[cfg(feature = "enterprise_connections")]
+impl EnterpriseConnectionsUpdateBodySamlLoginHint {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(mode: EnterpriseConnectionsUpdateBodySamlLoginHintMode) -> Self {
+        Self { mode, source: None }
+    }
 }
 /// The `EnterpriseConnectionsUpdateBodySamlLoginHintMode` schema.
 ///
@@ -7424,6 +7490,21 @@ pub struct InvitationsCreateManyBodyItem {
     /// Which email template to send.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<InvitationsCreateManyBodyItemTemplateSlug>,
+}
+#[cfg(feature = "invitations")]
+impl InvitationsCreateManyBodyItem {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            public_metadata: None,
+            redirect_url: None,
+            notify: None,
+            ignore_existing: None,
+            expires_in_days: None,
+            template_slug: None,
+        }
+    }
 }
 /// Which email template to send.
 ///
@@ -8721,22 +8802,43 @@ pub struct OauthAccessTokensVerifyBody {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum OauthAccessTokensVerifyResponse {
-    /// A `Object`.
-    Object(OauthAccessTokensVerifyResponseObject),
-    /// A `Object2`.
-    Object2(OauthAccessTokensVerifyResponseObject2),
+    /// A `ClerkIdpOauthAccessToken`.
+    ClerkIdpOauthAccessToken(OauthAccessTokensVerifyResponseClerkIdpOauthAccessToken),
+    /// A `Active`.
+    Active(OauthAccessTokensVerifyResponseActive),
 }
 #[cfg(feature = "oauth_access_tokens")]
 impl codegen::Shaped for OauthAccessTokensVerifyResponse {
     fn shape() -> codegen::Shape {
         const VARIANTS: &[fn() -> codegen::Shape] = &[
-            codegen::shape::<OauthAccessTokensVerifyResponseObject>,
-            codegen::shape::<OauthAccessTokensVerifyResponseObject2>,
+            codegen::shape::<OauthAccessTokensVerifyResponseClerkIdpOauthAccessToken>,
+            codegen::shape::<OauthAccessTokensVerifyResponseActive>,
         ];
         codegen::Shape::OneOf(VARIANTS)
     }
 }
-/// The `OauthAccessTokensVerifyResponseObject` schema.
+/// The `OauthAccessTokensVerifyResponseActive` schema.
+///
+/// Schema: `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`.
+#[cfg(feature = "oauth_access_tokens")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
+#[derive(serde::Deserialize)]
+#[non_exhaustive]
+pub struct OauthAccessTokensVerifyResponseActive {
+    /// The `active` property.
+    pub active: bool,
+}
+#[cfg(feature = "oauth_access_tokens")]
+impl codegen::Shaped for OauthAccessTokensVerifyResponseActive {
+    fn shape() -> codegen::Shape {
+        const MEMBERS: &[codegen::Member] = &[
+            codegen::Member::new("active", true, codegen::shape::<bool>),
+        ];
+        codegen::Shape::Object(MEMBERS)
+    }
+}
+/// The `OauthAccessTokensVerifyResponseClerkIdpOauthAccessToken` schema.
 ///
 /// Schema: `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`.
 #[cfg(feature = "oauth_access_tokens")]
@@ -8744,7 +8846,7 @@ impl codegen::Shaped for OauthAccessTokensVerifyResponse {
 #[cfg_attr(feature = "serialize", derive(serde::Serialize))]
 #[derive(serde::Deserialize)]
 #[non_exhaustive]
-pub struct OauthAccessTokensVerifyResponseObject {
+pub struct OauthAccessTokensVerifyResponseClerkIdpOauthAccessToken {
     /// The kind of object.
     pub object: String,
     /// Unique identifier.
@@ -8769,7 +8871,7 @@ pub struct OauthAccessTokensVerifyResponseObject {
     pub updated_at: f64,
 }
 #[cfg(feature = "oauth_access_tokens")]
-impl codegen::Shaped for OauthAccessTokensVerifyResponseObject {
+impl codegen::Shaped for OauthAccessTokensVerifyResponseClerkIdpOauthAccessToken {
     fn shape() -> codegen::Shape {
         const MEMBERS: &[codegen::Member] = &[
             codegen::Member::new("object", true, codegen::shape::<String>),
@@ -8783,27 +8885,6 @@ impl codegen::Shaped for OauthAccessTokensVerifyResponseObject {
             codegen::Member::optional("expiration"),
             codegen::Member::new("created_at", true, codegen::shape::<f64>),
             codegen::Member::new("updated_at", true, codegen::shape::<f64>),
-        ];
-        codegen::Shape::Object(MEMBERS)
-    }
-}
-/// The `OauthAccessTokensVerifyResponseObject2` schema.
-///
-/// Schema: `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`.
-#[cfg(feature = "oauth_access_tokens")]
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize", derive(serde::Serialize))]
-#[derive(serde::Deserialize)]
-#[non_exhaustive]
-pub struct OauthAccessTokensVerifyResponseObject2 {
-    /// The `active` property.
-    pub active: bool,
-}
-#[cfg(feature = "oauth_access_tokens")]
-impl codegen::Shaped for OauthAccessTokensVerifyResponseObject2 {
-    fn shape() -> codegen::Shape {
-        const MEMBERS: &[codegen::Member] = &[
-            codegen::Member::new("active", true, codegen::shape::<bool>),
         ];
         codegen::Shape::Object(MEMBERS)
     }
@@ -9625,6 +9706,22 @@ pub struct OrganizationInvitationsCreateManyBodyItem {
     /// Whether Clerk emails the person about it (`true` when not set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<codegen::Nullable<bool>>,
+}
+#[cfg(feature = "organization_invitations")]
+impl OrganizationInvitationsCreateManyBodyItem {
+    /// A value with the required members given and every optional one unset.
+    pub fn new(email_address: impl Into<String>, role: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            inviter_user_id: None,
+            role: role.into(),
+            public_metadata: None,
+            private_metadata: None,
+            redirect_url: None,
+            expires_in_days: None,
+            notify: None,
+        }
+    }
 }
 /// The `OrganizationInvitationsListAllStatus` schema.
 ///

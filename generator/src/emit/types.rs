@@ -349,6 +349,9 @@ fn emit_struct(
     // A response struct, or a body struct only its builder fills, may gain fields in a later
     // version without breaking callers: they read it, or never see it.
     let non_exhaustive = (!request || sealed).then(|| quote!(#[non_exhaustive]));
+    // A request value the caller builds itself (an item of a list it sends) gets a constructor
+    // of its required members, so that adding it does not mean spelling out every option.
+    let constructor = (request && !sealed && !all_optional).then(|| constructor(cfg, name, fields));
     let fields = fields.iter().map(|field| {
         let doc = doc_attrs(&field_doc(field));
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
@@ -387,6 +390,38 @@ fn emit_struct(
         #non_exhaustive
         pub struct #name {
             #( #fields )*
+        }
+        #constructor
+    }
+}
+
+/// `new` with the required members as arguments (in field order) and every other one unset.
+fn constructor(cfg: &TokenStream, name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let mut arguments = Vec::new();
+    let values = fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        match field.presence {
+            Presence::Required if field.ty == TypeRef::String => {
+                arguments.push(quote!(#field_name: impl Into<String>));
+                quote!(#field_name: #field_name.into())
+            }
+            Presence::Required | Presence::RequiredNullable => {
+                let ty = field_type(field, &quote!());
+                arguments.push(quote!(#field_name: #ty));
+                quote!(#field_name)
+            }
+            Presence::Optional | Presence::TriState => quote!(#field_name: None),
+        }
+    });
+    let values: Vec<TokenStream> = values.collect();
+    let many = (arguments.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        #cfg impl #name {
+            /// A value with the required members given and every optional one unset.
+            #many
+            pub fn new(#( #arguments ),*) -> Self {
+                Self { #( #values, )* }
+            }
         }
     }
 }

@@ -616,6 +616,7 @@ impl<'a> Lowerer<'a> {
                 None => alternative
                     .title
                     .clone()
+                    .or_else(|| distinguishing_name(alternative, &alternatives))
                     .or_else(|| alternative.type_names().first().map(|t| (*t).to_owned()))
                     .unwrap_or_else(|| format!("Variant{i}")),
             };
@@ -840,6 +841,35 @@ fn collect_named(ty: &TypeRef, through_heap: bool, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// A name for an inline object alternative of a union, from what sets it apart from the others:
+/// a member fixed to one string (`object: {enum: [access_token]}` names it `AccessToken`), else
+/// the first required member that no other alternative requires (`active`).
+fn distinguishing_name(alternative: &Schema, alternatives: &[&Schema]) -> Option<String> {
+    if alternative.properties.is_empty() {
+        return None;
+    }
+    let fixed = alternative.properties.values().find_map(|member| {
+        match (&member.enumeration, &member.constant) {
+            (Some(values), _) if values.len() == 1 => values[0].as_str(),
+            (None, Some(value)) => value.as_str(),
+            _ => None,
+        }
+    });
+    if let Some(fixed) = fixed.filter(|f| !f.is_empty()) {
+        return Some(fixed.to_owned());
+    }
+    alternative
+        .required
+        .iter()
+        .find(|name| {
+            alternatives
+                .iter()
+                .filter(|other| !std::ptr::eq(**other, alternative))
+                .all(|other| !other.required.contains(name))
+        })
+        .cloned()
 }
 
 /// The one schema a wrapper stands for: `allOf`/`oneOf`/`anyOf` with a single entry and no

@@ -75,7 +75,7 @@ pub mod organization_memberships;
 /// Manage the permissions that organization roles grant.
 #[cfg(feature = "organization_permissions")]
 pub mod organization_permissions;
-/// Create, read, update and delete organizations, their logos and metadata.
+/// Create, read, update and delete organizations, their logos, metadata and billing.
 #[cfg(feature = "organizations")]
 pub mod organizations;
 /// Manage the phone numbers that identify users.
@@ -93,13 +93,13 @@ pub mod role_sets;
 /// Manage SAML connections to identity providers (beta).
 #[cfg(feature = "saml_connections")]
 pub mod saml_connections;
-/// Read and revoke user sessions, and mint session tokens from JWT templates.
+/// Create, read, refresh and revoke user sessions, and mint session tokens.
 #[cfg(feature = "sessions")]
 pub mod sessions;
 /// Create and revoke tokens that sign a user in without credentials.
 #[cfg(feature = "sign_in_tokens")]
 pub mod sign_in_tokens;
-/// Update sign-up attempts in progress.
+/// Read and update sign-up attempts in progress.
 #[cfg(feature = "sign_ups")]
 pub mod sign_ups;
 /// Manage the Svix application that delivers the instance's webhooks.
@@ -108,7 +108,7 @@ pub mod svix;
 /// Create tokens that let end-to-end tests pass bot protection.
 #[cfg(feature = "testing_tokens")]
 pub mod testing_tokens;
-/// Create, list, update, ban, lock and delete users, and manage their metadata.
+/// Create, list, update, ban, lock and delete users, and manage their metadata, passwords and second factors.
 #[cfg(feature = "users")]
 pub mod users;
 /// Manage the waitlist of people who asked for access.
