@@ -60,9 +60,14 @@ pub mod verify;
 #[cfg(feature = "jwt")]
 pub use verify::jwt;
 
-/// axum extractors for a verified session and a verified webhook.
+/// axum extractors for a verified session and a verified webhook, and (with the
+/// `machine_auth` feature) for machine callers and callers of a chosen set of credential types.
 #[cfg(feature = "axum")]
 pub mod axum {
+    #[cfg(feature = "machine_auth")]
+    pub use crate::verify::axum::{
+        AcceptedTokens, AnyToken, Caller, Machine, MachineTokens, SessionTokens,
+    };
     pub use crate::verify::axum::{RejectedWebhook, Session, Unauthorized, VerifiedWebhook};
 }
 

@@ -225,6 +225,7 @@ async fn non_json_error_pages_keep_their_text() {
         status: 502,
         headers: vec![("Content-Type".into(), "text/html".into())],
         body: "<html>Bad gateway</html>".into(),
+        delay: std::time::Duration::ZERO,
     }])
     .await;
     let error = server

@@ -1058,6 +1058,7 @@ mod miscellaneous {
             status: 200,
             headers: vec![("Content-Type".into(), "text/html".into())],
             body: html.into(),
+            delay: std::time::Duration::ZERO,
         }])
         .await;
         let page = strict(&server)

@@ -110,11 +110,21 @@ fn the_authorization_header_wins_over_the_session_cookie() {
         token_from_headers(&headers),
         Some(("from-header", TokenCarrier::Header))
     );
+    // As @clerk/backend: a header that holds no token of ours falls back to the cookie.
+    for other in ["Basic abc", "Negotiate abc", "", "   ", "Bearer "] {
+        headers.insert("authorization", HeaderValue::from_static(other));
+        assert_eq!(
+            token_from_headers(&headers),
+            Some(("from-cookie", TokenCarrier::Cookie)),
+            "`Authorization: {other}`"
+        );
+    }
+    headers.remove("cookie");
     headers.insert("authorization", HeaderValue::from_static("Basic abc"));
     assert_eq!(
         token_from_headers(&headers),
         None,
-        "another scheme is no token"
+        "no cookie to fall back to"
     );
     headers.insert("authorization", HeaderValue::from_static("bare-token"));
     assert_eq!(

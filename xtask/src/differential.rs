@@ -1,7 +1,8 @@
-//! `cargo xtask jwt-differential`: the session-token cases of
-//! `generated-client/tests/fixtures/jwt/cases.json` through Clerk's own `verifyToken`
-//! (`@clerk/backend`, pinned, installed with npm into `.tools/clerk-backend`), networkless.
-//! Every case must have the outcome it expects; `generated-client/tests/jwt.rs` holds the
+//! `cargo xtask jwt-differential`: the cases of `generated-client/tests/fixtures/jwt/cases.json`
+//! through Clerk's own code (`@clerk/backend`, pinned, installed with npm into
+//! `.tools/clerk-backend`), networkless: the session tokens through `verifyToken`, and the
+//! JWT-format M2M and OAuth access tokens through `verifyMachineAuthToken`. Every case must
+//! have the outcome it expects; `generated-client/tests/jwt.rs` and `tests/machine.rs` hold the
 //! client to the same outcomes, so the two agree case by case.
 
 use std::path::Path;

@@ -166,6 +166,34 @@ impl<A: Api> Client<A> {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
+
+    /// The same client (connection pool, base URL, timeouts, retries and observers) sending
+    /// another token, such as a machine secret key for the operations that take one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the token cannot be sent in a header.
+    pub fn with_token(&self, token: impl Into<String>) -> Result<Self, Error<A>> {
+        let token = Secret(token.into());
+        let inner = &self.inner;
+        let base_headers =
+            base_headers::<A>(&inner.user_agent, Some(&token)).map_err(Error::Config)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                base_url: inner.base_url.clone(),
+                token: Some(token),
+                user_agent: inner.user_agent.clone(),
+                timeout: inner.timeout,
+                retry: inner.retry.clone(),
+                base_headers,
+                observer: inner.observer.clone(),
+                strict: inner.strict,
+                correction_observer: inner.correction_observer.clone(),
+            }),
+            api: PhantomData,
+        })
+    }
 }
 
 /// Configures a [`Client`].

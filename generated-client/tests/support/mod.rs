@@ -94,6 +94,8 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// How long the server waits before it answers.
+    pub delay: Duration,
 }
 
 impl Reply {
@@ -102,7 +104,14 @@ impl Reply {
             status,
             headers: vec![("Content-Type".into(), "application/json".into())],
             body: body.into(),
+            delay: Duration::ZERO,
         }
+    }
+
+    /// The same answer, given only after `delay` (past the client's timeout, a hang).
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
@@ -147,6 +156,9 @@ impl TestServer {
                             }
                         }
                         .expect("a reply is queued");
+                        if !reply.delay.is_zero() {
+                            tokio::time::sleep(reply.delay).await;
+                        }
                         let mut head = format!(
                             "HTTP/1.1 {} Status\r\nContent-Length: {}\r\n",
                             reply.status,

@@ -26,13 +26,15 @@ pub struct Claims<C = NoCustomClaims> {
     /// The authorized party: the origin the token was made for.
     #[serde(default)]
     pub azp: Option<String>,
-    /// Expiry, in seconds since the Unix epoch.
+    /// Expiry, in whole seconds since the Unix epoch (a fractional NumericDate, which RFC 7519
+    /// allows, is truncated, as the time checks read it).
+    #[serde(deserialize_with = "numeric_date::required")]
     pub exp: i64,
-    /// Issue time, in seconds since the Unix epoch.
-    #[serde(default)]
+    /// Issue time, in whole seconds since the Unix epoch.
+    #[serde(default, deserialize_with = "numeric_date::optional")]
     pub iat: Option<i64>,
-    /// Start of validity, in seconds since the Unix epoch.
-    #[serde(default)]
+    /// Start of validity, in whole seconds since the Unix epoch.
+    #[serde(default, deserialize_with = "numeric_date::optional")]
     pub nbf: Option<i64>,
     /// The token ID.
     #[serde(default)]
@@ -217,12 +219,57 @@ fn decimal_bits(decimal: &str) -> Vec<bool> {
     bits
 }
 
+/// RFC 7519 NumericDate: seconds since the epoch, "possibly non-integer". Read as whole
+/// seconds, truncated toward zero, as `@clerk/backend` compares them.
+pub(crate) mod numeric_date {
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    fn whole(seconds: f64) -> Option<i64> {
+        (seconds.is_finite() && seconds.abs() < 9.0e15).then(|| seconds.trunc() as i64)
+    }
+
+    pub(crate) fn required<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer)?;
+        number
+            .as_i64()
+            .or_else(|| number.as_f64().and_then(whole))
+            .ok_or_else(|| D::Error::custom(format!("{number} is not a NumericDate")))
+    }
+
+    pub(crate) fn optional<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<i64>, D::Error> {
+        match Option::<serde_json::Number>::deserialize(deserializer)? {
+            None => Ok(None),
+            Some(number) => number
+                .as_i64()
+                .or_else(|| number.as_f64().and_then(whole))
+                .map(Some)
+                .ok_or_else(|| D::Error::custom(format!("{number} is not a NumericDate"))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn claims(json: Value) -> Claims {
         serde_json::from_value(json).expect("claims")
+    }
+
+    #[test]
+    fn fractional_numeric_dates_decode_as_whole_seconds() {
+        let claims = claims(serde_json::json!({
+            "sub": "user_1", "exp": 1_750_000_060.5, "iat": 1_750_000_000.9, "nbf": -1.5
+        }));
+        assert_eq!(
+            (claims.exp, claims.iat, claims.nbf),
+            (1_750_000_060, Some(1_750_000_000), Some(-1))
+        );
+        let refused: Result<Claims, _> =
+            serde_json::from_value(serde_json::json!({"sub": "user_1", "exp": "soon"}));
+        assert!(refused.is_err());
     }
 
     #[test]

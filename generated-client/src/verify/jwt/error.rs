@@ -43,6 +43,12 @@ pub enum Reason {
     JwkFailedToResolve,
     /// The key set holds no key with the token's `kid`, even after fetching it again.
     JwkKidMismatch,
+    /// The token is of a type the caller does not accept: a JWT-template or machine token
+    /// where a session token is expected, or a machine credential of a type not accepted.
+    TokenTypeMismatch,
+    /// The Backend API could not verify a machine credential for a reason other than the
+    /// credential itself (a server error, a timeout, an unreachable API).
+    UnexpectedError,
 }
 
 impl Reason {
@@ -65,6 +71,8 @@ impl Reason {
             Self::JwkRemoteMissing => "jwk-remote-missing",
             Self::JwkFailedToResolve => "jwk-failed-to-resolve",
             Self::JwkKidMismatch => "jwk-kid-mismatch",
+            Self::TokenTypeMismatch => "token-type-mismatch",
+            Self::UnexpectedError => "unexpected-error",
         }
     }
 }

@@ -26,6 +26,8 @@ mod claims;
 mod error;
 mod jwks;
 mod key;
+#[cfg(feature = "machine_auth")]
+mod machine;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,8 +41,12 @@ use serde_json::{Map, Value};
 
 pub use claims::{ActiveOrganization, Actor, Claims, NoCustomClaims, OrganizationClaim};
 pub use error::{Reason, TokenError};
-pub use jwks::{DEFAULT_JWKS_TTL, DEFAULT_REFETCH_INTERVAL};
+pub use jwks::{DEFAULT_FAILURE_INTERVAL, DEFAULT_JWKS_TTL, DEFAULT_REFETCH_INTERVAL};
 pub use key::RsaKey;
+#[cfg(feature = "machine_auth")]
+pub use machine::{
+    ApiKey, Authenticated, M2mToken, OAuthToken, TokenFormat, TokenType, TokenTypes,
+};
 
 use crate::Client;
 use crate::verify::Clock;
@@ -49,6 +55,10 @@ use key::Algorithm;
 
 /// The environment variable holding the PEM public key ("JWKS Public Key" in the Dashboard).
 pub const JWT_KEY_ENV: &str = "CLERK_JWT_KEY";
+
+/// The environment variable holding a machine's secret key, for verifying M2M tokens as that
+/// machine.
+pub const MACHINE_SECRET_KEY_ENV: &str = "CLERK_MACHINE_SECRET_KEY";
 
 /// The cookie a browser session sends its token in.
 pub const SESSION_COOKIE: &str = "__session";
@@ -59,11 +69,14 @@ pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(5);
 /// The `cat` header value of session tokens.
 pub const SESSION_TOKEN_CATEGORY: &str = "cl_B7d4PD111AAA";
 
+/// The `cat` header value of tokens minted from a JWT template.
+const TEMPLATE_TOKEN_CATEGORY: &str = "cl_B7d4PD222AAA";
+
 /// The `cat` header value of tokens that any category check lets through.
 const IGNORED_TOKEN_CATEGORY: &str = "cl_I7d4PD111III";
 
 /// The `cat` header value of machine tokens, which are never session tokens.
-const MACHINE_TOKEN_CATEGORY: &str = "cl_B7d4PD333AAA";
+pub(crate) const MACHINE_TOKEN_CATEGORY: &str = "cl_B7d4PD333AAA";
 
 /// Base64url that, like `@clerk/backend`, accepts padding or none and ignores trailing bits.
 const LOOSE_BASE64URL: GeneralPurpose = GeneralPurpose::new(
@@ -82,19 +95,17 @@ pub enum TokenCarrier {
     Cookie,
 }
 
-/// The session token of a request: from the `Authorization` header when it is present (a
+/// The session token of a request: from the `Authorization` header when it carries one (a
 /// `Bearer` token, or a value without a scheme), else from the `__session` cookie, else from
 /// the first suffixed `__session_<suffix>` cookie (which Clerk sets when several apps share a
 /// domain).
+///
+/// As in `@clerk/backend`, an `Authorization` header that holds no token of ours (another
+/// scheme such as `Basic`, an empty value, or bytes that are not text) is passed over, so an
+/// app behind HTTP Basic authentication still reads the cookie.
 pub fn token_from_headers(headers: &HeaderMap) -> Option<(&str, TokenCarrier)> {
-    if let Some(value) = headers.get(AUTHORIZATION) {
-        let value = value.to_str().ok()?.trim();
-        let token = match value.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-            Some(_) => return None,
-            None => value,
-        };
-        return (!token.is_empty()).then_some((token, TokenCarrier::Header));
+    if let Some(token) = bearer_token(headers) {
+        return Some((token, TokenCarrier::Header));
     }
     let cookies = || {
         headers
@@ -115,18 +126,42 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<(&str, TokenCarrier)> {
         .map(|(_, value)| (value, TokenCarrier::Cookie))
 }
 
+/// The token of the `Authorization` header: `Bearer <token>` (any case), or a value without a
+/// scheme; `None` for another scheme or an empty value.
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    let token = match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        Some(_) => return None,
+        // `Bearer` with its token left out (`Authorization: Bearer `) holds none.
+        None if value.eq_ignore_ascii_case("bearer") => return None,
+        None => value,
+    };
+    (!token.is_empty()).then_some(token)
+}
+
 enum KeySource {
     Pem(Arc<RsaKey>),
-    Jwks(JwksCache),
+    Jwks(Box<JwksCache>),
 }
 
 struct Config {
     source: KeySource,
+    /// The Backend API, for credentials only it can verify (opaque machine tokens).
+    #[cfg(feature = "machine_auth")]
+    api: Option<Client>,
+    /// The same API with the machine secret key, for M2M tokens when one is set.
+    #[cfg(feature = "machine_auth")]
+    machine_api: Option<Client>,
+    /// Successful verifications of opaque machine credentials, when caching is on.
+    #[cfg(feature = "machine_auth")]
+    machine_cache: Option<machine::MachineCache>,
     skew: Duration,
     authorized_parties: Vec<String>,
     audience: Vec<String>,
     issuer: Option<String>,
     session_tokens_only: bool,
+    template_tokens_in_requests: bool,
     clock: Clock,
 }
 
@@ -165,6 +200,12 @@ pub struct VerifierBuilder {
     clock: Clock,
     jwks_ttl: Option<Duration>,
     refetch_interval: Option<Duration>,
+    failure_interval: Option<Duration>,
+    template_tokens_in_requests: bool,
+    #[cfg(feature = "machine_auth")]
+    machine_secret_key: Option<String>,
+    #[cfg(feature = "machine_auth")]
+    machine_cache: Option<(Duration, usize)>,
 }
 
 impl std::fmt::Debug for VerifierBuilder {
@@ -244,6 +285,44 @@ impl VerifierBuilder {
         self
     }
 
+    /// How long a failed key-set fetch is remembered (default 5 s): verifications that need
+    /// the key set in that time fail with its error at once instead of fetching again, so an
+    /// outage of the endpoint costs one fetch per interval.
+    pub fn jwks_failure_interval(mut self, interval: Duration) -> Self {
+        self.failure_interval = Some(interval);
+        self
+    }
+
+    /// Accept JWT-template tokens on the request path ([`Verifier::verify_request`] and the
+    /// axum extractors). Off by default, as in `@clerk/backend`'s `authenticateRequest`:
+    /// a template token carries no session, and stays valid after the session is revoked.
+    /// [`Verifier::verify`] of an explicit token accepts them either way, unless
+    /// [`session_tokens_only`](Self::session_tokens_only) is set.
+    pub fn template_tokens_in_requests(mut self, accept: bool) -> Self {
+        self.template_tokens_in_requests = accept;
+        self
+    }
+
+    /// The machine secret key (`CLERK_MACHINE_SECRET_KEY`) that opaque M2M tokens are verified
+    /// with, instead of the instance's secret key: then a token verifies only when it may call
+    /// that machine. Needs a [`client`](Self::client).
+    #[cfg(feature = "machine_auth")]
+    pub fn machine_secret_key(mut self, key: impl Into<String>) -> Self {
+        self.machine_secret_key = Some(key.into());
+        self
+    }
+
+    /// Remember successful verifications of opaque machine credentials (M2M tokens, API keys,
+    /// OAuth access tokens) for up to `ttl`, at most `capacity` of them, so that a caller's
+    /// every request does not cost a Backend API call. Off by default: a revocation then takes
+    /// up to `ttl` to be seen. An entry never outlives its credential's expiry, and is kept
+    /// under the SHA-256 of the credential, not the credential itself.
+    #[cfg(feature = "machine_auth")]
+    pub fn machine_cache(mut self, ttl: Duration, capacity: usize) -> Self {
+        self.machine_cache = Some((ttl, capacity.max(1)));
+        self
+    }
+
     /// Builds the verifier.
     ///
     /// # Errors
@@ -251,16 +330,29 @@ impl VerifierBuilder {
     /// `jwk-local-missing` when the PEM key cannot be read, `jwk-failed-to-resolve` when
     /// neither a PEM key nor a client is set.
     pub fn build(self) -> Result<Verifier, TokenError> {
+        #[cfg(feature = "machine_auth")]
+        let api = self.client.clone();
+        #[cfg(feature = "machine_auth")]
+        let machine_api = match (&api, &self.machine_secret_key) {
+            (Some(client), Some(key)) => Some(client.with_token(key.clone()).map_err(|e| {
+                TokenError::new(
+                    Reason::SecretKeyInvalid,
+                    format!("the machine secret key: {e}"),
+                )
+            })?),
+            _ => None,
+        };
         let source = match (self.pem, self.client) {
             (Some(pem), _) => KeySource::Pem(Arc::new(
                 RsaKey::from_pem(&pem)
                     .map_err(|why| TokenError::new(Reason::JwkLocalMissing, why))?,
             )),
-            (None, Some(client)) => KeySource::Jwks(JwksCache::new(
+            (None, Some(client)) => KeySource::Jwks(Box::new(JwksCache::new(
                 client,
                 self.jwks_ttl.unwrap_or(DEFAULT_JWKS_TTL),
                 self.refetch_interval.unwrap_or(DEFAULT_REFETCH_INTERVAL),
-            )),
+                self.failure_interval.unwrap_or(DEFAULT_FAILURE_INTERVAL),
+            ))),
             (None, None) => {
                 return Err(TokenError::new(
                     Reason::JwkFailedToResolve,
@@ -271,11 +363,20 @@ impl VerifierBuilder {
         Ok(Verifier {
             config: Arc::new(Config {
                 source,
+                #[cfg(feature = "machine_auth")]
+                api,
+                #[cfg(feature = "machine_auth")]
+                machine_api,
+                #[cfg(feature = "machine_auth")]
+                machine_cache: self
+                    .machine_cache
+                    .map(|(ttl, capacity)| machine::MachineCache::new(ttl, capacity)),
                 skew: self.skew.unwrap_or(DEFAULT_CLOCK_SKEW),
                 authorized_parties: self.authorized_parties,
                 audience: self.audience,
                 issuer: self.issuer,
                 session_tokens_only: self.session_tokens_only,
+                template_tokens_in_requests: self.template_tokens_in_requests,
                 clock: self.clock,
             }),
         })
@@ -283,9 +384,9 @@ impl VerifierBuilder {
 }
 
 /// The three parts of a token, decoded.
-struct Parts<'a> {
-    header: Map<String, Value>,
-    payload: Value,
+pub(crate) struct Parts<'a> {
+    pub(crate) header: Map<String, Value>,
+    pub(crate) payload: Value,
     signing_input: &'a str,
     signature: Vec<u8>,
 }
@@ -303,15 +404,39 @@ impl Verifier {
     ///
     /// `jwk-local-missing` for an unreadable key, `jwk-failed-to-resolve` when neither
     /// `CLERK_JWT_KEY` nor `CLERK_SECRET_KEY` is set.
+    ///
+    /// With both, the PEM key verifies JWTs and the client is kept for the credentials only the
+    /// Backend API can verify (opaque machine tokens); `CLERK_MACHINE_SECRET_KEY`, when set, is
+    /// the key M2M tokens are verified with.
     pub fn from_env() -> Result<Self, TokenError> {
-        match std::env::var(JWT_KEY_ENV) {
-            Ok(pem) if !pem.trim().is_empty() => Self::builder().jwt_key(pem).build(),
-            _ => {
-                let client = Client::from_env()
-                    .map_err(|e| TokenError::new(Reason::JwkFailedToResolve, e.to_string()))?;
-                Self::builder().client(client).build()
+        let pem = std::env::var(JWT_KEY_ENV)
+            .ok()
+            .filter(|pem| !pem.trim().is_empty());
+        let client = Client::from_env();
+        let mut builder = Self::builder();
+        match (pem, client) {
+            (Some(pem), client) => {
+                builder = builder.jwt_key(pem);
+                if let Ok(client) = client {
+                    builder = builder.client(client);
+                }
+            }
+            (None, Ok(client)) => builder = builder.client(client),
+            (None, Err(error)) => {
+                return Err(TokenError::new(
+                    Reason::JwkFailedToResolve,
+                    error.to_string(),
+                ));
             }
         }
+        #[cfg(feature = "machine_auth")]
+        if let Some(key) = std::env::var(MACHINE_SECRET_KEY_ENV)
+            .ok()
+            .filter(|key| !key.trim().is_empty())
+        {
+            builder = builder.machine_secret_key(key.trim());
+        }
+        builder.build()
     }
 
     /// How many times the key set was fetched (0 with a PEM key).
@@ -343,6 +468,72 @@ impl Verifier {
     ) -> Result<Claims<C>, TokenError> {
         let parts = decode(token)?;
         self.check_category(&parts.header)?;
+        self.verify_decoded(&parts).await
+    }
+
+    /// Verifies the session token of a request (see [`token_from_headers`]).
+    ///
+    /// On this path only session tokens are accepted, as `@clerk/backend`'s
+    /// `authenticateRequest` does: a token whose `cat` header names another category (a
+    /// JWT-template or machine token) is refused with `token-type-mismatch`, unless
+    /// [`VerifierBuilder::template_tokens_in_requests`] lets template tokens through.
+    ///
+    /// # Errors
+    ///
+    /// `token-invalid` when the request carries no token, `token-type-mismatch` for a token
+    /// of another category, else as [`Verifier::verify`].
+    pub async fn verify_request(&self, headers: &HeaderMap) -> Result<Claims, TokenError> {
+        self.verify_request_as(headers).await
+    }
+
+    /// [`Verifier::verify_request`] with custom claims of type `C`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Verifier::verify_request`]; `token-verification-failed` when the claims do not
+    /// decode as `C`.
+    pub async fn verify_request_as<C: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Claims<C>, TokenError> {
+        let (token, _) = token_from_headers(headers).ok_or_else(|| {
+            TokenError::new(Reason::TokenInvalid, "the request carries no session token")
+        })?;
+        self.verify_request_token(token).await
+    }
+
+    /// A token that came with a request: only session tokens pass the category check.
+    pub(crate) async fn verify_request_token<C: DeserializeOwned>(
+        &self,
+        token: &str,
+    ) -> Result<Claims<C>, TokenError> {
+        let parts = decode(token)?;
+        self.check_request_category(&parts.header)?;
+        self.check_category(&parts.header)?;
+        self.verify_decoded(&parts).await
+    }
+
+    /// The key, the algorithm, the signature and the claims of a decoded session token.
+    async fn verify_decoded<C: DeserializeOwned>(
+        &self,
+        parts: &Parts<'_>,
+    ) -> Result<Claims<C>, TokenError> {
+        self.verify_signed(parts, Kind::Session).await?;
+        serde_json::from_value(parts.payload.clone()).map_err(|e| {
+            TokenError::new(
+                Reason::TokenVerificationFailed,
+                format!("the claims do not decode: {e}"),
+            )
+        })
+    }
+
+    /// Everything but reading the claims: the key, `typ` and `alg`, the signature, then the
+    /// claim checks of the token's kind.
+    pub(crate) async fn verify_signed(
+        &self,
+        parts: &Parts<'_>,
+        kind: Kind,
+    ) -> Result<(), TokenError> {
         let key = match &self.config.source {
             KeySource::Pem(key) => Arc::clone(key),
             KeySource::Jwks(cache) => {
@@ -354,7 +545,7 @@ impl Verifier {
                 cache.key(kid, &self.config.clock).await?
             }
         };
-        let algorithm = check_type_and_algorithm(&parts.header)?;
+        let algorithm = check_type_and_algorithm(&parts.header, kind)?;
         if algorithm != key.algorithm_kind() {
             return Err(TokenError::new(
                 Reason::TokenVerificationFailed,
@@ -365,19 +556,31 @@ impl Verifier {
                 ),
             ));
         }
-        self.finish(&parts, algorithm, &key)
+        if !key.verifies(algorithm, parts.signing_input.as_bytes(), &parts.signature) {
+            return Err(TokenError::new(
+                Reason::TokenInvalidSignature,
+                "the signature does not verify",
+            ));
+        }
+        self.check_claims(&parts.payload, kind)
     }
 
-    /// Verifies the session token of a request (see [`token_from_headers`]).
-    ///
-    /// # Errors
-    ///
-    /// `token-invalid` when the request carries no token, else as [`Verifier::verify`].
-    pub async fn verify_request(&self, headers: &HeaderMap) -> Result<Claims, TokenError> {
-        let (token, _) = token_from_headers(headers).ok_or_else(|| {
-            TokenError::new(Reason::TokenInvalid, "the request carries no session token")
-        })?;
-        self.verify(token).await
+    /// On the request path, a `cat` other than the session token's (or the category that
+    /// carries no class) is a token of another type.
+    fn check_request_category(&self, header: &Map<String, Value>) -> Result<(), TokenError> {
+        let Some(category) = header.get("cat").and_then(Value::as_str) else {
+            return Ok(());
+        };
+        let session = category == SESSION_TOKEN_CATEGORY || category == IGNORED_TOKEN_CATEGORY;
+        let template =
+            category == TEMPLATE_TOKEN_CATEGORY && self.config.template_tokens_in_requests;
+        if session || template {
+            return Ok(());
+        }
+        Err(TokenError::new(
+            Reason::TokenTypeMismatch,
+            format!("a token of category `{category}` is not a session token"),
+        ))
     }
 
     /// Machine tokens are never session tokens; with `session_tokens_only`, neither are
@@ -399,31 +602,10 @@ impl Verifier {
         Ok(())
     }
 
-    /// The signature, then the claims.
-    fn finish<C: DeserializeOwned>(
-        &self,
-        parts: &Parts<'_>,
-        algorithm: Algorithm,
-        key: &RsaKey,
-    ) -> Result<Claims<C>, TokenError> {
-        if !key.verifies(algorithm, parts.signing_input.as_bytes(), &parts.signature) {
-            return Err(TokenError::new(
-                Reason::TokenInvalidSignature,
-                "the signature does not verify",
-            ));
-        }
-        self.check_claims(&parts.payload)?;
-        serde_json::from_value(parts.payload.clone()).map_err(|e| {
-            TokenError::new(
-                Reason::TokenVerificationFailed,
-                format!("the claims do not decode: {e}"),
-            )
-        })
-    }
-
     /// The claim checks, in `@clerk/backend`'s order: `sub`, `aud`, `azp`, `iss`, `exp`,
-    /// `nbf`, `iat`.
-    fn check_claims(&self, payload: &Value) -> Result<(), TokenError> {
+    /// `nbf`, `iat`. Machine tokens are held to the same checks but the authorized parties and
+    /// the issuer, which `@clerk/backend` does not ask of them.
+    fn check_claims(&self, payload: &Value, kind: Kind) -> Result<(), TokenError> {
         let failed = |message: String| TokenError::new(Reason::TokenVerificationFailed, message);
         let config = &self.config;
         if !payload.get("sub").is_some_and(Value::is_string) {
@@ -447,7 +629,8 @@ impl Verifier {
                 }
             }
         }
-        if !config.authorized_parties.is_empty() {
+        let session = kind == Kind::Session;
+        if session && !config.authorized_parties.is_empty() {
             let azp = payload.get("azp").and_then(Value::as_str).unwrap_or("");
             if azp.is_empty() || !config.authorized_parties.iter().any(|p| p == azp) {
                 return Err(TokenError::new(
@@ -456,7 +639,7 @@ impl Verifier {
                 ));
             }
         }
-        if let Some(issuer) = &config.issuer {
+        if let Some(issuer) = config.issuer.as_ref().filter(|_| session) {
             let iss = payload.get("iss").and_then(Value::as_str);
             if iss != Some(issuer.as_str()) {
                 return Err(TokenError::new(
@@ -507,15 +690,52 @@ impl Verifier {
     }
 }
 
-/// `typ`, when present, is `JWT`; `alg` is RS256, RS384 or RS512.
-fn check_type_and_algorithm(header: &Map<String, Value>) -> Result<Algorithm, TokenError> {
+/// What a JWT is, which decides its `typ` and its claim checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A session or JWT-template token.
+    Session,
+    /// A JWT-format machine-to-machine token.
+    #[cfg(feature = "machine_auth")]
+    M2m,
+    /// A JWT-format OAuth access token (RFC 9068).
+    #[cfg(feature = "machine_auth")]
+    OAuth,
+}
+
+impl Kind {
+    /// The `typ` values the kind may carry; an absent `typ` passes.
+    fn types(self) -> &'static [&'static str] {
+        match self {
+            Self::Session => &["JWT"],
+            #[cfg(feature = "machine_auth")]
+            Self::M2m => &["JWT"],
+            #[cfg(feature = "machine_auth")]
+            Self::OAuth => OAUTH_ACCESS_TOKEN_TYPES,
+        }
+    }
+}
+
+/// The `typ` header values of OAuth 2.0 JWT access tokens (RFC 9068, section 2.1).
+#[cfg(feature = "machine_auth")]
+pub(crate) const OAUTH_ACCESS_TOKEN_TYPES: &[&str] = &["at+jwt", "application/at+jwt"];
+
+/// `typ`, when present, is the kind's (`JWT` for session tokens); `alg` is RS256, RS384 or
+/// RS512.
+fn check_type_and_algorithm(
+    header: &Map<String, Value>,
+    kind: Kind,
+) -> Result<Algorithm, TokenError> {
     match header.get("typ") {
         None => {}
-        Some(Value::String(typ)) if typ == "JWT" => {}
+        Some(Value::String(typ)) if kind.types().contains(&typ.as_str()) => {}
         Some(other) => {
             return Err(TokenError::new(
                 Reason::TokenInvalid,
-                format!("the token type {other} is not JWT"),
+                format!(
+                    "the token type {other} is not {}",
+                    kind.types().join(" or ")
+                ),
             ));
         }
     }
@@ -529,7 +749,7 @@ fn check_type_and_algorithm(header: &Map<String, Value>) -> Result<Algorithm, To
 }
 
 /// Splits and decodes a compact JWS: three base64url parts, the first two JSON objects.
-fn decode(token: &str) -> Result<Parts<'_>, TokenError> {
+pub(crate) fn decode(token: &str) -> Result<Parts<'_>, TokenError> {
     let invalid = |message: &str| TokenError::new(Reason::TokenInvalid, message.to_owned());
     let token = token.trim();
     let mut pieces = token.split('.');
