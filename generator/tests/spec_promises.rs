@@ -412,7 +412,8 @@ fn spec_promises_no_more_than_the_current_reference() {
     let ours = load(&root.join(OURS));
     let theirs = load(&reference);
     let (found, compared) = overpromises(&ours, &theirs);
-    assert!(compared >= 45, "only {compared} responses were compared");
+    // Every success answer of the 212 operations that has a JSON body.
+    assert!(compared >= 205, "only {compared} responses were compared");
     let allowed = exceptions(&root);
     let unexplained: Vec<String> = found
         .iter()

@@ -1,7 +1,10 @@
-//! axum extractors: the verified session of a request, and a verified, typed webhook.
+//! axum extractors: the verified session of a request, and a verified, typed webhook; with the
+//! `machine_auth` feature, machine callers (`Machine`) and callers of a chosen set of credential
+//! types (`Caller<A>`). `Option<Session>` and `Option<Caller<A>>` never reject, for routes that
+//! serve anonymous users too.
 //!
-//! Both take their verifier from the router's state through `FromRef`, so a state holding a
-//! [`Verifier`] and a [`Webhook`] serves both:
+//! They take their verifier from the router's state through `FromRef`, so a state holding a
+//! [`Verifier`] and a [`Webhook`] serves all of them:
 //!
 //! ```no_run
 //! use axum::{Router, extract::FromRef, routing::{get, post}};

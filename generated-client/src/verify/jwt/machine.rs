@@ -11,7 +11,7 @@
 //! | `oat_...` | OAuth access token | `POST /oauth_applications/access_tokens/verify` |
 //! | a JWT whose `sub` is a machine (`mch_...`) or whose `cat` is the M2M category | M2M token | networkless, against the instance's key |
 //! | a JWT whose `typ` is `at+jwt` or `application/at+jwt` | OAuth access token | networkless |
-//! | any other JWT | session token | networkless, as [`Verifier::verify`] |
+//! | any other JWT | session token | networkless, as [`Verifier::verify_request`] |
 //!
 //! The Backend API calls go through the verifier's client, with its retries, timeouts and
 //! tracing. Its answers map to `@clerk/backend`'s codes: 401 is `secret-key-invalid`, 404 is
@@ -320,8 +320,9 @@ impl Verifier {
     /// # Errors
     ///
     /// `token-type-mismatch` for a type not in `accepts` (no network call is made);
-    /// otherwise as the table in the module documentation says, or as [`Verifier::verify`]
-    /// for a session token.
+    /// otherwise as the table in the module documentation says, or, for a session token, as
+    /// [`Verifier::verify_request`] (which refuses JWT-template tokens unless they are let
+    /// through).
     pub async fn authenticate(
         &self,
         token: &str,

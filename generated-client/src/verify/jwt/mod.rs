@@ -21,6 +21,11 @@
 //! println!("user {}", claims.sub);
 //! # Ok(()) }
 //! ```
+//!
+//! With the `machine_auth` feature, `Verifier::authenticate` and
+//! `Verifier::authenticate_request` also accept machine callers (M2M tokens, API keys and
+//! OAuth access tokens) of the types a route chooses, and say who is calling
+//! (`Authenticated`).
 
 mod claims;
 mod error;
@@ -612,7 +617,8 @@ impl Verifier {
             return Err(failed("`sub` is not a string".into()));
         }
         if !config.audience.is_empty() {
-            // Only a string or a list of strings is compared; a token without `aud` passes.
+            // Only a string or a list of strings is compared; a token without `aud` passes,
+            // but an OAuth access token, which RFC 9068 requires to name its audience.
             let names: Option<Vec<&str>> = match payload.get("aud") {
                 Some(Value::String(one)) if !one.is_empty() => Some(vec![one]),
                 Some(Value::Array(many)) if !many.is_empty() => {
@@ -620,6 +626,10 @@ impl Verifier {
                 }
                 _ => None,
             };
+            #[cfg(feature = "machine_auth")]
+            if names.is_none() && kind == Kind::OAuth {
+                return Err(failed("the access token names no audience".into()));
+            }
             if let Some(names) = names {
                 if !names
                     .iter()
