@@ -122,11 +122,14 @@ const SCHEMA_KEYS: &[&str] = &[
     "definitions",
 ];
 
-/// Keys whose values are data (a `$ref` member inside one is just a member), wherever they
-/// appear as an object's field. A `properties` map is keyed by property names, so its keys
-/// never count.
+/// Keys whose values are data (a `$ref` member inside one is just a member) where the
+/// object that has them defines them so: `example` in schemas, parameters and media types;
+/// `default`, `enum` and `const` in schemas only, since a Responses object's `default` is a
+/// Response, which may well be a reference to another file. A `properties` map is keyed by
+/// property names, so its keys never count.
 fn holds_data(key: &str, in_schema: bool) -> bool {
-    matches!(key, "example" | "default" | "enum" | "const")
+    key == "example"
+        || (in_schema && matches!(key, "default" | "enum" | "const"))
         // Extensions are data, except the one the generator reads as OpenAPI objects.
         || (key.starts_with("x-") && key != "x-webhooks")
         // In a schema (3.1), `examples` is a list of values; elsewhere it maps names to
@@ -417,7 +420,21 @@ fn join_path(from: &str, relative: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::join_path;
+    use super::{Place, external_in, join_path};
+
+    fn yaml(text: &str) -> serde_yaml::Value {
+        serde_yaml::from_str(text).expect("YAML")
+    }
+
+    #[test]
+    fn default_is_data_in_schemas_and_a_response_under_responses() {
+        let response = yaml("responses: {default: {$ref: 'shared/error.yml'}}");
+        assert!(external_in(&response, Place::Object(false)));
+        let schema = yaml("schema: {type: object, default: {$ref: 'not/a/file.yml'}}");
+        assert!(!external_in(&schema, Place::Object(false)));
+        let example = yaml("content: {application/json: {example: {$ref: 'data.yml'}}}");
+        assert!(!external_in(&example, Place::Object(false)));
+    }
 
     #[test]
     fn paths_resolve_against_the_referencing_file() {

@@ -17,8 +17,10 @@ pub fn doc_attrs(text: &str) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
-/// `#[doc = "..."]` attributes for text the generator wrote, which is already valid rustdoc.
+/// `#[doc = "..."]` attributes for text the generator wrote, which is already valid rustdoc
+/// (it may quote spec text, whose control characters are normalised all the same).
 pub fn trusted_doc_attrs(text: &str) -> TokenStream {
+    let text = normalize(text);
     let lines = text.lines().map(|line| {
         if line.is_empty() {
             String::new()
@@ -35,10 +37,28 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// Line breaks as `\n` (from `\r\n` and a lone `\r`, which Windows- and Mac-edited documents
+/// hold and rustc refuses in a doc comment), and every other control character but a tab as a
+/// space.
+fn normalize(text: &str) -> String {
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    unified
+        .chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// The lines of rustdoc for `text`, each starting with a space as `///` comments do.
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    let text = normalize(text);
     for raw in text.trim().lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -216,6 +236,14 @@ mod tests {
             [" x", " ```text", " let a = 1;", " ```"]
         );
         assert_eq!(sanitize("```json\n{}"), [" ```text", " {}", " ```"]);
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_doc_comment() {
+        let lines = sanitize("one\r\ntwo\rthree\u{7}four\u{1b}[0m\u{0}\tfive\u{85}");
+        assert_eq!(lines, [" one", " two", " three four \\[0m \tfive"]);
+        let trusted = super::trusted_doc_attrs("a\rb").to_string();
+        assert!(!trusted.contains("\\r"), "{trusted}");
     }
 
     #[test]

@@ -109,7 +109,14 @@ pub fn lower(
         return Err(Diagnostics(diagnostics));
     }
     let api = Api {
-        title: doc.info.title.clone(),
+        // A name on one line: it also titles the crate's manifest and README.
+        title: doc
+            .info
+            .title
+            .split(|c: char| c.is_whitespace() || c.is_control())
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
         spec_name: source.name.to_owned(),
