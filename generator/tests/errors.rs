@@ -84,8 +84,9 @@ paths:
 }
 
 #[test]
-fn undeclared_path_parameters_are_refused() {
-    insta::assert_snapshot!(diagnostics(
+fn undeclared_path_variables_become_string_parameters_with_a_warning() {
+    let output = generate(
+        "spec/bad.yaml",
         "openapi: 3.0.3
 info:
   title: T
@@ -97,8 +98,17 @@ paths:
       responses:
         '200':
           description: ok
-"
-    ));
+",
+        &Options::new(Layout::Modules),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+    let operations = &output.files["operations/default.rs"];
+    assert!(
+        operations.contains("user_id: impl Into<String>"),
+        "{operations}"
+    );
 }
 
 #[test]

@@ -80,6 +80,7 @@ fixture_snapshots! {
     naming => "naming.yaml",
     nullable => "nullable.yaml",
     parameters => "parameters.yaml",
+    path_mistakes => "path-mistakes.yaml",
     openapi31 => "openapi31.yaml",
     openapi_features => "openapi-features.yaml",
     parameter_styles => "parameter-styles.yaml",

@@ -289,8 +289,25 @@ impl Lowerer<'_> {
                     .iter()
                     .any(|p| matches!(p.location, Location::Path(_)) && &p.wire == name)
             {
-                self.error(pointer, format!("path template `{path}` uses `{{{name}}}`, but no path parameter declares it"));
-                return None;
+                // Other generators accept the omission; the variable is plainly a required
+                // string.
+                self.warning(
+                    pointer,
+                    format!("path template `{path}` uses `{{{name}}}`, but no path parameter declares it; it is taken as a required string"),
+                );
+                inputs.push(Input {
+                    name: input_name(name),
+                    wire: name.clone(),
+                    location: Location::Path(ParamEncoding::Display),
+                    setter: setter_style(&TypeRef::String, Presence::Required),
+                    ty: TypeRef::String,
+                    presence: Presence::Required,
+                    clear: None,
+                    doc: Some(format!("The `{name}` of the path.")),
+                    deprecated: false,
+                    constraints: Default::default(),
+                    integer_default: None,
+                });
             }
         }
         inputs.sort_by_key(|p| match p.location {
@@ -320,9 +337,9 @@ impl Lowerer<'_> {
             return None;
         }
         if location == "path" && !template.contains(name) {
-            self.error(
+            self.warning(
                 param_pointer,
-                format!("path parameter `{name}` does not appear in `{path}`"),
+                format!("path parameter `{name}` does not appear in `{path}`; it is ignored"),
             );
             return None;
         }
