@@ -60,8 +60,9 @@ paths:
 }
 
 #[test]
-fn duplicate_operation_ids_are_refused() {
-    insta::assert_snapshot!(diagnostics(
+fn duplicate_operation_ids_are_kept_with_unique_rust_names_and_a_warning() {
+    let output = generate(
+        "spec/bad.yaml",
         "openapi: 3.0.3
 info:
   title: T
@@ -79,8 +80,18 @@ paths:
       responses:
         '200':
           description: ok
-"
-    ));
+",
+        &Options::new(Layout::Modules),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(output.operations, 2, "both operations are kept");
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+    let operations = &output.files["operations/default.rs"];
+    assert!(
+        operations.contains("pub fn same(") && operations.contains("pub fn same2("),
+        "{operations}"
+    );
 }
 
 #[test]

@@ -39,12 +39,16 @@ impl Lowerer<'_> {
                     .operation_id
                     .clone()
                     .unwrap_or_else(|| naming::derived_operation_id(method, path));
-                if let Some(first) = operation_ids.insert(operation_id.clone(), pointer.clone()) {
-                    self.error(
+                // Documents repeat operationIds (two `list`s in different groups, or a
+                // copied operation); both operations are kept, and their Rust names made
+                // unique like any other clash of names.
+                if let Some(first) = operation_ids.get(&operation_id) {
+                    self.warning(
                         &join(&pointer, &["operationId"]),
-                        format!("duplicate operationId `{operation_id}` (first used at {first})"),
+                        format!("duplicate operationId `{operation_id}` (first used at {first}); both operations are kept, with Rust names made unique"),
                     );
-                    continue;
+                } else {
+                    operation_ids.insert(operation_id.clone(), pointer.clone());
                 }
                 let (accessor, method_name) = self.operation_names(op, &operation_id, &pointer);
                 let state = groups.entry(accessor.clone()).or_insert_with(|| {
