@@ -1072,6 +1072,11 @@ mod miscellaneous {
         assert_line(&request, "GET", "/public/interstitial");
         assert_query(&request, &[("publishable_key", "pk_test_abc")]);
         assert_eq!(request.header("accept"), Some("text/html"));
+        assert_eq!(
+            request.header("authorization"),
+            None,
+            "a public operation gets no secret key"
+        );
         assert_eq!(page, html);
     }
 }

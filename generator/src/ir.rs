@@ -555,6 +555,9 @@ pub struct Operation {
     pub statuses: Vec<StatusDoc>,
     /// The `Accept` header, where the successful answers are not JSON.
     pub accept: Option<String>,
+    /// Whether the operation declares that it needs no credentials (`security: []`): they
+    /// are not sent.
+    pub anonymous: bool,
     /// How to walk the pages of a list operation.
     pub pagination: Option<Pagination>,
 }

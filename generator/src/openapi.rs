@@ -183,6 +183,8 @@ pub struct Operation {
     /// Requests the API sends back to a URL the caller gives; not sent by the client.
     pub callbacks: IndexMap<String, serde::de::IgnoredAny>,
     pub deprecated: bool,
+    /// The operation's own security requirements; `Some(vec![])` says it needs none.
+    pub security: Option<Vec<IndexMap<String, Vec<String>>>>,
     /// `group.method`: the Rust group accessor and method name.
     #[serde(rename = "x-rust-method")]
     pub rust_method: Option<String>,

@@ -59,6 +59,8 @@ pub struct Request<A> {
     cookies: Vec<(Cow<'static, str>, String)>,
     body: Body,
     problem: Option<ValidationError>,
+    /// Whether the client's credentials stay off this request.
+    anonymous: bool,
 }
 
 impl<A: Api> Request<A> {
@@ -82,7 +84,14 @@ impl<A: Api> Request<A> {
             cookies: Vec::new(),
             body: Body::None,
             problem: None,
+            anonymous: false,
         }
+    }
+
+    /// Sends the request without the client's credentials, for an operation that declares
+    /// it needs none (`security: []`), so a public endpoint never receives the key.
+    pub fn anonymous(&mut self) {
+        self.anonymous = true;
     }
 
     fn reject(&mut self, input: &str, message: impl Into<String>) {
@@ -639,7 +648,9 @@ impl<A: Api> Request<A> {
                 Error::Config(format!("invalid request URL for {}: {e}", self.operation))
             })?;
         let token_pair = match (A::SETTINGS.auth, &inner.token) {
-            (AuthScheme::Query(name), Some(token)) => Some((name, token.expose())),
+            (AuthScheme::Query(name), Some(token)) if !self.anonymous => {
+                Some((name, token.expose()))
+            }
             _ => None,
         };
         match token_pair {
@@ -658,6 +669,17 @@ impl<A: Api> Request<A> {
         let operation = self.operation;
         let inner = &self.client.inner;
         let mut headers = inner.base_headers.clone();
+        if self.anonymous {
+            match A::SETTINGS.auth {
+                AuthScheme::Bearer | AuthScheme::Basic => {
+                    headers.remove(reqwest::header::AUTHORIZATION);
+                }
+                AuthScheme::Header(name) => {
+                    headers.remove(name);
+                }
+                AuthScheme::None | AuthScheme::Query(_) | AuthScheme::Cookie(_) => {}
+            }
+        }
         for (name, value) in &self.headers {
             headers.insert(
                 header_name(operation, name)?,
@@ -674,7 +696,9 @@ impl<A: Api> Request<A> {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        if let (AuthScheme::Cookie(name), Some(token)) = (A::SETTINGS.auth, &inner.token) {
+        if let (AuthScheme::Cookie(name), Some(token), false) =
+            (A::SETTINGS.auth, &inner.token, self.anonymous)
+        {
             cookies.push(format!("{name}={}", token.expose()));
         }
         if !cookies.is_empty() {

@@ -418,6 +418,9 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     if let Some(accept) = &op.accept {
         steps.push(quote!(request.header("Accept", Some(&#accept));));
     }
+    if op.anonymous {
+        steps.push(quote!(request.anonymous();));
+    }
     let mut multipart_started = false;
     for input in &op.inputs {
         steps.push(check_step(input));
@@ -462,7 +465,8 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         "Sends the request and returns the successful response {output_doc}.\n\n# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the{title} answers with an error status, or the response cannot be decoded."
     ));
     let mutability =
-        (!op.inputs.is_empty() || op.body.is_some() || op.accept.is_some()).then(|| quote!(mut));
+        (!op.inputs.is_empty() || op.body.is_some() || op.accept.is_some() || op.anonymous)
+            .then(|| quote!(mut));
     // The request is built here and the runtime's future returned as is: no state machine of
     // its own per operation, and a future that is `Send + 'static`, ready to spawn.
     quote! {

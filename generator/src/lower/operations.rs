@@ -202,6 +202,7 @@ impl Lowerer<'_> {
             origin: pointer.to_owned(),
             statuses,
             accept,
+            anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
             pagination: None,
         })
     }

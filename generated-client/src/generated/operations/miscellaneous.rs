@@ -114,6 +114,7 @@ impl MiscellaneousInterstitial {
             "/public/interstitial",
         );
         request.header("Accept", Some(&"text/html"));
+        request.anonymous();
         request.query("frontendApi", self.frontend_api2.as_ref());
         request.query("frontend_api", self.frontend_api.as_ref());
         request.query("publishable_key", self.publishable_key.as_ref());
