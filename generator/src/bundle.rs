@@ -18,6 +18,33 @@ use crate::pointer::{escape as escape_token, unescape};
 /// Reads a file named relative to the root document's folder.
 pub type Loader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
 
+/// A reference as its author wrote it, for diagnostics about the reference that replaced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The `$ref` as written (`../shared/errors.yaml#/components/schemas/Error`).
+    pub reference: String,
+    /// The file that holds it, as named in diagnostics.
+    pub file: String,
+    /// Where in that file, when the text can be searched for it.
+    pub line_col: Option<(usize, usize)>,
+}
+
+impl Written {
+    /// The reference for a message: `` `x.yaml#/a` (in `paths/users.yaml`, line 12) ``.
+    pub fn describe(&self) -> String {
+        match self.line_col {
+            Some((line, column)) => format!(
+                "`{}` (in `{}`, line {line}, column {column})",
+                self.reference, self.file
+            ),
+            None => format!("`{}` (in `{}`)", self.reference, self.file),
+        }
+    }
+}
+
+/// The references written in the document, by the root reference that replaced them.
+pub type WrittenRefs = BTreeMap<String, Written>;
+
 /// Whether `value` holds a `$ref` to another file, outside example and default values.
 pub fn has_external_refs(value: &Value) -> bool {
     external_in(value, Place::Object(false))
@@ -37,6 +64,10 @@ struct Bundler<'a> {
     root_name: &'a str,
     root_text: &'a str,
     files: BTreeMap<String, Value>,
+    /// The text of each file read, to locate references in it.
+    texts: BTreeMap<String, String>,
+    /// What each root reference the bundler made was written as.
+    written: WrittenRefs,
     /// Components added to the root, by (kind, name).
     added: BTreeMap<(String, String), Value>,
     /// The root reference each external target was given, by (file, pointer).
@@ -46,18 +77,21 @@ struct Bundler<'a> {
     errors: Vec<Diagnostic>,
 }
 
-/// Brings every external reference of `root` into it.
+/// Brings every external reference of `root` into it. Returns the bundled document and what
+/// each reference the bundler made was written as.
 pub fn bundle(
     root: Value,
     root_name: &str,
     root_text: &str,
     loader: Loader<'_>,
-) -> Result<Value, Vec<Diagnostic>> {
+) -> Result<(Value, WrittenRefs), Vec<Diagnostic>> {
     let mut bundler = Bundler {
         loader,
         root_name,
         root_text,
         files: BTreeMap::new(),
+        texts: BTreeMap::new(),
+        written: BTreeMap::new(),
         added: BTreeMap::new(),
         done: BTreeMap::new(),
         inlining: Vec::new(),
@@ -83,7 +117,7 @@ pub fn bundle(
     }
     if !bundler.added.is_empty() {
         let Value::Mapping(map) = &mut root else {
-            return Ok(root);
+            return Ok((root, bundler.written));
         };
         let components = map
             .entry(Value::from("components"))
@@ -102,7 +136,7 @@ pub fn bundle(
             }
         }
     }
-    Ok(root)
+    Ok((root, bundler.written))
 }
 
 /// Keys whose values are schemas, or maps and lists of schemas.
@@ -139,7 +173,7 @@ fn holds_data(key: &str, in_schema: bool) -> bool {
 
 /// What the members of a mapping are.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     /// An OpenAPI object, or a schema when `true`.
     Object(bool),
     /// A map from names to schemas (`properties`, `$defs`).
@@ -169,7 +203,7 @@ fn external_in(value: &Value, place: Place) -> bool {
 }
 
 /// The place of the member `key` of a mapping at `place`; `None` for data.
-fn child_place(place: Place, key: &str) -> Option<Place> {
+pub(crate) fn child_place(place: Place, key: &str) -> Option<Place> {
     match place {
         Place::Schemas => Some(Place::Object(true)),
         Place::Examples => Some(Place::Example),
@@ -335,6 +369,20 @@ impl Bundler<'_> {
         names.push(unique.clone());
         let root_ref = format!("#/components/{kind}/{}", escape_token(&unique));
         self.done.insert(key, root_ref.clone());
+        let written = Written {
+            reference: reference.to_owned(),
+            file: if file.is_empty() {
+                self.root_name.to_owned()
+            } else {
+                file.to_owned()
+            },
+            line_col: if file.is_empty() {
+                locate(self.root_text, pointer)
+            } else {
+                self.texts.get(file).and_then(|text| locate(text, pointer))
+            },
+        };
+        self.written.insert(root_ref.clone(), written);
         self.walk(
             &mut target,
             &target_file,
@@ -360,6 +408,7 @@ impl Bundler<'_> {
             None => e.message,
         })?;
         self.files.insert(path.to_owned(), document.clone());
+        self.texts.insert(path.to_owned(), text);
         Ok(document)
     }
 

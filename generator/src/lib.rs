@@ -29,7 +29,9 @@ mod openapi;
 mod options;
 mod pointer;
 mod read;
+mod refs;
 mod render;
+mod repair;
 
 use std::collections::BTreeMap;
 
@@ -125,9 +127,9 @@ fn pipeline(
         name: spec_name,
         text,
     };
-    let document = load::load(source, read_file)?;
+    let (document, loaded_warnings) = load::load(source, read_file)?;
     let loaded = std::time::Instant::now();
-    let (api, warnings) = lower::lower(&document, source, options)?;
+    let (api, warnings) = lower::lower(&document, source, options, loaded_warnings)?;
     // Freeing a large document tree takes a while; another thread does it meanwhile.
     release(document);
     let lowered = std::time::Instant::now();
@@ -256,8 +258,8 @@ fn model(
         name: spec_name,
         text,
     };
-    let document = load::load(source, read_file)?;
-    lower::lower(&document, source, options)
+    let (document, warnings) = load::load(source, read_file)?;
+    lower::lower(&document, source, options, warnings)
 }
 
 /// A generator bug reported as a diagnostic rather than a panic.

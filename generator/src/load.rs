@@ -6,38 +6,72 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::locate::locate;
 use crate::openapi::Document;
 use crate::read;
+use crate::{refs, repair};
 
-/// Parses a YAML or JSON document, brings in the files its external `$ref`s name, and checks
-/// its OpenAPI version.
-pub fn load(source: Source<'_>, loader: Loader<'_>) -> Result<Document, Diagnostics> {
-    // Single-file documents are read straight from the text, so type errors keep their line.
-    let bundled = if bundle::may_have_external_refs(source.text) {
-        let value = read::tree(source.text).map_err(|e| unreadable(source, e))?;
-        if bundle::has_external_refs(&value) {
-            Some(bundle::bundle(value, source.name, source.text, loader).map_err(Diagnostics)?)
-        } else {
-            None
+/// Parses a YAML or JSON document, brings in the files its external `$ref`s name, rewrites
+/// local references to any place as references to components ([`crate::refs`]), repairs the
+/// mistakes [`crate::repair`] knows, and checks its OpenAPI version. On success, returns the
+/// document and a warning for each repair.
+pub fn load(
+    source: Source<'_>,
+    loader: Loader<'_>,
+) -> Result<(Document, Vec<Diagnostic>), Diagnostics> {
+    let external = bundle::may_have_external_refs(source.text);
+    if !external && !refs::may_need(source.text) {
+        // Most documents are read straight from the text, so that type errors keep the line
+        // the parser saw. A type error may be a mistake the tree reader repairs; when it is
+        // not, the parser's own error is the one reported.
+        let (document, warnings) = match read::typed::<Document>(source.text) {
+            Ok(document) => (document, Vec::new()),
+            Err(e) => {
+                let Ok(mut value) = read::tree(source.text) else {
+                    return Err(unreadable(source, e));
+                };
+                match repair::deserialize::<Document>(&mut value) {
+                    Ok((document, repairs)) => (document, repaired(source, repairs)),
+                    Err(_) => return Err(unreadable(source, e)),
+                }
+            }
+        };
+        return checked(source, document, warnings);
+    }
+    let mut value = read::tree(source.text).map_err(|e| unreadable(source, e))?;
+    let mut written = bundle::WrittenRefs::new();
+    if external && bundle::has_external_refs(&value) {
+        (value, written) =
+            bundle::bundle(value, source.name, source.text, loader).map_err(Diagnostics)?;
+    }
+    refs::normalize(&mut value).map_err(|problems| {
+        Diagnostics(
+            problems
+                .into_iter()
+                .map(|(pointer, message)| located(source, Severity::Error, message, pointer))
+                .collect(),
+        )
+    })?;
+    match repair::deserialize::<Document>(&mut value) {
+        Ok((mut document, repairs)) => {
+            let warnings = repaired(source, repairs);
+            document.written = written;
+            checked(source, document, warnings)
         }
-    } else {
-        None
-    };
-    let document: Document = match bundled {
-        Some(value) => serde_path_to_error::deserialize(value).map_err(|e| {
-            // The value tree has no lines; the path of the failing field becomes a pointer,
-            // located in the root document when it lies there.
-            let pointer = pointer_of(e.path());
-            let mut diagnostics = unreadable(
-                source,
-                read::Unreadable {
-                    message: e.inner().to_string(),
-                    line_col: locate(source.text, &pointer),
-                },
-            );
-            diagnostics.0[0].pointer = pointer;
-            diagnostics
-        })?,
-        None => read::typed(source.text).map_err(|e| unreadable(source, e))?,
-    };
+        // The value tree has no lines; the pointer of the failing field is located in the root
+        // document when it lies there.
+        Err(e) => Err(Diagnostics(vec![located(
+            source,
+            Severity::Error,
+            format!("the document cannot be read: {}", e.message),
+            e.pointer,
+        )])),
+    }
+}
+
+/// The document, once its version is one the generator reads.
+fn checked(
+    source: Source<'_>,
+    document: Document,
+    warnings: Vec<Diagnostic>,
+) -> Result<(Document, Vec<Diagnostic>), Diagnostics> {
     let version = document.openapi.trim();
     if version.is_empty() {
         return Err(error(
@@ -50,7 +84,24 @@ pub fn load(source: Source<'_>, loader: Loader<'_>) -> Result<Document, Diagnost
         let message = format!("OpenAPI version `{version}` is not supported (3.0.x and 3.1.x are)");
         return Err(error(source, &message, "#/openapi"));
     }
-    Ok(document)
+    Ok((document, warnings))
+}
+
+fn repaired(source: Source<'_>, repairs: Vec<repair::Repair>) -> Vec<Diagnostic> {
+    repairs
+        .into_iter()
+        .map(|(pointer, message)| located(source, Severity::Warning, message, pointer))
+        .collect()
+}
+
+fn located(source: Source<'_>, severity: Severity, message: String, pointer: String) -> Diagnostic {
+    Diagnostic {
+        severity,
+        message,
+        file: source.name.to_owned(),
+        line_col: locate(source.text, &pointer),
+        pointer,
+    }
 }
 
 fn error(source: Source<'_>, message: &str, pointer: &str) -> Diagnostics {
@@ -85,20 +136,4 @@ fn unreadable(source: Source<'_>, e: read::Unreadable) -> Diagnostics {
         pointer: pointer.to_owned(),
         line_col,
     }])
-}
-
-/// The JSON pointer of a field path such as `paths./a.get.tags`.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::from("#");
-    for segment in path.iter() {
-        pointer.push('/');
-        match segment {
-            Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } => pointer.push_str(&crate::pointer::escape(key)),
-            Segment::Enum { variant } => pointer.push_str(&crate::pointer::escape(variant)),
-            Segment::Unknown => pointer.push('?'),
-        }
-    }
-    pointer
 }

@@ -27,6 +27,9 @@ pub struct Document {
     /// The same in OpenAPI 3.0, as a vendor extension.
     #[serde(rename = "x-webhooks")]
     pub x_webhooks: IndexMap<String, PathItem>,
+    /// What the references that bundling made were written as, for diagnostics.
+    #[serde(skip)]
+    pub written: crate::bundle::WrittenRefs,
 }
 
 /// `info`.
@@ -298,6 +301,8 @@ macro_rules! schema_struct {
         #[derive(Debug, Clone, Default)]
         pub struct Schema {
             $( pub $field: $ty, )*
+            /// Whether the schema said `type: file` (Swagger 2.0), read as a binary string.
+            pub swagger_file: bool,
         }
 
         #[derive(Default, Deserialize)]
@@ -308,7 +313,13 @@ macro_rules! schema_struct {
 
         impl From<SchemaFields> for Schema {
             fn from(fields: SchemaFields) -> Self {
-                Self { $( $field: fields.$field, )* }
+                let mut schema = Self { $( $field: fields.$field, )* swagger_file: false };
+                if matches!(&schema.kind, Some(SchemaType::One(name)) if name == "file") {
+                    schema.kind = Some(SchemaType::One("string".to_owned()));
+                    schema.format.get_or_insert_with(|| "binary".to_owned());
+                    schema.swagger_file = true;
+                }
+                schema
             }
         }
     };

@@ -386,3 +386,92 @@ components:
         );
     }
 }
+
+/// A response that refers to a schema in another file is reported with the reference as its
+/// author wrote it, the file and line that hold it, and the kind of object expected, never with
+/// the name the bundler gave the schema.
+#[test]
+fn a_reference_to_the_wrong_kind_names_what_was_written_and_where() {
+    let root = "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    $ref: 'paths/a.yaml'
+components:
+  schemas:
+    Error: {type: string}
+";
+    let read_file = |path: &str| match path {
+        "paths/a.yaml" => Ok("get:
+  operationId: getA
+  responses:
+    '404':
+      $ref: '../shared.yaml#/components/schemas/Error'
+"
+        .to_owned()),
+        "shared.yaml" => Ok("components:\n  schemas:\n    Error: {type: object}\n".to_owned()),
+        other => Err(format!("no file {other}")),
+    };
+    let diagnostics = generate_with_files(
+        "spec/root.yaml",
+        root,
+        &Options::new(Layout::Modules),
+        &read_file,
+    )
+    .expect_err("the document is refused")
+    .to_string();
+    assert!(!diagnostics.contains("Error2"), "{diagnostics}");
+    insta::assert_snapshot!(diagnostics);
+}
+
+/// The same in one file: the diagnostic says what the reference points to and what was
+/// expected there.
+#[test]
+fn a_local_reference_to_the_wrong_kind_says_what_was_expected() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          $ref: '#/components/schemas/A'
+components:
+  schemas:
+    A: {type: string}
+"
+    ));
+}
+
+/// A pointer to any place that holds nothing, or that holds the reference itself, is refused
+/// at the reference.
+#[test]
+fn deep_references_that_lead_nowhere_are_located() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      parameters:
+        - $ref: '#/paths/~1a/get/parameters/5'
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/A/properties/missing'
+components:
+  schemas:
+    A: {type: object}
+"
+    ));
+}

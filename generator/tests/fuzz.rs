@@ -59,6 +59,15 @@ const TRICKY: &[&str] = &[
     "'/a/{b}'",
     "[string, 'null']",
     "{$ref: '#/components/schemas/A'}",
+    "{$ref: '#/components/schemas/A/properties/a'}",
+    "{$ref: '#/components/schemas/A/allOf/0/items'}",
+    "{$ref: '#/paths/~1a~1%7Bb%7D/get/parameters/0'}",
+    "{$ref: '#/components/mediaTypes/M'}",
+    "{$ref: '#/definitions/A'}",
+    "'#/paths/~1pets/post/requestBody/content/application~1json/schema'",
+    "'#/%zz/~2'",
+    "{type: file}",
+    "'100'",
     "'#/components/schemas/A'",
     "other.yaml",
     "-",
@@ -144,7 +153,7 @@ fn random_schema(rng: &mut Rng, depth: usize, components: &[String]) -> Value {
     let choice = if depth > 3 {
         rng.below(6)
     } else {
-        rng.below(18)
+        rng.below(23)
     };
     let mut schema = match choice {
         0 => json!({"type": "string"}),
@@ -191,8 +200,35 @@ fn random_schema(rng: &mut Rng, depth: usize, components: &[String]) -> Value {
         16 => {
             json!({"type": "integer", "maximum": 18_446_744_073_709_552_000.0_f64, "minimum": -1e300, "example": {"$ref": "https://example.com/x"}})
         }
-        _ => {
+        17 => {
             json!({"allOf": [random_schema(rng, depth + 1, components), {"nullable": true}, {"description": "d"}]})
+        }
+        // References to any place: inside a component, percent-encoded, into `paths`.
+        18 if !components.is_empty() => {
+            let inside = rng.pick(&[
+                "properties/p",
+                "allOf/0",
+                "items",
+                "oneOf/1/properties/x",
+                "",
+            ]);
+            json!({"$ref": format!("#/components/schemas/{}/{inside}", rng.pick(components))})
+        }
+        19 => {
+            let target = rng.pick(&[
+                "#/paths/~1a/get/responses/200/content/application~1json/schema",
+                "#/paths/~1a/get/responses/200/content/application%2Fjson/schema/items",
+                "#/paths/~1a%7Bx%7D",
+                "#/definitions/D",
+                "#/components/mediaTypes/M/schema",
+            ]);
+            json!({"$ref": target})
+        }
+        // Mistakes real documents make.
+        20 => json!({"type": "file"}),
+        21 => json!({"type": "string", "maxLength": "12", "nullable": "true"}),
+        _ => {
+            json!({"oneOf": [{"type": "object", "properties": {"k": {"type": "string"}}}], "discriminator": "k"})
         }
     };
     if rng.below(4) == 0 {
@@ -280,12 +316,18 @@ fn random_document(rng: &mut Rng) -> String {
             break;
         }
     }
-    let document = json!({
+    let mut document = json!({
         "openapi": *rng.pick(&["3.0.3", "3.1.0", "3.0.0", "2.0", ""]),
         "info": {"title": random_name(rng), "version": "1"},
         "paths": paths,
         "components": {"schemas": schemas},
     });
+    // Places that deep references reach: Swagger 2.0 definitions and 3.2 media types.
+    if rng.below(2) == 0 {
+        document["definitions"] = json!({"D": random_schema(rng, 2, &component_names)});
+        document["components"]["mediaTypes"] =
+            json!({"M": {"schema": random_schema(rng, 2, &component_names)}});
+    }
     if rng.below(3) == 0 {
         serde_json::to_string_pretty(&document).unwrap_or_default()
     } else {

@@ -86,6 +86,7 @@ fixture_snapshots! {
     parameter_styles => "parameter-styles.yaml",
     read_write => "read-write.yaml",
     recursion => "recursion.yaml",
+    references => "references.yaml",
     recursive_allof => "recursive-allof.yaml",
     responses => "responses.yaml",
     security_apikey => "security-apikey.yaml",

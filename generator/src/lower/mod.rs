@@ -85,8 +85,11 @@ pub fn lower(
     doc: &Document,
     source: Source<'_>,
     options: &Options,
+    loaded: Vec<Diagnostic>,
 ) -> Result<(Api, Vec<Diagnostic>), Diagnostics> {
     let mut lowerer = Lowerer::new(doc, source, options);
+    // The warnings of loading come first, in the order loading found them.
+    lowerer.diagnostics = loaded;
     lowerer.declare_components();
     lowerer.lower_components();
     lowerer.break_alias_cycles();

@@ -751,6 +751,7 @@ impl Lowerer<'_> {
                 .resolve_schema(property, &property_pointer)
                 .cloned()
                 .unwrap_or_default();
+            self.warn_swagger_file(&resolved, &property_pointer);
             let is_file = resolved.type_names() == ["string"]
                 && (matches!(resolved.format.as_deref(), Some("binary" | "byte"))
                     || resolved.content_media_type.is_some());

@@ -112,6 +112,16 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Swagger 2.0's `type: file`, read as a binary string, is worth a warning where it is used.
+    pub(super) fn warn_swagger_file(&mut self, schema: &Schema, pointer: &str) {
+        if schema.swagger_file {
+            self.warning(
+                pointer,
+                "`type: file` is Swagger 2.0; read as `type: string, format: binary`".to_owned(),
+            );
+        }
+    }
+
     /// The type a `$ref` to a schema names.
     pub(super) fn schema_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
         if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
@@ -120,21 +130,49 @@ impl<'a> Lowerer<'a> {
                 return TypeRef::Named(rust.clone());
             }
         }
-        self.unresolvable(reference, pointer);
+        self.unresolvable(reference, pointer, SCHEMA_PREFIX);
         TypeRef::Json
     }
 
-    fn unresolvable(&mut self, reference: &str, pointer: &str) {
-        if reference.starts_with('#') {
-            self.error(pointer, format!("unresolvable reference `{reference}`"));
+    /// Reports a `$ref` that names no component of the kind expected where it sits (`expected`
+    /// is that kind's prefix, `#/components/schemas/`), naming the reference as its author
+    /// wrote it and what it points to instead.
+    fn unresolvable(&mut self, reference: &str, pointer: &str, expected: &str) {
+        let shown = match self.doc.written.get(reference) {
+            Some(written) => written.describe(),
+            None => format!("`{reference}`"),
+        };
+        let wanted = kind_noun(expected);
+        let message = if let Some(found) = self.other_kind(reference, expected) {
+            format!("reference {shown} points to {found}, where {wanted} is expected")
+        } else if reference.starts_with('#') {
+            format!(
+                "unresolvable reference {shown}: the document has no such {}",
+                kind_word(expected)
+            )
         } else {
-            self.error(
-                pointer,
-                format!(
-                    "reference `{reference}` points outside this document and could not be bundled"
-                ),
-            );
+            format!("reference {shown} points outside this document and could not be bundled")
+        };
+        self.error(pointer, message);
+    }
+
+    /// What kind of component `reference` names, when it is one of another kind than `expected`.
+    fn other_kind(&self, reference: &str, expected: &str) -> Option<String> {
+        let (kind, name) = reference.strip_prefix("#/components/")?.split_once('/')?;
+        if expected.trim_end_matches('/').ends_with(kind) {
+            return None;
         }
+        let name = crate::pointer::unescape(name);
+        let components = &self.doc.components;
+        let exists = match kind {
+            "schemas" => components.schemas.contains_key(&name),
+            "parameters" => components.parameters.contains_key(&name),
+            "responses" => components.responses.contains_key(&name),
+            "requestBodies" => components.request_bodies.contains_key(&name),
+            "securitySchemes" => components.security_schemes.contains_key(&name),
+            _ => false,
+        };
+        exists.then(|| kind_noun(&format!("#/components/{kind}/")))
     }
 
     /// The schema a `$ref` points to, following chains of references.
@@ -160,7 +198,7 @@ impl<'a> Lowerer<'a> {
             match target {
                 Some(target) => current = target,
                 None => {
-                    self.unresolvable(reference, pointer);
+                    self.unresolvable(reference, pointer, SCHEMA_PREFIX);
                     return None;
                 }
             }
@@ -201,7 +239,7 @@ impl<'a> Lowerer<'a> {
         let found = crate::pointer::component_name(reference, T::PREFIX)
             .and_then(|name| T::components(self.doc).get(&name));
         if found.is_none() {
-            self.unresolvable(reference, pointer);
+            self.unresolvable(reference, pointer, T::PREFIX);
         }
         found
     }
@@ -295,6 +333,7 @@ impl<'a> Lowerer<'a> {
     /// The type of an inline or referenced schema. Schemas that need a definition get one,
     /// named `hint` (made unique).
     pub(super) fn type_of(&mut self, schema: &Schema, pointer: &str, hint: &str) -> TypeRef {
+        self.warn_swagger_file(schema, pointer);
         if let Some(reference) = &schema.reference {
             return self.schema_ref(reference, pointer);
         }
@@ -990,6 +1029,28 @@ impl Component for Response {
     fn components(doc: &crate::openapi::Document) -> &IndexMap<String, Self> {
         &doc.components.responses
     }
+}
+
+/// "schema", "response", ... for the components under `prefix`.
+fn kind_word(prefix: &str) -> &'static str {
+    match prefix
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+    {
+        "schemas" => "schema",
+        "parameters" => "parameter",
+        "responses" => "response",
+        "requestBodies" => "request body",
+        "securitySchemes" => "security scheme",
+        _ => "component",
+    }
+}
+
+/// The same with its article: "a schema".
+fn kind_noun(prefix: &str) -> String {
+    format!("a {}", kind_word(prefix))
 }
 
 /// Client-side checks a schema asks for.
