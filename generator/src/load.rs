@@ -17,7 +17,8 @@ pub fn load(
     loader: Loader<'_>,
 ) -> Result<(Document, Vec<Diagnostic>), Diagnostics> {
     let external = bundle::may_have_external_refs(source.text);
-    if !external && !refs::may_need(source.text) {
+    if !external && !refs::may_need(source.text) && !repair::may_have_empty_collections(source.text)
+    {
         // Most documents are read straight from the text, so that type errors keep the line
         // the parser saw. A type error may be a mistake the tree reader repairs; when it is
         // not, the parser's own error is the one reported.
@@ -27,8 +28,12 @@ pub fn load(
                 let Ok(mut value) = read::tree(source.text) else {
                     return Err(unreadable(source, e));
                 };
+                let mut repairs = repair::empty_collections(&value);
                 match repair::deserialize::<Document>(&mut value) {
-                    Ok((document, repairs)) => (document, repaired(source, repairs)),
+                    Ok((document, more)) => {
+                        repairs.extend(more);
+                        (document, repaired(source, repairs))
+                    }
                     Err(_) => return Err(unreadable(source, e)),
                 }
             }
@@ -49,8 +54,10 @@ pub fn load(
                 .collect(),
         )
     })?;
+    let mut repairs = repair::empty_collections(&value);
     match repair::deserialize::<Document>(&mut value) {
-        Ok((mut document, repairs)) => {
+        Ok((mut document, more)) => {
+            repairs.extend(more);
             let warnings = repaired(source, repairs);
             document.written = written;
             checked(source, document, warnings)

@@ -3,9 +3,9 @@
 //! Other generators accept these with a warning, so a document that has them is read as its
 //! author meant, and each repair is reported at its place:
 //!
-//! - `null` where an object is expected reads as an empty one (where a map or a list is
-//!   expected, as `requestBodies:` with nothing after it, the reader itself takes `null` for an
-//!   empty one);
+//! - `null` where an object is expected reads as an empty one; where a map or a list is
+//!   expected (`requestBodies:` with nothing after it), the reader itself takes `null` for an
+//!   empty one, and [`empty_collections`] reports it;
 //! - a number or a boolean written as a string where the model wants one (`maximum: "100"`,
 //!   `required: "true"`) reads as the number or the boolean;
 //! - a `discriminator` given as a bare property name (Swagger 2.0) reads as
@@ -21,6 +21,116 @@ use serde_yaml::{Mapping, Number, Value};
 
 /// A repair made: the JSON pointer of the node and what was read there.
 pub type Repair = (String, String);
+
+/// Keys whose value is a map or a list in the OpenAPI objects that have them.
+const COLLECTION_KEYS: &[&str] = &[
+    "paths",
+    "components",
+    "schemas",
+    "responses",
+    "parameters",
+    "requestBodies",
+    "securitySchemes",
+    "headers",
+    "examples",
+    "links",
+    "callbacks",
+    "pathItems",
+    "properties",
+    "patternProperties",
+    "required",
+    "tags",
+    "servers",
+    "security",
+    "content",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "prefixItems",
+    "variables",
+    "mapping",
+    "encoding",
+    "webhooks",
+    "x-webhooks",
+    "scopes",
+    "flows",
+];
+
+/// Whether a YAML text may give `null` (`key:` with nothing under it, `key: null`, `key: ~`)
+/// for one of the OpenAPI maps or lists. A cheap scan of the lines; JSON needs none, since its
+/// reader refuses such a `null` and the tree reader then reports it.
+pub fn may_have_empty_collections(text: &str) -> bool {
+    if crate::read::is_json(text) {
+        return false;
+    }
+    let indentation = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let lines: Vec<&str> = text.lines().collect();
+    lines.iter().enumerate().any(|(i, line)| {
+        let entry = line.trim_start();
+        let entry = entry.strip_prefix("- ").unwrap_or(entry).trim_start();
+        let Some((key, rest)) = entry.split_once(':') else {
+            return false;
+        };
+        if !COLLECTION_KEYS.contains(&key.trim_matches(['"', '\''])) {
+            return false;
+        }
+        let rest = rest.split(" #").next().unwrap_or_default().trim();
+        match rest {
+            "null" | "~" => true,
+            "" => {
+                // A block value follows when the next line is deeper, or a list item at the
+                // same depth.
+                let next = lines[i + 1..].iter().find(|l| {
+                    let t = l.trim_start();
+                    !t.is_empty() && !t.starts_with('#')
+                });
+                match next {
+                    Some(next) => {
+                        let (own, theirs) = (indentation(line), indentation(next));
+                        theirs < own || (theirs == own && !next.trim_start().starts_with("- "))
+                    }
+                    None => true,
+                }
+            }
+            _ => false,
+        }
+    })
+}
+
+/// Every OpenAPI map or list of `value` given as `null`, each read as empty.
+pub fn empty_collections(value: &Value) -> Vec<Repair> {
+    use crate::bundle::{Place, child_place};
+    fn walk(value: &Value, pointer: &str, place: Place, out: &mut Vec<Repair>) {
+        match value {
+            Value::Mapping(map) => {
+                for (key, child) in map {
+                    let Some(key) = key.as_str() else { continue };
+                    let Some(child_place) = child_place(place, key) else {
+                        continue;
+                    };
+                    let child_pointer = format!("{pointer}/{}", crate::pointer::escape(key));
+                    if child.is_null() && matches!(place, Place::Object(_)) {
+                        if COLLECTION_KEYS.contains(&key) {
+                            let note = format!("`{key}` is `null`; read as empty");
+                            out.push((child_pointer, note));
+                        }
+                        continue;
+                    }
+                    walk(child, &child_pointer, child_place, out);
+                }
+            }
+            Value::Sequence(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{pointer}/{i}"), place, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, "#", Place::Object(false), &mut out);
+    out
+}
 
 /// How many repairs one document may need; more means the reader is not making progress.
 const MAX_REPAIRS: usize = 100_000;
@@ -206,7 +316,7 @@ components:
 ",
         )
         .expect("read");
-        // `null` for a list or a map reads as an empty one without a repair.
+        // `null` for a list or a map reads as an empty one without a repair, and is reported.
         assert!(doc.components.request_bodies.is_empty());
         let pet = &doc.components.schemas["Pet"];
         assert_eq!(pet.properties["kind"].max_length, Some(20));
@@ -225,6 +335,38 @@ components:
                 "#/components/schemas/Pet/properties/size/nullable",
             ]
         );
+    }
+
+    #[test]
+    fn maps_and_lists_given_as_null_are_found() {
+        let text = "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      tags: ~
+      parameters:
+      - name: q
+        in: query
+      responses: {'200': {description: ok}}
+components:
+  requestBodies:
+  schemas:
+    A:
+      properties:
+        required:
+      example: {required: null}
+";
+        assert!(may_have_empty_collections(text));
+        let value: Value = serde_yaml::from_str(text).expect("YAML");
+        let found: Vec<String> = empty_collections(&value).into_iter().map(|r| r.0).collect();
+        // `properties/required` is a property named `required`, and the example is data.
+        assert_eq!(
+            found,
+            ["#/paths/~1a/get/tags", "#/components/requestBodies"]
+        );
+        let clean = "paths:\n  /a:\n    get:\n      parameters:\n      - name: q\n";
+        assert!(!may_have_empty_collections(clean));
     }
 
     #[test]
