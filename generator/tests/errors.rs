@@ -9,6 +9,18 @@ fn diagnostics(text: &str) -> String {
     }
 }
 
+/// The diagnostics of a multi-file document `spec/root.yaml` that must be refused.
+fn refused_with_files(root: &str, read_file: &dyn Fn(&str) -> Result<String, String>) -> String {
+    generate_with_files(
+        "spec/root.yaml",
+        root,
+        &Options::new(Layout::Modules),
+        read_file,
+    )
+    .expect_err("the document is refused")
+    .to_string()
+}
+
 #[test]
 fn invalid_yaml_names_line_and_column() {
     insta::assert_snapshot!(diagnostics(
@@ -201,14 +213,7 @@ paths:
         "schemas/a.yaml" => Ok("B: {type: string}\n".to_owned()),
         other => Err(format!("no file {other}")),
     };
-    let diagnostics = generate_with_files(
-        "spec/root.yaml",
-        root,
-        &Options::new(Layout::Modules),
-        &read_file,
-    )
-    .expect_err("the document is refused")
-    .to_string();
+    let diagnostics = refused_with_files(root, &read_file);
     insta::assert_snapshot!(diagnostics);
 }
 
@@ -414,14 +419,7 @@ components:
         "shared.yaml" => Ok("components:\n  schemas:\n    Error: {type: object}\n".to_owned()),
         other => Err(format!("no file {other}")),
     };
-    let diagnostics = generate_with_files(
-        "spec/root.yaml",
-        root,
-        &Options::new(Layout::Modules),
-        &read_file,
-    )
-    .expect_err("the document is refused")
-    .to_string();
+    let diagnostics = refused_with_files(root, &read_file);
     assert!(!diagnostics.contains("Error2"), "{diagnostics}");
     insta::assert_snapshot!(diagnostics);
 }
