@@ -48,7 +48,7 @@ async fn a_user_missing_members_decodes_with_zero_values_and_reports_each_path()
     let seen = Arc::new(Mutex::new(Vec::new()));
     let warnings = capture::Warnings::default();
     let user = {
-        let _guard = tracing::subscriber::set_default(warnings.clone());
+        let _guard = warnings.capture();
         client(&server, false, &seen)
             .users()
             .get("user_1")
@@ -245,9 +245,13 @@ async fn error_bodies_missing_members_still_give_their_codes() {
     assert_eq!(paths, ["errors[0].long_message"]);
 }
 
-/// A `tracing` subscriber that keeps the `path` of every WARN event.
+/// A `tracing` subscriber that keeps the `path` of every WARN event on the thread that
+/// captures. It is the global default, installed once: a subscriber set per thread loses events
+/// when another test thread registers the same callsite at the same moment (tracing caches a
+/// callsite's interest), which made this test fail now and then.
 mod capture {
-    use std::sync::{Arc, Mutex};
+    use std::cell::RefCell;
+    use std::sync::{Arc, Mutex, OnceLock};
 
     use tracing::field::{Field, Visit};
     use tracing::span::{Attributes, Id, Record};
@@ -256,9 +260,35 @@ mod capture {
     #[derive(Clone, Default)]
     pub struct Warnings(Arc<Mutex<Vec<String>>>);
 
+    thread_local! {
+        static SINK: RefCell<Option<Warnings>> = const { RefCell::new(None) };
+    }
+
+    /// Stops capturing on this thread when dropped.
+    pub struct Guard;
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            SINK.with(|sink| sink.borrow_mut().take());
+        }
+    }
+
+    struct Global;
+
     impl Warnings {
         pub fn paths(&self) -> Vec<String> {
             self.0.lock().expect("lock").clone()
+        }
+
+        /// Keeps this thread's WARN events here until the guard is dropped.
+        pub fn capture(&self) -> Guard {
+            static INSTALLED: OnceLock<()> = OnceLock::new();
+            INSTALLED.get_or_init(|| {
+                tracing::subscriber::set_global_default(Global)
+                    .expect("no other global subscriber");
+            });
+            SINK.with(|sink| *sink.borrow_mut() = Some(self.clone()));
+            Guard
         }
     }
 
@@ -272,7 +302,7 @@ mod capture {
         }
     }
 
-    impl Subscriber for Warnings {
+    impl Subscriber for Global {
         fn enabled(&self, _: &Metadata<'_>) -> bool {
             true
         }
@@ -285,10 +315,15 @@ mod capture {
             if *event.metadata().level() == Level::WARN {
                 let mut path = PathField(None);
                 event.record(&mut path);
-                self.0
-                    .lock()
-                    .expect("lock")
-                    .push(path.0.unwrap_or_default());
+                SINK.with(|sink| {
+                    if let Some(warnings) = &*sink.borrow() {
+                        warnings
+                            .0
+                            .lock()
+                            .expect("lock")
+                            .push(path.0.clone().unwrap_or_default());
+                    }
+                });
             }
         }
         fn enter(&self, _: &Id) {}
