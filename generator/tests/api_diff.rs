@@ -10,7 +10,7 @@ mod patching;
 use std::fs;
 use std::path::Path;
 
-use openapi_rust_generator::diff::{Class, Report, Wire};
+use openapi_rust_generator::diff::{Class, Report, Rule, Wire};
 use openapi_rust_generator::{Layout, Options, api_diff};
 use patching::{Fixture, fixtures};
 
@@ -26,7 +26,7 @@ fn report(old: &str, new: &str) -> Report {
 }
 
 fn rules(report: &Report) -> Vec<&'static str> {
-    report.changes.iter().map(|c| c.rule).collect()
+    report.changes.iter().map(|c| c.rule.as_str()).collect()
 }
 
 #[test]
@@ -43,6 +43,12 @@ fn every_rule_fixture_reports_its_rules_both_ways() {
     {
         let forward = report(base, patched);
         let backward = report(patched, base);
+        for rule in expect.iter().chain(reverse) {
+            assert!(
+                Rule::from_id(rule).is_some(),
+                "{name}: `{rule}` is no rule id"
+            );
+        }
         for rule in expect {
             assert!(
                 rules(&forward).contains(&rule.as_str()),
