@@ -473,3 +473,36 @@ components:
 "
     ));
 }
+
+#[test]
+fn an_api_key_scheme_without_a_name_is_reported_not_sent_under_an_empty_name() {
+    let output = generate(
+        "spec/bad.yaml",
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+security:
+  - key: []
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '204':
+          description: ok
+components:
+  securitySchemes:
+    key:
+      type: apiKey
+      in: header
+",
+        &Options::new(Layout::Modules),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+    let all: String = output.files.values().map(String::as_str).collect();
+    assert!(all.contains("AuthScheme::None"), "{all}");
+    assert!(!all.contains("ApiKeyHeader"), "{all}");
+}

@@ -3,15 +3,23 @@
 //! All naming, optionality and shape decisions are taken here, and this is the only stage
 //! (besides loading) that reports problems with the document.
 
+mod bodies;
+mod constraints;
 mod operations;
+mod pagination;
+mod params;
+mod recursion;
+mod resolve;
+mod responses;
 mod samples;
 mod schemas;
+mod security;
 mod webhooks;
 
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source};
-use crate::ir::{Api, Auth, ErrorFields, Field, Presence, Settings, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, ErrorFields, Field, Presence, Settings, TypeDef, TypeKind, TypeRef};
 use crate::locate::locate;
 use crate::naming::Namespace;
 use crate::openapi::Document;
@@ -171,54 +179,6 @@ impl Lowerer<'_> {
             api_version_header: ext.api_version_header,
             token_env: ext.env.bearer_token,
             base_url_env: ext.env.base_url,
-        }
-    }
-
-    fn auth(&mut self) -> Auth {
-        let Some(requirement) = self.doc.security.as_ref().and_then(|reqs| reqs.first()) else {
-            return Auth::None;
-        };
-        let Some(name) = requirement.keys().next() else {
-            return Auth::None;
-        };
-        let pointer = "#/security/0";
-        let Some(scheme) = self.doc.components.security_schemes.get(name) else {
-            self.error(
-                pointer,
-                format!("security scheme `{name}` is not defined in components/securitySchemes"),
-            );
-            return Auth::None;
-        };
-        let scheme_pointer = crate::pointer::join("#/components/securitySchemes", &[name]);
-        match (
-            scheme.kind.as_str(),
-            scheme.scheme.as_deref().map(str::to_ascii_lowercase),
-        ) {
-            ("http", Some(s)) if s == "bearer" => Auth::Bearer,
-            ("http", Some(s)) if s == "basic" => Auth::Basic,
-            ("oauth2" | "openIdConnect", _) => Auth::Bearer,
-            ("apiKey", _) => {
-                let key = scheme.name.clone().unwrap_or_default();
-                match scheme.location.as_deref() {
-                    Some("header") => Auth::ApiKeyHeader(key),
-                    Some("query") => Auth::ApiKeyQuery(key),
-                    Some("cookie") => Auth::ApiKeyCookie(key),
-                    other => {
-                        self.error(
-                            &scheme_pointer,
-                            format!("apiKey scheme has unsupported location {other:?}"),
-                        );
-                        Auth::None
-                    }
-                }
-            }
-            (kind, scheme_name) => {
-                self.warning(
-                    &scheme_pointer,
-                    format!("security scheme of type `{kind}` ({scheme_name:?}) is not supported; requests are sent without credentials"),
-                );
-                Auth::None
-            }
         }
     }
 
@@ -387,7 +347,7 @@ impl Lowerer<'_> {
             return;
         }
         let mut always_roots = Vec::new();
-        schemas::collect_refs(error_body, &mut always_roots);
+        recursion::collect_refs(error_body, &mut always_roots);
         let always = self.reachable(&always_roots);
         let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for group in groups {
@@ -402,7 +362,7 @@ impl Lowerer<'_> {
         if let Some(webhooks) = webhooks {
             let mut roots: Vec<String> = webhooks.envelope.iter().cloned().collect();
             for event in &webhooks.events {
-                schemas::collect_refs(&event.payload, &mut roots);
+                recursion::collect_refs(&event.payload, &mut roots);
             }
             for name in self.reachable(&roots) {
                 users

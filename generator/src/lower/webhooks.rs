@@ -8,7 +8,7 @@
 
 use indexmap::IndexMap;
 
-use super::{Lowerer, is_json, schemas::note_roots};
+use super::{Lowerer, is_json, recursion::note_roots};
 use crate::ir::{TypeRef, WebhookEvent, Webhooks};
 use crate::naming::{Namespace, camel_ident};
 use crate::openapi::{PathItem, Schema};

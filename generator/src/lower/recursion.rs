@@ -1,0 +1,231 @@
+//! Recursion and reachability among the named types: alias cycles broken, recursive fields
+//! boxed, untagged variants ordered, and which types a set of roots reaches.
+
+use std::collections::BTreeSet;
+
+use super::Lowerer;
+use crate::ir::{Access, Presence, TypeDef, TypeKind, TypeRef};
+
+impl<'a> Lowerer<'a> {
+    /// Aliases that lead back to themselves name no Rust type (`X: {oneOf: [{$ref: X}, {type:
+    /// "null"}]}`, or `X: {type: array, items: {$ref: X}}` as `type X = Vec<X>`): each is kept
+    /// as JSON, with a warning at its schema.
+    pub(super) fn break_alias_cycles(&mut self) {
+        let aliases: Vec<String> = self
+            .types
+            .iter()
+            .filter(|(_, def)| matches!(def.kind, TypeKind::Alias(_)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in aliases {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![name.clone()];
+            let mut cycle = false;
+            while let Some(current) = stack.pop() {
+                let Some(TypeKind::Alias(target)) = self.types.get(&current).map(|d| &d.kind)
+                else {
+                    continue;
+                };
+                let mut next = Vec::new();
+                target.collect_named(&mut next);
+                for next in next {
+                    if next == name {
+                        cycle = true;
+                    } else if seen.insert(next.clone()) {
+                        stack.push(next);
+                    }
+                }
+            }
+            if cycle {
+                if let Some(def) = self.types.get_mut(&name) {
+                    def.kind = TypeKind::Alias(TypeRef::Json);
+                    let origin = def.origin.clone();
+                    self.warning(
+                        &origin,
+                        format!("schema `{name}` is only itself (through references and wrappers), so it has no type of its own; it is kept as JSON"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Final passes over all types: request semantics and boxing of recursive fields.
+    pub(super) fn finish_types(&mut self) {
+        let request_types = self.reachable(&self.request_roots.clone());
+        let response_types = self.reachable(&self.response_roots.clone());
+        for (name, def) in &mut self.types {
+            if let TypeKind::Struct { fields, request } = &mut def.kind {
+                *request = request_types.contains(name);
+                for field in fields.iter_mut() {
+                    if !*request && field.presence == Presence::TriState {
+                        field.presence = Presence::Optional;
+                    }
+                    // A read-only field is not sent, a write-only one not received: either may
+                    // be missing from a body that is otherwise complete.
+                    let one_way = match field.access {
+                        Access::ReadOnly => *request,
+                        Access::WriteOnly => response_types.contains(name),
+                        Access::ReadWrite => false,
+                    };
+                    if one_way
+                        && matches!(
+                            field.presence,
+                            Presence::Required | Presence::RequiredNullable
+                        )
+                    {
+                        field.presence = Presence::Optional;
+                    }
+                }
+            }
+        }
+        self.order_untagged_variants();
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for name in names {
+            let direct = self.direct_edges(&name);
+            for target in direct {
+                if self.reachable_direct(&target).contains(&name) {
+                    self.box_field(&name, &target);
+                }
+            }
+        }
+    }
+
+    /// Orders the variants of untagged unions so that the first one that decodes is the most
+    /// specific: integers before other numbers, objects with more required fields before those
+    /// with fewer, and catch-alls (maps, free-form objects, any JSON) last. The sort is stable.
+    fn order_untagged_variants(&mut self) {
+        let rank =
+            |ty: &TypeRef, types: &std::collections::BTreeMap<String, TypeDef>| -> (u8, usize) {
+                match ty {
+                    TypeRef::Integer(_) => (0, 0),
+                    TypeRef::Float(_) => (1, 0),
+                    TypeRef::Named(name) => match types.get(name).map(|d| &d.kind) {
+                        Some(TypeKind::Struct { fields, .. }) => {
+                            let required = fields
+                                .iter()
+                                .filter(|f| {
+                                    matches!(
+                                        f.presence,
+                                        Presence::Required | Presence::RequiredNullable
+                                    )
+                                })
+                                .count();
+                            (2, usize::MAX - required)
+                        }
+                        _ => (2, usize::MAX),
+                    },
+                    TypeRef::Map(_) | TypeRef::JsonObject => (3, 0),
+                    TypeRef::Json => (4, 0),
+                    _ => (2, usize::MAX),
+                }
+            };
+        let snapshot = self.types.clone();
+        for def in self.types.values_mut() {
+            if let TypeKind::Untagged { variants } = &mut def.kind {
+                variants.sort_by_key(|v| rank(&v.ty, &snapshot));
+            }
+        }
+    }
+
+    /// Names reachable from `roots` through any field, item or variant.
+    pub(super) fn reachable(&self, roots: &[String]) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<String> = roots.to_vec();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(def) = self.types.get(&name) {
+                for_each_type(&def.kind, &mut |ty| collect_named(ty, true, &mut stack));
+            }
+        }
+        seen
+    }
+
+    /// Names a type contains inline (not behind a `Vec`, map or `Box`).
+    fn direct_edges(&self, name: &str) -> BTreeSet<String> {
+        let mut out = Vec::new();
+        if let Some(def) = self.types.get(name) {
+            for_each_type(&def.kind, &mut |ty| collect_named(ty, false, &mut out));
+        }
+        out.into_iter().collect()
+    }
+
+    fn reachable_direct(&self, start: &str) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![start.to_owned()];
+        while let Some(name) = stack.pop() {
+            if seen.insert(name.clone()) {
+                stack.extend(self.direct_edges(&name));
+            }
+        }
+        seen
+    }
+
+    fn box_field(&mut self, owner: &str, target: &str) {
+        let Some(def) = self.types.get_mut(owner) else {
+            return;
+        };
+        let boxed = |ty: &mut TypeRef| box_named(ty, target);
+        match &mut def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| boxed(&mut f.ty)),
+            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+                variants.iter_mut().for_each(|v| boxed(&mut v.ty));
+            }
+            TypeKind::Alias(ty) => boxed(ty),
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } | TypeKind::Responses { .. } => {}
+        }
+    }
+}
+
+fn box_named(ty: &mut TypeRef, target: &str) {
+    match ty {
+        TypeRef::Named(name) if name == target => {
+            *ty = TypeRef::Boxed(Box::new(TypeRef::Named(target.to_owned())));
+        }
+        TypeRef::Option(inner) => box_named(inner, target),
+        _ => {}
+    }
+}
+
+fn for_each_type(kind: &TypeKind, visit: &mut impl FnMut(&TypeRef)) {
+    match kind {
+        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| visit(&f.ty)),
+        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+            variants.iter().for_each(|v| visit(&v.ty));
+        }
+        TypeKind::Alias(ty) => visit(ty),
+        TypeKind::Responses { variants, .. } => {
+            for variant in variants {
+                if let crate::ir::ResponseKind::Json(ty) = &variant.kind {
+                    visit(ty);
+                }
+            }
+        }
+        TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
+    }
+}
+
+/// The named types `ty` mentions, at any depth.
+pub(super) fn collect_refs(ty: &TypeRef, out: &mut Vec<String>) {
+    collect_named(ty, true, out);
+}
+
+/// Collects named types in `ty`; `through_heap` also follows `Vec`, maps and boxes.
+fn collect_named(ty: &TypeRef, through_heap: bool, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(name) => out.push(name.clone()),
+        TypeRef::Option(inner) => collect_named(inner, through_heap, out),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) if through_heap => {
+            collect_named(inner, through_heap, out);
+        }
+        _ => {}
+    }
+}
+
+/// Marks a struct as a request type root.
+pub(super) fn note_roots(roots: &mut Vec<String>, ty: &TypeRef) {
+    let mut out = Vec::new();
+    collect_named(ty, true, &mut out);
+    roots.extend(out);
+}
