@@ -16,5 +16,6 @@ mod paginate;
 mod params;
 mod request;
 mod retry;
+mod send;
 mod serde_helpers;
 mod values;

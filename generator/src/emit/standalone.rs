@@ -206,6 +206,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../generated-client/src/runtime/retry.rs"),
     ),
     (
+        "send.rs",
+        include_str!("../../../generated-client/src/runtime/send.rs"),
+    ),
+    (
         "serde_helpers.rs",
         include_str!("../../../generated-client/src/runtime/serde_helpers.rs"),
     ),
