@@ -139,6 +139,27 @@ impl Api {
         self.reachable(roots)
     }
 
+    /// Every external type the API mentions, once per path, in path order.
+    pub fn external_types(&self) -> Vec<&ExternalType> {
+        let mut out = Vec::new();
+        for def in &self.types {
+            for ty in def.kind.type_refs() {
+                ty.collect_external(&mut out);
+            }
+        }
+        for op in self.groups.iter().flat_map(|g| &g.operations) {
+            for input in &op.inputs {
+                input.ty.collect_external(&mut out);
+            }
+            if let ResponseKind::Json(ty) = &op.response {
+                ty.collect_external(&mut out);
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out.dedup_by(|a, b| a.path == b.path);
+        out
+    }
+
     /// The types the client decodes: reachable from a response, the error body or a webhook
     /// event. Only these need the runtime's `Shaped`, and `Deserialize`.
     pub fn received_types(&self) -> std::collections::BTreeSet<String> {
@@ -185,6 +206,8 @@ pub struct Settings {
     pub token_env: Option<String>,
     /// The environment variable that overrides the base URL.
     pub base_url_env: Option<String>,
+    /// The `[dependencies]` lines of the external types the API uses.
+    pub dependencies: Vec<String>,
 }
 
 /// How the client authenticates.
@@ -233,9 +256,115 @@ pub enum TypeRef {
     Bytes,
     /// No content.
     Unit,
+    /// A type from outside the generated crate, chosen by the type table.
+    External(ExternalType),
+}
+
+/// A Rust type from outside the generated crate that a `type`/`format` pair maps to, such as
+/// `chrono::DateTime<chrono::Utc>` for `date-time`.
+///
+/// Generated code derives `Clone`, `Debug`, `PartialEq`, `Serialize` and `Deserialize` for
+/// the types that hold it, so the type needs those too. Its values are never corrected when a
+/// response lacks them: a required member that is missing fails to decode.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ExternalType {
+    /// The type as generated code writes it (a path, with generic arguments if any).
+    pub path: String,
+    /// How a value is written in a path, query, header or cookie parameter.
+    pub encoding: TextEncoding,
+    /// The line a standalone crate's `[dependencies]` needs for it, such as
+    /// `chrono = { version = "0.4", default-features = false, features = ["serde"] }`.
+    pub dependency: Option<String>,
+}
+
+impl ExternalType {
+    /// `path`, written in parameters by its serde form.
+    pub fn new(path: &str) -> Self {
+        Self {
+            path: path.to_owned(),
+            encoding: TextEncoding::Serde,
+            dependency: None,
+        }
+    }
+
+    /// Writes the type in parameters with `encoding`.
+    pub fn encoding(mut self, encoding: TextEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Adds `line` to a standalone crate's `[dependencies]`.
+    pub fn dependency(mut self, line: &str) -> Self {
+        self.dependency = Some(line.to_owned());
+        self
+    }
+}
+
+/// How a value of an external type becomes parameter text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextEncoding {
+    /// Its serde form, which must be a string, number or boolean: a string as it is (so a
+    /// `chrono::DateTime` is written in RFC 3339), other scalars as JSON text.
+    Serde,
+    /// Its `Display` text.
+    Display,
+}
+
+/// What generated code may do with values of a type: the one answer to "is it a scalar",
+/// for each way the question is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Parameters write it with `Display` (in the location's default style).
+    pub display: bool,
+    /// The response corrector never looks inside it: a JSON scalar, any JSON, bytes, or an
+    /// external type.
+    pub opaque: bool,
+}
+
+impl Capabilities {
+    const SCALAR: Self = Self {
+        display: true,
+        opaque: true,
+    };
+    const OPAQUE: Self = Self {
+        display: false,
+        opaque: true,
+    };
+    const COMPOSITE: Self = Self {
+        display: false,
+        opaque: false,
+    };
 }
 
 impl TypeRef {
+    /// What generated code may do with values of this type; `named` answers for the
+    /// generated types it names.
+    pub fn capabilities(&self, named: &mut dyn FnMut(&str) -> Capabilities) -> Capabilities {
+        match self {
+            Self::String | Self::Bool | Self::Integer(_) | Self::Float(_) => Capabilities::SCALAR,
+            Self::Json | Self::JsonObject | Self::Bytes | Self::Unit => Capabilities::OPAQUE,
+            Self::External(external) => Capabilities {
+                display: external.encoding == TextEncoding::Display,
+                opaque: true,
+            },
+            Self::Vec(_) | Self::Map(_) | Self::Option(_) | Self::Boxed(_) => {
+                Capabilities::COMPOSITE
+            }
+            Self::Named(name) => named(name),
+        }
+    }
+
+    /// Appends the external types this type mentions.
+    pub fn collect_external<'t>(&'t self, out: &mut Vec<&'t ExternalType>) {
+        match self {
+            Self::Vec(inner) | Self::Map(inner) | Self::Option(inner) | Self::Boxed(inner) => {
+                inner.collect_external(out)
+            }
+            Self::External(external) => out.push(external),
+            _ => {}
+        }
+    }
+
     /// Appends the named types this type mentions.
     pub fn collect_named(&self, out: &mut Vec<String>) {
         match self {
@@ -381,22 +510,30 @@ impl TypeKind {
     /// The named types the type's fields, variants or target mention.
     pub fn named_types(&self) -> Vec<String> {
         let mut out = Vec::new();
-        match self {
-            Self::Struct { fields, .. } => fields.iter().for_each(|f| f.ty.collect_named(&mut out)),
-            Self::Tagged { variants, .. } | Self::Untagged { variants } => {
-                variants.iter().for_each(|v| v.ty.collect_named(&mut out))
-            }
-            Self::Alias(ty) => ty.collect_named(&mut out),
-            Self::Responses { variants, .. } => {
-                for variant in variants {
-                    if let ResponseKind::Json(ty) = &variant.kind {
-                        ty.collect_named(&mut out);
-                    }
-                }
-            }
-            Self::Enum { .. } | Self::IntEnum { .. } => {}
+        for ty in self.type_refs() {
+            ty.collect_named(&mut out);
         }
         out
+    }
+
+    /// The types this kind holds directly: fields, variants, the aliased type, response
+    /// bodies.
+    pub fn type_refs(&self) -> Vec<&TypeRef> {
+        match self {
+            Self::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+            Self::Tagged { variants, .. } | Self::Untagged { variants } => {
+                variants.iter().map(|v| &v.ty).collect()
+            }
+            Self::Alias(ty) => vec![ty],
+            Self::Responses { variants, .. } => variants
+                .iter()
+                .filter_map(|variant| match &variant.kind {
+                    ResponseKind::Json(ty) => Some(ty),
+                    _ => None,
+                })
+                .collect(),
+            Self::Enum { .. } | Self::IntEnum { .. } => Vec::new(),
+        }
     }
 }
 

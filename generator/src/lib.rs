@@ -37,7 +37,9 @@ use std::collections::BTreeMap;
 
 use diagnostic::Source;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-pub use options::{FloatType, IntType, Layout, Options, Scalar, TypeMapping};
+pub use options::{
+    ExternalType, FloatType, IntType, Layout, Options, Scalar, TextEncoding, TypeMapping,
+};
 
 /// The result of a successful run.
 #[derive(Debug, Clone, PartialEq, Eq)]

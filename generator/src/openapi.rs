@@ -50,6 +50,25 @@ pub struct ClientSettings {
     pub env: ClientEnv,
     pub error: ErrorSettings,
     pub webhooks: WebhookSettings,
+    /// Entries of the type table that win over the caller's.
+    pub types: Vec<TypeEntry>,
+}
+
+/// One entry of `x-rust-client.types`: which Rust type a `type`/`format` pair becomes.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TypeEntry {
+    /// `string`, `integer`, `number` or `boolean`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The format; none sets the type's default.
+    pub format: Option<String>,
+    /// The Rust type: a built-in one (`String`, `i32`, `Vec<u8>`) or a path.
+    pub rust: String,
+    /// How parameters write an external type: `serde` (the default) or `display`.
+    pub encoding: Option<String>,
+    /// The `[dependencies]` line a standalone crate needs for an external type.
+    pub dependency: Option<String>,
 }
 
 /// How webhook bodies name their event and hold its payload.

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-pub use crate::ir::{FloatType, IntType};
+pub use crate::ir::{ExternalType, FloatType, IntType, TextEncoding};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub enum Layout {
 }
 
 /// The Rust type a scalar schema becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scalar {
     /// `String`.
     String,
@@ -32,12 +32,39 @@ pub enum Scalar {
     Integer(IntType),
     /// A floating-point type.
     Float(FloatType),
+    /// A type from another crate or `std`, such as `chrono::DateTime<chrono::Utc>`.
+    External(ExternalType),
 }
 
 /// The table from an OpenAPI `type` and `format` to a Rust type.
 ///
 /// A lookup tries `(type, format)` first and then `(type, "")`, the entry for the type
 /// without a format, so unknown formats fall back to the type's default.
+///
+/// A document can add entries of its own in `x-rust-client`, which win over this table:
+///
+/// ```yaml
+/// x-rust-client:
+///   types:
+///     - type: string
+///       format: date-time
+///       rust: chrono::DateTime<chrono::Utc>
+///       dependency: chrono = { version = "0.4", default-features = false, features = ["serde"] }
+/// ```
+///
+/// The same entry in code:
+///
+/// ```
+/// use openapi_rust_generator::{ExternalType, Scalar, TypeMapping};
+///
+/// let chrono = r#"chrono = { version = "0.4", default-features = false, features = ["serde"] }"#;
+/// let table = TypeMapping::standard().set(
+///     "string",
+///     "date-time",
+///     Scalar::External(ExternalType::new("chrono::DateTime<chrono::Utc>").dependency(chrono)),
+/// );
+/// assert!(matches!(table.lookup("string", Some("date-time")), Some(Scalar::External(_))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeMapping {
     entries: BTreeMap<(String, String), Scalar>,
@@ -102,7 +129,7 @@ impl TypeMapping {
         let exact = format.and_then(|f| self.entries.get(&(ty.to_owned(), f.to_owned())));
         exact
             .or_else(|| self.entries.get(&(ty.to_owned(), String::new())))
-            .copied()
+            .cloned()
     }
 
     /// The integer type of an `integer` schema with `format`.

@@ -506,3 +506,30 @@ components:
     assert!(all.contains("AuthScheme::None"), "{all}");
     assert!(!all.contains("ApiKeyHeader"), "{all}");
 }
+
+#[test]
+fn type_table_entries_that_cannot_be_used_are_located() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+x-rust-client:
+  types:
+    - type: string
+      format: date-time
+      rust: 'chrono::DateTime<'
+    - type: object
+      rust: serde_json::Map
+    - type: string
+      format: uuid
+      rust: uuid::Uuid
+      encoding: hex
+    - type: string
+      format: ipv4
+      rust: std::net::Ipv4Addr
+      dependency: \"a\\nb\"
+paths: {}
+"
+    ));
+}

@@ -72,6 +72,7 @@ fixture_snapshots! {
     docs => "docs.yaml",
     enums => "enums.yaml",
     example_refs => "example-refs.yaml",
+    external_types => "external-types.yaml",
     form_bodies => "form-bodies.yaml",
     grouping => "grouping.yaml",
     json_surrogates => "json-surrogates.json",

@@ -333,5 +333,6 @@ fn render(ty: &TypeRef, name: &dyn Fn(&str) -> String) -> String {
         TypeRef::Named(n) => name(n),
         TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Unit => "()".into(),
+        TypeRef::External(external) => external.path.clone(),
     }
 }

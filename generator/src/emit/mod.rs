@@ -15,7 +15,7 @@ mod witness;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, TypeRef};
+use crate::ir::{Api, ExternalType, TypeRef};
 
 pub use operations::{emit_group, emit_operations_mod};
 pub use standalone::{RUNTIME_FILES, emit_cargo_toml, emit_lib};
@@ -70,7 +70,16 @@ pub fn type_tokens(ty: &TypeRef, types: &TokenStream) -> TokenStream {
         }
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Unit => quote!(()),
+        TypeRef::External(external) => external_tokens(external),
     }
+}
+
+/// The path of an external type. Lowering checked that it parses; were it not to, generated
+/// code would name `codegen::Value` rather than fail here.
+pub fn external_tokens(external: &ExternalType) -> TokenStream {
+    syn::parse_str::<syn::Type>(&external.path)
+        .map(|ty| quote!(#ty))
+        .unwrap_or_else(|_| quote!(codegen::Value))
 }
 
 /// The `// @generated` line every generated file starts with.

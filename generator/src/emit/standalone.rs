@@ -118,8 +118,31 @@ pub fn emit_cargo_toml(api: &Api) -> String {
         spec = api.spec_name,
         name = api.settings.crate_name,
         features = features_table(api),
-        dependencies = dependencies(),
+        dependencies = dependencies() + &external_dependencies(api),
     )
+}
+
+/// The lines the external types of the type table add to `[dependencies]`, skipping a crate
+/// the runtime already depends on.
+fn external_dependencies(api: &Api) -> String {
+    let runtime = dependencies();
+    let has = |name: &str| {
+        runtime
+            .lines()
+            .any(|line| line.split_once('=').is_some_and(|(k, _)| k.trim() == name))
+    };
+    let mut out = String::new();
+    for line in &api.settings.dependencies {
+        let name = line
+            .split_once('=')
+            .map_or(line.as_str(), |(k, _)| k)
+            .trim();
+        if !has(name) {
+            out.push_str(line.trim());
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// `src/lib.rs` of a standalone crate.

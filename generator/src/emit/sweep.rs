@@ -173,6 +173,12 @@ impl Samples<'_> {
             }
             TypeRef::Bytes => quote!(b"sample".to_vec()),
             TypeRef::Unit => quote!(()),
+            // The sample string of the schema's format, read as the external type.
+            TypeRef::External(_) => {
+                let text = string_samples(constraints)[0].clone();
+                quote!(serde_json::from_value(serde_json::Value::String(#text.to_owned()))
+                    .expect("the sample decodes as the external type"))
+            }
             TypeRef::Named(name) => self.named(name, full, depth),
         }
     }

@@ -6,8 +6,8 @@ use quote::quote;
 use super::docs::{doc_attrs, inner_doc_attrs};
 use super::{ident, type_tokens};
 use crate::ir::{
-    Api, EnumVariant, Field, Presence, ResponseKind, StatusVariant, TypeDef, TypeKind, TypeRef,
-    UnionVariant,
+    Api, Capabilities, EnumVariant, Field, Presence, ResponseKind, StatusVariant, TypeDef,
+    TypeKind, TypeRef, UnionVariant,
 };
 
 /// What every part of `types.rs` needs to know about the whole API, computed once.
@@ -95,11 +95,23 @@ pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) 
         .iter()
         .any(|t| t.deprecated)
         .then(|| quote!(#![allow(deprecated)]));
+    let externals = api.external_types().into_iter().map(|external| {
+        let ty = super::external_tokens(external);
+        quote! {
+            // The corrector never looks inside a type from another crate.
+            impl crate::runtime::codegen::Shaped for #ty {
+                fn shape() -> crate::runtime::codegen::Shape {
+                    crate::runtime::codegen::Shape::Any
+                }
+            }
+        }
+    });
     quote! {
         #module_doc
         #allow
         #import
         #items
+        #( #externals )*
     }
 }
 
@@ -302,18 +314,11 @@ fn emit_shape(
 
 /// Whether values of `ty` are JSON scalars (or any JSON), which the corrector never enters.
 fn is_scalar(ty: &TypeRef, scalars: &std::collections::BTreeSet<String>) -> bool {
-    match ty {
-        TypeRef::String
-        | TypeRef::Bool
-        | TypeRef::Integer(_)
-        | TypeRef::Float(_)
-        | TypeRef::Json
-        | TypeRef::JsonObject
-        | TypeRef::Bytes
-        | TypeRef::Unit => true,
-        TypeRef::Named(name) => scalars.contains(name),
-        _ => false,
-    }
+    ty.capabilities(&mut |name| Capabilities {
+        display: false,
+        opaque: scalars.contains(name),
+    })
+    .opaque
 }
 
 /// The Rust type of a field, with the `Option` its presence adds.

@@ -52,6 +52,7 @@ fn outside(ty: &TypeRef) -> TokenStream {
         }
         TypeRef::Bytes => quote!(Vec<u8>),
         TypeRef::Unit => quote!(()),
+        TypeRef::External(external) => super::external_tokens(external),
     }
 }
 

@@ -12,6 +12,7 @@ mod recursion;
 mod resolve;
 mod responses;
 mod samples;
+mod scalars;
 mod schemas;
 mod security;
 mod webhooks;
@@ -23,7 +24,7 @@ use crate::ir::{Api, ErrorFields, Field, Presence, Settings, TypeDef, TypeKind, 
 use crate::locate::locate;
 use crate::naming::Namespace;
 use crate::openapi::Document;
-use crate::options::Options;
+use crate::options::{Options, TypeMapping};
 
 /// State shared by the lowering passes.
 pub(crate) struct Lowerer<'a> {
@@ -49,6 +50,12 @@ pub(crate) struct Lowerer<'a> {
     /// The component schemas whose properties are being merged into a type under lowering,
     /// as `$ref` strings; a recursive `allOf` stops at them.
     merging: Vec<String>,
+    /// The caller's type table with the document's own entries over it.
+    scalars: TypeMapping,
+    /// Whether each external type path of the table parses as a Rust type.
+    external_paths: BTreeMap<String, bool>,
+    /// The `[dependencies]` lines of the external types used so far.
+    dependencies: std::collections::BTreeSet<String>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -66,6 +73,9 @@ impl<'a> Lowerer<'a> {
             response_roots: Vec::new(),
             depth: 0,
             merging: Vec::new(),
+            scalars: options.types.clone(),
+            external_paths: BTreeMap::new(),
+            dependencies: std::collections::BTreeSet::new(),
         }
     }
 
@@ -98,6 +108,7 @@ pub fn lower(
     let mut lowerer = Lowerer::new(doc, source, options);
     // The warnings of loading come first, in the order loading found them.
     lowerer.diagnostics = loaded;
+    lowerer.read_type_table();
     lowerer.declare_components();
     lowerer.lower_components();
     lowerer.break_alias_cycles();
@@ -179,6 +190,7 @@ impl Lowerer<'_> {
             api_version_header: ext.api_version_header,
             token_env: ext.env.bearer_token,
             base_url_env: ext.env.base_url,
+            dependencies: self.dependencies.iter().cloned().collect(),
         }
     }
 

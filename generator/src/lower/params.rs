@@ -4,7 +4,8 @@
 use super::operations::template_params;
 use super::{Lowerer, is_json, recursion::note_roots};
 use crate::ir::{
-    Input, Location, ParamEncoding, ParamStyle, Presence, SetterStyle, TypeKind, TypeRef,
+    Capabilities, Input, Location, ParamEncoding, ParamStyle, Presence, SetterStyle, TypeKind,
+    TypeRef,
 };
 use crate::naming::{camel_ident, input_name};
 use crate::openapi::{Operation as SpecOperation, Parameter, PathItem, Schema};
@@ -284,17 +285,21 @@ impl Lowerer<'_> {
         })
     }
 
-    /// Whether values of `ty` are written as text with `Display`: primitives and open enums.
+    /// Whether values of `ty` are written as text with `Display`: primitives, open enums and
+    /// external types whose encoding says so.
     fn is_scalar(&self, ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::String | TypeRef::Bool | TypeRef::Integer(_) | TypeRef::Float(_) => true,
-            TypeRef::Named(name) => match self.types.get(name).map(|d| &d.kind) {
+        ty.capabilities(&mut |name| {
+            let display = match self.types.get(name).map(|d| &d.kind) {
                 Some(TypeKind::Enum { .. } | TypeKind::IntEnum { .. }) => true,
                 Some(TypeKind::Alias(inner)) => self.is_scalar(inner),
                 _ => false,
-            },
-            _ => false,
-        }
+            };
+            Capabilities {
+                display,
+                opaque: display,
+            }
+        })
+        .display
     }
 }
 

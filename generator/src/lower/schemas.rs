@@ -12,7 +12,6 @@ use crate::ir::{
 };
 use crate::naming::{Namespace, camel_ident, snake_ident, unraw};
 use crate::openapi::{AdditionalProperties, Schema};
-use crate::options::Scalar;
 use crate::pointer::join;
 
 pub(super) const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -194,7 +193,7 @@ impl<'a> Lowerer<'a> {
                 Some(Value::String(_)) => return TypeRef::String,
                 Some(Value::Bool(_)) => return TypeRef::Bool,
                 Some(Value::Number(n)) if n.is_i64() => {
-                    return TypeRef::Integer(self.options.types.integer(None));
+                    return TypeRef::Integer(self.scalars.integer(None));
                 }
                 Some(Value::Number(_)) => return TypeRef::Float(FloatType::F64),
                 _ => {}
@@ -223,14 +222,7 @@ impl<'a> Lowerer<'a> {
         }
         match names.first().copied() {
             Some(name @ ("string" | "integer" | "number" | "boolean")) => {
-                match self.options.types.lookup(name, schema.format.as_deref()) {
-                    Some(Scalar::String) => TypeRef::String,
-                    Some(Scalar::Bytes) => TypeRef::Bytes,
-                    Some(Scalar::Bool) => TypeRef::Bool,
-                    Some(Scalar::Integer(ty)) => TypeRef::Integer(ty),
-                    Some(Scalar::Float(ty)) => TypeRef::Float(ty),
-                    None => TypeRef::Json,
-                }
+                self.scalar(name, schema.format.as_deref(), pointer)
             }
             Some("array") => {
                 let item = match &schema.items {
