@@ -260,12 +260,82 @@ pub enum TypeRef {
     External(ExternalType),
 }
 
+/// The HTTP methods an OpenAPI path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// Every method, in the order of the path item's fields.
+    pub const ALL: [HttpMethod; 8] = [
+        Self::Get,
+        Self::Put,
+        Self::Post,
+        Self::Delete,
+        Self::Options,
+        Self::Head,
+        Self::Patch,
+        Self::Trace,
+    ];
+
+    /// The path item's key for it: `get`, `post`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Put => "put",
+            Self::Post => "post",
+            Self::Delete => "delete",
+            Self::Options => "options",
+            Self::Head => "head",
+            Self::Patch => "patch",
+            Self::Trace => "trace",
+        }
+    }
+
+    /// The method as HTTP writes it: `GET`, `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// A Rust type from outside the generated crate that a `type`/`format` pair maps to, such as
 /// `chrono::DateTime<chrono::Utc>` for `date-time`.
 ///
 /// Generated code derives `Clone`, `Debug`, `PartialEq`, `Serialize` and `Deserialize` for
-/// the types that hold it, so the type needs those too. Its values are never corrected when a
-/// response lacks them: a required member that is missing fails to decode.
+/// the types that hold it, so the type needs those too. When a response lacks a required
+/// value of it, the corrector fills in `zero` if there is one; without one, the value fails
+/// to decode, naming its path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ExternalType {
     /// The type as generated code writes it (a path, with generic arguments if any).
@@ -275,6 +345,9 @@ pub struct ExternalType {
     /// The line a standalone crate's `[dependencies]` needs for it, such as
     /// `chrono = { version = "0.4", default-features = false, features = ["serde"] }`.
     pub dependency: Option<String>,
+    /// The string the response corrector fills in for a missing required value, such as
+    /// `1970-01-01T00:00:00Z`; `None` leaves such a value missing.
+    pub zero: Option<String>,
 }
 
 impl ExternalType {
@@ -284,7 +357,14 @@ impl ExternalType {
             path: path.to_owned(),
             encoding: TextEncoding::Serde,
             dependency: None,
+            zero: None,
         }
+    }
+
+    /// Fills in `text` for a missing required value when a response is corrected.
+    pub fn zero(mut self, text: &str) -> Self {
+        self.zero = Some(text.to_owned());
+        self
     }
 
     /// Writes the type in parameters with `encoding`.
@@ -665,8 +745,8 @@ pub struct Operation {
     pub method_name: String,
     /// The Rust type of the request builder.
     pub builder_name: String,
-    /// Upper-case HTTP method.
-    pub http_method: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
     /// The path template, as in the spec (`/users/{user_id}`).
     pub path: String,
     /// Every input of the operation in declaration order: path parameters in template order,

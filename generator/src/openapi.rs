@@ -8,6 +8,8 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_yaml::Value;
 
+use crate::ir::HttpMethod;
+
 /// The root of the document.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -69,6 +71,8 @@ pub struct TypeEntry {
     pub encoding: Option<String>,
     /// The `[dependencies]` line a standalone crate needs for an external type.
     pub dependency: Option<String>,
+    /// The string the response corrector fills in for a missing required value.
+    pub zero: Option<String>,
 }
 
 /// How webhook bodies name their event and hold its payload.
@@ -173,19 +177,20 @@ pub struct PathItem {
 
 impl PathItem {
     /// The operations in a fixed order, with their lower-case method keys.
-    pub fn operations(&self) -> impl Iterator<Item = (&'static str, &Operation)> {
-        [
-            ("get", &self.get),
-            ("put", &self.put),
-            ("post", &self.post),
-            ("delete", &self.delete),
-            ("options", &self.options),
-            ("head", &self.head),
-            ("patch", &self.patch),
-            ("trace", &self.trace),
-        ]
-        .into_iter()
-        .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+    pub fn operations(&self) -> impl Iterator<Item = (HttpMethod, &Operation)> {
+        HttpMethod::ALL
+            .into_iter()
+            .zip([
+                &self.get,
+                &self.put,
+                &self.post,
+                &self.delete,
+                &self.options,
+                &self.head,
+                &self.patch,
+                &self.trace,
+            ])
+            .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
     }
 }
 

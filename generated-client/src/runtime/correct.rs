@@ -32,6 +32,9 @@ pub enum Shape {
     /// A string; also an open string enum, whose zero value `""` decodes as its catch-all
     /// variant.
     String,
+    /// A string that only some texts decode as (a timestamp, a UUID), with the one to fill in
+    /// when it is missing, such as `1970-01-01T00:00:00Z`.
+    Text(&'static str),
     /// An integer, or an open integer enum.
     Integer,
     /// A floating-point number.
@@ -65,6 +68,7 @@ impl fmt::Debug for Shape {
         f.write_str(match self {
             Self::Any => "Any",
             Self::String => "String",
+            Self::Text(_) => "Text",
             Self::Integer => "Integer",
             Self::Number => "Number",
             Self::Boolean => "Boolean",
@@ -415,6 +419,7 @@ fn zero(shape: Shape, depth: usize) -> Value {
     match shape {
         Shape::Any | Shape::Nullable(_) => Value::Null,
         Shape::String => Value::String(String::new()),
+        Shape::Text(zero) => Value::String(zero.to_owned()),
         Shape::Integer => Value::from(0),
         Shape::Number => Value::from(0.0),
         Shape::Boolean => Value::Bool(false),
@@ -461,7 +466,7 @@ fn fit(value: &Value, shape: Shape, depth: usize) -> usize {
             .map(|variant| fit(value, variant(), depth + 1))
             .max()
             .unwrap_or(0),
-        (Shape::String, Value::String(_))
+        (Shape::String | Shape::Text(_), Value::String(_))
         | (Shape::Boolean, Value::Bool(_))
         | (Shape::Number, Value::Number(_))
         | (Shape::Array(_), Value::Array(_))

@@ -4,12 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Class, Differ, Finding, Rule, Wire, render, type_change_wire};
-use crate::ir::{Input, Location, Operation, Presence, ResponseKind, TypeRef};
+use crate::ir::{HttpMethod, Input, Location, Operation, Presence, ResponseKind, TypeRef};
 
 impl Differ<'_> {
     pub(super) fn operations(&mut self) {
-        let key = |op: &Operation| (op.http_method.clone(), route(&op.path));
-        let mut old_ops: BTreeMap<(String, String), (&str, &Operation)> = BTreeMap::new();
+        let key = |op: &Operation| (op.http_method, route(&op.path));
+        let mut old_ops: BTreeMap<(HttpMethod, String), (&str, &Operation)> = BTreeMap::new();
         for group in &self.old.groups {
             for op in &group.operations {
                 old_ops.insert(key(op), (&group.accessor, op));

@@ -6,8 +6,8 @@ use quote::{format_ident, quote};
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize, trusted_doc_attrs};
 use super::{ident, type_tokens};
 use crate::ir::{
-    Api, BodyEncoding, Group, Input, IntType, Location, Operation, PageShape, Pagination,
-    ParamEncoding, PartKind, Presence, ResponseKind, SetterStyle, TypeKind, TypeRef,
+    Api, BodyEncoding, Group, HttpMethod, Input, IntType, Location, Operation, PageShape,
+    Pagination, ParamEncoding, PartKind, Presence, ResponseKind, SetterStyle, TypeKind, TypeRef,
 };
 use crate::naming::unraw;
 
@@ -412,7 +412,16 @@ fn setter(input: &Input) -> TokenStream {
 
 fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     let operation_id = &op.operation_id;
-    let method = format_ident!("{}", op.http_method);
+    let method = match op.http_method {
+        HttpMethod::Get => quote!(GET),
+        HttpMethod::Put => quote!(PUT),
+        HttpMethod::Post => quote!(POST),
+        HttpMethod::Delete => quote!(DELETE),
+        HttpMethod::Options => quote!(OPTIONS),
+        HttpMethod::Head => quote!(HEAD),
+        HttpMethod::Patch => quote!(PATCH),
+        HttpMethod::Trace => quote!(TRACE),
+    };
     let path = &op.path;
     let mut steps = Vec::new();
     if let Some(accept) = &op.accept {

@@ -95,13 +95,18 @@ pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) 
         .iter()
         .any(|t| t.deprecated)
         .then(|| quote!(#![allow(deprecated)]));
+    // The corrector never looks inside a type from another crate; it fills in the table's
+    // zero value, if any, for a missing one.
     let externals = api.external_types().into_iter().map(|external| {
         let ty = super::external_tokens(external);
+        let shape = match &external.zero {
+            Some(zero) => quote!(crate::runtime::codegen::Shape::Text(#zero)),
+            None => quote!(crate::runtime::codegen::Shape::Any),
+        };
         quote! {
-            // The corrector never looks inside a type from another crate.
             impl crate::runtime::codegen::Shaped for #ty {
                 fn shape() -> crate::runtime::codegen::Shape {
-                    crate::runtime::codegen::Shape::Any
+                    #shape
                 }
             }
         }

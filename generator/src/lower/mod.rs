@@ -218,7 +218,7 @@ impl Lowerer<'_> {
                         continue;
                     }
                     let pointer =
-                        crate::pointer::join("#/paths", &[path, method, "responses", status]);
+                        crate::pointer::join("#/paths", &[path, method.key(), "responses", status]);
                     let Some(response) = self.resolve(response, &pointer) else {
                         continue;
                     };

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use super::Lowerer;
 use super::params::setter_style;
-use crate::ir::{Group, Input, Location, Operation, Presence, ResponseKind, TypeDef, TypeKind};
+use crate::ir::{
+    Group, HttpMethod, Input, Location, Operation, Presence, ResponseKind, TypeDef, TypeKind,
+};
 use crate::naming::{self, Namespace, RESERVED_BUILDER_NAMES, camel_ident, snake_ident};
 use crate::openapi::{Operation as SpecOperation, PathItem};
 use crate::pointer::join;
@@ -29,11 +31,11 @@ impl Lowerer<'_> {
         let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
         for (path, item) in &doc.paths {
             for (method, op) in item.operations() {
-                let pointer = join("#/paths", &[path, method]);
+                let pointer = join("#/paths", &[path, method.key()]);
                 let operation_id = op
                     .operation_id
                     .clone()
-                    .unwrap_or_else(|| naming::derived_operation_id(method, path));
+                    .unwrap_or_else(|| naming::derived_operation_id(method.key(), path));
                 // Documents repeat operationIds (two `list`s in different groups, or a
                 // copied operation); both operations are kept, and their Rust names made
                 // unique like any other clash of names.
@@ -158,7 +160,7 @@ impl Lowerer<'_> {
         &mut self,
         path: &str,
         item: &PathItem,
-        method: &str,
+        method: HttpMethod,
         op: &SpecOperation,
         pointer: &str,
         names: OperationNames,
@@ -185,7 +187,7 @@ impl Lowerer<'_> {
             operation_id: names.operation_id,
             method_name: names.method_name,
             builder_name,
-            http_method: method.to_ascii_uppercase(),
+            http_method: method,
             path: path.to_owned(),
             inputs,
             arguments: Vec::new(),

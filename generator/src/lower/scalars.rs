@@ -58,6 +58,7 @@ impl Lowerer<'_> {
             let scalar = builtin(rust).unwrap_or_else(|| {
                 let mut external = ExternalType::new(rust).encoding(encoding);
                 external.dependency = entry.dependency.clone();
+                external.zero = entry.zero.clone();
                 Scalar::External(external)
             });
             if let Scalar::External(external) = &scalar {

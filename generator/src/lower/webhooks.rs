@@ -46,7 +46,7 @@ impl Lowerer<'_> {
                 self.warning(&item_pointer, "a webhook without an operation is skipped");
                 continue;
             };
-            let op_pointer = join(&item_pointer, &[method]);
+            let op_pointer = join(&item_pointer, &[method.key()]);
             let body_pointer = join(&op_pointer, &["requestBody"]);
             let Some(body) = operation.request_body.as_ref() else {
                 self.warning(&op_pointer, "a webhook without a request body is skipped");

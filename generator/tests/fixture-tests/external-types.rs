@@ -86,13 +86,25 @@ async fn a_body_carries_timestamps_and_sends_null_when_cleared() {
 }
 
 #[tokio::test]
-async fn a_missing_required_timestamp_fails_to_decode_instead_of_becoming_a_default() {
+async fn a_missing_required_timestamp_becomes_the_tables_zero_value() {
     let server = Server::replying(r#"{"id":1}"#);
+    let event = client(&server)
+        .events()
+        .create_event(at(1, 12))
+        .send()
+        .await
+        .expect("corrected");
+    assert_eq!(event.starts_at, DateTime::<Utc>::UNIX_EPOCH);
+}
+
+#[tokio::test]
+async fn a_timestamp_that_is_no_timestamp_fails_to_decode_naming_its_path() {
+    let server = Server::replying(r#"{"id":1,"starts_at":"yesterday"}"#);
     let error = client(&server)
         .events()
         .create_event(at(1, 12))
         .send()
         .await
-        .expect_err("no starts_at");
+        .expect_err("not RFC 3339");
     assert!(error.to_string().contains("starts_at"), "{error}");
 }
