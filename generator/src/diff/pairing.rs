@@ -4,32 +4,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Sides, render};
-use crate::ir::{Api, Operation, ResponseKind, TypeDef, TypeKind};
-
-/// The named types an operation sends (its inputs and body) and receives (its response).
-fn operation_types(op: &Operation) -> (Vec<String>, Vec<String>) {
-    let (mut sent, mut received) = (Vec::new(), Vec::new());
-    for input in &op.inputs {
-        input.ty.collect_named(&mut sent);
-    }
-    if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
-        sent.push(structure);
-    }
-    match &op.response {
-        ResponseKind::Json(ty) => ty.collect_named(&mut received),
-        ResponseKind::ByStatus(name) => received.push(name.clone()),
-        _ => {}
-    }
-    (sent, received)
-}
+use crate::ir::graph::User;
+use crate::ir::{Api, Operation, TypeDef, TypeKind};
 
 /// Which types are sent (reachable from inputs) and which received (from responses).
 pub(super) fn sides(api: &Api) -> BTreeMap<String, Sides> {
-    let mut sent = Vec::new();
-    for op in api.groups.iter().flat_map(|g| &g.operations) {
-        sent.extend(operation_types(op).0);
-    }
     let mut out: BTreeMap<String, Sides> = BTreeMap::new();
+    let sent = api.operations().flat_map(Operation::sent_roots).collect();
     for name in api.reachable(sent) {
         out.entry(name).or_default().sent = true;
     }
@@ -41,25 +22,21 @@ pub(super) fn sides(api: &Api) -> BTreeMap<String, Sides> {
 
 /// The group that uses each type, for types exactly one group uses.
 pub(super) fn owners(api: &Api) -> BTreeMap<String, String> {
-    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for group in &api.groups {
-        let mut roots = Vec::new();
-        for op in &group.operations {
-            let (sent, received) = operation_types(op);
-            roots.extend(sent);
-            roots.extend(received);
-        }
-        for name in api.reachable(roots) {
-            users
-                .entry(name)
-                .or_default()
-                .insert(group.accessor.clone());
-        }
-    }
-    users
+    api.users()
         .into_iter()
-        .filter(|(_, groups)| groups.len() == 1)
-        .filter_map(|(name, groups)| Some((name, groups.into_iter().next()?)))
+        .filter_map(|(name, users)| {
+            let groups: Vec<usize> = users
+                .iter()
+                .filter_map(|user| match user {
+                    User::Group(index) => Some(*index),
+                    User::Webhooks => None,
+                })
+                .collect();
+            match groups.as_slice() {
+                [only] => Some((name, api.groups.get(*only)?.accessor.clone())),
+                _ => None,
+            }
+        })
         .collect()
 }
 

@@ -2,7 +2,7 @@
 //! names of the inline types they define.
 
 use super::params::setter_style;
-use super::{Lowerer, content_essence, is_json, recursion::note_roots};
+use super::{Lowerer, content_essence, is_json};
 use crate::ir::{
     Body, BodyEncoding, Input, Location, PartKind, Presence, SetterStyle, TypeKind, TypeRef,
 };
@@ -36,7 +36,7 @@ impl Lowerer<'_> {
             let ty = match &media.schema {
                 Some(schema) => {
                     let ty = self.type_of(schema, &media_pointer, &body_hint);
-                    note_roots(&mut self.request_roots, &ty);
+                    ty.collect_named(&mut self.request_roots);
                     self.describe_inline(&ty, &media_pointer, "The request body of");
                     ty
                 }
@@ -74,7 +74,7 @@ impl Lowerer<'_> {
             let media_pointer = join(pointer, &["content", ct, "schema"]);
             if let Some(schema) = &media.schema {
                 let ty = self.type_of(schema, &media_pointer, &body_hint);
-                note_roots(&mut self.request_roots, &ty);
+                ty.collect_named(&mut self.request_roots);
                 self.describe_inline(&ty, &media_pointer, "The request body of");
                 if let Some(structure) = self.struct_name(&ty) {
                     return Some(Body {

@@ -5,6 +5,7 @@
 
 mod bodies;
 mod constraints;
+mod features;
 mod operations;
 mod pagination;
 mod params;
@@ -118,7 +119,6 @@ pub fn lower(
     lowerer.finish_types();
     lowerer.finish_operations(&mut groups);
     let error_fields = lowerer.error_fields(&error_body);
-    lowerer.assign_features(&groups, webhooks.as_ref(), &error_body);
     let settings = lowerer.settings();
     let auth = lowerer.auth();
     let default_base_url = lowerer.default_base_url();
@@ -130,7 +130,7 @@ pub fn lower(
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(Diagnostics(diagnostics));
     }
-    let api = Api {
+    let mut api = Api {
         // A name on one line: it also titles the crate's manifest and README.
         title: doc
             .info
@@ -151,6 +151,7 @@ pub fn lower(
         error_fields,
         webhooks,
     };
+    features::assign(&mut api);
     Ok((api, diagnostics))
 }
 
@@ -338,59 +339,6 @@ impl Lowerer<'_> {
         match self.types.get(name).map(|d| &d.kind) {
             Some(TypeKind::Struct { fields, .. }) => fields.clone(),
             _ => Vec::new(),
-        }
-    }
-}
-
-impl Lowerer<'_> {
-    /// Gates every type behind the features of the groups that use it, and of the webhook
-    /// events when they use it, so a build with some groups turned off compiles only their
-    /// types. Types the error body needs, types nothing uses, and types every group uses
-    /// (when there are no webhooks) are always compiled.
-    fn assign_features(
-        &mut self,
-        groups: &[crate::ir::Group],
-        webhooks: Option<&crate::ir::Webhooks>,
-        error_body: &TypeRef,
-    ) {
-        use std::collections::{BTreeMap, BTreeSet};
-        let users_count = groups.len() + usize::from(webhooks.is_some());
-        if users_count < 2 {
-            return;
-        }
-        let mut always_roots = Vec::new();
-        recursion::collect_refs(error_body, &mut always_roots);
-        let always = self.reachable(&always_roots);
-        let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for group in groups {
-            let mut roots = Vec::new();
-            for op in &group.operations {
-                operations::operation_type_refs(op, &mut roots);
-            }
-            for name in self.reachable(&roots) {
-                users.entry(name).or_default().insert(group.feature.clone());
-            }
-        }
-        if let Some(webhooks) = webhooks {
-            let mut roots: Vec<String> = webhooks.envelope.iter().cloned().collect();
-            for event in &webhooks.events {
-                recursion::collect_refs(&event.payload, &mut roots);
-            }
-            for name in self.reachable(&roots) {
-                users
-                    .entry(name)
-                    .or_default()
-                    .insert(webhooks.feature.clone());
-            }
-        }
-        for (name, def) in &mut self.types {
-            let Some(features) = users.get(name) else {
-                continue;
-            };
-            if always.contains(name) || features.len() == users_count {
-                continue;
-            }
-            def.features = features.iter().cloned().collect();
         }
     }
 }

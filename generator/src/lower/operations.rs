@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 
 use super::Lowerer;
 use super::params::setter_style;
-use crate::ir::{
-    Group, HttpMethod, Input, Location, Operation, Presence, ResponseKind, TypeDef, TypeKind,
-};
+use crate::ir::{Group, HttpMethod, Input, Location, Operation, Presence, TypeDef, TypeKind};
 use crate::naming::{self, Namespace, RESERVED_BUILDER_NAMES, camel_ident, snake_ident};
 use crate::openapi::{Operation as SpecOperation, PathItem};
 use crate::pointer::join;
@@ -274,22 +272,6 @@ fn claim_input_names(op: &mut Operation) {
                 input.clear = Some(names.claim(&naming::clear_setter(&input.name)));
             }
         }
-    }
-}
-
-/// The named types an operation's inputs and outputs mention.
-pub(super) fn operation_type_refs(op: &Operation, out: &mut Vec<String>) {
-    use super::recursion::collect_refs;
-    for input in &op.inputs {
-        collect_refs(&input.ty, out);
-    }
-    if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.as_ref()) {
-        out.push(structure.clone());
-    }
-    match &op.response {
-        ResponseKind::Json(ty) => collect_refs(ty, out),
-        ResponseKind::ByStatus(type_name) => out.push(type_name.clone()),
-        ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => {}
     }
 }
 

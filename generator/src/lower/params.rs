@@ -2,7 +2,7 @@
 //! written on the wire, and which setter they get.
 
 use super::operations::template_params;
-use super::{Lowerer, is_json, recursion::note_roots};
+use super::{Lowerer, is_json};
 use crate::ir::{
     Capabilities, Input, Location, ParamEncoding, ParamStyle, Presence, SetterStyle, TypeKind,
     TypeRef,
@@ -149,7 +149,7 @@ impl Lowerer<'_> {
             None => TypeRef::String,
         };
         // Callers build parameter values, so their types are request types.
-        note_roots(&mut self.request_roots, &ty);
+        ty.collect_named(&mut self.request_roots);
         let constraints = schema
             .map(super::constraints::constraints)
             .unwrap_or_default();

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Lowerer;
-use crate::ir::{Access, Presence, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Access, Presence, TypeDef, TypeKind, TypeRef, graph};
 
 impl<'a> Lowerer<'a> {
     /// Aliases that lead back to themselves name no Rust type (`X: {oneOf: [{$ref: X}, {type:
@@ -129,24 +129,18 @@ impl<'a> Lowerer<'a> {
 
     /// Names reachable from `roots` through any field, item or variant.
     pub(super) fn reachable(&self, roots: &[String]) -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<String> = roots.to_vec();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            if let Some(def) = self.types.get(&name) {
-                for_each_type(&def.kind, &mut |ty| collect_named(ty, true, &mut stack));
-            }
-        }
-        seen
+        graph::reachable(roots.to_vec(), |name| {
+            self.types.get(name).map(|def| &def.kind)
+        })
     }
 
     /// Names a type contains inline (not behind a `Vec`, map or `Box`).
     fn direct_edges(&self, name: &str) -> BTreeSet<String> {
         let mut out = Vec::new();
         if let Some(def) = self.types.get(name) {
-            for_each_type(&def.kind, &mut |ty| collect_named(ty, false, &mut out));
+            for ty in def.kind.type_refs() {
+                ty.collect_inline_named(&mut out);
+            }
         }
         out.into_iter().collect()
     }
@@ -186,46 +180,4 @@ fn box_named(ty: &mut TypeRef, target: &str) {
         TypeRef::Option(inner) => box_named(inner, target),
         _ => {}
     }
-}
-
-fn for_each_type(kind: &TypeKind, visit: &mut impl FnMut(&TypeRef)) {
-    match kind {
-        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| visit(&f.ty)),
-        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-            variants.iter().for_each(|v| visit(&v.ty));
-        }
-        TypeKind::Alias(ty) => visit(ty),
-        TypeKind::Responses { variants, .. } => {
-            for variant in variants {
-                if let crate::ir::ResponseKind::Json(ty) = &variant.kind {
-                    visit(ty);
-                }
-            }
-        }
-        TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
-    }
-}
-
-/// The named types `ty` mentions, at any depth.
-pub(super) fn collect_refs(ty: &TypeRef, out: &mut Vec<String>) {
-    collect_named(ty, true, out);
-}
-
-/// Collects named types in `ty`; `through_heap` also follows `Vec`, maps and boxes.
-fn collect_named(ty: &TypeRef, through_heap: bool, out: &mut Vec<String>) {
-    match ty {
-        TypeRef::Named(name) => out.push(name.clone()),
-        TypeRef::Option(inner) => collect_named(inner, through_heap, out),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Boxed(inner) if through_heap => {
-            collect_named(inner, through_heap, out);
-        }
-        _ => {}
-    }
-}
-
-/// Marks a struct as a request type root.
-pub(super) fn note_roots(roots: &mut Vec<String>, ty: &TypeRef) {
-    let mut out = Vec::new();
-    collect_named(ty, true, &mut out);
-    roots.extend(out);
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Lowerer, is_json, recursion::note_roots};
+use super::{Lowerer, is_json};
 use crate::ir::{ResponseKind, StatusDoc, StatusVariant, TypeDef, TypeKind, TypeRef};
 use crate::naming::{self, Namespace, camel_ident};
 use crate::openapi::Operation as SpecOperation;
@@ -128,7 +128,7 @@ impl Lowerer<'_> {
                 Some(schema) => {
                     let schema_pointer = join(pointer, &["content", ct, "schema"]);
                     let ty = self.type_of(schema, &schema_pointer, hint);
-                    note_roots(&mut self.response_roots, &ty);
+                    ty.collect_named(&mut self.response_roots);
                     self.describe_inline(&ty, &schema_pointer, "The successful response of");
                     if let (TypeRef::Named(name), Some(description)) = (&ty, &response.description)
                     {

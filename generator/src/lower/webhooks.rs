@@ -8,7 +8,7 @@
 
 use indexmap::IndexMap;
 
-use super::{Lowerer, is_json, recursion::note_roots};
+use super::{Lowerer, is_json};
 use crate::ir::{TypeRef, WebhookEvent, Webhooks};
 use crate::naming::{Namespace, camel_ident};
 use crate::openapi::{PathItem, Schema};
@@ -82,7 +82,7 @@ impl Lowerer<'_> {
                         None,
                     ),
                 };
-            note_roots(&mut self.response_roots, &payload);
+            payload.collect_named(&mut self.response_roots);
             envelopes.push(envelope);
             events.push(WebhookEvent {
                 name: name.clone(),

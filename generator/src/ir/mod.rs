@@ -3,6 +3,11 @@
 //! Every decision is already taken here: names are valid and unique Rust identifiers, optionality
 //! and nullability are resolved into field presence, recursive fields are boxed, and every item
 //! keeps the wire name it came from and its origin (a JSON pointer into the spec).
+//!
+//! What refers to what (which types an operation sends and receives, which types are
+//! reachable, who uses each) is answered once, in [`graph`].
+
+pub mod graph;
 
 /// The whole API.
 #[derive(Debug, Clone)]
@@ -74,111 +79,6 @@ impl Api {
             .binary_search_by(|t| t.name.as_str().cmp(name))
             .ok()
             .map(|i| &self.types[i])
-    }
-
-    /// The body structs only their operation's builder fills: named by an operation's body
-    /// and by no type, input or other operation. Callers never build them, so they are
-    /// `#[non_exhaustive]` and a new field is no break.
-    pub fn sealed_bodies(&self) -> std::collections::BTreeSet<String> {
-        use std::collections::BTreeMap;
-        let mut mentioned = Vec::new();
-        for def in &self.types {
-            mentioned.extend(def.kind.named_types());
-        }
-        let mut bodies: BTreeMap<String, usize> = BTreeMap::new();
-        for op in self.groups.iter().flat_map(|g| &g.operations) {
-            for input in &op.inputs {
-                input.ty.collect_named(&mut mentioned);
-            }
-            if let ResponseKind::Json(ty) = &op.response {
-                ty.collect_named(&mut mentioned);
-            }
-            if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
-                *bodies.entry(structure).or_default() += 1;
-            }
-        }
-        if let Some(webhooks) = &self.webhooks {
-            for event in &webhooks.events {
-                event.payload.collect_named(&mut mentioned);
-            }
-            mentioned.extend(webhooks.envelope.iter().cloned());
-        }
-        let mentioned: std::collections::BTreeSet<String> = mentioned.into_iter().collect();
-        bodies
-            .into_iter()
-            .filter(|(name, times)| *times == 1 && !mentioned.contains(name))
-            .map(|(name, _)| name)
-            .collect()
-    }
-
-    /// Every type reachable from `roots` (names of named types), `roots` included.
-    pub fn reachable(&self, roots: Vec<String>) -> std::collections::BTreeSet<String> {
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack = roots;
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            if let Some(def) = self.type_def(&name) {
-                stack.extend(def.kind.named_types());
-            }
-        }
-        seen
-    }
-
-    /// The types the client encodes: reachable from an operation's inputs (parameters and
-    /// bodies). Only these need `Serialize`.
-    pub fn sent_types(&self) -> std::collections::BTreeSet<String> {
-        let mut roots = Vec::new();
-        for op in self.groups.iter().flat_map(|g| &g.operations) {
-            for input in &op.inputs {
-                input.ty.collect_named(&mut roots);
-            }
-            roots.extend(op.body.iter().filter_map(|b| b.structure.clone()));
-        }
-        self.reachable(roots)
-    }
-
-    /// Every external type the API mentions, once per path, in path order.
-    pub fn external_types(&self) -> Vec<&ExternalType> {
-        let mut out = Vec::new();
-        for def in &self.types {
-            for ty in def.kind.type_refs() {
-                ty.collect_external(&mut out);
-            }
-        }
-        for op in self.groups.iter().flat_map(|g| &g.operations) {
-            for input in &op.inputs {
-                input.ty.collect_external(&mut out);
-            }
-            if let ResponseKind::Json(ty) = &op.response {
-                ty.collect_external(&mut out);
-            }
-        }
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        out.dedup_by(|a, b| a.path == b.path);
-        out
-    }
-
-    /// The types the client decodes: reachable from a response, the error body or a webhook
-    /// event. Only these need the runtime's `Shaped`, and `Deserialize`.
-    pub fn received_types(&self) -> std::collections::BTreeSet<String> {
-        let mut roots = Vec::new();
-        for op in self.groups.iter().flat_map(|g| &g.operations) {
-            match &op.response {
-                ResponseKind::Json(ty) => ty.collect_named(&mut roots),
-                ResponseKind::ByStatus(name) => roots.push(name.clone()),
-                _ => {}
-            }
-        }
-        if let Some(webhooks) = &self.webhooks {
-            roots.extend(webhooks.envelope.iter().cloned());
-            for event in &webhooks.events {
-                event.payload.collect_named(&mut roots);
-            }
-        }
-        self.error_body.collect_named(&mut roots);
-        self.reachable(roots)
     }
 }
 
@@ -433,28 +333,6 @@ impl TypeRef {
             Self::Named(name) => named(name),
         }
     }
-
-    /// Appends the external types this type mentions.
-    pub fn collect_external<'t>(&'t self, out: &mut Vec<&'t ExternalType>) {
-        match self {
-            Self::Vec(inner) | Self::Map(inner) | Self::Option(inner) | Self::Boxed(inner) => {
-                inner.collect_external(out)
-            }
-            Self::External(external) => out.push(external),
-            _ => {}
-        }
-    }
-
-    /// Appends the named types this type mentions.
-    pub fn collect_named(&self, out: &mut Vec<String>) {
-        match self {
-            Self::Vec(inner) | Self::Map(inner) | Self::Option(inner) | Self::Boxed(inner) => {
-                inner.collect_named(out)
-            }
-            Self::Named(name) => out.push(name.clone()),
-            _ => {}
-        }
-    }
 }
 
 /// The Rust integer types a schema can map to.
@@ -584,37 +462,6 @@ pub enum TypeKind {
     },
     /// Another name for a type.
     Alias(TypeRef),
-}
-
-impl TypeKind {
-    /// The named types the type's fields, variants or target mention.
-    pub fn named_types(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for ty in self.type_refs() {
-            ty.collect_named(&mut out);
-        }
-        out
-    }
-
-    /// The types this kind holds directly: fields, variants, the aliased type, response
-    /// bodies.
-    pub fn type_refs(&self) -> Vec<&TypeRef> {
-        match self {
-            Self::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
-            Self::Tagged { variants, .. } | Self::Untagged { variants } => {
-                variants.iter().map(|v| &v.ty).collect()
-            }
-            Self::Alias(ty) => vec![ty],
-            Self::Responses { variants, .. } => variants
-                .iter()
-                .filter_map(|variant| match &variant.kind {
-                    ResponseKind::Json(ty) => Some(ty),
-                    _ => None,
-                })
-                .collect(),
-            Self::Enum { .. } | Self::IntEnum { .. } => Vec::new(),
-        }
-    }
 }
 
 /// A known value of an open enum.
