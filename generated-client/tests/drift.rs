@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clerk_backend_api::{Client, Correction, CorrectionKind, Error, RequestOptions};
+use support::trace::Trace;
 use support::{Reply, TestServer, fixture};
 
 /// A user that lacks `has_image` and `passkeys[0].verification.object`, and holds `null` in
@@ -46,9 +47,9 @@ fn client(server: &TestServer, strict: bool, seen: &Arc<Mutex<Vec<Correction>>>)
 async fn a_user_missing_members_decodes_with_zero_values_and_reports_each_path() {
     let server = TestServer::replying(200, &drifted_user()).await;
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let warnings = capture::Warnings::default();
+    let trace = Trace::default();
     let user = {
-        let _guard = warnings.capture();
+        let _guard = trace.capture();
         client(&server, false, &seen)
             .users()
             .get("user_1")
@@ -82,7 +83,7 @@ async fn a_user_missing_members_decodes_with_zero_values_and_reports_each_path()
         "Users_getUserDetails: `has_image` was missing; decoded as false"
     );
 
-    let logged = warnings.paths();
+    let logged = trace.event_field("WARN", "path");
     assert_eq!(logged, DRIFTED_PATHS, "each correction is a WARN event");
 }
 
@@ -243,90 +244,4 @@ async fn error_bodies_missing_members_still_give_their_codes() {
         .map(|c| c.path.clone())
         .collect();
     assert_eq!(paths, ["errors[0].long_message"]);
-}
-
-/// A `tracing` subscriber that keeps the `path` of every WARN event on the thread that
-/// captures. It is the global default, installed once: a subscriber set per thread loses events
-/// when another test thread registers the same callsite at the same moment (tracing caches a
-/// callsite's interest), which made this test fail now and then.
-mod capture {
-    use std::cell::RefCell;
-    use std::sync::{Arc, Mutex, OnceLock};
-
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Level, Metadata, Subscriber};
-
-    #[derive(Clone, Default)]
-    pub struct Warnings(Arc<Mutex<Vec<String>>>);
-
-    thread_local! {
-        static SINK: RefCell<Option<Warnings>> = const { RefCell::new(None) };
-    }
-
-    /// Stops capturing on this thread when dropped.
-    pub struct Guard;
-
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            SINK.with(|sink| sink.borrow_mut().take());
-        }
-    }
-
-    struct Global;
-
-    impl Warnings {
-        pub fn paths(&self) -> Vec<String> {
-            self.0.lock().expect("lock").clone()
-        }
-
-        /// Keeps this thread's WARN events here until the guard is dropped.
-        pub fn capture(&self) -> Guard {
-            static INSTALLED: OnceLock<()> = OnceLock::new();
-            INSTALLED.get_or_init(|| {
-                tracing::subscriber::set_global_default(Global)
-                    .expect("no other global subscriber");
-            });
-            SINK.with(|sink| *sink.borrow_mut() = Some(self.clone()));
-            Guard
-        }
-    }
-
-    struct PathField(Option<String>);
-
-    impl Visit for PathField {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            if field.name() == "path" {
-                self.0 = Some(format!("{value:?}"));
-            }
-        }
-    }
-
-    impl Subscriber for Global {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, _: &Attributes<'_>) -> Id {
-            Id::from_u64(1)
-        }
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            if *event.metadata().level() == Level::WARN {
-                let mut path = PathField(None);
-                event.record(&mut path);
-                SINK.with(|sink| {
-                    if let Some(warnings) = &*sink.borrow() {
-                        warnings
-                            .0
-                            .lock()
-                            .expect("lock")
-                            .push(path.0.clone().unwrap_or_default());
-                    }
-                });
-            }
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
 }

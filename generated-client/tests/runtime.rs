@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use clerk_backend_api::{Client, Error, RequestOptions, RetryPolicy, Upload};
 use futures_util::StreamExt;
+use support::trace::Trace;
 use support::{Reply, TestServer, array_of, fixture};
 
 /// Retries in tests wait at most a few milliseconds.
@@ -395,43 +396,10 @@ async fn pagination_yields_the_error_and_stops() {
     assert!(results[2].as_ref().is_err_and(|e| e.status() == Some(422)));
 }
 
-/// Collects every span and event field as `name=value` text.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-struct Fields<'a>(&'a mut Vec<String>);
-
-impl tracing::field::Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push(format!("{}={value:?}", field.name()));
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let mut lines = self.0.lock().expect("lock");
-        lines.push(format!("span {}", span.metadata().name()));
-        span.record(&mut Fields(&mut lines));
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        values.record(&mut Fields(&mut self.0.lock().expect("lock")));
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        event.record(&mut Fields(&mut self.0.lock().expect("lock")));
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn each_call_is_one_span_with_its_outcome_and_no_secrets() {
-    let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let trace = Trace::default();
+    let _guard = trace.capture();
     let server = TestServer::start(vec![
         Reply::json(503, "{}"),
         Reply::json(200, fixture("user.json")),
@@ -450,7 +418,7 @@ async fn each_call_is_one_span_with_its_outcome_and_no_secrets() {
         .send()
         .await
         .expect("a user");
-    let lines = capture.0.lock().expect("lock").clone();
+    let lines = trace.lines();
     let text = lines.join("\n");
     for expected in [
         "operation=\"Users_getUserDetails\"",

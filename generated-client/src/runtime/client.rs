@@ -5,9 +5,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use super::api::{Api, AuthScheme};
+use super::api::Api;
 use super::correct::Correction;
 use super::error::Error;
 use super::retry::RetryPolicy;
@@ -381,27 +381,12 @@ fn base_headers<A: Api>(user_agent: &str, token: Option<&Secret>) -> Result<Head
             HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("version header name"))?;
         headers.insert(name, HeaderValue::from_static(A::SETTINGS.version));
     }
-    let Some(token) = token else {
-        return Ok(headers);
-    };
-    let secret = |value: String| {
-        let mut value = HeaderValue::from_str(&value).map_err(|_| invalid("token"))?;
-        value.set_sensitive(true);
-        Ok::<_, String>(value)
-    };
-    match A::SETTINGS.auth {
-        AuthScheme::None | AuthScheme::Query(_) | AuthScheme::Cookie(_) => {}
-        AuthScheme::Bearer => {
-            headers.insert(AUTHORIZATION, secret(format!("Bearer {}", token.expose()))?);
-        }
-        AuthScheme::Basic => {
-            headers.insert(AUTHORIZATION, secret(format!("Basic {}", token.expose()))?);
-        }
-        AuthScheme::Header(name) => {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| invalid("API key header name"))?;
-            headers.insert(name, secret(token.expose().to_owned())?);
-        }
+    if let Some((name, value)) = token
+        .map(|t| A::SETTINGS.auth.header(t))
+        .transpose()?
+        .flatten()
+    {
+        headers.insert(name, value);
     }
     Ok(headers)
 }

@@ -14,7 +14,7 @@ pub use super::error::{ApiError, DecodeError, Error, ValidationError};
 pub use super::options::RequestOptions;
 pub use super::paginate::{Page, page_param, paginate};
 pub use super::params::Style;
-pub use super::request::Request;
+pub use super::request::{In, Request};
 pub use super::retry::RetryPolicy;
 pub use super::send::Received;
 pub use super::serde_helpers::{deserialize_str, from_value, tri_state};

@@ -6,6 +6,7 @@
 //! generated item.
 
 mod api;
+mod auth;
 mod client;
 #[doc(hidden)]
 pub mod codegen;

@@ -36,6 +36,19 @@ pub(super) enum PartData {
     Text { name: &'static str, value: String },
 }
 
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum In {
+    /// A `{name}` placeholder of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// The `Cookie` header.
+    Cookie,
+}
+
 /// A request being assembled by a generated builder's `send`.
 ///
 /// Inputs that fail validation are recorded and reported by the `send_*` methods before any
@@ -98,36 +111,91 @@ impl<A: Api> Request<A> {
         }
     }
 
-    /// Fills the `{name}` placeholder with the percent-encoded value.
-    pub fn path_param(&mut self, name: &'static str, value: &impl Display) {
-        let text = value.to_string();
-        let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
-        self.fill_path(name, &encoded);
-    }
-
-    /// Fills the `{name}` placeholder with the value written in `style` (`simple`, `label` or
-    /// `matrix`), exploded or not: lists, objects and prefixed scalars.
-    pub fn path_styled(
-        &mut self,
-        name: &'static str,
-        style: Style,
-        explode: bool,
-        value: &impl Serialize,
-    ) {
-        match params::shape_of(value) {
-            Ok(shape) => {
-                let text = params::path_segment(name, style, explode, shape);
-                self.fill_path(name, &text);
-            }
-            Err(e) => self.reject(name, format!("cannot be serialized: {e}")),
+    /// Writes a parameter as its `Display` text, in its location's default style, when it is
+    /// set: a percent-encoded path segment, a query pair, a header or a cookie.
+    pub fn param(&mut self, at: In, name: &'static str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.put_text(at, name, value.to_string());
         }
     }
 
-    /// Fills the `{name}` placeholder with the value's JSON text, percent-encoded.
-    pub fn path_json(&mut self, name: &'static str, value: &impl Serialize) {
-        if let Some(text) = self.json_text(name, Some(value)) {
-            let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
-            self.fill_path(name, &encoded);
+    /// Writes a list parameter, each item by its `Display` text, when it is set: one query
+    /// pair per item (form style, exploded), or the items joined by commas elsewhere.
+    pub fn param_each(&mut self, at: In, name: &'static str, values: Option<&[impl Display]>) {
+        let Some(values) = values else { return };
+        if at == In::Query {
+            for value in values {
+                params::push_pair(&mut self.query, name, &value.to_string());
+            }
+            return;
+        }
+        let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+        self.put_text(at, name, joined.join(","));
+    }
+
+    /// Writes a parameter as its JSON text (a parameter described by `content`), when it is
+    /// set.
+    pub fn param_json(&mut self, at: In, name: &'static str, value: Option<&impl Serialize>) {
+        if let Some(text) = self.json_text(name, value) {
+            self.put_text(at, name, text);
+        }
+    }
+
+    /// Writes a parameter by the OpenAPI serialization rules for `style` and `explode`, when
+    /// it is set: lists, objects, and scalars in the `label` and `matrix` path styles. Headers
+    /// are always `simple` and cookies `form`, whatever `style` says.
+    pub fn param_styled(
+        &mut self,
+        at: In,
+        name: &'static str,
+        style: Style,
+        explode: bool,
+        value: Option<&impl Serialize>,
+    ) {
+        match at {
+            In::Path => {
+                let Some(value) = value else { return };
+                match params::shape_of(value) {
+                    Ok(shape) => {
+                        let text = params::path_segment(name, style, explode, shape);
+                        self.fill_path(name, &text);
+                    }
+                    Err(e) => self.reject(name, format!("cannot be serialized: {e}")),
+                }
+            }
+            In::Query => {
+                if let Some(shape) = self.shape(name, value) {
+                    params::push_query(&mut self.query, name, style, explode, Some(shape));
+                }
+            }
+            In::Header => {
+                if let Some(text) = self
+                    .shape(name, value)
+                    .and_then(|shape| params::header_text(explode, Some(shape)))
+                {
+                    self.headers.push((name, text));
+                }
+            }
+            In::Cookie => {
+                if let Some(shape) = self.shape(name, value) {
+                    let pairs = params::cookie_pairs(name, explode, Some(shape));
+                    self.cookies.extend(pairs);
+                }
+            }
+        }
+    }
+
+    /// Puts text where `at` says: percent-encoded into the path, escaped into the query, or
+    /// as it is into a header or cookie.
+    fn put_text(&mut self, at: In, name: &'static str, text: String) {
+        match at {
+            In::Path => {
+                let encoded = utf8_percent_encode(&text, SEGMENT).to_string();
+                self.fill_path(name, &encoded);
+            }
+            In::Query => params::push_pair(&mut self.query, name, &text),
+            In::Header => self.headers.push((name, text)),
+            In::Cookie => self.cookies.push((Cow::Borrowed(name), text)),
         }
     }
 
@@ -150,69 +218,6 @@ impl<A: Api> Request<A> {
         }
     }
 
-    /// Adds `name=value` when the value is set.
-    pub fn query(&mut self, name: &'static str, value: Option<&impl Display>) {
-        if let Some(value) = value {
-            params::push_pair(&mut self.query, name, &value.to_string());
-        }
-    }
-
-    /// Adds `name=item` once per item (form style, exploded).
-    pub fn query_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
-        for value in values.unwrap_or_default() {
-            params::push_pair(&mut self.query, name, &value.to_string());
-        }
-    }
-
-    /// Adds `name=<value as JSON>` when the value is set.
-    pub fn query_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
-        if let Some(text) = self.json_text(name, value) {
-            params::push_pair(&mut self.query, name, &text);
-        }
-    }
-
-    /// Adds the pairs of a list or object written in `style` (`form`, `spaceDelimited`,
-    /// `pipeDelimited` or `deepObject`), exploded or not, when the value is set.
-    pub fn query_styled(
-        &mut self,
-        name: &'static str,
-        style: Style,
-        explode: bool,
-        value: Option<&impl Serialize>,
-    ) {
-        if let Some(shape) = self.shape(name, value) {
-            params::push_query(&mut self.query, name, style, explode, Some(shape));
-        }
-    }
-
-    /// Sets a header to a list or object written in the `simple` style, when the value is set.
-    pub fn header_styled(
-        &mut self,
-        name: &'static str,
-        explode: bool,
-        value: Option<&impl Serialize>,
-    ) {
-        if let Some(text) = self
-            .shape(name, value)
-            .and_then(|shape| params::header_text(explode, Some(shape)))
-        {
-            self.headers.push((name, text));
-        }
-    }
-
-    /// Adds the cookies of a list or object written in the `form` style, when the value is set.
-    pub fn cookie_styled(
-        &mut self,
-        name: &'static str,
-        explode: bool,
-        value: Option<&impl Serialize>,
-    ) {
-        if let Some(shape) = self.shape(name, value) {
-            let pairs = params::cookie_pairs(name, explode, Some(shape));
-            self.cookies.extend(pairs);
-        }
-    }
-
     fn shape(
         &mut self,
         name: &'static str,
@@ -224,50 +229,6 @@ impl<A: Api> Request<A> {
                 self.reject(name, format!("cannot be serialized: {e}"));
                 None
             }
-        }
-    }
-
-    /// Sets a header when the value is set.
-    pub fn header(&mut self, name: &'static str, value: Option<&impl Display>) {
-        if let Some(value) = value {
-            self.headers.push((name, value.to_string()));
-        }
-    }
-
-    /// Sets a header to the items joined by commas.
-    pub fn header_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
-        if let Some(values) = values {
-            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
-            self.headers.push((name, joined.join(",")));
-        }
-    }
-
-    /// Sets a header to the value as JSON.
-    pub fn header_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
-        if let Some(text) = self.json_text(name, value) {
-            self.headers.push((name, text));
-        }
-    }
-
-    /// Adds a cookie when the value is set.
-    pub fn cookie(&mut self, name: &'static str, value: Option<&impl Display>) {
-        if let Some(value) = value {
-            self.cookies.push((Cow::Borrowed(name), value.to_string()));
-        }
-    }
-
-    /// Adds a cookie whose value is the items joined by commas.
-    pub fn cookie_each(&mut self, name: &'static str, values: Option<&[impl Display]>) {
-        if let Some(values) = values {
-            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
-            self.cookies.push((Cow::Borrowed(name), joined.join(",")));
-        }
-    }
-
-    /// Adds a cookie whose value is JSON.
-    pub fn cookie_json(&mut self, name: &'static str, value: Option<&impl Serialize>) {
-        if let Some(text) = self.json_text(name, value) {
-            self.cookies.push((Cow::Borrowed(name), text));
         }
     }
 

@@ -9,7 +9,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, 
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::api::{Api, AuthScheme};
+use super::api::Api;
 use super::client::{CorrectionObserver, Exchange};
 use super::correct::{Shaped, correct};
 use super::error::{ApiError, DecodeError, Error, ValidationError};
@@ -200,10 +200,8 @@ impl<A: Api> Request<A> {
             reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path)).map_err(|e| {
                 Error::Config(format!("invalid request URL for {}: {e}", self.operation))
             })?;
-        let token_pair = match (A::SETTINGS.auth, &inner.token) {
-            (AuthScheme::Query(name), Some(token)) if !self.anonymous => {
-                Some((name, token.expose()))
-            }
+        let token_pair = match &inner.token {
+            Some(token) if !self.anonymous => A::SETTINGS.auth.query_pair(token),
             _ => None,
         };
         match token_pair {
@@ -222,16 +220,8 @@ impl<A: Api> Request<A> {
         let operation = self.operation;
         let inner = &self.client.inner;
         let mut headers = inner.base_headers.clone();
-        if self.anonymous {
-            match A::SETTINGS.auth {
-                AuthScheme::Bearer | AuthScheme::Basic => {
-                    headers.remove(reqwest::header::AUTHORIZATION);
-                }
-                AuthScheme::Header(name) => {
-                    headers.remove(name);
-                }
-                AuthScheme::None | AuthScheme::Query(_) | AuthScheme::Cookie(_) => {}
-            }
+        if let Some(name) = A::SETTINGS.auth.header_name().filter(|_| self.anonymous) {
+            headers.remove(name);
         }
         for (name, value) in &self.headers {
             headers.insert(
@@ -249,10 +239,8 @@ impl<A: Api> Request<A> {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        if let (AuthScheme::Cookie(name), Some(token), false) =
-            (A::SETTINGS.auth, &inner.token, self.anonymous)
-        {
-            cookies.push(format!("{name}={}", token.expose()));
+        if let Some(token) = inner.token.as_ref().filter(|_| !self.anonymous) {
+            cookies.extend(A::SETTINGS.auth.cookie(token));
         }
         if !cookies.is_empty() {
             let mut value = header_value(operation, "Cookie", &cookies.join("; "))?;

@@ -1,13 +1,14 @@
 //! Operation groups: a handle per group and a request builder per operation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize, trusted_doc_attrs};
 use super::{ident, type_tokens};
 use crate::ir::{
     Api, BodyEncoding, Group, HttpMethod, Input, IntType, Location, Operation, PageShape,
-    Pagination, ParamEncoding, PartKind, Presence, ResponseKind, SetterStyle, TypeKind, TypeRef,
+    Pagination, ParamEncoding, ParamStyle, PartKind, Presence, ResponseKind, SetterStyle, TypeKind,
+    TypeRef,
 };
 use crate::naming::unraw;
 
@@ -425,7 +426,7 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     let path = &op.path;
     let mut steps = Vec::new();
     if let Some(accept) = &op.accept {
-        steps.push(quote!(request.header("Accept", Some(&#accept));));
+        steps.push(quote!(request.param(codegen::In::Header, "Accept", Some(&#accept));));
     }
     if op.anonymous {
         steps.push(quote!(request.anonymous();));
@@ -655,14 +656,7 @@ fn write_step(op: &Operation, input: &Input) -> TokenStream {
     };
     let (location, encoding) = match &input.location {
         Location::BodyField(_) => return quote!(),
-        Location::Path(ParamEncoding::Styled { style, explode }) => {
-            let style = format_ident!("{}", style.variant());
-            return quote!(request.path_styled(#wire, codegen::Style::#style, #explode, &self.#name););
-        }
-        Location::Path(ParamEncoding::Json) => {
-            return quote!(request.path_json(#wire, &self.#name););
-        }
-        Location::Path(_) => return quote!(request.path_param(#wire, &self.#name);),
+        Location::Path(encoding) => (quote!(codegen::In::Path), *encoding),
         Location::Part(PartKind::File {
             content_types,
             max_size,
@@ -699,30 +693,46 @@ fn write_step(op: &Operation, input: &Input) -> TokenStream {
                 },
             };
         }
-        Location::Query(encoding) => ("query", *encoding),
-        Location::Header(encoding) => ("header", *encoding),
-        Location::Cookie(encoding) => ("cookie", *encoding),
+        Location::Query(encoding) => (quote!(codegen::In::Query), *encoding),
+        Location::Header(encoding) => (quote!(codegen::In::Header), *encoding),
+        Location::Cookie(encoding) => (quote!(codegen::In::Cookie), *encoding),
     };
-    let method = match encoding {
-        ParamEncoding::Display => format_ident!("{location}"),
-        ParamEncoding::Each => format_ident!("{location}_each"),
-        ParamEncoding::Json => format_ident!("{location}_json"),
+    match encoding {
+        ParamEncoding::Display => {
+            let value = value_ref(input);
+            quote!(request.param(#location, #wire, #value);)
+        }
+        ParamEncoding::Each => {
+            let values = if required {
+                quote!(Some(self.#name.as_slice()))
+            } else {
+                quote!(self.#name.as_deref())
+            };
+            quote!(request.param_each(#location, #wire, #values);)
+        }
+        ParamEncoding::Json => {
+            let value = value_ref(input);
+            quote!(request.param_json(#location, #wire, #value);)
+        }
         ParamEncoding::Styled { style, explode } => {
             let value = value_ref(input);
-            let method = format_ident!("{location}_styled");
-            if location == "query" {
-                let style = format_ident!("{}", style.variant());
-                return quote!(request.#method(#wire, codegen::Style::#style, #explode, #value););
-            }
-            return quote!(request.#method(#wire, #explode, #value););
+            let style = style_tokens(style);
+            quote!(request.param_styled(#location, #wire, #style, #explode, #value);)
         }
-    };
-    let value = match (encoding, required) {
-        (ParamEncoding::Each, true) => quote!(Some(self.#name.as_slice())),
-        (ParamEncoding::Each, false) => quote!(self.#name.as_deref()),
-        _ => value_ref(input),
-    };
-    quote!(request.#method(#wire, #value);)
+    }
+}
+
+/// The runtime's name for a parameter style.
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Simple => quote!(codegen::Style::Simple),
+        ParamStyle::Label => quote!(codegen::Style::Label),
+        ParamStyle::Matrix => quote!(codegen::Style::Matrix),
+        ParamStyle::Form => quote!(codegen::Style::Form),
+        ParamStyle::SpaceDelimited => quote!(codegen::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(codegen::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(codegen::Style::DeepObject),
+    }
 }
 
 fn option_tokens(value: Option<i64>) -> TokenStream {

@@ -193,6 +193,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../generated-client/src/runtime/api.rs"),
     ),
     (
+        "auth.rs",
+        include_str!("../../../generated-client/src/runtime/auth.rs"),
+    ),
+    (
         "client.rs",
         include_str!("../../../generated-client/src/runtime/client.rs"),
     ),

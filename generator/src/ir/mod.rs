@@ -806,7 +806,7 @@ pub enum ParamStyle {
 }
 
 impl ParamStyle {
-    /// The name of the style in a spec (`pipeDelimited`) and in the runtime's `Style` enum.
+    /// The name of the style in a spec (`pipeDelimited`).
     pub fn spec_name(self) -> &'static str {
         match self {
             Self::Simple => "simple",
@@ -816,19 +816,6 @@ impl ParamStyle {
             Self::SpaceDelimited => "spaceDelimited",
             Self::PipeDelimited => "pipeDelimited",
             Self::DeepObject => "deepObject",
-        }
-    }
-
-    /// The runtime `Style` variant.
-    pub fn variant(self) -> &'static str {
-        match self {
-            Self::Simple => "Simple",
-            Self::Label => "Label",
-            Self::Matrix => "Matrix",
-            Self::Form => "Form",
-            Self::SpaceDelimited => "SpaceDelimited",
-            Self::PipeDelimited => "PipeDelimited",
-            Self::DeepObject => "DeepObject",
         }
     }
 }

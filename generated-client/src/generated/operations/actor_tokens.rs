@@ -148,7 +148,7 @@ impl ActorTokensRevoke {
             codegen::Method::POST,
             "/actor_tokens/{actor_token_id}/revoke",
         );
-        request.path_param("actor_token_id", &self.actor_token_id);
+        request.param(codegen::In::Path, "actor_token_id", Some(&self.actor_token_id));
         request.send_json::<types::ActorToken>()
     }
 }

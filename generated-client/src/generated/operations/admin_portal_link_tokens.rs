@@ -182,7 +182,12 @@ impl AdminPortalLinkTokensRevoke {
             codegen::Method::POST,
             "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke",
         );
-        request.path_param("adminPortalLinkTokenID", &self.admin_portal_link_token_id);
+        request
+            .param(
+                codegen::In::Path,
+                "adminPortalLinkTokenID",
+                Some(&self.admin_portal_link_token_id),
+            );
         request.json(&self.body);
         request.send_json::<types::AdminPortalLinkTokensRevokeResponse>()
     }

@@ -282,11 +282,11 @@ impl AllowlistBlocklistListAllowlist {
             codegen::Method::GET,
             "/allowlist_identifiers",
         );
-        request.query("paginated", self.paginated.as_ref());
+        request.param(codegen::In::Query, "paginated", self.paginated.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<Vec<types::AllowlistIdentifier>>()
     }
     /// Streams the items of every page, sending `GET /allowlist_identifiers` again with a growing `offset` as the stream is read.
@@ -377,7 +377,7 @@ impl AllowlistBlocklistRemoveFromAllowlist {
             codegen::Method::DELETE,
             "/allowlist_identifiers/{identifier_id}",
         );
-        request.path_param("identifier_id", &self.identifier_id);
+        request.param(codegen::In::Path, "identifier_id", Some(&self.identifier_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -410,7 +410,7 @@ impl AllowlistBlocklistRemoveFromBlocklist {
             codegen::Method::DELETE,
             "/blocklist_identifiers/{identifier_id}",
         );
-        request.path_param("identifier_id", &self.identifier_id);
+        request.param(codegen::In::Path, "identifier_id", Some(&self.identifier_id));
         request.send_json::<types::DeletedObject>()
     }
 }

@@ -344,7 +344,7 @@ impl ApiKeysDelete {
             codegen::Method::DELETE,
             "/api_keys/{apiKeyID}",
         );
-        request.path_param("apiKeyID", &self.api_key_id);
+        request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
         request.send_json::<types::ApiKeysDeleteResponse>()
     }
 }
@@ -379,7 +379,7 @@ impl ApiKeysGet {
             codegen::Method::GET,
             "/api_keys/{apiKeyID}",
         );
-        request.path_param("apiKeyID", &self.api_key_id);
+        request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
         request.send_json::<types::ApiKeysGetResponse>()
     }
 }
@@ -414,7 +414,7 @@ impl ApiKeysGetSecret {
             codegen::Method::GET,
             "/api_keys/{apiKeyID}/secret",
         );
-        request.path_param("apiKeyID", &self.api_key_id);
+        request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
         request.send_json::<types::ApiKeysGetSecretResponse>()
     }
 }
@@ -479,12 +479,13 @@ impl ApiKeysList {
             codegen::Method::GET,
             "/api_keys",
         );
-        request.query("type", self.r#type.as_ref());
-        request.query("subject", Some(&self.subject));
-        request.query("include_invalid", self.include_invalid.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("offset", self.offset.as_ref());
-        request.query("query", self.query.as_ref());
+        request.param(codegen::In::Query, "type", self.r#type.as_ref());
+        request.param(codegen::In::Query, "subject", Some(&self.subject));
+        request
+            .param(codegen::In::Query, "include_invalid", self.include_invalid.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
         request.send_json::<types::ApiKeysListResponse>()
     }
 }
@@ -530,7 +531,7 @@ impl ApiKeysRevoke {
             codegen::Method::POST,
             "/api_keys/{apiKeyID}/revoke",
         );
-        request.path_param("apiKeyID", &self.api_key_id);
+        request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
         request.json(&self.body);
         request.send_json::<types::ApiKeysRevokeResponse>()
     }
@@ -607,7 +608,7 @@ impl ApiKeysUpdate {
             codegen::Method::PATCH,
             "/api_keys/{apiKeyID}",
         );
-        request.path_param("apiKeyID", &self.api_key_id);
+        request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
         request.json(&self.body);
         request.send_json::<types::ApiKeysUpdateResponse>()
     }

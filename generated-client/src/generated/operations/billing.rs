@@ -189,7 +189,12 @@ impl BillingApplyDiscount {
             codegen::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/discounts",
         );
-        request.path_param("subscription_item_id", &self.subscription_item_id);
+        request
+            .param(
+                codegen::In::Path,
+                "subscription_item_id",
+                Some(&self.subscription_item_id),
+            );
         request.json(&self.body);
         request.send_json::<types::CommerceDiscountRedemptionResponse>()
     }
@@ -226,7 +231,12 @@ impl BillingCreatePriceTransition {
             codegen::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/price_transition",
         );
-        request.path_param("subscription_item_id", &self.subscription_item_id);
+        request
+            .param(
+                codegen::In::Path,
+                "subscription_item_id",
+                Some(&self.subscription_item_id),
+            );
         request.json(&self.body);
         request.send_json::<types::CommercePriceTransitionResponse>()
     }
@@ -263,7 +273,12 @@ impl BillingExtendFreeTrial {
             codegen::Method::POST,
             "/billing/subscription_items/{subscription_item_id}/extend_free_trial",
         );
-        request.path_param("subscription_item_id", &self.subscription_item_id);
+        request
+            .param(
+                codegen::In::Path,
+                "subscription_item_id",
+                Some(&self.subscription_item_id),
+            );
         request.json(&self.body);
         request.send_json::<types::CommerceSubscriptionItem>()
     }
@@ -300,8 +315,13 @@ impl BillingRemoveDiscount {
             codegen::Method::DELETE,
             "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}",
         );
-        request.path_param("subscription_item_id", &self.subscription_item_id);
-        request.path_param("discount_id", &self.discount_id);
+        request
+            .param(
+                codegen::In::Path,
+                "subscription_item_id",
+                Some(&self.subscription_item_id),
+            );
+        request.param(codegen::In::Path, "discount_id", Some(&self.discount_id));
         request.send_json::<types::CommerceDiscountRedemptionResponse>()
     }
 }

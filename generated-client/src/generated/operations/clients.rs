@@ -119,7 +119,7 @@ impl ClientsGet {
             codegen::Method::GET,
             "/clients/{client_id}",
         );
-        request.path_param("client_id", &self.client_id);
+        request.param(codegen::In::Path, "client_id", Some(&self.client_id));
         request.send_json::<types::Client>()
     }
 }
@@ -171,11 +171,11 @@ impl ClientsList {
             codegen::Method::GET,
             "/clients",
         );
-        request.query("paginated", self.paginated.as_ref());
+        request.param(codegen::In::Query, "paginated", self.paginated.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<Vec<types::Client>>()
     }
     /// Streams the items of every page, sending `GET /clients` again with a growing `offset` as the stream is read.

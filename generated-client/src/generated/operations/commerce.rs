@@ -148,8 +148,13 @@ impl CommerceCancelSubscriptionItem {
             codegen::Method::DELETE,
             "/commerce/subscription_items/{subscription_item_id}",
         );
-        request.path_param("subscription_item_id", &self.subscription_item_id);
-        request.query("end_now", self.end_now.as_ref());
+        request
+            .param(
+                codegen::In::Path,
+                "subscription_item_id",
+                Some(&self.subscription_item_id),
+            );
+        request.param(codegen::In::Query, "end_now", self.end_now.as_ref());
         request.send_json::<types::CommerceSubscriptionItem>()
     }
 }
@@ -209,12 +214,12 @@ impl CommerceListPlans {
             codegen::Method::GET,
             "/commerce/plans",
         );
-        request.query("paginated", self.paginated.as_ref());
+        request.param(codegen::In::Query, "paginated", self.paginated.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("payer_type", self.payer_type.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "payer_type", self.payer_type.as_ref());
         request.send_json::<types::PaginatedCommercePlanResponse>()
     }
     /// Streams the items of every page, sending `GET /commerce/plans` again with a growing `offset` as the stream is read.
@@ -338,18 +343,19 @@ impl CommerceListSubscriptionItems {
             codegen::Method::GET,
             "/commerce/subscription_items",
         );
-        request.query("paginated", self.paginated.as_ref());
+        request.param(codegen::In::Query, "paginated", self.paginated.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("status", self.status.as_ref());
-        request.query("payer_type", self.payer_type.as_ref());
-        request.query("plan_id", self.plan_id.as_ref());
-        request.query("include_free", self.include_free.as_ref());
-        request.query("query", self.query.as_ref());
-        request.query("user_id", self.user_id.as_ref());
-        request.query("organization_id", self.organization_id.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "status", self.status.as_ref());
+        request.param(codegen::In::Query, "payer_type", self.payer_type.as_ref());
+        request.param(codegen::In::Query, "plan_id", self.plan_id.as_ref());
+        request.param(codegen::In::Query, "include_free", self.include_free.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param(codegen::In::Query, "user_id", self.user_id.as_ref());
+        request
+            .param(codegen::In::Query, "organization_id", self.organization_id.as_ref());
         request.send_json::<types::PaginatedCommerceSubscriptionItemResponse>()
     }
     /// Streams the items of every page, sending `GET /commerce/subscription_items` again with a growing `offset` as the stream is read.

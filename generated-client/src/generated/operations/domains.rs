@@ -190,7 +190,7 @@ impl DomainsDelete {
             codegen::Method::DELETE,
             "/domains/{domain_id}",
         );
-        request.path_param("domain_id", &self.domain_id);
+        request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -285,7 +285,7 @@ impl DomainsUpdate {
             codegen::Method::PATCH,
             "/domains/{domain_id}",
         );
-        request.path_param("domain_id", &self.domain_id);
+        request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
         request.json(&self.body);
         request.send_json::<types::Domain>()
     }

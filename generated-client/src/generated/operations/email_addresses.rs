@@ -270,7 +270,8 @@ impl EmailAddressesAttemptVerification {
             codegen::Method::POST,
             "/email_addresses/{email_address_id}/attempt_verification",
         );
-        request.path_param("email_address_id", &self.email_address_id);
+        request
+            .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
         request.json(&self.body);
         request.send_json::<types::VerificationResponse>()
     }
@@ -369,7 +370,8 @@ impl EmailAddressesDelete {
             codegen::Method::DELETE,
             "/email_addresses/{email_address_id}",
         );
-        request.path_param("email_address_id", &self.email_address_id);
+        request
+            .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -402,7 +404,8 @@ impl EmailAddressesGet {
             codegen::Method::GET,
             "/email_addresses/{email_address_id}",
         );
-        request.path_param("email_address_id", &self.email_address_id);
+        request
+            .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
         request.send_json::<types::EmailAddress>()
     }
 }
@@ -437,7 +440,8 @@ impl EmailAddressesPrepareVerification {
             codegen::Method::POST,
             "/email_addresses/{email_address_id}/prepare_verification",
         );
-        request.path_param("email_address_id", &self.email_address_id);
+        request
+            .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
         request.send_json::<types::VerificationResponse>()
     }
 }
@@ -491,7 +495,7 @@ impl EmailAddressesReplaceForUser {
             codegen::Method::PUT,
             "/users/{user_id}/email_address",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::EmailAddress>()
     }
@@ -558,7 +562,8 @@ impl EmailAddressesUpdate {
             codegen::Method::PATCH,
             "/email_addresses/{email_address_id}",
         );
-        request.path_param("email_address_id", &self.email_address_id);
+        request
+            .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
         request.json(&self.body);
         request.send_json::<types::EmailAddress>()
     }

@@ -264,8 +264,8 @@ impl EmailSmsTemplatesGet {
             codegen::Method::GET,
             "/templates/{template_type}/{slug}",
         );
-        request.path_param("template_type", &self.template_type);
-        request.path_param("slug", &self.slug);
+        request.param(codegen::In::Path, "template_type", Some(&self.template_type));
+        request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.send_json::<types::Template>()
     }
 }
@@ -318,12 +318,12 @@ impl EmailSmsTemplatesList {
             codegen::Method::GET,
             "/templates/{template_type}",
         );
-        request.path_param("template_type", &self.template_type);
-        request.query("paginated", self.paginated.as_ref());
+        request.param(codegen::In::Path, "template_type", Some(&self.template_type));
+        request.param(codegen::In::Query, "paginated", self.paginated.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<Vec<types::Template>>()
     }
     /// Streams the items of every page, sending `GET /templates/{template_type}` again with a growing `offset` as the stream is read.
@@ -408,8 +408,8 @@ impl EmailSmsTemplatesPreview {
             codegen::Method::POST,
             "/templates/{template_type}/{slug}/preview",
         );
-        request.path_param("template_type", &self.template_type);
-        request.path_param("slug", &self.slug);
+        request.param(codegen::In::Path, "template_type", Some(&self.template_type));
+        request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.json(&self.body);
         request.send_json::<codegen::Map<String, codegen::Value>>()
     }
@@ -444,8 +444,8 @@ impl EmailSmsTemplatesRevert {
             codegen::Method::POST,
             "/templates/{template_type}/{slug}/revert",
         );
-        request.path_param("template_type", &self.template_type);
-        request.path_param("slug", &self.slug);
+        request.param(codegen::In::Path, "template_type", Some(&self.template_type));
+        request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.send_json::<types::Template>()
     }
 }
@@ -485,8 +485,8 @@ impl EmailSmsTemplatesToggleDelivery {
             codegen::Method::POST,
             "/templates/{template_type}/{slug}/toggle_delivery",
         );
-        request.path_param("template_type", &self.template_type);
-        request.path_param("slug", &self.slug);
+        request.param(codegen::In::Path, "template_type", Some(&self.template_type));
+        request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.json(&self.body);
         request.send_json::<types::Template>()
     }
@@ -572,8 +572,8 @@ impl EmailSmsTemplatesUpsert {
             codegen::Method::PUT,
             "/templates/{template_type}/{slug}",
         );
-        request.path_param("template_type", &self.template_type);
-        request.path_param("slug", &self.slug);
+        request.param(codegen::In::Path, "template_type", Some(&self.template_type));
+        request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.json(&self.body);
         request.send_json::<types::Template>()
     }

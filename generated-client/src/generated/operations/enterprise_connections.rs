@@ -363,7 +363,12 @@ impl EnterpriseConnectionsCreateTestRun {
             codegen::Method::POST,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
-        request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
+        request
+            .param(
+                codegen::In::Path,
+                "enterprise_connection_id",
+                Some(&self.enterprise_connection_id),
+            );
         request.send_json::<types::EnterpriseConnectionTestRunResponse>()
     }
 }
@@ -396,7 +401,12 @@ impl EnterpriseConnectionsDelete {
             codegen::Method::DELETE,
             "/enterprise_connections/{enterprise_connection_id}",
         );
-        request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
+        request
+            .param(
+                codegen::In::Path,
+                "enterprise_connection_id",
+                Some(&self.enterprise_connection_id),
+            );
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -431,7 +441,12 @@ impl EnterpriseConnectionsGet {
             codegen::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}",
         );
-        request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
+        request
+            .param(
+                codegen::In::Path,
+                "enterprise_connection_id",
+                Some(&self.enterprise_connection_id),
+            );
         request.send_json::<types::EnterpriseConnection>()
     }
 }
@@ -492,11 +507,12 @@ impl EnterpriseConnectionsList {
             "/enterprise_connections",
         );
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("organization_id", self.organization_id.as_ref());
-        request.query("active", self.active.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request
+            .param(codegen::In::Query, "organization_id", self.organization_id.as_ref());
+        request.param(codegen::In::Query, "active", self.active.as_ref());
         request.send_json::<types::EnterpriseConnections>()
     }
     /// Streams the items of every page, sending `GET /enterprise_connections` again with a growing `offset` as the stream is read.
@@ -579,12 +595,17 @@ impl EnterpriseConnectionsListTestRuns {
             codegen::Method::GET,
             "/enterprise_connections/{enterprise_connection_id}/test_runs",
         );
-        request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
-        request.query_each("status", self.status.as_deref());
+        request
+            .param(
+                codegen::In::Path,
+                "enterprise_connection_id",
+                Some(&self.enterprise_connection_id),
+            );
+        request.param_each(codegen::In::Query, "status", self.status.as_deref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::EnterpriseConnectionTestRuns>()
     }
     /// Streams the items of every page, sending `GET /enterprise_connections/{enterprise_connection_id}/test_runs` again with a growing `offset` as the stream is read.
@@ -757,7 +778,12 @@ impl EnterpriseConnectionsUpdate {
             codegen::Method::PATCH,
             "/enterprise_connections/{enterprise_connection_id}",
         );
-        request.path_param("enterprise_connection_id", &self.enterprise_connection_id);
+        request
+            .param(
+                codegen::In::Path,
+                "enterprise_connection_id",
+                Some(&self.enterprise_connection_id),
+            );
         request.json(&self.body);
         request.send_json::<types::EnterpriseConnection>()
     }

@@ -317,14 +317,14 @@ impl InvitationsList {
             codegen::Method::GET,
             "/invitations",
         );
-        request.query("status", self.status.as_ref());
-        request.query("query", self.query.as_ref());
-        request.query("order_by", self.order_by.as_ref());
-        request.query("paginated", self.paginated.as_ref());
+        request.param(codegen::In::Query, "status", self.status.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "paginated", self.paginated.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<Vec<types::Invitation>>()
     }
     /// Streams the items of every page, sending `GET /invitations` again with a growing `offset` as the stream is read.
@@ -380,7 +380,7 @@ impl InvitationsRevoke {
             codegen::Method::POST,
             "/invitations/{invitation_id}/revoke",
         );
-        request.path_param("invitation_id", &self.invitation_id);
+        request.param(codegen::In::Path, "invitation_id", Some(&self.invitation_id));
         request.send_json::<types::InvitationRevoked>()
     }
 }

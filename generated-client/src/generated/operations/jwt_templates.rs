@@ -280,7 +280,7 @@ impl JwtTemplatesDelete {
             codegen::Method::DELETE,
             "/jwt_templates/{template_id}",
         );
-        request.path_param("template_id", &self.template_id);
+        request.param(codegen::In::Path, "template_id", Some(&self.template_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -313,7 +313,7 @@ impl JwtTemplatesGet {
             codegen::Method::GET,
             "/jwt_templates/{template_id}",
         );
-        request.path_param("template_id", &self.template_id);
+        request.param(codegen::In::Path, "template_id", Some(&self.template_id));
         request.send_json::<types::JwtTemplate>()
     }
 }
@@ -365,11 +365,11 @@ impl JwtTemplatesList {
             codegen::Method::GET,
             "/jwt_templates",
         );
-        request.query("paginated", self.paginated.as_ref());
+        request.param(codegen::In::Query, "paginated", self.paginated.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<Vec<types::JwtTemplate>>()
     }
     /// Streams the items of every page, sending `GET /jwt_templates` again with a growing `offset` as the stream is read.
@@ -473,7 +473,7 @@ impl JwtTemplatesUpdate {
             codegen::Method::PATCH,
             "/jwt_templates/{template_id}",
         );
-        request.path_param("template_id", &self.template_id);
+        request.param(codegen::In::Path, "template_id", Some(&self.template_id));
         request
             .check_range(
                 "lifetime",

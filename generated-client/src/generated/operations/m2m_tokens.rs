@@ -255,11 +255,11 @@ impl M2mTokensList {
             codegen::Method::GET,
             "/m2m_tokens",
         );
-        request.query("subject", Some(&self.subject));
-        request.query("revoked", self.revoked.as_ref());
-        request.query("expired", self.expired.as_ref());
-        request.query("limit", self.limit.as_ref());
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "subject", Some(&self.subject));
+        request.param(codegen::In::Query, "revoked", self.revoked.as_ref());
+        request.param(codegen::In::Query, "expired", self.expired.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::M2mTokensListResponse>()
     }
 }
@@ -305,7 +305,7 @@ impl M2mTokensRevoke {
             codegen::Method::POST,
             "/m2m_tokens/{m2m_token_id}/revoke",
         );
-        request.path_param("m2m_token_id", &self.m2m_token_id);
+        request.param(codegen::In::Path, "m2m_token_id", Some(&self.m2m_token_id));
         request.json(&self.body);
         request.send_json::<types::M2mTokensRevokeResponse>()
     }

@@ -356,7 +356,7 @@ impl MachinesCreateScope {
             codegen::Method::POST,
             "/machines/{machine_id}/scopes",
         );
-        request.path_param("machine_id", &self.machine_id);
+        request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request.json(&self.body);
         request.send_json::<types::MachineScope>()
     }
@@ -390,7 +390,7 @@ impl MachinesDelete {
             codegen::Method::DELETE,
             "/machines/{machine_id}",
         );
-        request.path_param("machine_id", &self.machine_id);
+        request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request.send_json::<types::MachineDeleted>()
     }
 }
@@ -426,8 +426,9 @@ impl MachinesDeleteScope {
             codegen::Method::DELETE,
             "/machines/{machine_id}/scopes/{other_machine_id}",
         );
-        request.path_param("machine_id", &self.machine_id);
-        request.path_param("other_machine_id", &self.other_machine_id);
+        request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
+        request
+            .param(codegen::In::Path, "other_machine_id", Some(&self.other_machine_id));
         request.send_json::<types::MachineScopeDeleted>()
     }
 }
@@ -460,7 +461,7 @@ impl MachinesGet {
             codegen::Method::GET,
             "/machines/{machine_id}",
         );
-        request.path_param("machine_id", &self.machine_id);
+        request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request.send_json::<types::Machine>()
     }
 }
@@ -493,7 +494,7 @@ impl MachinesGetSecretKey {
             codegen::Method::GET,
             "/machines/{machine_id}/secret_key",
         );
-        request.path_param("machine_id", &self.machine_id);
+        request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request.send_json::<types::MachineSecretKey>()
     }
 }
@@ -552,11 +553,11 @@ impl MachinesList {
             "/machines",
         );
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("query", self.query.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.send_json::<types::MachineList>()
     }
     /// Streams the items of every page, sending `GET /machines` again with a growing `offset` as the stream is read.
@@ -613,7 +614,7 @@ impl MachinesRotateSecretKey {
             codegen::Method::POST,
             "/machines/{machine_id}/secret_key/rotate",
         );
-        request.path_param("machine_id", &self.machine_id);
+        request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request
             .check_range(
                 "previous_token_ttl",
@@ -665,7 +666,7 @@ impl MachinesUpdate {
             codegen::Method::PATCH,
             "/machines/{machine_id}",
         );
-        request.path_param("machine_id", &self.machine_id);
+        request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request
             .check_range(
                 "default_token_ttl",

@@ -113,15 +113,21 @@ impl MiscellaneousInterstitial {
             codegen::Method::GET,
             "/public/interstitial",
         );
-        request.header("Accept", Some(&"text/html"));
+        request.param(codegen::In::Header, "Accept", Some(&"text/html"));
         request.anonymous();
-        request.query("frontendApi", self.frontend_api2.as_ref());
-        request.query("frontend_api", self.frontend_api.as_ref());
-        request.query("publishable_key", self.publishable_key.as_ref());
-        request.query("proxy_url", self.proxy_url.as_ref());
-        request.query("domain", self.domain.as_ref());
-        request.query("sign_in_url", self.sign_in_url.as_ref());
-        request.query("use_domain_for_script", self.use_domain_for_script.as_ref());
+        request.param(codegen::In::Query, "frontendApi", self.frontend_api2.as_ref());
+        request.param(codegen::In::Query, "frontend_api", self.frontend_api.as_ref());
+        request
+            .param(codegen::In::Query, "publishable_key", self.publishable_key.as_ref());
+        request.param(codegen::In::Query, "proxy_url", self.proxy_url.as_ref());
+        request.param(codegen::In::Query, "domain", self.domain.as_ref());
+        request.param(codegen::In::Query, "sign_in_url", self.sign_in_url.as_ref());
+        request
+            .param(
+                codegen::In::Query,
+                "use_domain_for_script",
+                self.use_domain_for_script.as_ref(),
+            );
         request.send_text()
     }
 }

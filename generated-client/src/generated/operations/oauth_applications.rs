@@ -388,7 +388,12 @@ impl OauthApplicationsDelete {
             codegen::Method::DELETE,
             "/oauth_applications/{oauth_application_id}",
         );
-        request.path_param("oauth_application_id", &self.oauth_application_id);
+        request
+            .param(
+                codegen::In::Path,
+                "oauth_application_id",
+                Some(&self.oauth_application_id),
+            );
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -421,7 +426,12 @@ impl OauthApplicationsGet {
             codegen::Method::GET,
             "/oauth_applications/{oauth_application_id}",
         );
-        request.path_param("oauth_application_id", &self.oauth_application_id);
+        request
+            .param(
+                codegen::In::Path,
+                "oauth_application_id",
+                Some(&self.oauth_application_id),
+            );
         request.send_json::<types::OAuthApplication>()
     }
 }
@@ -480,11 +490,11 @@ impl OauthApplicationsList {
             "/oauth_applications",
         );
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("order_by", self.order_by.as_ref());
-        request.query("name_query", self.name_query.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "name_query", self.name_query.as_ref());
         request.send_json::<types::OAuthApplications>()
     }
     /// Streams the items of every page, sending `GET /oauth_applications` again with a growing `offset` as the stream is read.
@@ -541,7 +551,12 @@ impl OauthApplicationsRevokeToken {
             codegen::Method::POST,
             "/oauth_applications/{oauth_application_id}/revoke_token",
         );
-        request.path_param("oauth_application_id", &self.oauth_application_id);
+        request
+            .param(
+                codegen::In::Path,
+                "oauth_application_id",
+                Some(&self.oauth_application_id),
+            );
         request.json(&self.body);
         request.send_empty()
     }
@@ -577,7 +592,12 @@ impl OauthApplicationsRotateSecret {
             codegen::Method::POST,
             "/oauth_applications/{oauth_application_id}/rotate_secret",
         );
-        request.path_param("oauth_application_id", &self.oauth_application_id);
+        request
+            .param(
+                codegen::In::Path,
+                "oauth_application_id",
+                Some(&self.oauth_application_id),
+            );
         request.send_json::<types::OAuthApplicationWithSecret>()
     }
 }
@@ -690,7 +710,12 @@ impl OauthApplicationsUpdate {
             codegen::Method::PATCH,
             "/oauth_applications/{oauth_application_id}",
         );
-        request.path_param("oauth_application_id", &self.oauth_application_id);
+        request
+            .param(
+                codegen::In::Path,
+                "oauth_application_id",
+                Some(&self.oauth_application_id),
+            );
         request.json(&self.body);
         request.send_json::<types::OAuthApplication>()
     }
@@ -731,7 +756,12 @@ impl OauthApplicationsUploadLogo {
             codegen::Method::PUT,
             "/oauth_applications/{oauth_application_id}/logo",
         );
-        request.path_param("oauth_application_id", &self.oauth_application_id);
+        request
+            .param(
+                codegen::In::Path,
+                "oauth_application_id",
+                Some(&self.oauth_application_id),
+            );
         request.multipart();
         request.text_part("uploader_user_id", self.uploader_user_id.as_ref());
         request

@@ -258,7 +258,7 @@ impl OrganizationDomainsCreate {
             codegen::Method::POST,
             "/organizations/{organization_id}/domains",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
         request.send_json::<types::OrganizationDomain>()
     }
@@ -293,8 +293,8 @@ impl OrganizationDomainsDelete {
             codegen::Method::DELETE,
             "/organizations/{organization_id}/domains/{domain_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("domain_id", &self.domain_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -355,13 +355,14 @@ impl OrganizationDomainsList {
             codegen::Method::GET,
             "/organizations/{organization_id}/domains",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.query("verified", self.verified.as_ref());
-        request.query("enrollment_mode", self.enrollment_mode.as_ref());
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Query, "verified", self.verified.as_ref());
+        request
+            .param(codegen::In::Query, "enrollment_mode", self.enrollment_mode.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::OrganizationDomains>()
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/domains` again with a growing `offset` as the stream is read.
@@ -476,22 +477,24 @@ impl OrganizationDomainsListAll {
             codegen::Method::GET,
             "/organization_domains",
         );
-        request.query("organization_id", self.organization_id.as_ref());
-        request.query("verified", self.verified.as_ref());
         request
-            .query_styled(
+            .param(codegen::In::Query, "organization_id", self.organization_id.as_ref());
+        request.param(codegen::In::Query, "verified", self.verified.as_ref());
+        request
+            .param_styled(
+                codegen::In::Query,
                 "enrollment_mode",
                 codegen::Style::Form,
                 false,
                 self.enrollment_mode.as_ref(),
             );
-        request.query("query", self.query.as_ref());
-        request.query_each("domains", self.domains.as_deref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param_each(codegen::In::Query, "domains", self.domains.as_deref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.send_json::<types::OrganizationDomains>()
     }
     /// Streams the items of every page, sending `GET /organization_domains` again with a growing `offset` as the stream is read.
@@ -573,8 +576,8 @@ impl OrganizationDomainsUpdate {
             codegen::Method::PATCH,
             "/organizations/{organization_id}/domains/{domain_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("domain_id", &self.domain_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
         request.json(&self.body);
         request.send_json::<types::OrganizationDomain>()
     }
@@ -611,8 +614,8 @@ impl OrganizationDomainsVerifyOwnership {
             codegen::Method::POST,
             "/organizations/{organization_id}/domains/{domain_id}/verify_ownership",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("domain_id", &self.domain_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
         request.send_json::<types::OrganizationDomain>()
     }
 }

@@ -351,7 +351,7 @@ impl OrganizationInvitationsCreate {
             codegen::Method::POST,
             "/organizations/{organization_id}/invitations",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request
             .check_range(
                 "expires_in_days",
@@ -395,7 +395,7 @@ impl OrganizationInvitationsCreateMany {
             codegen::Method::POST,
             "/organizations/{organization_id}/invitations/bulk",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
         request.send_json::<types::OrganizationInvitations>()
     }
@@ -432,8 +432,8 @@ impl OrganizationInvitationsGet {
             codegen::Method::GET,
             "/organizations/{organization_id}/invitations/{invitation_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("invitation_id", &self.invitation_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "invitation_id", Some(&self.invitation_id));
         request.send_json::<types::OrganizationInvitation>()
     }
 }
@@ -500,14 +500,14 @@ impl OrganizationInvitationsList {
             codegen::Method::GET,
             "/organizations/{organization_id}/invitations",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.query("status", self.status.as_ref());
-        request.query("email_address", self.email_address.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Query, "status", self.status.as_ref());
+        request.param(codegen::In::Query, "email_address", self.email_address.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::OrganizationInvitations>()
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/invitations` again with a growing `offset` as the stream is read.
@@ -598,13 +598,13 @@ impl OrganizationInvitationsListAll {
             codegen::Method::GET,
             "/organization_invitations",
         );
-        request.query("order_by", self.order_by.as_ref());
-        request.query("status", self.status.as_ref());
-        request.query("query", self.query.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "status", self.status.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::OrganizationInvitationsWithPublicOrganizationData>()
     }
     /// Streams the items of every page, sending `GET /organization_invitations` again with a growing `offset` as the stream is read.
@@ -678,11 +678,11 @@ impl OrganizationInvitationsListPending {
             codegen::Method::GET,
             "/organizations/{organization_id}/invitations/pending",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::OrganizationInvitations>()
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/invitations/pending` again with a growing `offset` as the stream is read.
@@ -754,8 +754,8 @@ impl OrganizationInvitationsRevoke {
             codegen::Method::POST,
             "/organizations/{organization_id}/invitations/{invitation_id}/revoke",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("invitation_id", &self.invitation_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "invitation_id", Some(&self.invitation_id));
         request.json(&self.body);
         request.send_json::<types::OrganizationInvitation>()
     }

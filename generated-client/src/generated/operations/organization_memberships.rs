@@ -245,7 +245,7 @@ impl OrganizationMembershipsCreate {
             codegen::Method::POST,
             "/organizations/{organization_id}/memberships",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
         request.send_json::<types::OrganizationMembership>()
     }
@@ -282,8 +282,8 @@ impl OrganizationMembershipsDelete {
             codegen::Method::DELETE,
             "/organizations/{organization_id}/memberships/{user_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::OrganizationMembership>()
     }
 }
@@ -343,12 +343,12 @@ impl OrganizationMembershipsList {
             codegen::Method::GET,
             "/organizations/{organization_id}/memberships",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.send_json::<types::OrganizationMemberships>()
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/memberships` again with a growing `offset` as the stream is read.
@@ -427,11 +427,11 @@ impl OrganizationMembershipsListAll {
             codegen::Method::GET,
             "/organization_memberships",
         );
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::OrganizationMemberships>()
     }
     /// Streams the items of every page, sending `GET /organization_memberships` again with a growing `offset` as the stream is read.
@@ -509,8 +509,8 @@ impl OrganizationMembershipsMergeMetadata {
             codegen::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}/metadata",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::OrganizationMembership>()
     }
@@ -548,8 +548,8 @@ impl OrganizationMembershipsUpdate {
             codegen::Method::PATCH,
             "/organizations/{organization_id}/memberships/{user_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::OrganizationMembership>()
     }

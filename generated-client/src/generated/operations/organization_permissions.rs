@@ -228,7 +228,7 @@ impl OrganizationPermissionsDelete {
             codegen::Method::DELETE,
             "/organization_permissions/{permission_id}",
         );
-        request.path_param("permission_id", &self.permission_id);
+        request.param(codegen::In::Path, "permission_id", Some(&self.permission_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -261,7 +261,7 @@ impl OrganizationPermissionsGet {
             codegen::Method::GET,
             "/organization_permissions/{permission_id}",
         );
-        request.path_param("permission_id", &self.permission_id);
+        request.param(codegen::In::Path, "permission_id", Some(&self.permission_id));
         request.send_json::<types::Permission>()
     }
 }
@@ -319,12 +319,12 @@ impl OrganizationPermissionsList {
             codegen::Method::GET,
             "/organization_permissions",
         );
-        request.query("query", self.query.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::Permissions>()
     }
     /// Streams the items of every page, sending `GET /organization_permissions` again with a growing `offset` as the stream is read.
@@ -396,7 +396,7 @@ impl OrganizationPermissionsUpdate {
             codegen::Method::PATCH,
             "/organization_permissions/{permission_id}",
         );
-        request.path_param("permission_id", &self.permission_id);
+        request.param(codegen::In::Path, "permission_id", Some(&self.permission_id));
         request.json(&self.body);
         request.send_json::<types::Permission>()
     }

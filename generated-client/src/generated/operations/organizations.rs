@@ -452,7 +452,7 @@ impl OrganizationsAdjustBillingCreditBalance {
             codegen::Method::POST,
             "/organizations/{organization_id}/billing/credits",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
         request.send_json::<types::CommerceCreditLedgerResponse>()
     }
@@ -553,7 +553,7 @@ impl OrganizationsDelete {
             codegen::Method::DELETE,
             "/organizations/{organization_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -586,7 +586,7 @@ impl OrganizationsDeleteLogo {
             codegen::Method::DELETE,
             "/organizations/{organization_id}/logo",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.send_json::<types::Organization>()
     }
 }
@@ -619,7 +619,7 @@ impl OrganizationsGet {
             codegen::Method::GET,
             "/organizations/{organization_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.send_json::<types::Organization>()
     }
 }
@@ -654,7 +654,7 @@ impl OrganizationsGetBillingCreditBalance {
             codegen::Method::GET,
             "/organizations/{organization_id}/billing/credits",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.send_json::<types::CommerceCreditBalanceResponse>()
     }
 }
@@ -689,7 +689,7 @@ impl OrganizationsGetBillingSubscription {
             codegen::Method::GET,
             "/organizations/{organization_id}/billing/subscription",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.send_json::<types::CommerceSubscription>()
     }
 }
@@ -763,12 +763,17 @@ impl OrganizationsList {
             "/organizations",
         );
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("include_members_count", self.include_members_count.as_ref());
-        request.query("query", self.query.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request
+            .param(
+                codegen::In::Query,
+                "include_members_count",
+                self.include_members_count.as_ref(),
+            );
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.send_json::<types::Organizations>()
     }
     /// Streams the items of every page, sending `GET /organizations` again with a growing `offset` as the stream is read.
@@ -843,7 +848,7 @@ impl OrganizationsMergeMetadata {
             codegen::Method::PATCH,
             "/organizations/{organization_id}/metadata",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
         request.send_json::<types::Organization>()
     }
@@ -894,7 +899,7 @@ impl OrganizationsReplaceMetadata {
             codegen::Method::PUT,
             "/organizations/{organization_id}/metadata",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
         request.send_json::<types::Organization>()
     }
@@ -965,7 +970,7 @@ impl OrganizationsUpdate {
             codegen::Method::PATCH,
             "/organizations/{organization_id}",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request
             .check_chars(
                 "slug",
@@ -1011,7 +1016,7 @@ impl OrganizationsUploadLogo {
             codegen::Method::PUT,
             "/organizations/{organization_id}/logo",
         );
-        request.path_param("organization_id", &self.organization_id);
+        request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.multipart();
         request
             .file_part(

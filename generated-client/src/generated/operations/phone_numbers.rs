@@ -264,7 +264,7 @@ impl PhoneNumbersAttemptVerification {
             codegen::Method::POST,
             "/phone_numbers/{phone_number_id}/attempt_verification",
         );
-        request.path_param("phone_number_id", &self.phone_number_id);
+        request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
         request.json(&self.body);
         request.send_json::<types::VerificationResponse>()
     }
@@ -356,7 +356,7 @@ impl PhoneNumbersDelete {
             codegen::Method::DELETE,
             "/phone_numbers/{phone_number_id}",
         );
-        request.path_param("phone_number_id", &self.phone_number_id);
+        request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -389,7 +389,7 @@ impl PhoneNumbersGet {
             codegen::Method::GET,
             "/phone_numbers/{phone_number_id}",
         );
-        request.path_param("phone_number_id", &self.phone_number_id);
+        request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
         request.send_json::<types::PhoneNumber>()
     }
 }
@@ -424,7 +424,7 @@ impl PhoneNumbersPrepareVerification {
             codegen::Method::POST,
             "/phone_numbers/{phone_number_id}/prepare_verification",
         );
-        request.path_param("phone_number_id", &self.phone_number_id);
+        request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
         request.send_json::<types::VerificationResponse>()
     }
 }
@@ -466,7 +466,7 @@ impl PhoneNumbersReplaceForUser {
             codegen::Method::PUT,
             "/users/{user_id}/phone_number",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::PhoneNumber>()
     }
@@ -516,7 +516,7 @@ impl PhoneNumbersUpdate {
             codegen::Method::PATCH,
             "/phone_numbers/{phone_number_id}",
         );
-        request.path_param("phone_number_id", &self.phone_number_id);
+        request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
         request.json(&self.body);
         request.send_json::<types::PhoneNumber>()
     }

@@ -163,7 +163,7 @@ impl RedirectUrlsDelete {
             codegen::Method::DELETE,
             "/redirect_urls/{id}",
         );
-        request.path_param("id", &self.id);
+        request.param(codegen::In::Path, "id", Some(&self.id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -196,7 +196,7 @@ impl RedirectUrlsGet {
             codegen::Method::GET,
             "/redirect_urls/{id}",
         );
-        request.path_param("id", &self.id);
+        request.param(codegen::In::Path, "id", Some(&self.id));
         request.send_json::<types::RedirectUrl>()
     }
 }

@@ -300,7 +300,12 @@ impl RoleSetsAddRoles {
             codegen::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles",
         );
-        request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
+        request
+            .param(
+                codegen::In::Path,
+                "role_set_key_or_id",
+                Some(&self.role_set_key_or_id),
+            );
         request.json(&self.body);
         request.send_json::<types::RoleSet>()
     }
@@ -387,7 +392,12 @@ impl RoleSetsGet {
             codegen::Method::GET,
             "/role_sets/{role_set_key_or_id}",
         );
-        request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
+        request
+            .param(
+                codegen::In::Path,
+                "role_set_key_or_id",
+                Some(&self.role_set_key_or_id),
+            );
         request.send_json::<types::RoleSet>()
     }
 }
@@ -445,12 +455,12 @@ impl RoleSetsList {
             codegen::Method::GET,
             "/role_sets",
         );
-        request.query("query", self.query.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::RoleSets>()
     }
     /// Streams the items of every page, sending `GET /role_sets` again with a growing `offset` as the stream is read.
@@ -512,7 +522,12 @@ impl RoleSetsReplace {
             codegen::Method::POST,
             "/role_sets/{role_set_key_or_id}/replace",
         );
-        request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
+        request
+            .param(
+                codegen::In::Path,
+                "role_set_key_or_id",
+                Some(&self.role_set_key_or_id),
+            );
         request.json(&self.body);
         request.send_json::<types::DeletedObject>()
     }
@@ -547,7 +562,12 @@ impl RoleSetsReplaceRole {
             codegen::Method::POST,
             "/role_sets/{role_set_key_or_id}/roles/replace",
         );
-        request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
+        request
+            .param(
+                codegen::In::Path,
+                "role_set_key_or_id",
+                Some(&self.role_set_key_or_id),
+            );
         request.json(&self.body);
         request.send_json::<types::RoleSet>()
     }
@@ -642,7 +662,12 @@ impl RoleSetsUpdate {
             codegen::Method::PATCH,
             "/role_sets/{role_set_key_or_id}",
         );
-        request.path_param("role_set_key_or_id", &self.role_set_key_or_id);
+        request
+            .param(
+                codegen::In::Path,
+                "role_set_key_or_id",
+                Some(&self.role_set_key_or_id),
+            );
         request.json(&self.body);
         request.send_json::<types::RoleSet>()
     }

@@ -276,7 +276,12 @@ impl SamlConnectionsDelete {
             codegen::Method::DELETE,
             "/saml_connections/{saml_connection_id}",
         );
-        request.path_param("saml_connection_id", &self.saml_connection_id);
+        request
+            .param(
+                codegen::In::Path,
+                "saml_connection_id",
+                Some(&self.saml_connection_id),
+            );
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -309,7 +314,12 @@ impl SamlConnectionsGet {
             codegen::Method::GET,
             "/saml_connections/{saml_connection_id}",
         );
-        request.path_param("saml_connection_id", &self.saml_connection_id);
+        request
+            .param(
+                codegen::In::Path,
+                "saml_connection_id",
+                Some(&self.saml_connection_id),
+            );
         request.send_json::<types::SamlConnection>()
     }
 }
@@ -359,9 +369,9 @@ impl SamlConnectionsList {
             "/saml_connections",
         );
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::SamlConnections>()
     }
     /// Streams the items of every page, sending `GET /saml_connections` again with a growing `offset` as the stream is read.
@@ -513,7 +523,12 @@ impl SamlConnectionsUpdate {
             codegen::Method::PATCH,
             "/saml_connections/{saml_connection_id}",
         );
-        request.path_param("saml_connection_id", &self.saml_connection_id);
+        request
+            .param(
+                codegen::In::Path,
+                "saml_connection_id",
+                Some(&self.saml_connection_id),
+            );
         request.json(&self.body);
         request.send_json::<types::SamlConnection>()
     }

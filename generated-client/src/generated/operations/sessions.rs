@@ -337,7 +337,7 @@ impl SessionsCreateToken {
             codegen::Method::POST,
             "/sessions/{session_id}/tokens",
         );
-        request.path_param("session_id", &self.session_id);
+        request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request
             .check_range(
                 "expires_in_seconds",
@@ -383,8 +383,8 @@ impl SessionsCreateTokenFromTemplate {
             codegen::Method::POST,
             "/sessions/{session_id}/tokens/{template_name}",
         );
-        request.path_param("session_id", &self.session_id);
-        request.path_param("template_name", &self.template_name);
+        request.param(codegen::In::Path, "session_id", Some(&self.session_id));
+        request.param(codegen::In::Path, "template_name", Some(&self.template_name));
         request.send_json::<types::Token>()
     }
 }
@@ -417,7 +417,7 @@ impl SessionsGet {
             codegen::Method::GET,
             "/sessions/{session_id}",
         );
-        request.path_param("session_id", &self.session_id);
+        request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request.send_json::<types::Session>()
     }
 }
@@ -484,13 +484,13 @@ impl SessionsList {
             codegen::Method::GET,
             "/sessions",
         );
-        request.query("client_id", self.client_id.as_ref());
-        request.query("user_id", self.user_id.as_ref());
-        request.query("status", self.status.as_ref());
+        request.param(codegen::In::Query, "client_id", self.client_id.as_ref());
+        request.param(codegen::In::Query, "user_id", self.user_id.as_ref());
+        request.param(codegen::In::Query, "status", self.status.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<Vec<types::Session>>()
     }
     /// Streams the items of every page, sending `GET /sessions` again with a growing `offset` as the stream is read.
@@ -580,7 +580,7 @@ impl SessionsRefresh {
             codegen::Method::POST,
             "/sessions/{session_id}/refresh",
         );
-        request.path_param("session_id", &self.session_id);
+        request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request.json(&self.body);
         request.send_json::<types::SessionRefresh>()
     }
@@ -614,7 +614,7 @@ impl SessionsRevoke {
             codegen::Method::POST,
             "/sessions/{session_id}/revoke",
         );
-        request.path_param("session_id", &self.session_id);
+        request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request.send_json::<types::Session>()
     }
 }
@@ -653,7 +653,7 @@ impl SessionsVerify {
             codegen::Method::POST,
             "/sessions/{session_id}/verify",
         );
-        request.path_param("session_id", &self.session_id);
+        request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request.json(&self.body);
         request.send_json::<types::Session>()
     }

@@ -138,7 +138,8 @@ impl SignInTokensRevoke {
             codegen::Method::POST,
             "/sign_in_tokens/{sign_in_token_id}/revoke",
         );
-        request.path_param("sign_in_token_id", &self.sign_in_token_id);
+        request
+            .param(codegen::In::Path, "sign_in_token_id", Some(&self.sign_in_token_id));
         request.send_json::<types::SignInToken>()
     }
 }

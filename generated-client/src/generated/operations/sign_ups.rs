@@ -94,7 +94,7 @@ impl SignUpsGet {
             codegen::Method::GET,
             "/sign_ups/{id}",
         );
-        request.path_param("id", &self.id);
+        request.param(codegen::In::Path, "id", Some(&self.id));
         request.send_json::<types::SignUp>()
     }
 }
@@ -138,7 +138,7 @@ impl SignUpsUpdate {
             codegen::Method::PATCH,
             "/sign_ups/{id}",
         );
-        request.path_param("id", &self.id);
+        request.param(codegen::In::Path, "id", Some(&self.id));
         request.json(&self.body);
         request.send_json::<types::SignUp>()
     }

@@ -1000,7 +1000,7 @@ impl UsersAdjustBillingCreditBalance {
             codegen::Method::POST,
             "/users/{user_id}/billing/credits",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::CommerceCreditLedgerResponse>()
     }
@@ -1034,7 +1034,7 @@ impl UsersBan {
             codegen::Method::POST,
             "/users/{user_id}/ban",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::User>()
     }
 }
@@ -1175,18 +1175,30 @@ impl UsersCount {
             "/users/count",
         );
         request.check_max_items("email_address", self.email_address.as_ref(), 100);
-        request.query_each("email_address", self.email_address.as_deref());
+        request
+            .param_each(
+                codegen::In::Query,
+                "email_address",
+                self.email_address.as_deref(),
+            );
         request.check_max_items("phone_number", self.phone_number.as_ref(), 100);
-        request.query_each("phone_number", self.phone_number.as_deref());
+        request
+            .param_each(
+                codegen::In::Query,
+                "phone_number",
+                self.phone_number.as_deref(),
+            );
         request.check_max_items("external_id", self.external_id.as_ref(), 100);
-        request.query_each("external_id", self.external_id.as_deref());
+        request
+            .param_each(codegen::In::Query, "external_id", self.external_id.as_deref());
         request.check_max_items("username", self.username.as_ref(), 100);
-        request.query_each("username", self.username.as_deref());
+        request.param_each(codegen::In::Query, "username", self.username.as_deref());
         request.check_max_items("web3_wallet", self.web3_wallet.as_ref(), 100);
-        request.query_each("web3_wallet", self.web3_wallet.as_deref());
+        request
+            .param_each(codegen::In::Query, "web3_wallet", self.web3_wallet.as_deref());
         request.check_max_items("user_id", self.user_id.as_ref(), 100);
-        request.query_each("user_id", self.user_id.as_deref());
-        request.query("query", self.query.as_ref());
+        request.param_each(codegen::In::Query, "user_id", self.user_id.as_deref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
         request.send_json::<types::TotalCount>()
     }
 }
@@ -1363,7 +1375,7 @@ impl UsersDelete {
             codegen::Method::DELETE,
             "/users/{user_id}",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -1398,7 +1410,7 @@ impl UsersDeleteBackupCodes {
             codegen::Method::DELETE,
             "/users/{user_id}/backup_code",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::UsersDeleteBackupCodesResponse>()
     }
 }
@@ -1432,8 +1444,13 @@ impl UsersDeleteExternalAccount {
             codegen::Method::DELETE,
             "/users/{user_id}/external_accounts/{external_account_id}",
         );
-        request.path_param("user_id", &self.user_id);
-        request.path_param("external_account_id", &self.external_account_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
+        request
+            .param(
+                codegen::In::Path,
+                "external_account_id",
+                Some(&self.external_account_id),
+            );
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -1467,8 +1484,13 @@ impl UsersDeletePasskey {
             codegen::Method::DELETE,
             "/users/{user_id}/passkeys/{passkey_identification_id}",
         );
-        request.path_param("user_id", &self.user_id);
-        request.path_param("passkey_identification_id", &self.passkey_identification_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
+        request
+            .param(
+                codegen::In::Path,
+                "passkey_identification_id",
+                Some(&self.passkey_identification_id),
+            );
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -1501,7 +1523,7 @@ impl UsersDeleteProfileImage {
             codegen::Method::DELETE,
             "/users/{user_id}/profile_image",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::User>()
     }
 }
@@ -1536,7 +1558,7 @@ impl UsersDeleteTotp {
             codegen::Method::DELETE,
             "/users/{user_id}/totp",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::UsersDeleteTotpResponse>()
     }
 }
@@ -1570,11 +1592,12 @@ impl UsersDeleteWeb3Wallet {
             codegen::Method::DELETE,
             "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request
-            .path_param(
+            .param(
+                codegen::In::Path,
                 "web3_wallet_identification_id",
-                &self.web3_wallet_identification_id,
+                Some(&self.web3_wallet_identification_id),
             );
         request.send_json::<types::DeletedObject>()
     }
@@ -1610,7 +1633,7 @@ impl UsersDisableMfa {
             codegen::Method::DELETE,
             "/users/{user_id}/mfa",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::UsersDisableMfaResponse>()
     }
 }
@@ -1643,7 +1666,7 @@ impl UsersGet {
             codegen::Method::GET,
             "/users/{user_id}",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::User>()
     }
 }
@@ -1678,7 +1701,7 @@ impl UsersGetBillingCreditBalance {
             codegen::Method::GET,
             "/users/{user_id}/billing/credits",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::CommerceCreditBalanceResponse>()
     }
 }
@@ -1714,8 +1737,8 @@ impl UsersGetOauthAccessToken {
             codegen::Method::GET,
             "/users/{user_id}/oauth_access_tokens/{provider}",
         );
-        request.path_param("user_id", &self.user_id);
-        request.path_param("provider", &self.provider);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
+        request.param(codegen::In::Path, "provider", Some(&self.provider));
         request.send_json::<Vec<types::OAuthAccessToken>>()
     }
 }
@@ -1881,26 +1904,48 @@ impl UsersList {
             "/users",
         );
         request.check_max_items("email_address", self.email_address.as_ref(), 100);
-        request.query_each("email_address", self.email_address.as_deref());
+        request
+            .param_each(
+                codegen::In::Query,
+                "email_address",
+                self.email_address.as_deref(),
+            );
         request.check_max_items("phone_number", self.phone_number.as_ref(), 100);
-        request.query_each("phone_number", self.phone_number.as_deref());
+        request
+            .param_each(
+                codegen::In::Query,
+                "phone_number",
+                self.phone_number.as_deref(),
+            );
         request.check_max_items("external_id", self.external_id.as_ref(), 100);
-        request.query_each("external_id", self.external_id.as_deref());
+        request
+            .param_each(codegen::In::Query, "external_id", self.external_id.as_deref());
         request.check_max_items("username", self.username.as_ref(), 100);
-        request.query_each("username", self.username.as_deref());
+        request.param_each(codegen::In::Query, "username", self.username.as_deref());
         request.check_max_items("web3_wallet", self.web3_wallet.as_ref(), 100);
-        request.query_each("web3_wallet", self.web3_wallet.as_deref());
+        request
+            .param_each(codegen::In::Query, "web3_wallet", self.web3_wallet.as_deref());
         request.check_max_items("user_id", self.user_id.as_ref(), 100);
-        request.query_each("user_id", self.user_id.as_deref());
+        request.param_each(codegen::In::Query, "user_id", self.user_id.as_deref());
         request.check_max_items("organization_id", self.organization_id.as_ref(), 100);
-        request.query_each("organization_id", self.organization_id.as_deref());
-        request.query("query", self.query.as_ref());
-        request.query("last_active_at_since", self.last_active_at_since.as_ref());
+        request
+            .param_each(
+                codegen::In::Query,
+                "organization_id",
+                self.organization_id.as_deref(),
+            );
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request
+            .param(
+                codegen::In::Query,
+                "last_active_at_since",
+                self.last_active_at_since.as_ref(),
+            );
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.send_json::<Vec<types::User>>()
     }
     /// Streams the items of every page, sending `GET /users` again with a growing `offset` as the stream is read.
@@ -1981,12 +2026,12 @@ impl UsersListOrganizationInvitations {
             codegen::Method::GET,
             "/users/{user_id}/organization_invitations",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("status", self.status.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "status", self.status.as_ref());
         request.send_json::<types::OrganizationInvitationsWithPublicOrganizationData>()
     }
     /// Streams the items of every page, sending `GET /users/{user_id}/organization_invitations` again with a growing `offset` as the stream is read.
@@ -2063,11 +2108,11 @@ impl UsersListOrganizationMemberships {
             codegen::Method::GET,
             "/users/{user_id}/organization_memberships",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(499));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.send_json::<types::OrganizationMemberships>()
     }
     /// Streams the items of every page, sending `GET /users/{user_id}/organization_memberships` again with a growing `offset` as the stream is read.
@@ -2125,7 +2170,7 @@ impl UsersListTrustedDevices {
             codegen::Method::GET,
             "/users/{user_id}/trusted_devices",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::TrustedDeviceList>()
     }
 }
@@ -2158,7 +2203,7 @@ impl UsersLock {
             codegen::Method::POST,
             "/users/{user_id}/lock",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::User>()
     }
 }
@@ -2216,7 +2261,7 @@ impl UsersMergeMetadata {
             codegen::Method::PATCH,
             "/users/{user_id}/metadata",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::User>()
     }
@@ -2256,7 +2301,7 @@ impl UsersRemovePassword {
             codegen::Method::POST,
             "/users/{user_id}/remove_password",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::User>()
     }
@@ -2315,7 +2360,7 @@ impl UsersReplaceMetadata {
             codegen::Method::PUT,
             "/users/{user_id}/metadata",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::User>()
     }
@@ -2350,8 +2395,13 @@ impl UsersRevokeTrustedDevice {
             codegen::Method::DELETE,
             "/users/{user_id}/trusted_devices/{trusted_device_id}",
         );
-        request.path_param("user_id", &self.user_id);
-        request.path_param("trusted_device_id", &self.trusted_device_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
+        request
+            .param(
+                codegen::In::Path,
+                "trusted_device_id",
+                Some(&self.trusted_device_id),
+            );
         request.send_json::<types::TrustedDevice>()
     }
 }
@@ -2385,7 +2435,7 @@ impl UsersSetProfileImage {
             codegen::Method::POST,
             "/users/{user_id}/profile_image",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.multipart();
         request.file_part("file", Some(self.file), &[], None);
         request.send_json::<types::User>()
@@ -2420,7 +2470,7 @@ impl UsersUnban {
             codegen::Method::POST,
             "/users/{user_id}/unban",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::User>()
     }
 }
@@ -2487,7 +2537,7 @@ impl UsersUnlock {
             codegen::Method::POST,
             "/users/{user_id}/unlock",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.send_json::<types::User>()
     }
 }
@@ -2668,7 +2718,7 @@ impl UsersUpdate {
             codegen::Method::PATCH,
             "/users/{user_id}",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::User>()
     }
@@ -2705,7 +2755,7 @@ impl UsersVerifyPassword {
             codegen::Method::POST,
             "/users/{user_id}/verify_password",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::UsersVerifyPasswordResponse>()
     }
@@ -2742,7 +2792,7 @@ impl UsersVerifyTotp {
             codegen::Method::POST,
             "/users/{user_id}/verify_totp",
         );
-        request.path_param("user_id", &self.user_id);
+        request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
         request.send_json::<types::UsersVerifyTotpResponse>()
     }

@@ -217,7 +217,12 @@ impl WaitlistEntriesDelete {
             codegen::Method::DELETE,
             "/waitlist_entries/{waitlist_entry_id}",
         );
-        request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
+        request
+            .param(
+                codegen::In::Path,
+                "waitlist_entry_id",
+                Some(&self.waitlist_entry_id),
+            );
         request.send_json::<types::DeletedObject>()
     }
 }
@@ -261,7 +266,12 @@ impl WaitlistEntriesInvite {
             codegen::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/invite",
         );
-        request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
+        request
+            .param(
+                codegen::In::Path,
+                "waitlist_entry_id",
+                Some(&self.waitlist_entry_id),
+            );
         request.json(&self.body);
         request.send_json::<types::WaitlistEntry>()
     }
@@ -327,12 +337,12 @@ impl WaitlistEntriesList {
             "/waitlist_entries",
         );
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
-        request.query("limit", self.limit.as_ref());
+        request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
-        request.query("offset", self.offset.as_ref());
-        request.query("query", self.query.as_ref());
-        request.query("status", self.status.as_ref());
-        request.query("order_by", self.order_by.as_ref());
+        request.param(codegen::In::Query, "offset", self.offset.as_ref());
+        request.param(codegen::In::Query, "query", self.query.as_ref());
+        request.param(codegen::In::Query, "status", self.status.as_ref());
+        request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.send_json::<types::WaitlistEntries>()
     }
     /// Streams the items of every page, sending `GET /waitlist_entries` again with a growing `offset` as the stream is read.
@@ -390,7 +400,12 @@ impl WaitlistEntriesReject {
             codegen::Method::POST,
             "/waitlist_entries/{waitlist_entry_id}/reject",
         );
-        request.path_param("waitlist_entry_id", &self.waitlist_entry_id);
+        request
+            .param(
+                codegen::In::Path,
+                "waitlist_entry_id",
+                Some(&self.waitlist_entry_id),
+            );
         request.send_json::<types::WaitlistEntry>()
     }
 }
