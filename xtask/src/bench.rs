@@ -149,6 +149,28 @@ pub fn bench_api_diff(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `cargo xtask bench-process SPEC`: the whole-process row of `cargo xtask bench` alone.
+pub fn bench_process(root: &Path, args: &[String]) -> ExitCode {
+    let [spec] = args else {
+        eprintln!("usage: cargo xtask bench-process SPEC");
+        return ExitCode::from(2);
+    };
+    let work = root.join("target/bench");
+    let row = fs::create_dir_all(&work)
+        .map_err(|e| format!("cannot create {}: {e}", work.display()))
+        .and_then(|()| whole_process(root, &work, Path::new(spec), None));
+    match row {
+        Ok(row) => {
+            println!("{}: {}", row.what, row.figure);
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `cargo xtask bench-generate SPEC RUNS`: generates SPEC in-process RUNS times and prints the
 /// median time, the peak resident memory, and the size of the output. Run in release mode by
 /// `cargo xtask bench`.
@@ -348,6 +370,7 @@ fn generation(
             let out = run(&mut command)?;
             let line = out.lines().last().unwrap_or_default().to_owned();
             let median = field(&line, "median_ms");
+            let in_process = median.to_owned();
             if name.starts_with("synthetic") && threads.is_none() {
                 synthetic_ms.push(median.parse().unwrap_or(0.0));
             }
@@ -379,6 +402,11 @@ fn generation(
                 rows.last().map_or("", |r| &r.what),
                 rows.last().map_or("", |r| &r.figure)
             );
+            if threads.is_none() && (name.starts_with("spec/") || name.ends_with("2026-05-12.yml"))
+            {
+                rows.push(whole_process(root, work, &path, Some(&in_process))?);
+                println!("{}", rows.last().map_or("", |r| &r.figure));
+            }
         }
     }
     if let [_, thousand, ten_thousand] = synthetic_ms[..] {
@@ -392,6 +420,75 @@ fn generation(
         });
     }
     Ok(())
+}
+
+/// What a user waits for: `cargo xtask codegen --spec PATH --out DIR`, a fresh process each
+/// time, beside the binary alone and cargo's own start (its freshness check of the workspace),
+/// so the difference from the in-process figure is accounted for.
+fn whole_process(
+    root: &Path,
+    work: &Path,
+    spec: &Path,
+    in_process: Option<&str>,
+) -> Result<Row, String> {
+    const PROCESS_RUNS: usize = 5;
+    let out = work.join("whole-process");
+    let binary = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
+    let median_of = |make: &dyn Fn() -> Command, must_succeed: bool| -> Result<f64, String> {
+        let mut times = Vec::new();
+        for _ in 0..PROCESS_RUNS {
+            let _ = fs::remove_dir_all(&out);
+            let mut command = make();
+            let started = Instant::now();
+            let status = command
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .map_err(|e| format!("cannot run {command:?}: {e}"))?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            if must_succeed && !status.success() {
+                return Err(format!("{command:?} failed"));
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        Ok(times[times.len() / 2])
+    };
+    let codegen = |program: &Path, prefix: &[&str]| {
+        let mut command = Command::new(program);
+        command
+            .args(prefix)
+            .arg("codegen")
+            .arg("--spec")
+            .arg(spec)
+            .arg("--out")
+            .arg(&out)
+            .current_dir(root);
+        command
+    };
+    let through_cargo = median_of(&|| codegen(Path::new("cargo"), &["xtask"]), true)?;
+    let alone = median_of(&|| codegen(&binary, &[]), true)?;
+    // An unknown subcommand: cargo starts and checks the build, and xtask prints its usage.
+    let cargo_start = median_of(
+        &|| {
+            let mut command = Command::new("cargo");
+            command.args(["xtask", "--version"]).current_dir(root);
+            command
+        },
+        false,
+    )?;
+    Ok(Row {
+        what: format!(
+            "whole process: `cargo xtask codegen --spec {} --out DIR`",
+            display(root, spec)
+        ),
+        figure: format!(
+            "{through_cargo:.0} ms median of {PROCESS_RUNS} fresh processes: the xtask binary alone {alone:.0} ms (generation{}, plus reading the document, writing the crate and starting the process), cargo's start and freshness check {cargo_start:.0} ms",
+            in_process.map_or(String::new(), |ms| format!(
+                ", {ms} ms in process in the release build above"
+            ))
+        ),
+        how: "cargo xtask bench (a fresh process per run, output discarded)".into(),
+    })
 }
 
 fn kib_to_mib(kib: &str) -> String {

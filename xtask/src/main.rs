@@ -59,6 +59,7 @@ fn main() -> ExitCode {
         Some("mock") => conformance::mock(&workspace_root(), &args[1..]),
         Some("bench-generate") => bench::bench_generate(&args[1..]),
         Some("bench-api-diff") => bench::bench_api_diff(&args[1..]),
+        Some("bench-process") => bench::bench_process(&workspace_root(), &args[1..]),
         Some("jwt-differential") => differential::jwt_differential(&workspace_root()),
         Some("api-diff") => api_diff::api_diff_command(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
