@@ -87,7 +87,167 @@ pub fn generate_with_files(
     options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Output, Diagnostics> {
-    pipeline(spec_name, text, options, read_file, &mut Profile::default())
+    let model = Model::load(spec_name, text, options, read_file)?;
+    let output = model.files();
+    // Freeing a large IR takes a while; another thread does it meanwhile.
+    release(model);
+    output
+}
+
+/// A document loaded and lowered once. Ask it for the generated files, the conformance sweep,
+/// the usage witness, or what changed against another model, without reading the document
+/// again.
+///
+/// ```no_run
+/// use openapi_rust_generator::{Layout, Model, Options};
+///
+/// let text = std::fs::read_to_string("spec/api.yaml").unwrap();
+/// let no_files = |path: &str| Err(format!("{path}: one file only"));
+/// let model = Model::load("spec/api.yaml", &text, &Options::new(Layout::Crate), &no_files)
+///     .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+/// let output = model.files().unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+/// let sweep = model.sweep().unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+/// println!("{} files, {} operations, a {}-byte sweep", output.files.len(), output.operations, sweep.len());
+/// ```
+#[derive(Debug)]
+pub struct Model {
+    api: ir::Api,
+    warnings: Vec<Diagnostic>,
+    layout: Layout,
+    threads: Option<usize>,
+    /// Wall time of loading and of lowering.
+    loaded_in: [std::time::Duration; 2],
+}
+
+impl Model {
+    /// Loads `text` (named `spec_name` in diagnostics and file headers; other files of the
+    /// document come from `read_file`) and lowers it with `options`.
+    ///
+    /// # Errors
+    ///
+    /// As [`generate_with_files`].
+    pub fn load(
+        spec_name: &str,
+        text: &str,
+        options: &Options,
+        read_file: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<Self, Diagnostics> {
+        let started = std::time::Instant::now();
+        let source = Source {
+            name: spec_name,
+            text,
+        };
+        let (document, loaded_warnings) = load::load(source, read_file)?;
+        let loaded = std::time::Instant::now();
+        let (api, warnings) = lower::lower(&document, source, options, loaded_warnings)?;
+        // Freeing a large document tree takes a while; another thread does it meanwhile.
+        release(document);
+        Ok(Self {
+            api,
+            warnings,
+            layout: options.layout,
+            threads: options.threads,
+            loaded_in: [loaded - started, loaded.elapsed()],
+        })
+    }
+
+    /// Warnings about constructs that were approximated or skipped.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The generated files, with the counts and warnings of [`Output`].
+    ///
+    /// # Errors
+    ///
+    /// A diagnostic if the generator produced code it cannot print (a generator bug).
+    pub fn files(&self) -> Result<Output, Diagnostics> {
+        self.files_profiled(&mut Profile::default())
+    }
+
+    fn files_profiled(&self, profile: &mut Profile) -> Result<Output, Diagnostics> {
+        let api = &self.api;
+        let started = std::time::Instant::now();
+        let header = emit::header(api);
+        let steps = render::Steps::default();
+        let rendered = render::render_api(
+            api,
+            &header,
+            self.layout == Layout::Crate,
+            self.threads,
+            &steps,
+        )
+        .map_err(|message| internal_error(&api.spec_name, message))?;
+        let rendered_at = std::time::Instant::now();
+        let mut modules: BTreeMap<String, String> = BTreeMap::new();
+        let mut lib = None;
+        for (path, text) in rendered {
+            if path == "src/lib.rs" {
+                lib = Some(text);
+            } else {
+                modules.insert(path, text);
+            }
+        }
+        let files = match self.layout {
+            Layout::Modules => modules,
+            Layout::Crate => {
+                let mut files: BTreeMap<String, String> = modules
+                    .into_iter()
+                    .map(|(path, text)| (format!("src/generated/{path}"), text))
+                    .collect();
+                files.insert("Cargo.toml".into(), emit::emit_cargo_toml(api));
+                files.insert("src/lib.rs".into(), lib.unwrap_or_default());
+                for (name, text) in emit::RUNTIME_FILES {
+                    files.insert(format!("src/runtime/{name}"), (*text).to_owned());
+                }
+                files
+            }
+        };
+        profile.stages = vec![
+            ("load", self.loaded_in[0]),
+            ("lower", self.loaded_in[1]),
+            ("render", rendered_at - started),
+            ("assemble", rendered_at.elapsed()),
+        ];
+        profile.render_steps = steps.totals().to_vec();
+        Ok(Output {
+            files,
+            warnings: self.warnings.clone(),
+            operations: api.groups.iter().map(|g| g.operations.len()).sum(),
+            types: api.types.len(),
+            group_features: api.groups.iter().map(|g| g.feature.clone()).collect(),
+        })
+    }
+
+    /// The conformance sweep (see [`generate_sweep`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Model::files`].
+    pub fn sweep(&self) -> Result<String, Diagnostics> {
+        render::render(
+            emit::emit_sweep(&self.api),
+            &emit::header(&self.api),
+            "sweep.rs",
+        )
+        .map_err(|m| internal_error(&self.api.spec_name, m))
+    }
+
+    /// The usage witness (see [`witness`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Model::files`].
+    #[doc(hidden)]
+    pub fn witness(&self) -> Result<String, Diagnostics> {
+        render::render(emit::emit_witness(&self.api), "", "witness.rs")
+            .map_err(|m| internal_error(&self.api.spec_name, m))
+    }
+
+    /// What changed for users of the generated crate from `self` to `newer` (see [`diff`]).
+    pub fn diff(&self, newer: &Model) -> diff::Report {
+        diff::diff(&self.api, &newer.api)
+    }
 }
 
 /// Where the time of one [`generate_with_files`] run went.
@@ -113,80 +273,10 @@ pub fn generate_profiled(
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<(Output, Profile), Diagnostics> {
     let mut profile = Profile::default();
-    let output = pipeline(spec_name, text, options, read_file, &mut profile)?;
+    let model = Model::load(spec_name, text, options, read_file)?;
+    let output = model.files_profiled(&mut profile)?;
+    release(model);
     Ok((output, profile))
-}
-
-fn pipeline(
-    spec_name: &str,
-    text: &str,
-    options: &Options,
-    read_file: &dyn Fn(&str) -> Result<String, String>,
-    profile: &mut Profile,
-) -> Result<Output, Diagnostics> {
-    let started = std::time::Instant::now();
-    let source = Source {
-        name: spec_name,
-        text,
-    };
-    let (document, loaded_warnings) = load::load(source, read_file)?;
-    let loaded = std::time::Instant::now();
-    let (api, warnings) = lower::lower(&document, source, options, loaded_warnings)?;
-    // Freeing a large document tree takes a while; another thread does it meanwhile.
-    release(document);
-    let lowered = std::time::Instant::now();
-    let header = emit::header(&api);
-    let steps = render::Steps::default();
-    let rendered = render::render_api(
-        &api,
-        &header,
-        options.layout == Layout::Crate,
-        options.threads,
-        &steps,
-    )
-    .map_err(|message| internal_error(spec_name, message))?;
-    let rendered_at = std::time::Instant::now();
-    let mut modules: BTreeMap<String, String> = BTreeMap::new();
-    let mut lib = None;
-    for (path, text) in rendered {
-        if path == "src/lib.rs" {
-            lib = Some(text);
-        } else {
-            modules.insert(path, text);
-        }
-    }
-    let files = match options.layout {
-        Layout::Modules => modules,
-        Layout::Crate => {
-            let mut files: BTreeMap<String, String> = modules
-                .into_iter()
-                .map(|(path, text)| (format!("src/generated/{path}"), text))
-                .collect();
-            files.insert("Cargo.toml".into(), emit::emit_cargo_toml(&api));
-            files.insert("src/lib.rs".into(), lib.unwrap_or_default());
-            for (name, text) in emit::RUNTIME_FILES {
-                files.insert(format!("src/runtime/{name}"), (*text).to_owned());
-            }
-            files
-        }
-    };
-    let done = std::time::Instant::now();
-    profile.stages = vec![
-        ("load", loaded - started),
-        ("lower", lowered - loaded),
-        ("render", rendered_at - lowered),
-        ("assemble", done - rendered_at),
-    ];
-    profile.render_steps = steps.totals().to_vec();
-    let output = Output {
-        files,
-        warnings,
-        operations: api.groups.iter().map(|g| g.operations.len()).sum(),
-        types: api.types.len(),
-        group_features: api.groups.iter().map(|g| g.feature.clone()).collect(),
-    };
-    release(api);
-    Ok(output)
 }
 
 /// Drops `value` on another thread, so the caller does not wait for a large tree to be freed.
@@ -208,9 +298,7 @@ pub fn generate_sweep(
     options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<String, Diagnostics> {
-    let (api, _) = model(spec_name, text, options, read_file)?;
-    render::render(emit::emit_sweep(&api), &emit::header(&api), "sweep.rs")
-        .map_err(|m| internal_error(spec_name, m))
+    Model::load(spec_name, text, options, read_file)?.sweep()
 }
 
 /// What changed for users of the generated crate between two documents: each finding with a
@@ -225,9 +313,9 @@ pub fn api_diff(
     options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<diff::Report, Diagnostics> {
-    let (old_api, _) = model(old.0, old.1, options, read_file)?;
-    let (new_api, _) = model(new.0, new.1, options, read_file)?;
-    Ok(diff::diff(&old_api, &new_api))
+    let old = Model::load(old.0, old.1, options, read_file)?;
+    let new = Model::load(new.0, new.1, options, read_file)?;
+    Ok(old.diff(&new))
 }
 
 /// The usage witness of a document's crate (a `src/lib.rs` that uses the crate, named `api`,
@@ -244,24 +332,7 @@ pub fn witness(
     options: &Options,
     read_file: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<String, Diagnostics> {
-    let (api, _) = model(spec_name, text, options, read_file)?;
-    render::render(emit::emit_witness(&api), "", "witness.rs")
-        .map_err(|m| internal_error(spec_name, m))
-}
-
-/// Loads and lowers a document.
-fn model(
-    spec_name: &str,
-    text: &str,
-    options: &Options,
-    read_file: &dyn Fn(&str) -> Result<String, String>,
-) -> Result<(ir::Api, Vec<Diagnostic>), Diagnostics> {
-    let source = Source {
-        name: spec_name,
-        text,
-    };
-    let (document, warnings) = load::load(source, read_file)?;
-    lower::lower(&document, source, options, warnings)
+    Model::load(spec_name, text, options, read_file)?.witness()
 }
 
 /// A generator bug reported as a diagnostic rather than a panic.

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use openapi_rust_generator::diff::{Class, Report};
-use openapi_rust_generator::{Layout, Options, api_diff};
+use openapi_rust_generator::{Layout, Model, Options, api_diff};
 
 const SPEC: &str = "spec/clerk-backend-api.yaml";
 const MANIFEST: &str = "generated-client/Cargo.toml";
@@ -122,19 +122,18 @@ fn usage(message: &str) -> ExitCode {
 }
 
 /// The summary `cargo xtask codegen` ends with: what changed since the spec in the last commit.
-pub fn codegen_summary(root: &Path, current: &str) {
+pub fn codegen_summary(root: &Path, current: &Model) {
     let Ok(text) = git_show(root, "HEAD", SPEC) else {
         return;
     };
-    let old = Document {
-        name: format!("HEAD:{SPEC}"),
-        text,
-    };
-    let new = Document {
-        name: SPEC.to_owned(),
-        text: current.to_owned(),
-    };
-    match compare(&old, &new) {
+    let no_files = |path: &str| Err(format!("`{path}`: only single-file documents are compared"));
+    let old = Model::load(
+        &format!("HEAD:{SPEC}"),
+        &text,
+        &Options::new(Layout::Modules),
+        &no_files,
+    );
+    match old.map(|old| old.diff(current)).map_err(|d| d.to_string()) {
         Ok(report) if report.changes.is_empty() => {
             println!("api changes since HEAD: none");
         }

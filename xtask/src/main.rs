@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use openapi_rust_generator::{Layout, Options, generate_sweep, generate_with_files};
+use openapi_rust_generator::{Layout, Model, Options};
 
 /// Generation allocates and frees many small token and syntax trees; mimalloc serves that
 /// pattern markedly faster than the system allocator (see BENCHMARKS.md).
@@ -177,8 +177,12 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
     let read_file =
         |relative: &str| fs::read_to_string(spec_dir.join(relative)).map_err(|e| e.to_string());
     let options = Options::new(layout);
-    let output = match generate_with_files(&spec_name, &text, &options, &read_file) {
-        Ok(output) => output,
+    // The document is loaded and lowered once; the files, the sweep and the change summary
+    // all come from this model.
+    let generated = Model::load(&spec_name, &text, &options, &read_file)
+        .and_then(|model| model.files().map(|output| (model, output)));
+    let (model, output) = match generated {
+        Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             eprintln!("error: generation failed; nothing was written");
@@ -202,7 +206,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
                 .iter()
                 .map(|(path, text)| (format!("{DEFAULT_OUT}/{path}"), text.clone()))
                 .collect();
-            match generate_sweep(&spec_name, &text, &options, &read_file) {
+            match model.sweep() {
                 Ok(sweep) => files.insert(SWEEP.to_owned(), sweep),
                 Err(diagnostics) => {
                     eprintln!("{diagnostics}");
@@ -283,7 +287,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         output.operations, output.types
     );
     if layout == Layout::Modules {
-        api_diff::codegen_summary(&root, &text);
+        api_diff::codegen_summary(&root, &model);
     }
     ExitCode::SUCCESS
 }
