@@ -5,7 +5,9 @@
 //! `crate::runtime::codegen`.
 
 pub mod docs;
+mod inputs;
 mod operations;
+mod pagination;
 mod standalone;
 mod sweep;
 mod types;

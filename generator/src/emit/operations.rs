@@ -4,11 +4,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{doc_attrs, inner_doc_attrs, sanitize, trusted_doc_attrs};
+use super::inputs::{check_step, write_step};
+use super::pagination::emit_stream;
 use super::{ident, type_tokens};
 use crate::ir::{
-    Api, BodyEncoding, Group, HttpMethod, Input, IntType, Location, Operation, PageShape,
-    Pagination, ParamEncoding, ParamStyle, PartKind, Presence, ResponseKind, SetterStyle, TypeKind,
-    TypeRef,
+    Api, BodyEncoding, Group, HttpMethod, Input, Location, Operation, PartKind, Presence,
+    ResponseKind, SetterStyle, TypeKind, TypeRef,
 };
 use crate::naming::unraw;
 
@@ -141,7 +142,7 @@ fn contains_named(ty: &TypeRef) -> bool {
     }
 }
 
-fn types_path() -> TokenStream {
+pub(super) fn types_path() -> TokenStream {
     quote!(types::)
 }
 
@@ -201,7 +202,7 @@ fn input_doc(input: &Input, setter: bool) -> String {
 }
 
 /// Where the builder keeps an input: `self.name`, or `self.body.field` for a body field.
-fn place(input: &Input) -> TokenStream {
+pub(super) fn place(input: &Input) -> TokenStream {
     let name = ident(&input.name);
     match &input.location {
         Location::BodyField(field) => {
@@ -535,212 +536,4 @@ fn by_status(api: &Api, type_name: &str) -> (TokenStream, TokenStream) {
             }
         },
     )
-}
-
-fn emit_stream(op: &Operation, pagination: &Pagination) -> TokenStream {
-    let item = type_tokens(&pagination.item, &types_path());
-    let (limit, offset) = (ident(&pagination.limit), ident(&pagination.offset));
-    let default_limit = proc_macro2::Literal::i64_unsuffixed(pagination.default_limit);
-    let page = match &pagination.shape {
-        PageShape::Array => quote!(codegen::Page {
-            items: response,
-            total: None
-        }),
-        PageShape::Envelope { items, total } => {
-            let items = ident(items);
-            let total = match total {
-                Some((name, presence, ty)) => {
-                    let name = ident(name);
-                    let value = quote!(response.#name);
-                    match (presence, ty) {
-                        (Presence::Required, IntType::I64) => quote!(Some(#value)),
-                        (Presence::Required, _) => quote!(Some(i64::from(#value))),
-                        (_, IntType::I64) => value,
-                        (_, _) => quote!(#value.map(i64::from)),
-                    }
-                }
-                None => quote!(None),
-            };
-            quote!(codegen::Page { items: response.#items, total: #total })
-        }
-    };
-    let widen = |name: &proc_macro2::Ident, ty: IntType| match ty {
-        IntType::I64 => quote!(self.#name.unwrap_or(#default_limit)),
-        _ => quote!(i64::from(self.#name.unwrap_or(#default_limit))),
-    };
-    let limit_start = widen(&limit, pagination.limit_type);
-    let offset_start = match pagination.offset_type {
-        IntType::I64 => quote!(self.#offset.unwrap_or(0)),
-        _ => quote!(i64::from(self.#offset.unwrap_or(0))),
-    };
-    let narrow = |name: &str, ty: IntType, value: TokenStream| match ty {
-        IntType::I64 => value,
-        _ => {
-            let operation_id = &op.operation_id;
-            quote!(codegen::page_param(#operation_id, #name, #value)?)
-        }
-    };
-    let offset_value = narrow(&pagination.offset, pagination.offset_type, quote!(offset));
-    let limit_value = narrow(&pagination.limit, pagination.limit_type, quote!(limit));
-    let doc = doc_attrs(&format!(
-        "Streams the items of every page, sending `{} {}` again with a growing `{}` as the stream is read.\n\nPages hold `{}` items (default {}), starting at `{}` (default 0); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.",
-        op.http_method,
-        op.path,
-        pagination.offset,
-        pagination.limit,
-        pagination.default_limit,
-        pagination.offset
-    ));
-    quote! {
-        #doc
-        pub fn stream(self) -> impl codegen::Stream<Item = Result<#item, Error>> + Send + 'static {
-            let limit = #limit_start;
-            let offset = #offset_start;
-            codegen::paginate(self, offset, limit, |mut page: Self, offset, limit| async move {
-                page.#offset = Some(#offset_value);
-                page.#limit = Some(#limit_value);
-                let response = page.send().await?;
-                Ok(#page)
-            })
-        }
-    }
-}
-
-/// `Option<&T>` of an input's value, for checks and for writing it.
-fn value_ref(input: &Input) -> TokenStream {
-    let place = place(input);
-    match input.presence {
-        Presence::Required => quote!(Some(&self.#place)),
-        Presence::RequiredNullable | Presence::Optional => quote!(self.#place.as_ref()),
-        Presence::TriState => {
-            quote!(self.#place.as_ref().and_then(codegen::Nullable::as_ref))
-        }
-    }
-}
-
-/// The client-side checks of one input.
-fn check_step(input: &Input) -> TokenStream {
-    let wire = &input.wire;
-    let c = &input.constraints;
-    let value = value_ref(input);
-    let mut steps = Vec::new();
-    if (c.minimum.is_some() || c.maximum.is_some()) && matches!(input.ty, TypeRef::Integer(_)) {
-        let min = option_tokens(c.minimum);
-        let max = option_tokens(c.maximum);
-        steps.push(quote!(request.check_range(#wire, #value, #min, #max);));
-    }
-    if let (Some(max), TypeRef::Vec(_)) = (c.max_items, &input.ty) {
-        let max = proc_macro2::Literal::u64_unsuffixed(max);
-        steps.push(quote!(request.check_max_items(#wire, #value, #max);));
-    }
-    if let (Some(class), TypeRef::String) = (&c.chars, &input.ty) {
-        let starts = class.ranges.iter().map(|r| r.0);
-        let ends = class.ranges.iter().map(|r| r.1);
-        let (pattern, allow_empty) = (&class.pattern, class.allow_empty);
-        steps.push(quote! {
-            request.check_chars(#wire, #value, &[#( (#starts, #ends) ),*], #allow_empty, #pattern);
-        });
-    }
-    quote!(#( #steps )*)
-}
-
-/// Writes one input into the request (body fields travel with their struct).
-fn write_step(op: &Operation, input: &Input) -> TokenStream {
-    let name = ident(&input.name);
-    let wire = &input.wire;
-    let required = input.presence == Presence::Required;
-    let owned = if required {
-        quote!(Some(self.#name))
-    } else {
-        quote!(self.#name)
-    };
-    let (location, encoding) = match &input.location {
-        Location::BodyField(_) => return quote!(),
-        Location::Path(encoding) => (quote!(codegen::In::Path), *encoding),
-        Location::Part(PartKind::File {
-            content_types,
-            max_size,
-        }) => {
-            let max = match max_size {
-                Some(size) => {
-                    let size = proc_macro2::Literal::u64_unsuffixed(*size);
-                    quote!(Some(#size))
-                }
-                None => quote!(None),
-            };
-            return quote!(request.file_part(#wire, #owned, &[#( #content_types ),*], #max););
-        }
-        Location::Part(PartKind::Text) => {
-            let value = value_ref(input);
-            return quote!(request.text_part(#wire, #value););
-        }
-        Location::Body => {
-            return match op.body.as_ref().map(|b| &b.encoding) {
-                Some(BodyEncoding::Raw(content_type)) => {
-                    quote!(request.raw(#content_type, #owned);)
-                }
-                Some(BodyEncoding::Form) if required => quote!(request.form(&self.body);),
-                Some(BodyEncoding::Form) => quote! {
-                    if let Some(body) = &self.body {
-                        request.form(body);
-                    }
-                },
-                _ if required => quote!(request.json(&self.body);),
-                _ => quote! {
-                    if let Some(body) = &self.body {
-                        request.json(body);
-                    }
-                },
-            };
-        }
-        Location::Query(encoding) => (quote!(codegen::In::Query), *encoding),
-        Location::Header(encoding) => (quote!(codegen::In::Header), *encoding),
-        Location::Cookie(encoding) => (quote!(codegen::In::Cookie), *encoding),
-    };
-    match encoding {
-        ParamEncoding::Display => {
-            let value = value_ref(input);
-            quote!(request.param(#location, #wire, #value);)
-        }
-        ParamEncoding::Each => {
-            let values = if required {
-                quote!(Some(self.#name.as_slice()))
-            } else {
-                quote!(self.#name.as_deref())
-            };
-            quote!(request.param_each(#location, #wire, #values);)
-        }
-        ParamEncoding::Json => {
-            let value = value_ref(input);
-            quote!(request.param_json(#location, #wire, #value);)
-        }
-        ParamEncoding::Styled { style, explode } => {
-            let value = value_ref(input);
-            let style = style_tokens(style);
-            quote!(request.param_styled(#location, #wire, #style, #explode, #value);)
-        }
-    }
-}
-
-/// The runtime's name for a parameter style.
-fn style_tokens(style: ParamStyle) -> TokenStream {
-    match style {
-        ParamStyle::Simple => quote!(codegen::Style::Simple),
-        ParamStyle::Label => quote!(codegen::Style::Label),
-        ParamStyle::Matrix => quote!(codegen::Style::Matrix),
-        ParamStyle::Form => quote!(codegen::Style::Form),
-        ParamStyle::SpaceDelimited => quote!(codegen::Style::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(codegen::Style::PipeDelimited),
-        ParamStyle::DeepObject => quote!(codegen::Style::DeepObject),
-    }
-}
-
-fn option_tokens(value: Option<i64>) -> TokenStream {
-    match value {
-        Some(v) => {
-            let v = proc_macro2::Literal::i128_unsuffixed(i128::from(v));
-            quote!(Some(#v))
-        }
-        None => quote!(None),
-    }
 }
