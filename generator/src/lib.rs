@@ -17,8 +17,11 @@
 //! ```
 
 mod bundle;
+#[doc(hidden)]
+pub mod cli;
 mod diagnostic;
 pub mod diff;
+pub mod disk;
 mod emit;
 mod ir;
 mod load;
@@ -32,13 +35,17 @@ mod read;
 mod refs;
 mod render;
 mod repair;
+mod settings;
 
 use std::collections::BTreeMap;
 
 use diagnostic::Source;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+#[doc(hidden)]
+pub use emit::runtime_dependencies;
 pub use options::{
-    ExternalType, FloatType, IntType, Layout, Options, Scalar, TextEncoding, TypeMapping,
+    ExternalType, FloatType, IntType, Layout, Options, Scalar, SettingsLayer, TextEncoding,
+    TypeMapping,
 };
 
 /// The result of a successful run.
@@ -137,7 +144,8 @@ impl Model {
             name: spec_name,
             text,
         };
-        let (document, loaded_warnings) = load::load(source, read_file)?;
+        let (mut document, loaded_warnings) = load::load(source, read_file)?;
+        settings::apply(&mut document, &options.settings)?;
         let loaded = std::time::Instant::now();
         let (api, warnings) = lower::lower(&document, source, options, loaded_warnings)?;
         // Freeing a large document tree takes a while; another thread does it meanwhile.
@@ -196,6 +204,9 @@ impl Model {
                     .map(|(path, text)| (format!("src/generated/{path}"), text))
                     .collect();
                 files.insert("Cargo.toml".into(), emit::emit_cargo_toml(api));
+                let readme =
+                    emit::emit_readme(api).map_err(|m| internal_error(&api.spec_name, m))?;
+                files.insert("README.md".into(), readme);
                 files.insert("src/lib.rs".into(), lib.unwrap_or_default());
                 for (name, text) in emit::RUNTIME_FILES {
                     files.insert(format!("src/runtime/{name}"), (*text).to_owned());

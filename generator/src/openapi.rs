@@ -5,7 +5,7 @@
 //! report. Unknown keys (including unknown `x-` extensions) are ignored.
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_yaml::Value;
 
 use crate::ir::HttpMethod;
@@ -21,6 +21,9 @@ pub struct Document {
     pub components: Components,
     pub security: Option<Vec<IndexMap<String, Vec<String>>>>,
     pub tags: Vec<Tag>,
+    /// `externalDocs` of the document: its home page, for a standalone crate's manifest.
+    #[serde(rename = "externalDocs")]
+    pub external_docs: Option<ExternalDocs>,
     /// Generator settings: crate name, version header, environment variables.
     #[serde(rename = "x-rust-client")]
     pub rust_client: Option<ClientSettings>,
@@ -41,13 +44,53 @@ pub struct Info {
     pub title: String,
     pub version: String,
     pub description: Option<String>,
+    pub license: Option<License>,
+    pub contact: Option<Contact>,
 }
 
-/// The `x-rust-client` extension at the root of the document.
+/// `info.license`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct License {
+    pub name: String,
+    /// An SPDX expression (OpenAPI 3.1).
+    pub identifier: Option<String>,
+    pub url: Option<String>,
+}
+
+/// `info.contact`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub email: Option<String>,
+}
+
+/// An `externalDocs` object.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ExternalDocs {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// The `x-rust-client` extension at the root of the document. A settings file given to the
+/// generator holds the same keys and wins over the document's (see [`crate::settings`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct ClientSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crate_name: Option<String>,
+    /// The version of a standalone crate (default `0.1.0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crate_version: Option<String>,
+    /// Whether each operation group (and the webhook events) is a cargo feature (default
+    /// true). Off, everything is always compiled, as a crate that includes the client from a
+    /// build script needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_features: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version_header: Option<String>,
     pub env: ClientEnv,
     pub error: ErrorSettings,
@@ -57,7 +100,7 @@ pub struct ClientSettings {
 }
 
 /// One entry of `x-rust-client.types`: which Rust type a `type`/`format` pair becomes.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TypeEntry {
     /// `string`, `integer`, `number` or `boolean`.
@@ -76,7 +119,7 @@ pub struct TypeEntry {
 }
 
 /// How webhook bodies name their event and hold its payload.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct WebhookSettings {
     /// The body property holding the event's name (default `type`).
@@ -96,7 +139,7 @@ impl Default for WebhookSettings {
 }
 
 /// Where the error body keeps its codes, messages and trace ID.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct ErrorSettings {
     /// The array property holding one object per error.
@@ -110,7 +153,7 @@ pub struct ErrorSettings {
 }
 
 /// Environment variables read by `Client::from_env`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct ClientEnv {
     pub bearer_token: Option<String>,

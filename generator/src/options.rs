@@ -162,6 +162,41 @@ pub struct Options {
     /// How many threads format the files; `None` uses every core. The output is the same
     /// for any number.
     pub threads: Option<usize>,
+    /// Settings that win over the document's `x-rust-client`, in order.
+    pub settings: Vec<SettingsLayer>,
+    /// When not empty, only these operation groups (by accessor, `users`) and operations (by
+    /// operationId, or `group.method`) are generated, with just the types they need; `webhooks`
+    /// keeps the webhook events.
+    pub only: Vec<String>,
+}
+
+/// Settings with the keys of `x-rust-client`, given beside the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SettingsLayer {
+    /// A YAML or JSON settings file: its name (for diagnostics) and text.
+    File {
+        /// The file's name, as diagnostics show it.
+        name: String,
+        /// Its text.
+        text: String,
+    },
+    /// One setting, such as `crate-name` or `group-features`.
+    Value {
+        /// The setting's key.
+        key: String,
+        /// Its value.
+        value: serde_yaml::Value,
+    },
+}
+
+impl SettingsLayer {
+    /// What diagnostics about the layer name it: the file, or the setting's key.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::File { name, .. } => name,
+            Self::Value { key, .. } => key,
+        }
+    }
 }
 
 impl Options {
@@ -173,7 +208,35 @@ impl Options {
             operation_names: BTreeMap::new(),
             type_names: BTreeMap::new(),
             threads: None,
+            settings: Vec::new(),
+            only: Vec::new(),
         }
+    }
+
+    /// Reads settings from a YAML or JSON file's `text` (named `name` in diagnostics), with
+    /// the keys of `x-rust-client`; they win over the document's.
+    pub fn settings_file(mut self, name: &str, text: &str) -> Self {
+        self.settings.push(SettingsLayer::File {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        });
+        self
+    }
+
+    /// Sets one setting of `x-rust-client` (`crate-name`, `crate-version`, `group-features`),
+    /// over the document's and the settings files given before.
+    pub fn setting(mut self, key: &str, value: impl Into<serde_yaml::Value>) -> Self {
+        self.settings.push(SettingsLayer::Value {
+            key: key.to_owned(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// Generates only the named groups and operations (see [`Options::only`]).
+    pub fn only<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.only.extend(names.into_iter().map(Into::into));
+        self
     }
 
     /// Formats the files on at most `threads` threads (1: on the calling thread only).

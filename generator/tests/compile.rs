@@ -124,13 +124,9 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
         // blocking server (`fixture-tests/support.rs`) and tokio's test runtime.
         let tests = root.join("generator/tests/fixture-tests");
         let own_test = tests.join(format!("{}.rs", name.replace('_', "-")));
-        let mut files = output.files.clone();
+        let files = output.files.clone();
         if let Ok(test) = fs::read_to_string(&own_test) {
-            let manifest = files.get_mut("Cargo.toml").expect("a manifest");
-            *manifest = manifest.replace(
-                "\n[workspace]\n",
-                "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n\n[workspace]\n",
-            );
+            // The crate's dev-dependencies already hold tokio's macros and runtime.
             write_if_changed(&dir.join(format!("tests/{name}.rs")), &test);
             let support = fs::read_to_string(tests.join("support.rs")).expect("the support module");
             write_if_changed(&dir.join("tests/support/mod.rs"), &support);

@@ -84,6 +84,7 @@ fixture_snapshots! {
     parameters => "parameters.yaml",
     openapi31 => "openapi31.yaml",
     openapi_features => "openapi-features.yaml",
+    package => "package.yaml",
     parameter_styles => "parameter-styles.yaml",
     read_write => "read-write.yaml",
     recursion => "recursion.yaml",
@@ -96,6 +97,27 @@ fixture_snapshots! {
     security_query_cookie => "security-query-cookie.yaml",
     webhooks => "webhooks.yaml",
     webhooks31 => "webhooks31.yaml",
+}
+
+/// What a standalone crate says about itself: its manifest (with the document's license, home
+/// page and contact), its README (with a quickstart built from an operation) and its `lib.rs`.
+#[test]
+fn standalone_crate_manifest_readme_and_lib() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/package.yaml");
+    let text = fs::read_to_string(&path).expect("the fixture");
+    let no_files = |_: &str| Err::<String, String>("one file".into());
+    let output = generate_with_files(
+        "tests/fixtures/package.yaml",
+        &text,
+        &Options::new(Layout::Crate),
+        &no_files,
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let mut rendered = String::new();
+    for file in ["Cargo.toml", "README.md", "src/lib.rs"] {
+        rendered.push_str(&format!("\n=== {file} ===\n{}", output.files[file]));
+    }
+    insta::assert_snapshot!("standalone_crate", rendered);
 }
 
 /// Rendering in parallel, with `types.rs` cut into parts, gives the same text as rendering on

@@ -54,6 +54,16 @@ fn normalize(text: &str) -> String {
         .collect()
 }
 
+/// `text` as Markdown prose outside Rust source (a README that rustdoc also reads): the
+/// lines of [`sanitize`] without their leading space.
+pub fn prose(text: &str) -> String {
+    sanitize(text)
+        .iter()
+        .map(|line| line.strip_prefix(' ').unwrap_or(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The lines of rustdoc for `text`, each starting with a space as `///` comments do.
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();

@@ -21,7 +21,11 @@ pub fn emit_operations_mod(api: &Api) -> TokenStream {
         let text = format!("Operations of the `{}` group.", group.accessor);
         let doc = doc_attrs(group.doc.as_deref().unwrap_or(&text));
         let feature = &group.feature;
-        quote! { #doc #[cfg(feature = #feature)] pub mod #module; }
+        let cfg = api
+            .settings
+            .group_features
+            .then(|| quote!(#[cfg(feature = #feature)]));
+        quote! { #doc #cfg pub mod #module; }
     });
     quote! { #doc #( #modules )* }
 }

@@ -6,12 +6,9 @@ use quote::quote;
 use super::docs::inner_doc_attrs;
 use crate::ir::Api;
 
-/// The manifest of the workspace's client crate: its `[dependencies]` are the runtime's, so a
-/// standalone crate depends on exactly what the runtime it copies was built and tested with.
-const CLIENT_MANIFEST: &str = include_str!("../../../generated-client/Cargo.toml");
-
-/// The workspace manifest, whose `[workspace.dependencies]` hold the versions.
-const WORKSPACE_MANIFEST: &str = include_str!("../../../Cargo.toml");
+/// The runtime's `[dependencies]` lines, versions resolved: `cargo xtask codegen` writes them
+/// from the client crate's manifest (see [`runtime_dependencies`]), beside the runtime copy.
+const DEPENDENCIES: &str = include_str!("../../runtime/dependencies.toml");
 
 /// The lines of the `[section]` table of a manifest.
 fn table<'m>(manifest: &'m str, section: &str) -> impl Iterator<Item = &'m str> {
@@ -43,19 +40,22 @@ fn top_level_items(inner: &str) -> Vec<&str> {
     items
 }
 
-/// The runtime's `[dependencies]` with workspace inheritance resolved: each `name.workspace =
-/// true` or `name = { workspace = true, features = [...] }` of the client crate becomes the
-/// workspace's entry for `name`, with the extra features added.
-fn dependencies() -> String {
+/// The runtime's `[dependencies]` with workspace inheritance resolved, from the manifest of the
+/// client crate and of its workspace: each `name.workspace = true` or `name = { workspace =
+/// true, features = [...] }` of the client crate becomes the workspace's entry for `name`, with
+/// the extra features added. Optional dependencies serve the client's own features and are left
+/// out.
+#[doc(hidden)]
+pub fn runtime_dependencies(client_manifest: &str, workspace_manifest: &str) -> String {
     let mut out = String::new();
-    for line in table(CLIENT_MANIFEST, "dependencies") {
+    for line in table(client_manifest, "dependencies") {
         let (key, value) = line.split_once('=').unwrap_or((line, ""));
         // Optional dependencies serve the client crate's own extra features, not the runtime.
         if value.contains("optional = true") {
             continue;
         }
         let name = key.trim().trim_end_matches(".workspace").trim();
-        let inherited = table(WORKSPACE_MANIFEST, "workspace.dependencies")
+        let inherited = table(workspace_manifest, "workspace.dependencies")
             .find_map(|l| {
                 let (k, v) = l.split_once('=')?;
                 (k.trim() == name).then(|| v.trim().to_owned())
@@ -78,13 +78,25 @@ fn dependencies() -> String {
     out
 }
 
+/// The runtime's dependency lines, comments left out.
+fn dependencies() -> String {
+    DEPENDENCIES
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 /// The `[features]` table: TLS backends, `serialize` (off by default: `Serialize` on the types
-/// the client only receives), and one feature per operation group and one for the webhook
-/// events, all on by default.
+/// the client only receives), and, unless `group-features` is off, one feature per operation
+/// group and one for the webhook events, all on by default.
 pub fn features_table(api: &Api) -> String {
-    let mut groups: Vec<&str> = api.groups.iter().map(|g| g.feature.as_str()).collect();
-    if let Some(webhooks) = &api.webhooks {
-        groups.push(&webhooks.feature);
+    let mut groups: Vec<&str> = Vec::new();
+    if api.settings.group_features {
+        groups.extend(api.groups.iter().map(|g| g.feature.as_str()));
+        if let Some(webhooks) = &api.webhooks {
+            groups.push(&webhooks.feature);
+        }
     }
     let mut defaults = vec!["\"rustls\"".to_owned()];
     defaults.extend(groups.iter().map(|g| format!("\"{g}\"")));
@@ -97,26 +109,59 @@ pub fn features_table(api: &Api) -> String {
     table
 }
 
-/// `Cargo.toml` of a standalone crate. The empty `[workspace]` table keeps it buildable
-/// wherever it is written, even inside another workspace.
+/// `text` as a TOML basic string, quotes included.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            // A TOML basic string holds no control character but as an escape.
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `Cargo.toml` of a standalone crate, with the metadata crates.io and docs.rs read: the
+/// description, license, home page and authors come from the document's `info` and
+/// `externalDocs` where it has them. The empty `[workspace]` table keeps it buildable wherever
+/// it is written, even inside another workspace.
 pub fn emit_cargo_toml(api: &Api) -> String {
+    let settings = &api.settings;
+    let meta = &settings.metadata;
     let description = format!(
         "Typed async client for the {}, generated from its OpenAPI description.",
         api.title
-    )
-    .chars()
-    .map(|c| match c {
-        '\\' => "\\\\".to_owned(),
-        '"' => "\\\"".to_owned(),
-        // A TOML basic string holds no control character but as an escape.
-        c if c.is_control() => format!("\\u{:04X}", u32::from(c)),
-        c => c.to_string(),
-    })
-    .collect::<String>();
+    );
+    let mut package = vec![
+        format!("name = {}", toml_string(&settings.crate_name)),
+        format!("version = {}", toml_string(&settings.crate_version)),
+        "edition = \"2024\"".to_owned(),
+        "rust-version = \"1.85\"".to_owned(),
+        format!("description = {}", toml_string(&description)),
+    ];
+    if let Some(license) = &meta.license {
+        package.push(format!("license = {}", toml_string(license)));
+    }
+    if let Some(homepage) = &meta.homepage {
+        package.push(format!("homepage = {}", toml_string(homepage)));
+    }
+    if let Some(contact) = &meta.contact {
+        package.push(format!("authors = [{}]", toml_string(contact)));
+    }
+    package.extend([
+        "readme = \"README.md\"".to_owned(),
+        "keywords = [\"api\", \"client\", \"openapi\"]".to_owned(),
+        "categories = [\"api-bindings\", \"web-programming::http-client\"]".to_owned(),
+        "publish = false".to_owned(),
+    ]);
     format!(
-        "# @generated by `cargo xtask codegen` from {spec}; do not edit.\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\nrust-version = \"1.85\"\ndescription = \"{description}\"\npublish = false\n\n[dependencies]\n{dependencies}\n{features}\n[workspace]\n",
+        "# @generated by openapi-rust-generator from {spec}; do not edit.\n[package]\n{package}\n\n[package.metadata.docs.rs]\nfeatures = [\"serialize\"]\n\n[dependencies]\n{dependencies}\n[dev-dependencies]\n# The README's quickstart runs on tokio's runtime.\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n{features}\n[workspace]\n",
         spec = api.spec_name,
-        name = api.settings.crate_name,
+        package = package.join("\n"),
         features = features_table(api),
         dependencies = dependencies() + &external_dependencies(api),
     )
@@ -179,83 +224,44 @@ pub fn emit_lib(api: &Api) -> TokenStream {
         pub use runtime::codegen;
 
         pub use generated::*;
+
+        // The README's quickstart, compiled by `cargo test --doc`.
+        #[cfg(doctest)]
+        #[doc = include_str!("../README.md")]
+        struct ReadmeDoctests;
     }
 }
 
 /// Runtime source files copied into a standalone crate, by path relative to `src/runtime/`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    (
-        "mod.rs",
-        include_str!("../../../generated-client/src/runtime/mod.rs"),
-    ),
-    (
-        "api.rs",
-        include_str!("../../../generated-client/src/runtime/api.rs"),
-    ),
-    (
-        "auth.rs",
-        include_str!("../../../generated-client/src/runtime/auth.rs"),
-    ),
-    (
-        "client.rs",
-        include_str!("../../../generated-client/src/runtime/client.rs"),
-    ),
-    (
-        "codegen.rs",
-        include_str!("../../../generated-client/src/runtime/codegen.rs"),
-    ),
-    (
-        "correct.rs",
-        include_str!("../../../generated-client/src/runtime/correct.rs"),
-    ),
-    (
-        "error.rs",
-        include_str!("../../../generated-client/src/runtime/error.rs"),
-    ),
-    (
-        "options.rs",
-        include_str!("../../../generated-client/src/runtime/options.rs"),
-    ),
-    (
-        "paginate.rs",
-        include_str!("../../../generated-client/src/runtime/paginate.rs"),
-    ),
-    (
-        "params.rs",
-        include_str!("../../../generated-client/src/runtime/params.rs"),
-    ),
-    (
-        "request.rs",
-        include_str!("../../../generated-client/src/runtime/request.rs"),
-    ),
-    (
-        "retry.rs",
-        include_str!("../../../generated-client/src/runtime/retry.rs"),
-    ),
-    (
-        "send.rs",
-        include_str!("../../../generated-client/src/runtime/send.rs"),
-    ),
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("api.rs", include_str!("../../runtime/api.rs")),
+    ("auth.rs", include_str!("../../runtime/auth.rs")),
+    ("client.rs", include_str!("../../runtime/client.rs")),
+    ("codegen.rs", include_str!("../../runtime/codegen.rs")),
+    ("correct.rs", include_str!("../../runtime/correct.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("options.rs", include_str!("../../runtime/options.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
+    ("params.rs", include_str!("../../runtime/params.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("send.rs", include_str!("../../runtime/send.rs")),
     (
         "serde_helpers.rs",
-        include_str!("../../../generated-client/src/runtime/serde_helpers.rs"),
+        include_str!("../../runtime/serde_helpers.rs"),
     ),
-    (
-        "values.rs",
-        include_str!("../../../generated-client/src/runtime/values.rs"),
-    ),
+    ("values.rs", include_str!("../../runtime/values.rs")),
 ];
 
 #[cfg(test)]
 mod tests {
-    use super::{RUNTIME_FILES, dependencies};
+    use super::{RUNTIME_FILES, dependencies, runtime_dependencies};
 
+    /// Every file of the package's runtime folder is copied, and nothing else is.
     #[test]
     fn every_runtime_file_is_copied() {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../generated-client/src/runtime"
-        );
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/runtime");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
             .expect("the runtime folder")
             .map(|entry| {
@@ -265,6 +271,7 @@ mod tests {
                     .to_string_lossy()
                     .into_owned()
             })
+            .filter(|name| name.ends_with(".rs"))
             .collect();
         on_disk.sort();
         let mut copied: Vec<&str> = RUNTIME_FILES.iter().map(|(name, _)| *name).collect();
@@ -274,15 +281,24 @@ mod tests {
 
     #[test]
     fn standalone_dependencies_inherit_versions_and_add_features() {
-        let deps = dependencies();
-        assert!(
-            deps.contains(
-                r#"tokio = { version = "1", default-features = false, features = ["time"] }"#
-            ),
-            "{deps}"
+        let client = "[package]\nname = \"c\"\n\n[dependencies]\nserde_json.workspace = true\n\
+                      tokio = { workspace = true, features = [\"time\"] }\n\
+                      ring = { version = \"0.17\", optional = true }\n\n[dev-dependencies]\nx = \"1\"\n";
+        let workspace = "[workspace.dependencies]\nserde_json = \"1\"\n\
+                         tokio = { version = \"1\", default-features = false }\n";
+        let deps = runtime_dependencies(client, workspace);
+        assert_eq!(
+            deps,
+            "serde_json = { version = \"1\" }\n\
+             tokio = { version = \"1\", default-features = false, features = [\"time\"] }\n"
         );
-        assert!(deps.contains(r#"serde_json = { version = "1" }"#), "{deps}");
+    }
+
+    #[test]
+    fn the_packaged_dependencies_are_resolved_lines() {
+        let deps = dependencies();
         assert!(deps.contains("reqwest = { version = "), "{deps}");
         assert!(!deps.contains("workspace"), "{deps}");
+        assert!(!deps.contains('#'), "{deps}");
     }
 }

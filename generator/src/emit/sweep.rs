@@ -80,6 +80,16 @@ pub fn emit_sweep(api: &Api) -> TokenStream {
     }
 }
 
+/// `client.group().method(args)` with sample values of the required inputs, for the README's
+/// quickstart.
+pub(super) fn sample_call(api: &Api, accessor: &str, op: &Operation) -> TokenStream {
+    let samples = Samples {
+        types: api.types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        krate: ident(&api.settings.crate_name.replace('-', "_")),
+    };
+    samples.call(accessor, op, false)
+}
+
 impl Samples<'_> {
     /// `client.group().method(required args)` with every optional setter when `full`.
     fn call(&self, accessor: &str, op: &Operation, full: bool) -> TokenStream {

@@ -106,6 +106,13 @@ pub struct ErrorFields {
 pub struct Settings {
     /// The package name of a standalone crate.
     pub crate_name: String,
+    /// The package version of a standalone crate.
+    pub crate_version: String,
+    /// Whether each group (and the webhook events) is a cargo feature.
+    pub group_features: bool,
+    /// What a standalone crate's manifest and README say about the API, from `info` and
+    /// `externalDocs`.
+    pub metadata: Metadata,
     /// A request header that carries `info.version` on every request.
     pub api_version_header: Option<String>,
     /// The environment variable holding the bearer token or API key.
@@ -114,6 +121,19 @@ pub struct Settings {
     pub base_url_env: Option<String>,
     /// The `[dependencies]` lines of the external types the API uses.
     pub dependencies: Vec<String>,
+}
+
+/// Facts about the API for a package's manifest.
+#[derive(Debug, Clone, Default)]
+pub struct Metadata {
+    /// An SPDX license expression: `info.license.identifier`, or its `name` when that is one.
+    pub license: Option<String>,
+    /// `info.license` as written, with its URL, when it is not an SPDX expression.
+    pub license_text: Option<String>,
+    /// The API's home page: `externalDocs.url`, else `info.contact.url`.
+    pub homepage: Option<String>,
+    /// `info.contact` as `Name <email>`.
+    pub contact: Option<String>,
 }
 
 /// How the client authenticates.

@@ -16,12 +16,15 @@ mod samples;
 mod scalars;
 mod schemas;
 mod security;
+mod subset;
 mod webhooks;
 
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity, Source};
-use crate::ir::{Api, ErrorFields, Field, Presence, Settings, TypeDef, TypeKind, TypeRef};
+use crate::ir::{
+    Api, ErrorFields, Field, Metadata, Presence, Settings, TypeDef, TypeKind, TypeRef,
+};
 use crate::locate::locate;
 use crate::naming::Namespace;
 use crate::openapi::Document;
@@ -151,7 +154,23 @@ pub fn lower(
         error_fields,
         webhooks,
     };
-    features::assign(&mut api);
+    subset::retain(&mut api, &options.only).map_err(|messages| {
+        Diagnostics(
+            messages
+                .into_iter()
+                .map(|message| Diagnostic {
+                    severity: Severity::Error,
+                    message,
+                    file: source.name.to_owned(),
+                    pointer: String::new(),
+                    line_col: None,
+                })
+                .collect(),
+        )
+    })?;
+    if api.settings.group_features {
+        features::assign(&mut api);
+    }
     Ok((api, diagnostics))
 }
 
@@ -188,10 +207,76 @@ impl Lowerer<'_> {
         });
         Settings {
             crate_name,
+            crate_version: ext.crate_version.unwrap_or_else(|| "0.1.0".into()),
+            group_features: ext.group_features.unwrap_or(true),
+            metadata: self.metadata(),
             api_version_header: ext.api_version_header,
             token_env: ext.env.bearer_token,
             base_url_env: ext.env.base_url,
             dependencies: self.dependencies.iter().cloned().collect(),
+        }
+    }
+
+    /// The manifest's facts from `info` and `externalDocs`.
+    fn metadata(&self) -> Metadata {
+        let info = &self.doc.info;
+        let spdx = |text: &str| {
+            !text.is_empty()
+                && text.split_whitespace().all(|word| {
+                    matches!(word, "OR" | "AND" | "WITH")
+                        || word
+                            .trim_matches(['(', ')'])
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+                })
+                && text
+                    .chars()
+                    .any(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        };
+        let (license, license_text) = match &info.license {
+            None => (None, None),
+            Some(l) => match l.identifier.as_deref().map(str::trim) {
+                Some(id) if spdx(id) => (Some(id.to_owned()), None),
+                _ if spdx(l.name.trim()) => (Some(l.name.trim().to_owned()), None),
+                _ => {
+                    let mut text = l.name.trim().to_owned();
+                    if let Some(url) = &l.url {
+                        text.push_str(&format!(" ({})", url.trim()));
+                    }
+                    (None, (!text.trim().is_empty()).then_some(text))
+                }
+            },
+        };
+        let web = |url: &str| {
+            let url = url.trim();
+            (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned())
+        };
+        let contact = info.contact.as_ref();
+        let homepage = self
+            .doc
+            .external_docs
+            .as_ref()
+            .and_then(|d| web(&d.url))
+            .or_else(|| contact.and_then(|c| c.url.as_deref()).and_then(web));
+        let contact = contact.and_then(|c| {
+            let name = c.name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            let email = c
+                .email
+                .as_deref()
+                .map(str::trim)
+                .filter(|e| e.contains('@'));
+            match (name, email) {
+                (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
+                (Some(n), None) => Some(n.to_owned()),
+                (None, Some(e)) => Some(format!("<{e}>")),
+                (None, None) => None,
+            }
+        });
+        Metadata {
+            license,
+            license_text,
+            homepage,
+            contact,
         }
     }
 

@@ -1,0 +1,392 @@
+//! The client: configuration, credentials and the shared HTTP connection pool.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+
+use super::api::Api;
+use super::correct::Correction;
+use super::error::Error;
+use super::retry::RetryPolicy;
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A credential that never shows in `Debug` output or error messages.
+#[derive(Clone)]
+pub(crate) struct Secret(String);
+
+impl Secret {
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) token: Option<Secret>,
+    pub(crate) user_agent: String,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    /// Accept, User-Agent, the version header and header credentials, built once.
+    pub(crate) base_headers: HeaderMap,
+    /// Called with every response, before its body is read.
+    pub(crate) observer: Option<Observer>,
+    /// Whether a response that needs correcting is a decode error.
+    pub(crate) strict: bool,
+    /// Called with every correction made to a response.
+    pub(crate) correction_observer: Option<CorrectionObserver>,
+}
+
+/// A callback that sees every response the client receives.
+pub(crate) type Observer = Arc<dyn Fn(&Exchange<'_>) + Send + Sync>;
+
+/// A callback that sees every value the client filled in for a response that lacked it.
+pub(crate) type CorrectionObserver = Arc<dyn Fn(&Correction) + Send + Sync>;
+
+/// What the client received for one attempt of one request, as shown to
+/// [`ClientBuilder::on_response`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Exchange<'a> {
+    /// The operation (its operationId).
+    pub operation: &'static str,
+    /// The HTTP method.
+    pub method: &'a reqwest::Method,
+    /// The path template, such as `/users/{user_id}`.
+    pub path: &'static str,
+    /// The response status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: &'a HeaderMap,
+    /// Which attempt this was, from 1.
+    pub attempt: u32,
+}
+
+/// The API client. Cloning is cheap: clones share one connection pool and configuration.
+///
+/// `A` is the API it calls; a generated crate names it for you (`Client`).
+pub struct Client<A> {
+    pub(crate) inner: Arc<Inner>,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A> Clone for Client<A> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            api: PhantomData,
+        }
+    }
+}
+
+impl<A> fmt::Debug for Client<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token)
+            .field("user_agent", &self.inner.user_agent)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("strict", &self.inner.strict)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Api> Client<A> {
+    /// A client for the spec's first server that authenticates with `token`, sent as the
+    /// spec's security scheme says (for the Clerk Backend API: the instance's secret key, as a
+    /// bearer token).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the token cannot be sent in a header (it holds a line break or
+    /// another control character) or the HTTP client cannot be built.
+    pub fn new(token: impl Into<String>) -> Result<Self, Error<A>> {
+        Self::builder().token(token).build()
+    }
+
+    /// A builder for the base URL, timeouts, User-Agent and HTTP client.
+    pub fn builder() -> ClientBuilder<A> {
+        ClientBuilder {
+            token: None,
+            base_url: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent_suffix: None,
+            retry: None,
+            http: None,
+            observer: None,
+            strict: false,
+            correction_observer: None,
+            api: PhantomData,
+        }
+    }
+
+    /// A client configured from the environment variables the spec's `x-rust-client`
+    /// extension names (for the Clerk Backend API: `CLERK_SECRET_KEY`, and `CLERK_API_URL` when
+    /// set).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the token variable is unset or empty, or the base URL is invalid.
+    pub fn from_env() -> Result<Self, Error<A>> {
+        let mut builder = Self::builder();
+        if let Some(name) = A::SETTINGS.token_env {
+            match std::env::var(name) {
+                Ok(value) if !value.trim().is_empty() => builder = builder.token(value.trim()),
+                _ => {
+                    return Err(Error::Config(format!(
+                        "the environment variable {name} is not set"
+                    )));
+                }
+            }
+        }
+        if let Some(name) = A::SETTINGS.base_url_env {
+            if let Ok(value) = std::env::var(name) {
+                if !value.trim().is_empty() {
+                    builder = builder.base_url(value.trim());
+                }
+            }
+        }
+        builder.build()
+    }
+
+    /// The base URL every request path is appended to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The same client (connection pool, base URL, timeouts, retries and observers) sending
+    /// another token, such as a machine secret key for the operations that take one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the token cannot be sent in a header.
+    pub fn with_token(&self, token: impl Into<String>) -> Result<Self, Error<A>> {
+        let token = Secret(token.into());
+        let inner = &self.inner;
+        let base_headers =
+            base_headers::<A>(&inner.user_agent, Some(&token)).map_err(Error::Config)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                base_url: inner.base_url.clone(),
+                token: Some(token),
+                user_agent: inner.user_agent.clone(),
+                timeout: inner.timeout,
+                retry: inner.retry.clone(),
+                base_headers,
+                observer: inner.observer.clone(),
+                strict: inner.strict,
+                correction_observer: inner.correction_observer.clone(),
+            }),
+            api: PhantomData,
+        })
+    }
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder<A> {
+    token: Option<Secret>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent_suffix: Option<String>,
+    retry: Option<RetryPolicy>,
+    http: Option<reqwest::Client>,
+    observer: Option<Observer>,
+    strict: bool,
+    correction_observer: Option<CorrectionObserver>,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A> fmt::Debug for ClientBuilder<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("retry", &self.retry)
+            .field("strict", &self.strict)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Api> ClientBuilder<A> {
+    /// The token requests authenticate with.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret(token.into()));
+        self
+    }
+
+    /// Credentials for HTTP basic authentication, for APIs whose security scheme is `basic`:
+    /// the token becomes the Base64 encoding of `username:password`.
+    pub fn basic_auth(self, username: &str, password: &str) -> Self {
+        use base64::Engine;
+        let credentials = format!("{username}:{password}");
+        self.token(base64::engine::general_purpose::STANDARD.encode(credentials))
+    }
+
+    /// Sends requests to `url` instead of the spec's server (a mock server, a proxy, ...).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How long a whole request may take, from sending to the end of the body (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long connecting may take (default 10 s). Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Text appended to the User-Agent header, such as `my-service/1.2`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// How failed requests are retried (default: [`RetryPolicy::default`]); use
+    /// [`RetryPolicy::none`] to send every request once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Calls `observer` with every response (each attempt), before its body is read: for
+    /// metrics, logging of rate-limit headers, or contract checks. It sees no request data, so
+    /// no credentials.
+    pub fn on_response(mut self, observer: impl Fn(&Exchange<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
+    }
+
+    /// Makes decoding strict: a response that lacks a value the spec requires, or holds `null`
+    /// where the spec does not allow it, fails with [`Error::Decode`] naming its path, instead
+    /// of decoding with the zero value in its place. Off by default; useful in tests that
+    /// should catch such drift. [`RequestOptions::strict`](super::options::RequestOptions::strict)
+    /// overrides it for one request.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Calls `observer` with every value the client fills in because a response lacked it (see
+    /// [`Correction`]), for metrics or alerts on API drift. Each one is also logged as a
+    /// `tracing` event at WARN. Not called in strict mode, where such a response is an error.
+    pub fn on_correction(mut self, observer: impl Fn(&Correction) + Send + Sync + 'static) -> Self {
+        self.correction_observer = Some(Arc::new(observer));
+        self
+    }
+
+    /// Sends requests through this HTTP client (for its proxy, TLS or pool settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the base URL is not an absolute http(s) URL, the token or the
+    /// User-Agent suffix cannot be sent in a header, or the HTTP client cannot be built.
+    pub fn build(mut self) -> Result<Client<A>, Error<A>> {
+        let base_url = self
+            .base_url
+            .take()
+            .unwrap_or_else(|| A::SETTINGS.default_base_url.to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
+            _ => {
+                return Err(Error::Config(format!(
+                    "invalid base URL `{base_url}`: expected an absolute http(s) URL"
+                )));
+            }
+        }
+        let user_agent = self.user_agent();
+        let base_headers =
+            base_headers::<A>(&user_agent, self.token.as_ref()).map_err(Error::Config)?;
+        let http = match self.http.take() {
+            Some(http) => http,
+            None => self
+                .default_http_client()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                token: self.token,
+                user_agent,
+                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: self.retry.unwrap_or_default(),
+                base_headers,
+                observer: self.observer,
+                strict: self.strict,
+                correction_observer: self.correction_observer,
+            }),
+            api: PhantomData,
+        })
+    }
+
+    fn user_agent(&self) -> String {
+        let base = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+        match &self.user_agent_suffix {
+            Some(suffix) if !suffix.is_empty() => format!("{base} {suffix}"),
+            _ => base.to_owned(),
+        }
+    }
+
+    fn default_http_client(&self) -> reqwest::Result<reqwest::Client> {
+        reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .build()
+    }
+}
+
+/// The headers every request carries; credentials are marked sensitive so they never show in
+/// debug output.
+fn base_headers<A: Api>(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, String> {
+    let invalid =
+        |what: &str| format!("the {what} contains characters that cannot be sent in a header");
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(
+        USER_AGENT,
+        HeaderValue::from_str(user_agent).map_err(|_| invalid("User-Agent"))?,
+    );
+    if let Some(name) = A::SETTINGS.version_header {
+        let name =
+            HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("version header name"))?;
+        headers.insert(name, HeaderValue::from_static(A::SETTINGS.version));
+    }
+    if let Some((name, value)) = token
+        .map(|t| A::SETTINGS.auth.header(t))
+        .transpose()?
+        .flatten()
+    {
+        headers.insert(name, value);
+    }
+    Ok(headers)
+}

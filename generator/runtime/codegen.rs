@@ -1,0 +1,21 @@
+//! The one module generated code uses to reach the runtime: re-exports only.
+
+pub use futures_core::Stream;
+pub use reqwest::Method;
+pub use serde_json::{Map, Value};
+
+pub use super::api::{Api, ApiSettings, AuthScheme};
+pub use super::client::{Client, ClientBuilder, Exchange};
+pub use super::correct::{
+    Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct, decode_value,
+    missing_property, parse_json, shape,
+};
+pub use super::error::{ApiError, DecodeError, Error, ValidationError};
+pub use super::options::RequestOptions;
+pub use super::paginate::{Page, page_param, paginate};
+pub use super::params::Style;
+pub use super::request::{In, Request};
+pub use super::retry::RetryPolicy;
+pub use super::send::Received;
+pub use super::serde_helpers::{deserialize_str, from_value, tri_state};
+pub use super::values::{Nullable, Upload};

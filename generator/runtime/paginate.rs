@@ -1,0 +1,97 @@
+//! Lazy streams over paged list operations.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures_core::Stream;
+
+use super::api::Api;
+use super::error::{Error, ValidationError};
+
+/// One page of a list operation.
+#[derive(Debug)]
+pub struct Page<T> {
+    /// The items of the page.
+    pub items: Vec<T>,
+    /// How many items there are in all pages, when the API says.
+    pub total: Option<i64>,
+}
+
+struct State<B, T> {
+    builder: B,
+    next_offset: i64,
+    items: std::vec::IntoIter<T>,
+    finished: bool,
+}
+
+/// The items of every page, fetched one page at a time from `offset` on with `fetch(builder,
+/// offset, limit)`. Only the current page is held in memory. The stream ends after a short or
+/// empty page, once `total` items were seen, or after the first error.
+pub fn paginate<A, B, T, F, Fut>(
+    builder: B,
+    offset: i64,
+    limit: i64,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error<A>>> + Send
+where
+    A: Api,
+    B: Clone + Send + 'static,
+    T: Send + 'static,
+    F: Fn(B, i64, i64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Page<T>, Error<A>>> + Send + 'static,
+{
+    let fetch = Arc::new(fetch);
+    let state = State {
+        builder,
+        next_offset: offset,
+        items: Vec::new().into_iter(),
+        finished: false,
+    };
+    futures_util::stream::unfold(state, move |mut state| {
+        let fetch = Arc::clone(&fetch);
+        async move {
+            loop {
+                if let Some(item) = state.items.next() {
+                    return Some((Ok(item), state));
+                }
+                if state.finished {
+                    return None;
+                }
+                match fetch(state.builder.clone(), state.next_offset, limit).await {
+                    Ok(page) => {
+                        let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
+                        state.next_offset = state.next_offset.saturating_add(count);
+                        state.finished = count == 0
+                            || count < limit
+                            || page.total.is_some_and(|total| state.next_offset >= total);
+                        state.items = page.items.into_iter();
+                    }
+                    Err(error) => {
+                        state.finished = true;
+                        return Some((Err(error), state));
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Converts a page offset or size into the type the operation declares for it, rejecting a
+/// value it cannot hold (the stream then ends with that error).
+///
+/// # Errors
+///
+/// [`Error::Validation`] when `value` does not fit `T`.
+pub fn page_param<A: Api, T: TryFrom<i64>>(
+    operation: &'static str,
+    name: &'static str,
+    value: i64,
+) -> Result<T, Error<A>> {
+    T::try_from(value).map_err(|_| {
+        Error::Validation(ValidationError {
+            operation,
+            input: name.to_owned(),
+            message: format!("{value} does not fit the parameter's integer type"),
+        })
+    })
+}

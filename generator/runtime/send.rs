@@ -1,0 +1,524 @@
+//! Sending a [`Request`]: the wire request built from it, credentials attached, attempts and
+//! retries inside one tracing span, and the answer decoded.
+
+use std::future::Future;
+use std::time::{Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use super::api::Api;
+use super::client::{CorrectionObserver, Exchange};
+use super::correct::{Shaped, correct};
+use super::error::{ApiError, DecodeError, Error, ValidationError};
+use super::params;
+use super::request::{Body, PartData, Request};
+use super::retry::{Outcome, parse_retry_after};
+
+impl<A: Api> Request<A> {
+    /// Sends the request and decodes a JSON response, correcting what the API left out (see
+    /// [`Received::json`]).
+    pub fn send_json<T: DeserializeOwned + Shaped>(
+        self,
+    ) -> impl Future<Output = Result<T, Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { received.await?.json() }
+    }
+
+    /// Sends the request and returns the body as text.
+    pub fn send_text(self) -> impl Future<Output = Result<String, Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { Ok(received.await?.text()) }
+    }
+
+    /// Sends the request and returns the body.
+    pub fn send_bytes(self) -> impl Future<Output = Result<Vec<u8>, Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { Ok(received.await?.into_bytes()) }
+    }
+
+    /// Sends the request and returns the success status with the body, for operations whose
+    /// responses differ by status.
+    ///
+    /// The exchange runs in one heap-allocated future, so the futures of generated `send`
+    /// methods stay small: a caller's state machine then moves a pointer, not kilobytes.
+    pub fn send_raw(self) -> impl Future<Output = Result<Received<A>, Error<A>>> + Send + 'static {
+        let decoding = self.decoding();
+        let exchange = Box::pin(self.execute());
+        async move {
+            let (_, status, body) = exchange.await?;
+            Ok(Received {
+                status,
+                body,
+                decoding,
+                api: std::marker::PhantomData,
+            })
+        }
+    }
+
+    /// Sends the request and ignores any body.
+    pub fn send_empty(self) -> impl Future<Output = Result<(), Error<A>>> + Send + 'static {
+        let received = self.send_raw();
+        async move { received.await.map(|_| ()) }
+    }
+
+    /// How this request's responses are decoded: the client's settings, with the request's
+    /// own strictness when it sets one.
+    fn decoding(&self) -> Decoding {
+        let inner = &self.client.inner;
+        Decoding {
+            operation: self.operation,
+            strict: self.options.strict.unwrap_or(inner.strict),
+            observer: inner.correction_observer.clone(),
+        }
+    }
+
+    /// Sends the request, retrying as the policy allows, inside one tracing span; a final
+    /// status outside 2xx becomes [`Error::Api`].
+    async fn execute(self) -> Result<(&'static str, u16, Bytes), Error<A>> {
+        let span = tracing::debug_span!(
+            "request",
+            operation = self.operation,
+            method = %self.method,
+            path = self.path_template,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.execute_with_retries(span.clone())
+            .instrument(span)
+            .await
+    }
+
+    /// Sends attempts until one succeeds, fails in a way the policy does not retry, or the
+    /// attempts run out.
+    async fn execute_with_retries(
+        self,
+        span: tracing::Span,
+    ) -> Result<(&'static str, u16, Bytes), Error<A>> {
+        if let Some(problem) = self.problem {
+            return Err(Error::Validation(problem));
+        }
+        let url = self.url()?;
+        let headers = self.headers()?;
+        let inner = &self.client.inner;
+        let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
+        let timeout = self.options.timeout.unwrap_or(inner.timeout);
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        // The last attempt takes the URL and headers; the ones before send copies.
+        let mut target = Some((url, headers));
+        loop {
+            attempt += 1;
+            let (url, headers) = if attempt >= policy.attempts() {
+                target.take()
+            } else {
+                target.clone()
+            }
+            .ok_or_else(|| Error::Config("no attempt is left".into()))?;
+            let request = build_request(
+                &inner.http,
+                self.method.clone(),
+                url,
+                headers,
+                timeout,
+                &self.body,
+                self.operation,
+            )?;
+            let failure = match self.attempt(request, attempt, &span, started).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let last =
+                attempt >= policy.attempts() || !policy.retries(&self.method, failure.outcome());
+            if last {
+                return Err(failure.error);
+            }
+            let delay = policy.delay(attempt, failure.retry_after);
+            let error = &failure.error;
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Sends one attempt and reads its answer: a success, or the failure with what the retry
+    /// policy needs to judge it.
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+        attempt: u32,
+        span: &tracing::Span,
+        started: Instant,
+    ) -> Result<(&'static str, u16, Bytes), Failure<A>> {
+        let operation = self.operation;
+        let record = |status: Option<u16>| {
+            if let Some(status) = status {
+                span.record("status", status);
+            }
+            span.record("attempt", attempt);
+            span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+        };
+        let response = match self.client.inner.http.execute(request).await {
+            Ok(response) => response,
+            Err(source) => {
+                record(None);
+                return Err(Failure::transport(operation, source));
+            }
+        };
+        let status = response.status().as_u16();
+        if let Some(observer) = &self.client.inner.observer {
+            observer(&Exchange {
+                operation,
+                method: &self.method,
+                path: self.path_template,
+                status,
+                headers: response.headers(),
+                attempt,
+            });
+        }
+        // Headers are kept for errors only; a success needs just the body.
+        let success = response.status().is_success();
+        let headers = if success {
+            HeaderMap::new()
+        } else {
+            response.headers().clone()
+        };
+        let body = response.bytes().await;
+        record(Some(status));
+        let bytes = body.map_err(|source| Failure::transport(operation, source))?;
+        if success {
+            return Ok((operation, status, bytes));
+        }
+        Err(Failure::api(&self.decoding(), status, headers, &bytes))
+    }
+
+    fn url(&self) -> Result<reqwest::Url, Error<A>> {
+        let inner = &self.client.inner;
+        let mut url =
+            reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path)).map_err(|e| {
+                Error::Config(format!("invalid request URL for {}: {e}", self.operation))
+            })?;
+        let token_pair = match &inner.token {
+            Some(token) if !self.anonymous => A::SETTINGS.auth.query_pair(token),
+            _ => None,
+        };
+        match token_pair {
+            Some((name, token)) => {
+                let mut query = self.query.clone();
+                params::push_pair(&mut query, name, token);
+                url.set_query(Some(&query));
+            }
+            None if !self.query.is_empty() => url.set_query(Some(&self.query)),
+            None => {}
+        }
+        Ok(url)
+    }
+
+    fn headers(&self) -> Result<HeaderMap, Error<A>> {
+        let operation = self.operation;
+        let inner = &self.client.inner;
+        let mut headers = inner.base_headers.clone();
+        if let Some(name) = A::SETTINGS.auth.header_name().filter(|_| self.anonymous) {
+            headers.remove(name);
+        }
+        for (name, value) in &self.headers {
+            headers.insert(
+                header_name(operation, name)?,
+                header_value(operation, name, value)?,
+            );
+        }
+        for (name, value) in &self.options.headers {
+            if !headers.get(name).is_some_and(HeaderValue::is_sensitive) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        let mut cookies: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if let Some(token) = inner.token.as_ref().filter(|_| !self.anonymous) {
+            cookies.extend(A::SETTINGS.auth.cookie(token));
+        }
+        if !cookies.is_empty() {
+            let mut value = header_value(operation, "Cookie", &cookies.join("; "))?;
+            value.set_sensitive(true);
+            headers.insert(COOKIE, value);
+        }
+        Ok(headers)
+    }
+}
+
+/// One failed attempt, with what the retry policy needs to judge it.
+struct Failure<A: Api> {
+    error: Error<A>,
+    retry_after: Option<std::time::Duration>,
+}
+
+impl<A: Api> Failure<A> {
+    fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        Self {
+            error: Error::Transport {
+                operation,
+                source: source.without_url(),
+            },
+            retry_after: None,
+        }
+    }
+
+    fn api(decoding: &Decoding, status: u16, headers: HeaderMap, bytes: &[u8]) -> Self {
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        Self {
+            error: Error::Api(Box::new(ApiError {
+                operation: decoding.operation,
+                status,
+                headers,
+                body: decoding.decode::<A, A::ErrorBody>(bytes).ok(),
+                raw_body: String::from_utf8_lossy(bytes).into_owned(),
+            })),
+            retry_after,
+        }
+    }
+
+    fn outcome(&self) -> Outcome<'_> {
+        match &self.error {
+            Error::Api(api) => Outcome::Status(api.status),
+            Error::Transport { source, .. } => Outcome::Transport(source),
+            // Only the two above are built as failures; anything else is final.
+            _ => Outcome::Status(0),
+        }
+    }
+}
+
+/// A successful response, read: its status and body, and how to decode it.
+pub struct Received<A> {
+    /// The status code.
+    pub status: u16,
+    body: Bytes,
+    decoding: Decoding,
+    api: std::marker::PhantomData<fn() -> A>,
+}
+
+impl<A: Api> Received<A> {
+    /// Decodes the body as JSON.
+    ///
+    /// A body that lacks a member the spec requires, or holds `null` where the spec does not
+    /// allow it, decodes with the zero value in its place; each such correction is logged at
+    /// WARN and passed to the client's correction observer. In strict mode it is an error
+    /// instead.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] with the JSON path of the first value that does not fit: a value of
+    /// the wrong type, a body that is not JSON, or in strict mode a value that would need
+    /// correcting.
+    pub fn json<T: DeserializeOwned + Shaped>(&self) -> Result<T, Error<A>> {
+        self.decoding.decode(&self.body)
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+}
+
+/// How the responses of one request are decoded.
+pub(crate) struct Decoding {
+    operation: &'static str,
+    strict: bool,
+    observer: Option<CorrectionObserver>,
+}
+
+impl Decoding {
+    /// Decodes `bytes` as `T`: strictly first, and only when that fails, again with the
+    /// missing values corrected (unless strict) and the path of a remaining fault tracked.
+    fn decode<A: Api, T: DeserializeOwned + Shaped>(&self, bytes: &[u8]) -> Result<T, Error<A>> {
+        // The happy path: no JSON tree, no path tracking.
+        if let Ok(value) = serde_json::from_slice(bytes) {
+            return Ok(value);
+        }
+        // An empty body is a missing value, which correction fills like any other.
+        let empty = bytes.iter().all(u8::is_ascii_whitespace);
+        let mut tree = if empty {
+            serde_json::Value::Null
+        } else {
+            match serde_json::from_slice::<serde_json::Value>(bytes) {
+                Ok(tree) => tree,
+                Err(_) => return Err(self.path_error::<A, T>(bytes)),
+            }
+        };
+        let mut corrections = correct(self.operation, &mut tree, T::shape());
+        if empty {
+            for correction in corrections.iter_mut().filter(|c| c.path == ".") {
+                correction.kind = super::correct::CorrectionKind::Missing;
+            }
+        }
+        if corrections.is_empty() && !empty {
+            return Err(self.path_error::<A, T>(bytes));
+        }
+        let decoded: T = serde_path_to_error::deserialize(&tree)
+            .map_err(|e| self.error(e.path().to_string(), bytes, e.into_inner()))?;
+        if self.strict {
+            let first = &corrections[0];
+            return Err(self.error(first.path.clone(), bytes, first.to_serde_error()));
+        }
+        for correction in &corrections {
+            tracing::warn!(
+                operation = correction.operation,
+                path = %correction.path,
+                zero = %correction.zero,
+                kind = ?correction.kind,
+                "the response lacked a value the spec requires; decoded with its zero value"
+            );
+            if let Some(observer) = &self.observer {
+                observer(correction);
+            }
+        }
+        Ok(decoded)
+    }
+
+    /// The decode error of a body that cannot be corrected, with the path serde stopped at.
+    fn path_error<A: Api, T: DeserializeOwned>(&self, bytes: &[u8]) -> Error<A> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Ok(_) => self.error(
+                ".".into(),
+                bytes,
+                serde::de::Error::custom("does not decode"),
+            ),
+            Err(e) => self.error(e.path().to_string(), bytes, e.into_inner()),
+        }
+    }
+
+    fn error<A: Api>(&self, path: String, bytes: &[u8], source: serde_json::Error) -> Error<A> {
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation,
+            path,
+            raw_body: String::from_utf8_lossy(bytes).into_owned(),
+            source,
+        }))
+    }
+}
+
+/// One attempt's request. The body is rebuilt for every attempt, so every kind can be resent.
+fn build_request<A: Api>(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    timeout: std::time::Duration,
+    body: &Body,
+    operation: &'static str,
+) -> Result<reqwest::Request, Error<A>> {
+    let (content_type, bytes): (&'static str, Bytes) = match body {
+        Body::None => ("", Bytes::new()),
+        Body::Json(bytes) => ("application/json", bytes.clone()),
+        Body::Form(text) => (
+            "application/x-www-form-urlencoded",
+            Bytes::from(text.clone()),
+        ),
+        Body::Raw {
+            content_type,
+            bytes,
+        } => (content_type, bytes.clone()),
+        Body::Multipart(parts) => {
+            // Only the builder sets the multipart boundary.
+            return http
+                .request(method, url)
+                .headers(headers)
+                .timeout(timeout)
+                .multipart(multipart_form(operation, parts)?)
+                .build()
+                .map_err(|e| {
+                    Error::Config(format!("cannot build the request for {operation}: {e}"))
+                });
+        }
+    };
+    // RFC 9110 §8.6: a request whose method defines a meaning for content carries a length
+    // even when it is empty, so that servers that demand one (411) accept it.
+    let empty_with_meaning = bytes.is_empty()
+        && matches!(
+            method,
+            reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+        );
+    let mut request = reqwest::Request::new(method, url);
+    *request.headers_mut() = headers;
+    *request.timeout_mut() = Some(timeout);
+    if empty_with_meaning {
+        request.headers_mut().insert(
+            reqwest::header::CONTENT_LENGTH,
+            HeaderValue::from_static("0"),
+        );
+    }
+    if !matches!(body, Body::None) {
+        request.headers_mut().insert(
+            CONTENT_TYPE,
+            header_value(operation, "Content-Type", content_type)?,
+        );
+        *request.body_mut() = Some(reqwest::Body::from(bytes));
+    }
+    Ok(request)
+}
+
+fn multipart_form<A: Api>(
+    operation: &'static str,
+    parts: &[PartData],
+) -> Result<reqwest::multipart::Form, Error<A>> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        form = match part {
+            PartData::Text { name, value } => form.text(*name, value.clone()),
+            PartData::File { name, upload } => {
+                let content_type = upload.content_type().to_owned();
+                let length = upload.bytes().len() as u64;
+                let file =
+                    reqwest::multipart::Part::stream_with_length(upload.shared_bytes(), length)
+                        .file_name(upload.file_name().to_owned())
+                        .mime_str(&content_type)
+                        .map_err(|_| {
+                            Error::Validation(ValidationError {
+                                operation,
+                                input: (*name).to_owned(),
+                                message: format!("`{content_type}` is not a valid content type"),
+                            })
+                        })?;
+                form.part(*name, file)
+            }
+        };
+    }
+    Ok(form)
+}
+
+fn header_name<A: Api>(operation: &'static str, name: &str) -> Result<HeaderName, Error<A>> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+        Error::Validation(ValidationError {
+            operation,
+            input: name.to_owned(),
+            message: "not a valid header name".into(),
+        })
+    })
+}
+
+fn header_value<A: Api>(
+    operation: &'static str,
+    name: &str,
+    value: &str,
+) -> Result<HeaderValue, Error<A>> {
+    HeaderValue::from_str(value).map_err(|_| {
+        Error::Validation(ValidationError {
+            operation,
+            input: name.to_owned(),
+            message: "contains characters that cannot be sent in a header".into(),
+        })
+    })
+}
