@@ -15,7 +15,10 @@ pub fn emit_readme(api: &Api) -> Result<String, String> {
     let settings = &api.settings;
     let name = &settings.crate_name;
     let mut out = format!("# {name}\n\n");
-    out.push_str(&format!("A typed, async Rust client for the {}", prose(&api.title)));
+    out.push_str(&format!(
+        "A typed, async Rust client for the {}",
+        prose(&api.title)
+    ));
     if !api.version.is_empty() {
         out.push_str(&format!(" (API version `{}`)", api.version));
     }
@@ -103,7 +106,10 @@ pub fn emit_readme(api: &Api) -> Result<String, String> {
             out.push_str(&format!("Documentation: {}\n\n", prose(homepage)));
         }
         if let Some(license) = license {
-            out.push_str(&format!("The API document's license: {}.\n", prose(license)));
+            out.push_str(&format!(
+                "The API document's license: {}.\n",
+                prose(license)
+            ));
         }
     }
     Ok(out)
