@@ -191,7 +191,6 @@ fn only_keeps_the_named_groups_and_the_types_they_need() {
 #[test]
 fn a_settings_file_wins_over_the_document_and_its_mistakes_are_located() {
     let out = scratch("settings");
-    let out_arg = out.display().to_string();
     let settings = out.join("client.yaml");
     fs::write(
         &settings,
