@@ -16,6 +16,7 @@
 //! }
 //! ```
 
+pub mod build;
 mod bundle;
 #[doc(hidden)]
 pub mod cli;

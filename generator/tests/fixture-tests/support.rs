@@ -45,6 +45,11 @@ pub struct Server {
 impl Server {
     /// Starts a server that answers `200` with `body` to every request.
     pub fn replying(body: &'static str) -> Self {
+        Self::answering(200, body)
+    }
+
+    /// Starts a server that answers `status` with `body` to every request.
+    pub fn answering(status: u16, body: &'static str) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -84,7 +89,7 @@ impl Server {
                     body: received,
                 });
                 let reply = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = stream.write_all(reply.as_bytes());
