@@ -57,6 +57,16 @@ pub use generated::*;
 #[cfg(any(feature = "jwt", feature = "webhooks"))]
 pub mod verify;
 
+/// Testing support for applications (feature `testing`): [`Mock`](testing::Mock), a typed
+/// mock of the API on a real HTTP server on 127.0.0.1, and (with `jwt`)
+/// [`TestSigner`](testing::TestSigner), session tokens signed with a test key the mock serves.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use crate::generated::testing::*;
+    #[cfg(feature = "jwt")]
+    pub use crate::verify::testing::{TEST_ISSUER, TEST_KEY_ID, TestSigner};
+}
+
 #[cfg(feature = "jwt")]
 pub use verify::jwt;
 

@@ -18,4 +18,6 @@ pub use super::request::{In, Request};
 pub use super::retry::RetryPolicy;
 pub use super::send::Received;
 pub use super::serde_helpers::{deserialize_str, from_value, tri_state};
+#[cfg(feature = "testing")]
+pub use super::testing::{Expect, MockServer, Raw, RecordedRequest, Route};
 pub use super::values::{Nullable, Upload};

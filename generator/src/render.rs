@@ -65,6 +65,7 @@ enum Job<'a> {
     OperationsMod,
     Webhooks(&'a crate::ir::Webhooks),
     Group(&'a crate::ir::Group),
+    Testing,
     Lib,
 }
 
@@ -77,6 +78,7 @@ impl Job<'_> {
             Self::OperationsMod => "operations/mod.rs".into(),
             Self::Webhooks(_) => "webhooks.rs".into(),
             Self::Group(group) => format!("operations/{}.rs", naming::unraw(&group.module)),
+            Self::Testing => "testing.rs".into(),
             Self::Lib => "src/lib.rs".into(),
         }
     }
@@ -98,6 +100,7 @@ impl Job<'_> {
             Self::OperationsMod => emit::emit_operations_mod(api),
             Self::Webhooks(webhooks) => emit::emit_webhooks(api, webhooks),
             Self::Group(group) => emit::emit_group(api, group),
+            Self::Testing => emit::emit_testing(api),
             Self::Lib => emit::emit_lib(api),
         }
     }
@@ -122,6 +125,7 @@ pub fn render_api(
     jobs.extend((0..parts).map(|part| Job::Types { part, parts }));
     jobs.extend(api.webhooks.as_ref().map(Job::Webhooks));
     jobs.extend(api.groups.iter().map(Job::Group));
+    jobs.push(Job::Testing);
     if lib {
         jobs.push(Job::Lib);
     }

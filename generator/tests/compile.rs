@@ -101,13 +101,12 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
         let dir = path.parent().expect("a folder").to_path_buf();
         let read_file =
             |relative: &str| fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string());
-        let output = generate_with_files(
-            &path.display().to_string(),
-            &text,
-            &Options::new(Layout::Crate),
-            &read_file,
-        )
-        .unwrap_or_else(|d| panic!("{d}"));
+        // The package is named for the scratch workspace, so that its README's quickstart
+        // (a doctest) names the crate it is compiled in.
+        let options =
+            Options::new(Layout::Crate).setting("crate-name", format!("fixture-{name}").as_str());
+        let output = generate_with_files(&path.display().to_string(), &text, &options, &read_file)
+            .unwrap_or_else(|d| panic!("{d}"));
         println!(
             "{name}: {} operations, {} types, {} warnings",
             output.operations,
@@ -150,6 +149,9 @@ fn fixtures_spec_and_published_documents_generate_crates_that_pass_clippy() {
             "clippy",
             "--workspace",
             "--all-targets",
+            // The typed mock too; it turns on `serialize`, whose derives are all it adds.
+            "--features",
+            "testing",
             "--quiet",
             "--",
             "-D",

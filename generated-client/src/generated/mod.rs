@@ -4,6 +4,8 @@ pub mod operations;
 pub mod types;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
+#[cfg(feature = "testing")]
+pub mod testing;
 use crate::runtime::codegen;
 pub use codegen::{
     Correction, CorrectionKind, DecodeError, Exchange, Nullable, RequestOptions,

@@ -19,4 +19,6 @@ mod request;
 mod retry;
 mod send;
 mod serde_helpers;
+#[cfg(feature = "testing")]
+mod testing;
 mod values;

@@ -9,6 +9,8 @@ pub(crate) mod axum;
 mod clock;
 #[cfg(feature = "jwt")]
 pub mod jwt;
+#[cfg(all(feature = "testing", feature = "jwt"))]
+pub(crate) mod testing;
 #[cfg(feature = "webhooks")]
 pub(crate) mod webhook;
 

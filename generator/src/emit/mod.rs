@@ -11,6 +11,7 @@ mod pagination;
 mod readme;
 mod standalone;
 mod sweep;
+mod testing;
 mod types;
 mod webhooks;
 mod witness;
@@ -24,6 +25,7 @@ pub use operations::{emit_group, emit_operations_mod};
 pub use readme::emit_readme;
 pub use standalone::{RUNTIME_FILES, emit_cargo_toml, emit_lib, runtime_dependencies};
 pub use sweep::emit_sweep;
+pub use testing::emit_testing;
 pub use types::{TypesContext, emit_types_part};
 pub use webhooks::emit_webhooks;
 pub use witness::emit_witness;
@@ -140,6 +142,8 @@ pub fn emit_root(api: &Api) -> TokenStream {
         pub mod operations;
         pub mod types;
         #webhooks_mod
+        #[cfg(feature = "testing")]
+        pub mod testing;
 
         use crate::runtime::codegen;
 

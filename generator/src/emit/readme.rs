@@ -70,6 +70,9 @@ pub fn emit_readme(api: &Api) -> Result<String, String> {
     out.push_str(
         "| `serialize` | no | `Serialize` on the types the client only receives, to store or forward them. |\n",
     );
+    out.push_str(
+        "| `testing` | no | `testing::Mock`, a typed mock of the API on 127.0.0.1 for your own tests (see below). |\n",
+    );
     if settings.group_features {
         for group in &api.groups {
             out.push_str(&format!(
@@ -92,6 +95,7 @@ pub fn emit_readme(api: &Api) -> Result<String, String> {
     }
     out.push('\n');
 
+    out.push_str(&testing_section(api));
     out.push_str(&format!(
         "## Regenerating\n\nThe crate is generated: edits to `src/` are overwritten. From the \
          crate's folder, regenerate it after the document changes, or check that it is fresh:\n\n\
@@ -113,6 +117,48 @@ pub fn emit_readme(api: &Api) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// How an application tests its code against the typed mock.
+fn testing_section(api: &Api) -> String {
+    let krate = api.settings.crate_name.replace('-', "_");
+    let name = &api.settings.crate_name;
+    let call = api
+        .groups
+        .iter()
+        .flat_map(|g| g.operations.iter().map(move |op| (g, op)))
+        .find(|(_, op)| {
+            matches!(op.response, crate::ir::ResponseKind::Json(_)) && op.body.is_none()
+        })
+        .map(|(group, op)| {
+            let args: Vec<String> = op
+                .inputs
+                .iter()
+                .filter(|i| matches!(i.location, Location::Path(_)))
+                .map(|_| "\"id_1\"".to_owned())
+                .collect();
+            (
+                group.accessor.clone(),
+                op.method_name.clone(),
+                args.join(", "),
+            )
+        });
+    let Some((group, method, args)) = call else {
+        return String::new();
+    };
+    format!(
+        "## Testing your code\n\nWith the `testing` feature (in `[dev-dependencies]`: `{name} = {{ path = \"…\", features = [\"testing\"] }}`), \
+         `testing::Mock` serves the API on 127.0.0.1: state what each operation answers, with the \
+         generated types, and point your code at `mock.client()`. Retries, timeouts and decoding \
+         run as in production.\n\n\
+         ```rust,ignore\nuse {krate}::testing::Mock;\n\n#[tokio::test]\nasync fn my_handler_reads_the_api() {{\n    \
+         let mock = Mock::start().await;\n    \
+         mock.{group}().{method}({args}).returns(answer).times(1); // `answer`: the operation's response type\n    \
+         my_handler(&mock.client()).await;\n    \
+         assert_eq!(mock.calls(\"{group}.{method}\"), 1);\n    \
+         // `.fails(404, body)` answers an error, `.delay(d)` waits; `mock.strict()` fails the\n    \
+         // test on a request nothing stated, and `mock.requests()` shows what arrived.\n}}\n```\n\n"
+    )
 }
 
 fn plural(n: usize) -> &'static str {

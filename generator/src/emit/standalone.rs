@@ -103,6 +103,7 @@ pub fn features_table(api: &Api) -> String {
     let mut table = format!("[features]\ndefault = [{}]\n", defaults.join(", "));
     table.push_str("rustls = [\"reqwest/rustls-tls\"]\nnative-tls = [\"reqwest/native-tls\"]\n");
     table.push_str("serialize = []\n");
+    table.push_str("testing = [\"serialize\", \"tokio/net\", \"tokio/io-util\", \"tokio/rt\"]\n");
     for group in groups {
         table.push_str(&format!("{group} = []\n"));
     }
@@ -251,6 +252,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "serde_helpers.rs",
         include_str!("../../runtime/serde_helpers.rs"),
     ),
+    ("testing.rs", include_str!("../../runtime/testing.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
 ];
 
