@@ -518,3 +518,192 @@ fn send_futures_stay_small() {
         assert!(size <= 2048, "the future of {what} takes {size} bytes");
     }
 }
+
+/// A server that answers every request by `mode`: 0 = 503 to everything, 1 = 200 to
+/// everything, 2 = 503 to every odd request and 200 to every even one. It counts requests.
+async fn switchable_server() -> (
+    String,
+    Arc<std::sync::atomic::AtomicU32>,
+    Arc<std::sync::atomic::AtomicU32>,
+) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let mode = Arc::new(AtomicU32::new(0));
+    let count = Arc::new(AtomicU32::new(0));
+    let (serving_mode, serving_count) = (Arc::clone(&mode), Arc::clone(&count));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (mode, count) = (Arc::clone(&serving_mode), Arc::clone(&serving_count));
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 8192];
+                let mut read = 0;
+                // GET requests without a body: the head ends the request.
+                while !buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                }
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                let fail = match mode.load(Ordering::SeqCst) {
+                    0 => true,
+                    1 => false,
+                    _ => n % 2 == 0,
+                };
+                let reply = if fail {
+                    "HTTP/1.1 503 Unavailable\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}"
+                        .to_owned()
+                } else {
+                    let body = fixture("user.json");
+                    format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: req_{n}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                };
+                let _ = stream.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    (url, mode, count)
+}
+
+#[tokio::test]
+async fn under_an_outage_the_retry_budget_keeps_the_load_near_one_attempt_per_request() {
+    use std::sync::atomic::Ordering;
+    let (url, mode, count) = switchable_server().await;
+    let client = Client::builder()
+        .token("sk_test_secret")
+        .base_url(&url)
+        .retry_policy(
+            RetryPolicy::new()
+                .initial_backoff(Duration::ZERO)
+                .max_backoff(Duration::ZERO),
+        )
+        .build()
+        .expect("a client");
+    for _ in 0..1000 {
+        let error = client
+            .users()
+            .get("user_1")
+            .send()
+            .await
+            .expect_err("the API is down");
+        assert_eq!(error.status(), Some(503));
+    }
+    let attempts = count.load(Ordering::SeqCst);
+    // Without a budget: 3,000. With the default one: 1,000 first attempts and the 100
+    // retries that 500 tokens at 5 each pay for.
+    assert_eq!(attempts, 1100, "attempts under the outage");
+
+    // The API heals: every request succeeds at once, and each success refills the bucket.
+    mode.store(1, Ordering::SeqCst);
+    for _ in 0..10 {
+        client
+            .users()
+            .get("user_1")
+            .send()
+            .await
+            .expect("the API is back");
+    }
+    // Ten successes paid for two retries: a request that fails once is retried again.
+    mode.store(2, Ordering::SeqCst);
+    count.store(0, Ordering::SeqCst);
+    client
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect("retried after one 503");
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+
+    // Without a budget, the same outage costs three attempts per request.
+    let unbudgeted = Client::builder()
+        .token("sk_test_secret")
+        .base_url(&url)
+        .retry_policy(
+            RetryPolicy::new()
+                .initial_backoff(Duration::ZERO)
+                .max_backoff(Duration::ZERO)
+                .without_budget(),
+        )
+        .build()
+        .expect("a client");
+    mode.store(0, Ordering::SeqCst);
+    count.store(0, Ordering::SeqCst);
+    for _ in 0..200 {
+        let _ = unbudgeted.users().get("user_1").send().await;
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 600);
+}
+
+#[tokio::test]
+async fn send_with_response_returns_the_status_and_headers_with_the_value() {
+    use std::sync::atomic::Ordering;
+    let (url, mode, _) = switchable_server().await;
+    mode.store(1, Ordering::SeqCst);
+    let client = Client::builder()
+        .token("sk_test_secret")
+        .base_url(&url)
+        .build()
+        .expect("a client");
+    let response = client
+        .users()
+        .get("user_1")
+        .send_with_response()
+        .await
+        .expect("a user");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("x-request-id"), Some("req_0"));
+    let (user, status, headers) = response.into_parts();
+    assert_eq!(status, 200);
+    assert!(headers.contains_key("content-type"));
+    assert!(!user.id.is_empty());
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_a_post() {
+    // A port that refuses connections until a server starts on it, after the first attempt.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("an address");
+    drop(listener);
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .expect("rebind");
+        let (mut stream, _) = listener.accept().await.expect("the retry");
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut buffer = vec![0u8; 65536];
+        let _ = stream.read(&mut buffer).await;
+        let body = fixture("organization.json");
+        let reply = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(reply.as_bytes()).await.expect("reply");
+    });
+    let client = Client::builder()
+        .token("sk_test_secret")
+        .base_url(format!("http://{address}"))
+        .retry_policy(
+            // Jittered waits of up to 200 ms: nine of them outlast the 150 ms of refusals.
+            RetryPolicy::new()
+                .max_attempts(10)
+                .initial_backoff(Duration::from_millis(200))
+                .max_backoff(Duration::from_millis(200)),
+        )
+        .build()
+        .expect("a client");
+    let organization = client
+        .organizations()
+        .create("user_1", "Acme")
+        .send()
+        .await
+        .expect("the POST is retried after the refused connection");
+    assert_eq!(organization.slug, "analytical-engines");
+    server.await.expect("the server");
+}

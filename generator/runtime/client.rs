@@ -10,7 +10,7 @@ use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use super::api::Api;
 use super::correct::Correction;
 use super::error::Error;
-use super::retry::RetryPolicy;
+use super::retry::{RetryPolicy, RetryTokens};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -38,6 +38,9 @@ pub(crate) struct Inner {
     pub(crate) user_agent: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
+    /// The retries the client may still spend, shared with clients made by `with_token`;
+    /// `None` when its policy has no budget.
+    pub(crate) retry_tokens: Option<Arc<RetryTokens>>,
     /// Accept, User-Agent, the version header and header credentials, built once.
     pub(crate) base_headers: HeaderMap,
     /// Called with every response, before its body is read.
@@ -186,6 +189,7 @@ impl<A: Api> Client<A> {
                 user_agent: inner.user_agent.clone(),
                 timeout: inner.timeout,
                 retry: inner.retry.clone(),
+                retry_tokens: inner.retry_tokens.clone(),
                 base_headers,
                 observer: inner.observer.clone(),
                 strict: inner.strict,
@@ -333,6 +337,7 @@ impl<A: Api> ClientBuilder<A> {
                 .default_http_client()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let retry = self.retry.take().unwrap_or_default();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -340,7 +345,10 @@ impl<A: Api> ClientBuilder<A> {
                 token: self.token,
                 user_agent,
                 timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-                retry: self.retry.unwrap_or_default(),
+                retry_tokens: retry
+                    .retry_budget()
+                    .map(|budget| Arc::new(RetryTokens::new(budget))),
+                retry,
                 base_headers,
                 observer: self.observer,
                 strict: self.strict,

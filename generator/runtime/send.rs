@@ -48,9 +48,10 @@ impl<A: Api> Request<A> {
         let decoding = self.decoding();
         let exchange = Box::pin(self.execute());
         async move {
-            let (_, status, body) = exchange.await?;
+            let (status, headers, body) = exchange.await?;
             Ok(Received {
                 status,
+                headers,
                 body,
                 decoding,
                 api: std::marker::PhantomData,
@@ -77,7 +78,7 @@ impl<A: Api> Request<A> {
 
     /// Sends the request, retrying as the policy allows, inside one tracing span; a final
     /// status outside 2xx becomes [`Error::Api`].
-    async fn execute(self) -> Result<(&'static str, u16, Bytes), Error<A>> {
+    async fn execute(self) -> Result<(u16, HeaderMap, Bytes), Error<A>> {
         let span = tracing::debug_span!(
             "request",
             operation = self.operation,
@@ -97,7 +98,7 @@ impl<A: Api> Request<A> {
     async fn execute_with_retries(
         self,
         span: tracing::Span,
-    ) -> Result<(&'static str, u16, Bytes), Error<A>> {
+    ) -> Result<(u16, HeaderMap, Bytes), Error<A>> {
         if let Some(problem) = self.problem {
             return Err(Error::Validation(problem));
         }
@@ -108,6 +109,12 @@ impl<A: Api> Request<A> {
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
         let started = Instant::now();
         let mut attempt = 0u32;
+        // The client's bucket, when the policy in force spends one.
+        let budget = inner
+            .retry_tokens
+            .as_deref()
+            .filter(|_| policy.retry_budget().is_some());
+        let mut spent = 0u32;
         // The last attempt takes the URL and headers; the ones before send copies.
         let mut target = Some((url, headers));
         loop {
@@ -128,13 +135,27 @@ impl<A: Api> Request<A> {
                 self.operation,
             )?;
             let failure = match self.attempt(request, attempt, &span, started).await {
-                Ok(answer) => return Ok(answer),
+                Ok(answer) => {
+                    if let Some(tokens) = budget {
+                        tokens.refund(spent);
+                    }
+                    return Ok(answer);
+                }
                 Err(failure) => failure,
             };
-            let last =
-                attempt >= policy.attempts() || !policy.retries(&self.method, failure.outcome());
+            let outcome = failure.outcome();
+            let last = attempt >= policy.attempts()
+                || !policy.retries(&self.method, self.repeatable, outcome);
             if last {
                 return Err(failure.error);
+            }
+            if let Some(tokens) = budget {
+                let cost = tokens.cost(outcome);
+                if !tokens.withdraw(cost) {
+                    tracing::debug!(attempt, "the retry budget is spent; not retrying");
+                    return Err(failure.error);
+                }
+                spent += cost;
             }
             let delay = policy.delay(attempt, failure.retry_after);
             let error = &failure.error;
@@ -151,7 +172,7 @@ impl<A: Api> Request<A> {
         attempt: u32,
         span: &tracing::Span,
         started: Instant,
-    ) -> Result<(&'static str, u16, Bytes), Failure<A>> {
+    ) -> Result<(u16, HeaderMap, Bytes), Failure<A>> {
         let operation = self.operation;
         let record = |status: Option<u16>| {
             if let Some(status) = status {
@@ -160,7 +181,7 @@ impl<A: Api> Request<A> {
             span.record("attempt", attempt);
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         };
-        let response = match self.client.inner.http.execute(request).await {
+        let mut response = match self.client.inner.http.execute(request).await {
             Ok(response) => response,
             Err(source) => {
                 record(None);
@@ -178,18 +199,14 @@ impl<A: Api> Request<A> {
                 attempt,
             });
         }
-        // Headers are kept for errors only; a success needs just the body.
+        // The headers are moved out, not copied: reading the body consumes the response.
         let success = response.status().is_success();
-        let headers = if success {
-            HeaderMap::new()
-        } else {
-            response.headers().clone()
-        };
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await;
         record(Some(status));
         let bytes = body.map_err(|source| Failure::transport(operation, source))?;
         if success {
-            return Ok((operation, status, bytes));
+            return Ok((status, headers, bytes));
         }
         Err(Failure::api(&self.decoding(), status, headers, &bytes))
     }
@@ -295,10 +312,11 @@ impl<A: Api> Failure<A> {
     }
 }
 
-/// A successful response, read: its status and body, and how to decode it.
+/// A successful response, read: its status, headers and body, and how to decode it.
 pub struct Received<A> {
     /// The status code.
     pub status: u16,
+    headers: HeaderMap,
     body: Bytes,
     decoding: Decoding,
     api: std::marker::PhantomData<fn() -> A>,
@@ -321,6 +339,16 @@ impl<A: Api> Received<A> {
         self.decoding.decode(&self.body)
     }
 
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Takes the response headers, leaving none.
+    pub fn take_headers(&mut self) -> HeaderMap {
+        std::mem::take(&mut self.headers)
+    }
+
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -329,6 +357,45 @@ impl<A: Api> Received<A> {
     /// The body as bytes.
     pub fn into_bytes(self) -> Vec<u8> {
         self.body.to_vec()
+    }
+}
+
+/// A successful call's value with the status and headers it came with, from an operation's
+/// `send_with_response()`: rate-limit headers, request IDs, ETags, `Location`.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// The status code.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The decoded value, what `send()` returns.
+    pub value: T,
+}
+
+impl<T> Response<T> {
+    /// For generated code.
+    #[doc(hidden)]
+    pub fn new(status: u16, headers: HeaderMap, value: T) -> Self {
+        Self {
+            status,
+            headers,
+            value,
+        }
+    }
+
+    /// The first value of header `name`, when it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The value alone.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+
+    /// The value, status and headers.
+    pub fn into_parts(self) -> (T, u16, HeaderMap) {
+        (self.value, self.status, self.headers)
     }
 }
 

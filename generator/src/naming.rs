@@ -144,6 +144,8 @@ pub const ITEMS_IN_GROUP_MODULES: &[&str] = &[
 /// Names every request builder uses for itself; inputs with these names get a suffix.
 pub const RESERVED_BUILDER_NAMES: &[&str] = &[
     "send",
+    "send_with_response",
+    "into_request",
     "stream",
     "with_options",
     "client",

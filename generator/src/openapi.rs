@@ -92,6 +92,9 @@ pub struct ClientSettings {
     pub group_features: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_version_header: Option<String>,
+    /// The header parameter that carries an idempotency key (default `Idempotency-Key`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotency_header: Option<String>,
     pub env: ClientEnv,
     pub error: ErrorSettings,
     pub webhooks: WebhookSettings,

@@ -17,6 +17,7 @@ const KEYS: &[&str] = &[
     "crate-version",
     "group-features",
     "api-version-header",
+    "idempotency-header",
     "env",
     "error",
     "webhooks",

@@ -75,6 +75,7 @@ fixture_snapshots! {
     external_types => "external-types.yaml",
     form_bodies => "form-bodies.yaml",
     grouping => "grouping.yaml",
+    idempotency => "idempotency.yaml",
     json_surrogates => "json-surrogates.json",
     markdown => "markdown.yaml",
     mistakes => "mistakes.yaml",

@@ -9,7 +9,7 @@ pub mod testing;
 use crate::runtime::codegen;
 pub use codegen::{
     Correction, CorrectionKind, DecodeError, Exchange, Nullable, RequestOptions,
-    RetryPolicy, Upload, ValidationError,
+    Response, RetryBudget, RetryPolicy, Upload, ValidationError,
 };
 /// The body of error responses, decoded when the API answers with an error status.
 pub type ErrorBody = types::ClerkErrors;

@@ -15,8 +15,8 @@ pub use super::options::RequestOptions;
 pub use super::paginate::{Page, page_param, paginate};
 pub use super::params::Style;
 pub use super::request::{In, Request};
-pub use super::retry::RetryPolicy;
-pub use super::send::Received;
+pub use super::retry::{RetryBudget, RetryPolicy};
+pub use super::send::{Received, Response};
 pub use super::serde_helpers::{deserialize_str, from_value, tri_state};
 #[cfg(feature = "testing")]
 pub use super::testing::{Expect, MockServer, Raw, RecordedRequest, Route};

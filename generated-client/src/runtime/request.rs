@@ -68,6 +68,9 @@ pub struct Request<A> {
     pub(super) problem: Option<ValidationError>,
     /// Whether the client's credentials stay off this request.
     pub(super) anonymous: bool,
+    /// Whether the request may be repeated whatever its method: it carries an idempotency
+    /// key, so the API performs it once however often it arrives.
+    pub(super) repeatable: bool,
 }
 
 impl<A: Api> Request<A> {
@@ -92,7 +95,27 @@ impl<A: Api> Request<A> {
             body: Body::None,
             problem: None,
             anonymous: false,
+            repeatable: false,
         }
+    }
+
+    /// Gives the request the idempotency key header `name`: the caller's value when the
+    /// builder set that header, else a new random key. Every attempt sends the same key, so
+    /// the request may be retried whatever its method.
+    pub fn idempotency_key(&mut self, name: &'static str) {
+        let set = self
+            .headers
+            .iter()
+            .any(|(header, _)| header.eq_ignore_ascii_case(name))
+            || self
+                .options
+                .headers
+                .iter()
+                .any(|(header, _)| header.as_str().eq_ignore_ascii_case(name));
+        if !set {
+            self.headers.push((name, super::retry::idempotency_key()));
+        }
+        self.repeatable = true;
     }
 
     /// Sends the request without the client's credentials, for an operation that declares

@@ -466,7 +466,34 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         ResponseKind::Text => (quote!(String), quote!(request.send_text())),
         ResponseKind::Bytes => (quote!(Vec<u8>), quote!(request.send_bytes())),
         ResponseKind::Empty => (quote!(()), quote!(request.send_empty())),
-        ResponseKind::ByStatus(type_name) => by_status(api, type_name),
+        ResponseKind::ByStatus(type_name) => {
+            let (name, arms) = by_status(api, type_name);
+            let output = quote!(types::#name);
+            (
+                output,
+                quote! {
+                    let received = request.send_raw();
+                    async move {
+                        let received = received.await?;
+                        #arms
+                    }
+                },
+            )
+        }
+    };
+    // What `send_with_response` reads from the answer, the headers taken first.
+    let value = match &op.response {
+        ResponseKind::Json(ty) => {
+            let ty = type_tokens(ty, &types_path());
+            quote!(received.json::<#ty>()?)
+        }
+        ResponseKind::Text => quote!(received.text()),
+        ResponseKind::Bytes => quote!(received.into_bytes()),
+        ResponseKind::Empty => quote!(()),
+        ResponseKind::ByStatus(type_name) => {
+            let arms = by_status(api, type_name).1;
+            quote!({ #arms }?)
+        }
     };
     let output_doc = match &op.response {
         ResponseKind::Json(_) => "decoded",
@@ -476,31 +503,76 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         ResponseKind::ByStatus(_) => "as the variant of its status",
     };
     let title = sanitize(&api.title).join(" ");
+    let errors = format!(
+        "# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the{title} answers with an error status, or the response cannot be decoded."
+    );
     let doc = trusted_doc_attrs(&format!(
-        "Sends the request and returns the successful response {output_doc}.\n\n# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the{title} answers with an error status, or the response cannot be decoded."
+        "Sends the request and returns the successful response {output_doc}.\n\n{errors}"
     ));
-    let mutability =
-        (!op.inputs.is_empty() || op.body.is_some() || op.accept.is_some() || op.anonymous)
-            .then(|| quote!(mut));
+    let with_response_doc = trusted_doc_attrs(&format!(
+        "Sends the request and returns the successful response {output_doc}, with its status and headers (rate limits, request IDs, `ETag`, `Location`).\n\n{errors}"
+    ));
+    let mutability = (!op.inputs.is_empty()
+        || op.body.is_some()
+        || op.accept.is_some()
+        || op.anonymous
+        || op.idempotency_header.is_some())
+    .then(|| quote!(mut));
+    let idempotency = op
+        .idempotency_header
+        .as_ref()
+        .map(|name| quote!(request.idempotency_key(#name);));
+    let start = quote! {
+        codegen::Request::new(
+            self.client,
+            self.options,
+            #operation_id,
+            codegen::Method::#method,
+            #path,
+        )
+    };
+    let build = if mutability.is_some() {
+        quote! {
+            let mut request = #start;
+            #( #steps )*
+            #idempotency
+            request
+        }
+    } else {
+        start
+    };
     // The request is built here and the runtime's future returned as is: no state machine of
     // its own per operation, and a future that is `Send + 'static`, ready to spawn.
     quote! {
         #doc
         pub fn send(self) -> impl Future<Output = Result<#output, Error>> + Send + 'static {
-            let #mutability request = codegen::Request::new(
-                self.client,
-                self.options,
-                #operation_id,
-                codegen::Method::#method,
-                #path,
-            );
-            #( #steps )*
+            let request = self.into_request();
             #call
+        }
+
+        #with_response_doc
+        pub fn send_with_response(
+            self,
+        ) -> impl Future<Output = Result<codegen::Response<#output>, Error>> + Send + 'static {
+            let received = self.into_request().send_raw();
+            async move {
+                let mut received = received.await?;
+                let headers = received.take_headers();
+                let status = received.status;
+                let value = #value;
+                Ok(codegen::Response::new(status, headers, value))
+            }
+        }
+
+        /// The request, its inputs written.
+        fn into_request(self) -> codegen::Request<crate::generated::Api> {
+            #build
         }
     }
 }
 
-/// The output type and the reading code of an operation whose responses differ by status.
+/// The enum of an operation whose responses differ by status, and the `match` that reads a
+/// `received` answer into it.
 fn by_status(api: &Api, type_name: &str) -> (TokenStream, TokenStream) {
     let Some(TypeKind::Responses { variants, other }) = api.type_def(type_name).map(|t| &t.kind)
     else {
@@ -528,15 +600,11 @@ fn by_status(api: &Api, type_name: &str) -> (TokenStream, TokenStream) {
         }
     });
     (
-        quote!(types::#enum_name),
+        quote!(#enum_name),
         quote! {
-            let received = request.send_raw();
-            async move {
-                let received = received.await?;
-                match received.status {
-                    #( #arms )*
-                    status => Ok(types::#enum_name::#other { status, body: received.into_bytes() }),
-                }
+            match received.status {
+                #( #arms )*
+                status => Ok(types::#enum_name::#other { status, body: received.into_bytes() }),
             }
         },
     )

@@ -278,6 +278,11 @@ pub struct Operation {
     /// Whether the operation declares that it needs no credentials (`security: []`): they
     /// are not sent.
     pub anonymous: bool,
+    /// The header that carries an idempotency key (`Idempotency-Key`, or the name
+    /// `x-rust-client.idempotency-header` gives), when the operation declares it: the client
+    /// sends a key on every call unless the caller sets one, and may retry the call whatever
+    /// its method.
+    pub idempotency_header: Option<String>,
     /// How to walk the pages of a list operation.
     pub pagination: Option<Pagination>,
 }

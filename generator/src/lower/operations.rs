@@ -181,6 +181,19 @@ impl Lowerer<'_> {
             None => None,
         };
         let (response, statuses, accept) = self.lower_responses(op, pointer, &builder_name);
+        let idempotency_name = self
+            .doc
+            .rust_client
+            .as_ref()
+            .and_then(|s| s.idempotency_header.clone())
+            .unwrap_or_else(|| "Idempotency-Key".to_owned());
+        let idempotency_header = inputs
+            .iter()
+            .find(|input| {
+                matches!(input.location, Location::Header(_))
+                    && input.wire.eq_ignore_ascii_case(&idempotency_name)
+            })
+            .map(|input| input.wire.clone());
         Some(Operation {
             operation_id: names.operation_id,
             method_name: names.method_name,
@@ -198,6 +211,7 @@ impl Lowerer<'_> {
             statuses,
             accept,
             anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
+            idempotency_header,
             pagination: None,
         })
     }
@@ -297,5 +311,29 @@ mod tests {
     fn template_parameters_in_order() {
         assert_eq!(template_params("/a/{x}/b/{y_z}"), ["x", "y_z"]);
         assert!(template_params("/plain").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod idempotency_tests {
+    use crate::{Layout, Options, generate};
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /orders:\n    post:\n      operationId: createOrder\n      tags: [Orders]\n      parameters: [{name: X-Request-Token, in: header, schema: {type: string}}]\n      responses: {'204': {description: done}}\n";
+
+    fn orders(options: Options) -> String {
+        let output = generate("t.yaml", SPEC, &options).unwrap_or_else(|d| panic!("{d}"));
+        output.files["operations/orders.rs"].clone()
+    }
+
+    #[test]
+    fn the_idempotency_header_is_named_by_a_setting() {
+        let plain = orders(Options::new(Layout::Modules));
+        assert!(!plain.contains("request.idempotency_key("), "{plain}");
+        let named =
+            orders(Options::new(Layout::Modules).setting("idempotency-header", "x-request-token"));
+        assert!(
+            named.contains("request.idempotency_key(\"X-Request-Token\")"),
+            "{named}"
+        );
     }
 }

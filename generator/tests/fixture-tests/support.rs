@@ -1,6 +1,6 @@
 //! Copied by `tests/compile.rs` into each generated crate with a test of its own, as
 //! `tests/support/mod.rs`: a blocking HTTP/1.1 server on 127.0.0.1 that records each request
-//! exactly as it arrived and answers every one with the same JSON body.
+//! exactly as it arrived and answers with JSON: the same body to every one, or a sequence.
 
 #![allow(dead_code)]
 
@@ -50,11 +50,17 @@ impl Server {
 
     /// Starts a server that answers `status` with `body` to every request.
     pub fn answering(status: u16, body: &'static str) -> Self {
+        Self::sequence(vec![(status, body)])
+    }
+
+    /// Starts a server that gives these answers in turn, the last one from then on.
+    pub fn sequence(answers: Vec<(u16, &'static str)>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&seen);
         std::thread::spawn(move || {
+            let mut answered = 0;
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
                 let mut reader = BufReader::new(stream.try_clone().expect("clone the stream"));
@@ -88,6 +94,8 @@ impl Server {
                     headers,
                     body: received,
                 });
+                let (status, body) = answers[answered.min(answers.len() - 1)];
+                answered += 1;
                 let reply = format!(
                     "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
@@ -96,6 +104,11 @@ impl Server {
             }
         });
         Self { url, seen }
+    }
+
+    /// Every request the server has seen since the last call, in order.
+    pub fn all(&self) -> Vec<Seen> {
+        std::mem::take(&mut *self.seen.lock().expect("the log"))
     }
 
     /// The one request the server has seen since the last call.

@@ -108,6 +108,30 @@ impl ActorTokensCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::ActorToken, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ActorToken>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ActorToken>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ActorToken>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -116,7 +140,7 @@ impl ActorTokensCreate {
             "/actor_tokens",
         );
         request.json(&self.body);
-        request.send_json::<types::ActorToken>()
+        request
     }
 }
 /// Request builder for `POST /actor_tokens/{actor_token_id}/revoke` (operation `RevokeActorToken`), made by the group's `revoke` method. Set optional inputs, then call `send`.
@@ -141,6 +165,30 @@ impl ActorTokensRevoke {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::ActorToken, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ActorToken>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ActorToken>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ActorToken>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -149,6 +197,6 @@ impl ActorTokensRevoke {
             "/actor_tokens/{actor_token_id}/revoke",
         );
         request.param(codegen::In::Path, "actor_token_id", Some(&self.actor_token_id));
-        request.send_json::<types::ActorToken>()
+        request
     }
 }

@@ -122,6 +122,33 @@ impl AdminPortalLinkTokensCreate {
     ) -> impl Future<
         Output = Result<types::AdminPortalLinkTokensCreateResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::AdminPortalLinkTokensCreateResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::AdminPortalLinkTokensCreateResponse>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::AdminPortalLinkTokensCreateResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -137,7 +164,7 @@ impl AdminPortalLinkTokensCreate {
                 Some(86400),
             );
         request.json(&self.body);
-        request.send_json::<types::AdminPortalLinkTokensCreateResponse>()
+        request
     }
 }
 /// Request builder for `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke` (operation `revokeAdminPortalLinkToken`), made by the group's `revoke` method. Set optional inputs, then call `send`.
@@ -175,6 +202,33 @@ impl AdminPortalLinkTokensRevoke {
     ) -> impl Future<
         Output = Result<types::AdminPortalLinkTokensRevokeResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::AdminPortalLinkTokensRevokeResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::AdminPortalLinkTokensRevokeResponse>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::AdminPortalLinkTokensRevokeResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -189,6 +243,6 @@ impl AdminPortalLinkTokensRevoke {
                 Some(&self.admin_portal_link_token_id),
             );
         request.json(&self.body);
-        request.send_json::<types::AdminPortalLinkTokensRevokeResponse>()
+        request
     }
 }

@@ -186,6 +186,30 @@ impl AllowlistBlocklistAddToAllowlist {
     ) -> impl Future<
         Output = Result<types::AllowlistIdentifier, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::AllowlistIdentifier>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::AllowlistIdentifier>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::AllowlistIdentifier>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -194,7 +218,7 @@ impl AllowlistBlocklistAddToAllowlist {
             "/allowlist_identifiers",
         );
         request.json(&self.body);
-        request.send_json::<types::AllowlistIdentifier>()
+        request
     }
 }
 /// Request builder for `POST /blocklist_identifiers` (operation `CreateBlocklistIdentifier`), made by the group's `add_to_blocklist` method. Set optional inputs, then call `send`.
@@ -221,6 +245,30 @@ impl AllowlistBlocklistAddToBlocklist {
     ) -> impl Future<
         Output = Result<types::BlocklistIdentifier, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::BlocklistIdentifier>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::BlocklistIdentifier>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::BlocklistIdentifier>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -229,7 +277,7 @@ impl AllowlistBlocklistAddToBlocklist {
             "/blocklist_identifiers",
         );
         request.json(&self.body);
-        request.send_json::<types::BlocklistIdentifier>()
+        request
     }
 }
 /// Request builder for `GET /allowlist_identifiers` (operation `ListAllowlistIdentifiers`), made by the group's `list_allowlist` method. Set optional inputs, then call `send`.
@@ -275,6 +323,30 @@ impl AllowlistBlocklistListAllowlist {
     ) -> impl Future<
         Output = Result<Vec<types::AllowlistIdentifier>, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::AllowlistIdentifier>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::AllowlistIdentifier>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::AllowlistIdentifier>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -287,7 +359,7 @@ impl AllowlistBlocklistListAllowlist {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<Vec<types::AllowlistIdentifier>>()
+        request
     }
     /// Streams the items of every page, sending `GET /allowlist_identifiers` again with a growing `offset` as the stream is read.
     ///
@@ -338,14 +410,37 @@ impl AllowlistBlocklistListBlocklist {
     ) -> impl Future<
         Output = Result<types::BlocklistIdentifiers, Error>,
     > + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::BlocklistIdentifiers>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::BlocklistIdentifiers>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::BlocklistIdentifiers>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "ListBlocklistIdentifiers",
             codegen::Method::GET,
             "/blocklist_identifiers",
-        );
-        request.send_json::<types::BlocklistIdentifiers>()
+        )
     }
 }
 /// Request builder for `DELETE /allowlist_identifiers/{identifier_id}` (operation `DeleteAllowlistIdentifier`), made by the group's `remove_from_allowlist` method. Set optional inputs, then call `send`.
@@ -370,6 +465,30 @@ impl AllowlistBlocklistRemoveFromAllowlist {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -378,7 +497,7 @@ impl AllowlistBlocklistRemoveFromAllowlist {
             "/allowlist_identifiers/{identifier_id}",
         );
         request.param(codegen::In::Path, "identifier_id", Some(&self.identifier_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `DELETE /blocklist_identifiers/{identifier_id}` (operation `DeleteBlocklistIdentifier`), made by the group's `remove_from_blocklist` method. Set optional inputs, then call `send`.
@@ -403,6 +522,30 @@ impl AllowlistBlocklistRemoveFromBlocklist {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -411,6 +554,6 @@ impl AllowlistBlocklistRemoveFromBlocklist {
             "/blocklist_identifiers/{identifier_id}",
         );
         request.param(codegen::In::Path, "identifier_id", Some(&self.identifier_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }

@@ -302,6 +302,30 @@ impl ApiKeysCreate {
     ) -> impl Future<
         Output = Result<types::ApiKeysCreateResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysCreateResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysCreateResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysCreateResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -310,7 +334,7 @@ impl ApiKeysCreate {
             "/api_keys",
         );
         request.json(&self.body);
-        request.send_json::<types::ApiKeysCreateResponse>()
+        request
     }
 }
 /// Request builder for `DELETE /api_keys/{apiKeyID}` (operation `deleteApiKey`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -337,6 +361,30 @@ impl ApiKeysDelete {
     ) -> impl Future<
         Output = Result<types::ApiKeysDeleteResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysDeleteResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysDeleteResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysDeleteResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -345,7 +393,7 @@ impl ApiKeysDelete {
             "/api_keys/{apiKeyID}",
         );
         request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
-        request.send_json::<types::ApiKeysDeleteResponse>()
+        request
     }
 }
 /// Request builder for `GET /api_keys/{apiKeyID}` (operation `getApiKey`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -372,6 +420,30 @@ impl ApiKeysGet {
     ) -> impl Future<
         Output = Result<types::ApiKeysGetResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysGetResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysGetResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysGetResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -380,7 +452,7 @@ impl ApiKeysGet {
             "/api_keys/{apiKeyID}",
         );
         request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
-        request.send_json::<types::ApiKeysGetResponse>()
+        request
     }
 }
 /// Request builder for `GET /api_keys/{apiKeyID}/secret` (operation `getApiKeySecret`), made by the group's `get_secret` method. Set optional inputs, then call `send`.
@@ -407,6 +479,30 @@ impl ApiKeysGetSecret {
     ) -> impl Future<
         Output = Result<types::ApiKeysGetSecretResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysGetSecretResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysGetSecretResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysGetSecretResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -415,7 +511,7 @@ impl ApiKeysGetSecret {
             "/api_keys/{apiKeyID}/secret",
         );
         request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
-        request.send_json::<types::ApiKeysGetSecretResponse>()
+        request
     }
 }
 /// Request builder for `GET /api_keys` (operation `getApiKeys`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -472,6 +568,30 @@ impl ApiKeysList {
     ) -> impl Future<
         Output = Result<types::ApiKeysListResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysListResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysListResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysListResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -486,7 +606,7 @@ impl ApiKeysList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.param(codegen::In::Query, "query", self.query.as_ref());
-        request.send_json::<types::ApiKeysListResponse>()
+        request
     }
 }
 /// Request builder for `POST /api_keys/{apiKeyID}/revoke` (operation `revokeApiKey`), made by the group's `revoke` method. Set optional inputs, then call `send`.
@@ -524,6 +644,30 @@ impl ApiKeysRevoke {
     ) -> impl Future<
         Output = Result<types::ApiKeysRevokeResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysRevokeResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysRevokeResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysRevokeResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -533,7 +677,7 @@ impl ApiKeysRevoke {
         );
         request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
         request.json(&self.body);
-        request.send_json::<types::ApiKeysRevokeResponse>()
+        request
     }
 }
 /// Request builder for `PATCH /api_keys/{apiKeyID}` (operation `updateApiKey`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -601,6 +745,30 @@ impl ApiKeysUpdate {
     ) -> impl Future<
         Output = Result<types::ApiKeysUpdateResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysUpdateResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysUpdateResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysUpdateResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -610,7 +778,7 @@ impl ApiKeysUpdate {
         );
         request.param(codegen::In::Path, "apiKeyID", Some(&self.api_key_id));
         request.json(&self.body);
-        request.send_json::<types::ApiKeysUpdateResponse>()
+        request
     }
 }
 /// Request builder for `POST /api_keys/verify` (operation `verifyApiKey`), made by the group's `verify` method. Set optional inputs, then call `send`.
@@ -637,6 +805,30 @@ impl ApiKeysVerify {
     ) -> impl Future<
         Output = Result<types::ApiKeysVerifyResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::ApiKeysVerifyResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::ApiKeysVerifyResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysVerifyResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -645,6 +837,6 @@ impl ApiKeysVerify {
             "/api_keys/verify",
         );
         request.json(&self.body);
-        request.send_json::<types::ApiKeysVerifyResponse>()
+        request
     }
 }

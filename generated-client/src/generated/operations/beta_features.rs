@@ -123,6 +123,28 @@ impl BetaFeaturesChangeProductionDomain {
     ///
     /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_empty()
+    }
+    /// Sends the request and returns the successful response (which has no body), with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -131,7 +153,7 @@ impl BetaFeaturesChangeProductionDomain {
             "/instance/change_domain",
         );
         request.json(&self.body);
-        request.send_empty()
+        request
     }
 }
 /// Request builder for `PATCH /beta_features/instance_settings` (operation `UpdateInstanceAuthConfig`), made by the group's `update_instance_settings` method. Set optional inputs, then call `send`.
@@ -196,6 +218,30 @@ impl BetaFeaturesUpdateInstanceSettings {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::InstanceSettings, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::InstanceSettings>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::InstanceSettings>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -204,7 +250,7 @@ impl BetaFeaturesUpdateInstanceSettings {
             "/beta_features/instance_settings",
         );
         request.json(&self.body);
-        request.send_json::<types::InstanceSettings>()
+        request
     }
 }
 /// Request builder for `PUT /beta_features/domain` (operation `UpdateProductionInstanceDomain`), made by the group's `update_production_domain` method. Set optional inputs, then call `send`.
@@ -237,6 +283,28 @@ impl BetaFeaturesUpdateProductionDomain {
     ///
     /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_empty()
+    }
+    /// Sends the request and returns the successful response (which has no body), with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -245,6 +313,6 @@ impl BetaFeaturesUpdateProductionDomain {
             "/beta_features/domain",
         );
         request.json(&self.body);
-        request.send_empty()
+        request
     }
 }

@@ -182,6 +182,33 @@ impl BillingApplyDiscount {
     ) -> impl Future<
         Output = Result<types::CommerceDiscountRedemptionResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceDiscountRedemptionResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::CommerceDiscountRedemptionResponse>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceDiscountRedemptionResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -196,7 +223,7 @@ impl BillingApplyDiscount {
                 Some(&self.subscription_item_id),
             );
         request.json(&self.body);
-        request.send_json::<types::CommerceDiscountRedemptionResponse>()
+        request
     }
 }
 /// Request builder for `POST /billing/subscription_items/{subscription_item_id}/price_transition` (operation `CreateBillingPriceTransition`), made by the group's `create_price_transition` method. Set optional inputs, then call `send`.
@@ -224,6 +251,30 @@ impl BillingCreatePriceTransition {
     ) -> impl Future<
         Output = Result<types::CommercePriceTransitionResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommercePriceTransitionResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommercePriceTransitionResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommercePriceTransitionResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -238,7 +289,7 @@ impl BillingCreatePriceTransition {
                 Some(&self.subscription_item_id),
             );
         request.json(&self.body);
-        request.send_json::<types::CommercePriceTransitionResponse>()
+        request
     }
 }
 /// Request builder for `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial` (operation `ExtendBillingSubscriptionItemFreeTrial`), made by the group's `extend_free_trial` method. Set optional inputs, then call `send`.
@@ -266,6 +317,30 @@ impl BillingExtendFreeTrial {
     ) -> impl Future<
         Output = Result<types::CommerceSubscriptionItem, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceSubscriptionItem>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommerceSubscriptionItem>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceSubscriptionItem>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -280,7 +355,7 @@ impl BillingExtendFreeTrial {
                 Some(&self.subscription_item_id),
             );
         request.json(&self.body);
-        request.send_json::<types::CommerceSubscriptionItem>()
+        request
     }
 }
 /// Request builder for `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}` (operation `RemoveBillingSubscriptionItemDiscount`), made by the group's `remove_discount` method. Set optional inputs, then call `send`.
@@ -308,6 +383,33 @@ impl BillingRemoveDiscount {
     ) -> impl Future<
         Output = Result<types::CommerceDiscountRedemptionResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceDiscountRedemptionResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::CommerceDiscountRedemptionResponse>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceDiscountRedemptionResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -322,6 +424,6 @@ impl BillingRemoveDiscount {
                 Some(&self.subscription_item_id),
             );
         request.param(codegen::In::Path, "discount_id", Some(&self.discount_id));
-        request.send_json::<types::CommerceDiscountRedemptionResponse>()
+        request
     }
 }

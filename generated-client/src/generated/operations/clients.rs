@@ -112,6 +112,30 @@ impl ClientsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Client, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Client>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Client>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Client>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -120,7 +144,7 @@ impl ClientsGet {
             "/clients/{client_id}",
         );
         request.param(codegen::In::Path, "client_id", Some(&self.client_id));
-        request.send_json::<types::Client>()
+        request
     }
 }
 /// Request builder for `GET /clients` (operation `GetClientList`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -164,6 +188,30 @@ impl ClientsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::Client>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::Client>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::Client>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::Client>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -176,7 +224,7 @@ impl ClientsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<Vec<types::Client>>()
+        request
     }
     /// Streams the items of every page, sending `GET /clients` again with a growing `offset` as the stream is read.
     ///
@@ -224,6 +272,30 @@ impl ClientsVerify {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Client, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Client>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Client>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Client>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -232,6 +304,6 @@ impl ClientsVerify {
             "/clients/verify",
         );
         request.json(&self.body);
-        request.send_json::<types::Client>()
+        request
     }
 }

@@ -141,6 +141,30 @@ impl CommerceCancelSubscriptionItem {
     ) -> impl Future<
         Output = Result<types::CommerceSubscriptionItem, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceSubscriptionItem>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommerceSubscriptionItem>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceSubscriptionItem>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -155,7 +179,7 @@ impl CommerceCancelSubscriptionItem {
                 Some(&self.subscription_item_id),
             );
         request.param(codegen::In::Query, "end_now", self.end_now.as_ref());
-        request.send_json::<types::CommerceSubscriptionItem>()
+        request
     }
 }
 /// Request builder for `GET /commerce/plans` (operation `GetCommercePlanList`), made by the group's `list_plans` method. Set optional inputs, then call `send`.
@@ -207,6 +231,30 @@ impl CommerceListPlans {
     ) -> impl Future<
         Output = Result<types::PaginatedCommercePlanResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::PaginatedCommercePlanResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::PaginatedCommercePlanResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::PaginatedCommercePlanResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -220,7 +268,7 @@ impl CommerceListPlans {
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.param(codegen::In::Query, "payer_type", self.payer_type.as_ref());
-        request.send_json::<types::PaginatedCommercePlanResponse>()
+        request
     }
     /// Streams the items of every page, sending `GET /commerce/plans` again with a growing `offset` as the stream is read.
     ///
@@ -336,6 +384,34 @@ impl CommerceListSubscriptionItems {
     ) -> impl Future<
         Output = Result<types::PaginatedCommerceSubscriptionItemResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::PaginatedCommerceSubscriptionItemResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::PaginatedCommerceSubscriptionItemResponse>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received
+                .json::<types::PaginatedCommerceSubscriptionItemResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -356,7 +432,7 @@ impl CommerceListSubscriptionItems {
         request.param(codegen::In::Query, "user_id", self.user_id.as_ref());
         request
             .param(codegen::In::Query, "organization_id", self.organization_id.as_ref());
-        request.send_json::<types::PaginatedCommerceSubscriptionItemResponse>()
+        request
     }
     /// Streams the items of every page, sending `GET /commerce/subscription_items` again with a growing `offset` as the stream is read.
     ///

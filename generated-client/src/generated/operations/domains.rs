@@ -150,6 +150,30 @@ impl DomainsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Domain, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Domain>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Domain>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Domain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -158,7 +182,7 @@ impl DomainsCreate {
             "/domains",
         );
         request.json(&self.body);
-        request.send_json::<types::Domain>()
+        request
     }
 }
 /// Request builder for `DELETE /domains/{domain_id}` (operation `DeleteDomain`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -183,6 +207,30 @@ impl DomainsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -191,7 +239,7 @@ impl DomainsDelete {
             "/domains/{domain_id}",
         );
         request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /domains` (operation `ListDomains`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -215,14 +263,37 @@ impl DomainsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Domains, Error>> + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::Domains>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Domains>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Domains>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "ListDomains",
             codegen::Method::GET,
             "/domains",
-        );
-        request.send_json::<types::Domains>()
+        )
     }
 }
 /// Request builder for `PATCH /domains/{domain_id}` (operation `UpdateDomain`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -278,6 +349,30 @@ impl DomainsUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Domain, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Domain>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Domain>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Domain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -287,6 +382,6 @@ impl DomainsUpdate {
         );
         request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
         request.json(&self.body);
-        request.send_json::<types::Domain>()
+        request
     }
 }

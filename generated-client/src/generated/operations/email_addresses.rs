@@ -263,6 +263,30 @@ impl EmailAddressesAttemptVerification {
     ) -> impl Future<
         Output = Result<types::VerificationResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::VerificationResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::VerificationResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::VerificationResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -273,7 +297,7 @@ impl EmailAddressesAttemptVerification {
         request
             .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
         request.json(&self.body);
-        request.send_json::<types::VerificationResponse>()
+        request
     }
 }
 /// Request builder for `POST /email_addresses` (operation `CreateEmailAddress`), made by the group's `create` method. Set optional inputs, then call `send`.
@@ -330,6 +354,30 @@ impl EmailAddressesCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::EmailAddress, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EmailAddress>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EmailAddress>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EmailAddress>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -338,7 +386,7 @@ impl EmailAddressesCreate {
             "/email_addresses",
         );
         request.json(&self.body);
-        request.send_json::<types::EmailAddress>()
+        request
     }
 }
 /// Request builder for `DELETE /email_addresses/{email_address_id}` (operation `DeleteEmailAddress`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -363,6 +411,30 @@ impl EmailAddressesDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -372,7 +444,7 @@ impl EmailAddressesDelete {
         );
         request
             .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /email_addresses/{email_address_id}` (operation `GetEmailAddress`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -397,6 +469,30 @@ impl EmailAddressesGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::EmailAddress, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EmailAddress>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EmailAddress>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EmailAddress>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -406,7 +502,7 @@ impl EmailAddressesGet {
         );
         request
             .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
-        request.send_json::<types::EmailAddress>()
+        request
     }
 }
 /// Request builder for `POST /email_addresses/{email_address_id}/prepare_verification` (operation `PrepareEmailAddressVerification`), made by the group's `prepare_verification` method. Set optional inputs, then call `send`.
@@ -433,6 +529,30 @@ impl EmailAddressesPrepareVerification {
     ) -> impl Future<
         Output = Result<types::VerificationResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::VerificationResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::VerificationResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::VerificationResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -442,7 +562,7 @@ impl EmailAddressesPrepareVerification {
         );
         request
             .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
-        request.send_json::<types::VerificationResponse>()
+        request
     }
 }
 /// Request builder for `PUT /users/{user_id}/email_address` (operation `ReplaceUserEmailAddress`), made by the group's `replace_for_user` method. Set optional inputs, then call `send`.
@@ -488,6 +608,30 @@ impl EmailAddressesReplaceForUser {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::EmailAddress, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EmailAddress>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EmailAddress>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EmailAddress>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -497,7 +641,7 @@ impl EmailAddressesReplaceForUser {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::EmailAddress>()
+        request
     }
 }
 /// Request builder for `PATCH /email_addresses/{email_address_id}` (operation `UpdateEmailAddress`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -555,6 +699,30 @@ impl EmailAddressesUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::EmailAddress, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EmailAddress>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EmailAddress>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EmailAddress>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -565,6 +733,6 @@ impl EmailAddressesUpdate {
         request
             .param(codegen::In::Path, "email_address_id", Some(&self.email_address_id));
         request.json(&self.body);
-        request.send_json::<types::EmailAddress>()
+        request
     }
 }

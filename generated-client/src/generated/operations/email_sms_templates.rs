@@ -257,6 +257,30 @@ impl EmailSmsTemplatesGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Template, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Template>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Template>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Template>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -266,7 +290,7 @@ impl EmailSmsTemplatesGet {
         );
         request.param(codegen::In::Path, "template_type", Some(&self.template_type));
         request.param(codegen::In::Path, "slug", Some(&self.slug));
-        request.send_json::<types::Template>()
+        request
     }
 }
 /// Request builder for `GET /templates/{template_type}` (operation `GetTemplateList`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -311,6 +335,30 @@ impl EmailSmsTemplatesList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::Template>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::Template>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::Template>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::Template>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -324,7 +372,7 @@ impl EmailSmsTemplatesList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<Vec<types::Template>>()
+        request
     }
     /// Streams the items of every page, sending `GET /templates/{template_type}` again with a growing `offset` as the stream is read.
     ///
@@ -401,6 +449,30 @@ impl EmailSmsTemplatesPreview {
     ) -> impl Future<
         Output = Result<codegen::Map<String, codegen::Value>, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<codegen::Map<String, codegen::Value>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<codegen::Map<String, codegen::Value>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<codegen::Map<String, codegen::Value>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -411,7 +483,7 @@ impl EmailSmsTemplatesPreview {
         request.param(codegen::In::Path, "template_type", Some(&self.template_type));
         request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.json(&self.body);
-        request.send_json::<codegen::Map<String, codegen::Value>>()
+        request
     }
 }
 /// Request builder for `POST /templates/{template_type}/{slug}/revert` (operation `RevertTemplate`), made by the group's `revert` method. Set optional inputs, then call `send`.
@@ -437,6 +509,30 @@ impl EmailSmsTemplatesRevert {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Template, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Template>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Template>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Template>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -446,7 +542,7 @@ impl EmailSmsTemplatesRevert {
         );
         request.param(codegen::In::Path, "template_type", Some(&self.template_type));
         request.param(codegen::In::Path, "slug", Some(&self.slug));
-        request.send_json::<types::Template>()
+        request
     }
 }
 /// Request builder for `POST /templates/{template_type}/{slug}/toggle_delivery` (operation `ToggleTemplateDelivery`), made by the group's `toggle_delivery` method. Set optional inputs, then call `send`.
@@ -478,6 +574,30 @@ impl EmailSmsTemplatesToggleDelivery {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Template, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Template>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Template>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Template>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -488,7 +608,7 @@ impl EmailSmsTemplatesToggleDelivery {
         request.param(codegen::In::Path, "template_type", Some(&self.template_type));
         request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.json(&self.body);
-        request.send_json::<types::Template>()
+        request
     }
 }
 /// Request builder for `PUT /templates/{template_type}/{slug}` (operation `UpsertTemplate`), made by the group's `upsert` method. Set optional inputs, then call `send`.
@@ -565,6 +685,30 @@ impl EmailSmsTemplatesUpsert {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Template, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Template>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Template>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Template>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -575,6 +719,6 @@ impl EmailSmsTemplatesUpsert {
         request.param(codegen::In::Path, "template_type", Some(&self.template_type));
         request.param(codegen::In::Path, "slug", Some(&self.slug));
         request.json(&self.body);
-        request.send_json::<types::Template>()
+        request
     }
 }

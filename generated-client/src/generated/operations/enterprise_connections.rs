@@ -321,6 +321,30 @@ impl EnterpriseConnectionsCreate {
     ) -> impl Future<
         Output = Result<types::EnterpriseConnection, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EnterpriseConnection>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EnterpriseConnection>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -329,7 +353,7 @@ impl EnterpriseConnectionsCreate {
             "/enterprise_connections",
         );
         request.json(&self.body);
-        request.send_json::<types::EnterpriseConnection>()
+        request
     }
 }
 /// Request builder for `POST /enterprise_connections/{enterprise_connection_id}/test_runs` (operation `CreateEnterpriseConnectionTestRun`), made by the group's `create_test_run` method. Set optional inputs, then call `send`.
@@ -356,6 +380,33 @@ impl EnterpriseConnectionsCreateTestRun {
     ) -> impl Future<
         Output = Result<types::EnterpriseConnectionTestRunResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EnterpriseConnectionTestRunResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::EnterpriseConnectionTestRunResponse>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnectionTestRunResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -369,7 +420,7 @@ impl EnterpriseConnectionsCreateTestRun {
                 "enterprise_connection_id",
                 Some(&self.enterprise_connection_id),
             );
-        request.send_json::<types::EnterpriseConnectionTestRunResponse>()
+        request
     }
 }
 /// Request builder for `DELETE /enterprise_connections/{enterprise_connection_id}` (operation `DeleteEnterpriseConnection`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -394,6 +445,30 @@ impl EnterpriseConnectionsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -407,7 +482,7 @@ impl EnterpriseConnectionsDelete {
                 "enterprise_connection_id",
                 Some(&self.enterprise_connection_id),
             );
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /enterprise_connections/{enterprise_connection_id}` (operation `GetEnterpriseConnection`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -434,6 +509,30 @@ impl EnterpriseConnectionsGet {
     ) -> impl Future<
         Output = Result<types::EnterpriseConnection, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EnterpriseConnection>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EnterpriseConnection>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -447,7 +546,7 @@ impl EnterpriseConnectionsGet {
                 "enterprise_connection_id",
                 Some(&self.enterprise_connection_id),
             );
-        request.send_json::<types::EnterpriseConnection>()
+        request
     }
 }
 /// Request builder for `GET /enterprise_connections` (operation `ListEnterpriseConnections`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -499,6 +598,30 @@ impl EnterpriseConnectionsList {
     ) -> impl Future<
         Output = Result<types::EnterpriseConnections, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EnterpriseConnections>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EnterpriseConnections>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnections>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -513,7 +636,7 @@ impl EnterpriseConnectionsList {
         request
             .param(codegen::In::Query, "organization_id", self.organization_id.as_ref());
         request.param(codegen::In::Query, "active", self.active.as_ref());
-        request.send_json::<types::EnterpriseConnections>()
+        request
     }
     /// Streams the items of every page, sending `GET /enterprise_connections` again with a growing `offset` as the stream is read.
     ///
@@ -588,6 +711,30 @@ impl EnterpriseConnectionsListTestRuns {
     ) -> impl Future<
         Output = Result<types::EnterpriseConnectionTestRuns, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EnterpriseConnectionTestRuns>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EnterpriseConnectionTestRuns>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnectionTestRuns>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -606,7 +753,7 @@ impl EnterpriseConnectionsListTestRuns {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::EnterpriseConnectionTestRuns>()
+        request
     }
     /// Streams the items of every page, sending `GET /enterprise_connections/{enterprise_connection_id}/test_runs` again with a growing `offset` as the stream is read.
     ///
@@ -771,6 +918,30 @@ impl EnterpriseConnectionsUpdate {
     ) -> impl Future<
         Output = Result<types::EnterpriseConnection, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::EnterpriseConnection>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::EnterpriseConnection>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -785,6 +956,6 @@ impl EnterpriseConnectionsUpdate {
                 Some(&self.enterprise_connection_id),
             );
         request.json(&self.body);
-        request.send_json::<types::EnterpriseConnection>()
+        request
     }
 }

@@ -273,14 +273,37 @@ impl InstanceSettingsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Instance, Error>> + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::Instance>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Instance>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Instance>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "GetInstance",
             codegen::Method::GET,
             "/instance",
-        );
-        request.send_json::<types::Instance>()
+        )
     }
 }
 /// Request builder for `GET /instance/communication` (operation `GetInstanceCommunication`), made by the group's `get_communication` method. Set optional inputs, then call `send`.
@@ -306,14 +329,37 @@ impl InstanceSettingsGetCommunication {
     ) -> impl Future<
         Output = Result<types::InstanceCommunication, Error>,
     > + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::InstanceCommunication>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::InstanceCommunication>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceCommunication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "GetInstanceCommunication",
             codegen::Method::GET,
             "/instance/communication",
-        );
-        request.send_json::<types::InstanceCommunication>()
+        )
     }
 }
 /// Request builder for `GET /instance/oauth_application_settings` (operation `GetInstanceOAuthApplicationSettings`), made by the group's `get_oauth_application_settings` method. Set optional inputs, then call `send`.
@@ -339,14 +385,37 @@ impl InstanceSettingsGetOauthApplicationSettings {
     ) -> impl Future<
         Output = Result<types::OAuthApplicationSettings, Error>,
     > + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplicationSettings>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplicationSettings>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "GetInstanceOAuthApplicationSettings",
             codegen::Method::GET,
             "/instance/oauth_application_settings",
-        );
-        request.send_json::<types::OAuthApplicationSettings>()
+        )
     }
 }
 /// Request builder for `GET /instance/organization_settings` (operation `GetInstanceOrganizationSettings`), made by the group's `get_organization_settings` method. Set optional inputs, then call `send`.
@@ -372,14 +441,37 @@ impl InstanceSettingsGetOrganizationSettings {
     ) -> impl Future<
         Output = Result<types::OrganizationSettings, Error>,
     > + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::OrganizationSettings>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationSettings>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "GetInstanceOrganizationSettings",
             codegen::Method::GET,
             "/instance/organization_settings",
-        );
-        request.send_json::<types::OrganizationSettings>()
+        )
     }
 }
 /// Request builder for `GET /instance/protect` (operation `GetInstanceProtect`), made by the group's `get_protect` method. Set optional inputs, then call `send`.
@@ -403,14 +495,37 @@ impl InstanceSettingsGetProtect {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::InstanceProtect, Error>> + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::InstanceProtect>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::InstanceProtect>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceProtect>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "GetInstanceProtect",
             codegen::Method::GET,
             "/instance/protect",
-        );
-        request.send_json::<types::InstanceProtect>()
+        )
     }
 }
 /// Request builder for `PATCH /instance` (operation `UpdateInstance`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -532,6 +647,28 @@ impl InstanceSettingsUpdate {
     ///
     /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_empty()
+    }
+    /// Sends the request and returns the successful response (which has no body), with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -540,7 +677,7 @@ impl InstanceSettingsUpdate {
             "/instance",
         );
         request.json(&self.body);
-        request.send_empty()
+        request
     }
 }
 /// Request builder for `PATCH /instance/communication` (operation `UpdateInstanceCommunication`), made by the group's `update_communication` method. Set optional inputs, then call `send`.
@@ -582,6 +719,30 @@ impl InstanceSettingsUpdateCommunication {
     ) -> impl Future<
         Output = Result<types::InstanceCommunication, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::InstanceCommunication>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::InstanceCommunication>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceCommunication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -600,7 +761,7 @@ impl InstanceSettingsUpdateCommunication {
                 250,
             );
         request.json(&self.body);
-        request.send_json::<types::InstanceCommunication>()
+        request
     }
 }
 /// Request builder for `PATCH /instance/oauth_application_settings` (operation `UpdateInstanceOAuthApplicationSettings`), made by the group's `update_oauth_application_settings` method. Set optional inputs, then call `send`.
@@ -716,6 +877,30 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
     ) -> impl Future<
         Output = Result<types::OAuthApplicationSettings, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplicationSettings>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplicationSettings>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -724,7 +909,7 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
             "/instance/oauth_application_settings",
         );
         request.json(&self.body);
-        request.send_json::<types::OAuthApplicationSettings>()
+        request
     }
 }
 /// Request builder for `PATCH /instance/organization_settings` (operation `UpdateInstanceOrganizationSettings`), made by the group's `update_organization_settings` method. Set optional inputs, then call `send`.
@@ -831,6 +1016,30 @@ impl InstanceSettingsUpdateOrganizationSettings {
     ) -> impl Future<
         Output = Result<types::OrganizationSettings, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationSettings>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationSettings>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -839,7 +1048,7 @@ impl InstanceSettingsUpdateOrganizationSettings {
             "/instance/organization_settings",
         );
         request.json(&self.body);
-        request.send_json::<types::OrganizationSettings>()
+        request
     }
 }
 /// Request builder for `PATCH /instance/protect` (operation `UpdateInstanceProtect`), made by the group's `update_protect` method. Set optional inputs, then call `send`.
@@ -884,6 +1093,30 @@ impl InstanceSettingsUpdateProtect {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::InstanceProtect, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::InstanceProtect>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::InstanceProtect>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceProtect>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -892,7 +1125,7 @@ impl InstanceSettingsUpdateProtect {
             "/instance/protect",
         );
         request.json(&self.body);
-        request.send_json::<types::InstanceProtect>()
+        request
     }
 }
 /// Request builder for `PATCH /instance/restrictions` (operation `UpdateInstanceRestrictions`), made by the group's `update_restrictions` method. Set optional inputs, then call `send`.
@@ -973,6 +1206,30 @@ impl InstanceSettingsUpdateRestrictions {
     ) -> impl Future<
         Output = Result<types::InstanceRestrictions, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::InstanceRestrictions>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::InstanceRestrictions>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceRestrictions>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -981,6 +1238,6 @@ impl InstanceSettingsUpdateRestrictions {
             "/instance/restrictions",
         );
         request.json(&self.body);
-        request.send_json::<types::InstanceRestrictions>()
+        request
     }
 }

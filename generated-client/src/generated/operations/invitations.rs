@@ -193,6 +193,30 @@ impl InvitationsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Invitation, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Invitation>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Invitation>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Invitation>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -208,7 +232,7 @@ impl InvitationsCreate {
                 Some(365),
             );
         request.json(&self.body);
-        request.send_json::<types::Invitation>()
+        request
     }
 }
 /// Request builder for `POST /invitations/bulk` (operation `CreateBulkInvitations`), made by the group's `create_many` method. Set optional inputs, then call `send`.
@@ -238,6 +262,30 @@ impl InvitationsCreateMany {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::Invitation>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::Invitation>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::Invitation>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::Invitation>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -248,7 +296,7 @@ impl InvitationsCreateMany {
         if let Some(body) = &self.body {
             request.json(body);
         }
-        request.send_json::<Vec<types::Invitation>>()
+        request
     }
 }
 /// Request builder for `GET /invitations` (operation `ListInvitations`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -310,6 +358,30 @@ impl InvitationsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::Invitation>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::Invitation>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::Invitation>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::Invitation>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -325,7 +397,7 @@ impl InvitationsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<Vec<types::Invitation>>()
+        request
     }
     /// Streams the items of every page, sending `GET /invitations` again with a growing `offset` as the stream is read.
     ///
@@ -373,6 +445,30 @@ impl InvitationsRevoke {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::InvitationRevoked, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::InvitationRevoked>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::InvitationRevoked>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InvitationRevoked>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -381,6 +477,6 @@ impl InvitationsRevoke {
             "/invitations/{invitation_id}/revoke",
         );
         request.param(codegen::In::Path, "invitation_id", Some(&self.invitation_id));
-        request.send_json::<types::InvitationRevoked>()
+        request
     }
 }

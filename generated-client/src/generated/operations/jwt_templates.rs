@@ -222,6 +222,30 @@ impl JwtTemplatesCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::JwtTemplate, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::JwtTemplate>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::JwtTemplate>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::JwtTemplate>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -248,7 +272,7 @@ impl JwtTemplatesCreate {
                 Some(300),
             );
         request.json(&self.body);
-        request.send_json::<types::JwtTemplate>()
+        request
     }
 }
 /// Request builder for `DELETE /jwt_templates/{template_id}` (operation `DeleteJWTTemplate`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -273,6 +297,30 @@ impl JwtTemplatesDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -281,7 +329,7 @@ impl JwtTemplatesDelete {
             "/jwt_templates/{template_id}",
         );
         request.param(codegen::In::Path, "template_id", Some(&self.template_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /jwt_templates/{template_id}` (operation `GetJWTTemplate`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -306,6 +354,30 @@ impl JwtTemplatesGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::JwtTemplate, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::JwtTemplate>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::JwtTemplate>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::JwtTemplate>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -314,7 +386,7 @@ impl JwtTemplatesGet {
             "/jwt_templates/{template_id}",
         );
         request.param(codegen::In::Path, "template_id", Some(&self.template_id));
-        request.send_json::<types::JwtTemplate>()
+        request
     }
 }
 /// Request builder for `GET /jwt_templates` (operation `ListJWTTemplates`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -358,6 +430,30 @@ impl JwtTemplatesList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::JwtTemplate>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::JwtTemplate>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::JwtTemplate>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::JwtTemplate>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -370,7 +466,7 @@ impl JwtTemplatesList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<Vec<types::JwtTemplate>>()
+        request
     }
     /// Streams the items of every page, sending `GET /jwt_templates` again with a growing `offset` as the stream is read.
     ///
@@ -466,6 +562,30 @@ impl JwtTemplatesUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::JwtTemplate, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::JwtTemplate>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::JwtTemplate>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::JwtTemplate>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -493,6 +613,6 @@ impl JwtTemplatesUpdate {
                 Some(300),
             );
         request.json(&self.body);
-        request.send_json::<types::JwtTemplate>()
+        request
     }
 }

@@ -182,6 +182,30 @@ impl M2mTokensCreate {
     ) -> impl Future<
         Output = Result<types::M2mTokensCreateResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::M2mTokensCreateResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::M2mTokensCreateResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::M2mTokensCreateResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -197,7 +221,7 @@ impl M2mTokensCreate {
                 None,
             );
         request.json(&self.body);
-        request.send_json::<types::M2mTokensCreateResponse>()
+        request
     }
 }
 /// Request builder for `GET /m2m_tokens` (operation `getM2MTokens`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -248,6 +272,30 @@ impl M2mTokensList {
     ) -> impl Future<
         Output = Result<types::M2mTokensListResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::M2mTokensListResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::M2mTokensListResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::M2mTokensListResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -260,7 +308,7 @@ impl M2mTokensList {
         request.param(codegen::In::Query, "expired", self.expired.as_ref());
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::M2mTokensListResponse>()
+        request
     }
 }
 /// Request builder for `POST /m2m_tokens/{m2m_token_id}/revoke` (operation `revokeM2MToken`), made by the group's `revoke` method. Set optional inputs, then call `send`.
@@ -298,6 +346,30 @@ impl M2mTokensRevoke {
     ) -> impl Future<
         Output = Result<types::M2mTokensRevokeResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::M2mTokensRevokeResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::M2mTokensRevokeResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::M2mTokensRevokeResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -307,7 +379,7 @@ impl M2mTokensRevoke {
         );
         request.param(codegen::In::Path, "m2m_token_id", Some(&self.m2m_token_id));
         request.json(&self.body);
-        request.send_json::<types::M2mTokensRevokeResponse>()
+        request
     }
 }
 /// Request builder for `POST /m2m_tokens/verify` (operation `verifyM2MToken`), made by the group's `verify` method. Set optional inputs, then call `send`.
@@ -334,6 +406,30 @@ impl M2mTokensVerify {
     ) -> impl Future<
         Output = Result<types::M2mTokensVerifyResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::M2mTokensVerifyResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::M2mTokensVerifyResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::M2mTokensVerifyResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -342,6 +438,6 @@ impl M2mTokensVerify {
             "/m2m_tokens/verify",
         );
         request.json(&self.body);
-        request.send_json::<types::M2mTokensVerifyResponse>()
+        request
     }
 }

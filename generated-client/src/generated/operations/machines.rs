@@ -306,6 +306,30 @@ impl MachinesCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::MachineCreated, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::MachineCreated>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::MachineCreated>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::MachineCreated>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -323,7 +347,7 @@ impl MachinesCreate {
                 Some(315360000),
             );
         request.json(&self.body);
-        request.send_json::<types::MachineCreated>()
+        request
     }
 }
 /// Request builder for `POST /machines/{machine_id}/scopes` (operation `CreateMachineScope`), made by the group's `create_scope` method. Set optional inputs, then call `send`.
@@ -349,6 +373,30 @@ impl MachinesCreateScope {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::MachineScope, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::MachineScope>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::MachineScope>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::MachineScope>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -358,7 +406,7 @@ impl MachinesCreateScope {
         );
         request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request.json(&self.body);
-        request.send_json::<types::MachineScope>()
+        request
     }
 }
 /// Request builder for `DELETE /machines/{machine_id}` (operation `DeleteMachine`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -383,6 +431,30 @@ impl MachinesDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::MachineDeleted, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::MachineDeleted>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::MachineDeleted>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::MachineDeleted>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -391,7 +463,7 @@ impl MachinesDelete {
             "/machines/{machine_id}",
         );
         request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
-        request.send_json::<types::MachineDeleted>()
+        request
     }
 }
 /// Request builder for `DELETE /machines/{machine_id}/scopes/{other_machine_id}` (operation `DeleteMachineScope`), made by the group's `delete_scope` method. Set optional inputs, then call `send`.
@@ -419,6 +491,30 @@ impl MachinesDeleteScope {
     ) -> impl Future<
         Output = Result<types::MachineScopeDeleted, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::MachineScopeDeleted>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::MachineScopeDeleted>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::MachineScopeDeleted>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -429,7 +525,7 @@ impl MachinesDeleteScope {
         request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
         request
             .param(codegen::In::Path, "other_machine_id", Some(&self.other_machine_id));
-        request.send_json::<types::MachineScopeDeleted>()
+        request
     }
 }
 /// Request builder for `GET /machines/{machine_id}` (operation `GetMachine`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -454,6 +550,30 @@ impl MachinesGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Machine, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Machine>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Machine>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Machine>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -462,7 +582,7 @@ impl MachinesGet {
             "/machines/{machine_id}",
         );
         request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
-        request.send_json::<types::Machine>()
+        request
     }
 }
 /// Request builder for `GET /machines/{machine_id}/secret_key` (operation `GetMachineSecretKey`), made by the group's `get_secret_key` method. Set optional inputs, then call `send`.
@@ -487,6 +607,30 @@ impl MachinesGetSecretKey {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::MachineSecretKey, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::MachineSecretKey>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::MachineSecretKey>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::MachineSecretKey>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -495,7 +639,7 @@ impl MachinesGetSecretKey {
             "/machines/{machine_id}/secret_key",
         );
         request.param(codegen::In::Path, "machine_id", Some(&self.machine_id));
-        request.send_json::<types::MachineSecretKey>()
+        request
     }
 }
 /// Request builder for `GET /machines` (operation `ListMachines`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -545,6 +689,30 @@ impl MachinesList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::MachineList, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::MachineList>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::MachineList>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::MachineList>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -558,7 +726,7 @@ impl MachinesList {
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.param(codegen::In::Query, "query", self.query.as_ref());
         request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
-        request.send_json::<types::MachineList>()
+        request
     }
     /// Streams the items of every page, sending `GET /machines` again with a growing `offset` as the stream is read.
     ///
@@ -607,6 +775,30 @@ impl MachinesRotateSecretKey {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::MachineSecretKey, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::MachineSecretKey>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::MachineSecretKey>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::MachineSecretKey>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -623,7 +815,7 @@ impl MachinesRotateSecretKey {
                 Some(28800),
             );
         request.json(&self.body);
-        request.send_json::<types::MachineSecretKey>()
+        request
     }
 }
 /// Request builder for `PATCH /machines/{machine_id}` (operation `UpdateMachine`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -659,6 +851,30 @@ impl MachinesUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Machine, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Machine>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Machine>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Machine>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -675,6 +891,6 @@ impl MachinesUpdate {
                 Some(315360000),
             );
         request.json(&self.body);
-        request.send_json::<types::Machine>()
+        request
     }
 }

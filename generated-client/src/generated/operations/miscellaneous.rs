@@ -106,6 +106,30 @@ impl MiscellaneousInterstitial {
     ///
     /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub fn send(self) -> impl Future<Output = Result<String, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_text()
+    }
+    /// Sends the request and returns the successful response as text, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<String>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.text();
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -128,6 +152,6 @@ impl MiscellaneousInterstitial {
                 "use_domain_for_script",
                 self.use_domain_for_script.as_ref(),
             );
-        request.send_text()
+        request
     }
 }

@@ -348,6 +348,30 @@ impl OauthApplicationsCreate {
     ) -> impl Future<
         Output = Result<types::OAuthApplicationWithSecret, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplicationWithSecret>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplicationWithSecret>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationWithSecret>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -356,7 +380,7 @@ impl OauthApplicationsCreate {
             "/oauth_applications",
         );
         request.json(&self.body);
-        request.send_json::<types::OAuthApplicationWithSecret>()
+        request
     }
 }
 /// Request builder for `DELETE /oauth_applications/{oauth_application_id}` (operation `DeleteOAuthApplication`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -381,6 +405,30 @@ impl OauthApplicationsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -394,7 +442,7 @@ impl OauthApplicationsDelete {
                 "oauth_application_id",
                 Some(&self.oauth_application_id),
             );
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /oauth_applications/{oauth_application_id}` (operation `GetOAuthApplication`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -419,6 +467,30 @@ impl OauthApplicationsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::OAuthApplication, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplication>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplication>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -432,7 +504,7 @@ impl OauthApplicationsGet {
                 "oauth_application_id",
                 Some(&self.oauth_application_id),
             );
-        request.send_json::<types::OAuthApplication>()
+        request
     }
 }
 /// Request builder for `GET /oauth_applications` (operation `ListOAuthApplications`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -482,6 +554,30 @@ impl OauthApplicationsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::OAuthApplications, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplications>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplications>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplications>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -495,7 +591,7 @@ impl OauthApplicationsList {
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
         request.param(codegen::In::Query, "name_query", self.name_query.as_ref());
-        request.send_json::<types::OAuthApplications>()
+        request
     }
     /// Streams the items of every page, sending `GET /oauth_applications` again with a growing `offset` as the stream is read.
     ///
@@ -544,6 +640,28 @@ impl OauthApplicationsRevokeToken {
     ///
     /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_empty()
+    }
+    /// Sends the request and returns the successful response (which has no body), with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -558,7 +676,7 @@ impl OauthApplicationsRevokeToken {
                 Some(&self.oauth_application_id),
             );
         request.json(&self.body);
-        request.send_empty()
+        request
     }
 }
 /// Request builder for `POST /oauth_applications/{oauth_application_id}/rotate_secret` (operation `RotateOAuthApplicationSecret`), made by the group's `rotate_secret` method. Set optional inputs, then call `send`.
@@ -585,6 +703,30 @@ impl OauthApplicationsRotateSecret {
     ) -> impl Future<
         Output = Result<types::OAuthApplicationWithSecret, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplicationWithSecret>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplicationWithSecret>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationWithSecret>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -598,7 +740,7 @@ impl OauthApplicationsRotateSecret {
                 "oauth_application_id",
                 Some(&self.oauth_application_id),
             );
-        request.send_json::<types::OAuthApplicationWithSecret>()
+        request
     }
 }
 /// Request builder for `PATCH /oauth_applications/{oauth_application_id}` (operation `UpdateOAuthApplication`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -703,6 +845,30 @@ impl OauthApplicationsUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::OAuthApplication, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplication>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplication>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -717,7 +883,7 @@ impl OauthApplicationsUpdate {
                 Some(&self.oauth_application_id),
             );
         request.json(&self.body);
-        request.send_json::<types::OAuthApplication>()
+        request
     }
 }
 /// Request builder for `PUT /oauth_applications/{oauth_application_id}/logo` (operation `UploadOAuthApplicationLogo`), made by the group's `upload_logo` method. Set optional inputs, then call `send`.
@@ -749,6 +915,30 @@ impl OauthApplicationsUploadLogo {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::OAuthApplication, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OAuthApplication>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OAuthApplication>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -771,6 +961,6 @@ impl OauthApplicationsUploadLogo {
                 &["image/jpeg", "image/png", "image/gif", "image/webp"],
                 Some(10485760),
             );
-        request.send_json::<types::OAuthApplication>()
+        request
     }
 }

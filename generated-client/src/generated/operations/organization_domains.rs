@@ -251,6 +251,30 @@ impl OrganizationDomainsCreate {
     ) -> impl Future<
         Output = Result<types::OrganizationDomain, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationDomain>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationDomain>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -260,7 +284,7 @@ impl OrganizationDomainsCreate {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
-        request.send_json::<types::OrganizationDomain>()
+        request
     }
 }
 /// Request builder for `DELETE /organizations/{organization_id}/domains/{domain_id}` (operation `DeleteOrganizationDomain`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -286,6 +310,30 @@ impl OrganizationDomainsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -295,7 +343,7 @@ impl OrganizationDomainsDelete {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /organizations/{organization_id}/domains` (operation `ListOrganizationDomains`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -348,6 +396,30 @@ impl OrganizationDomainsList {
     ) -> impl Future<
         Output = Result<types::OrganizationDomains, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationDomains>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationDomains>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomains>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -363,7 +435,7 @@ impl OrganizationDomainsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::OrganizationDomains>()
+        request
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/domains` again with a growing `offset` as the stream is read.
     ///
@@ -470,6 +542,30 @@ impl OrganizationDomainsListAll {
     ) -> impl Future<
         Output = Result<types::OrganizationDomains, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationDomains>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationDomains>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomains>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -495,7 +591,7 @@ impl OrganizationDomainsListAll {
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.check_range("limit", self.limit.as_ref(), Some(1), Some(500));
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
-        request.send_json::<types::OrganizationDomains>()
+        request
     }
     /// Streams the items of every page, sending `GET /organization_domains` again with a growing `offset` as the stream is read.
     ///
@@ -569,6 +665,30 @@ impl OrganizationDomainsUpdate {
     ) -> impl Future<
         Output = Result<types::OrganizationDomain, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationDomain>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationDomain>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -579,7 +699,7 @@ impl OrganizationDomainsUpdate {
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
         request.json(&self.body);
-        request.send_json::<types::OrganizationDomain>()
+        request
     }
 }
 /// Request builder for `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership` (operation `VerifyOrganizationDomainOwnership`), made by the group's `verify_ownership` method. Set optional inputs, then call `send`.
@@ -607,6 +727,30 @@ impl OrganizationDomainsVerifyOwnership {
     ) -> impl Future<
         Output = Result<types::OrganizationDomain, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationDomain>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationDomain>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -616,6 +760,6 @@ impl OrganizationDomainsVerifyOwnership {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "domain_id", Some(&self.domain_id));
-        request.send_json::<types::OrganizationDomain>()
+        request
     }
 }

@@ -344,6 +344,30 @@ impl OrganizationInvitationsCreate {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitation, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitation>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationInvitation>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationInvitation>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -360,7 +384,7 @@ impl OrganizationInvitationsCreate {
                 Some(365),
             );
         request.json(&self.body);
-        request.send_json::<types::OrganizationInvitation>()
+        request
     }
 }
 /// Request builder for `POST /organizations/{organization_id}/invitations/bulk` (operation `CreateOrganizationInvitationBulk`), made by the group's `create_many` method. Set optional inputs, then call `send`.
@@ -388,6 +412,30 @@ impl OrganizationInvitationsCreateMany {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitations, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitations>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationInvitations>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationInvitations>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -397,7 +445,7 @@ impl OrganizationInvitationsCreateMany {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
-        request.send_json::<types::OrganizationInvitations>()
+        request
     }
 }
 /// Request builder for `GET /organizations/{organization_id}/invitations/{invitation_id}` (operation `GetOrganizationInvitation`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -425,6 +473,30 @@ impl OrganizationInvitationsGet {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitation, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitation>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationInvitation>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationInvitation>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -434,7 +506,7 @@ impl OrganizationInvitationsGet {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "invitation_id", Some(&self.invitation_id));
-        request.send_json::<types::OrganizationInvitation>()
+        request
     }
 }
 /// Request builder for `GET /organizations/{organization_id}/invitations` (operation `ListOrganizationInvitations`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -493,6 +565,30 @@ impl OrganizationInvitationsList {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitations, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitations>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationInvitations>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationInvitations>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -508,7 +604,7 @@ impl OrganizationInvitationsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::OrganizationInvitations>()
+        request
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/invitations` again with a growing `offset` as the stream is read.
     ///
@@ -591,6 +687,34 @@ impl OrganizationInvitationsListAll {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitationsWithPublicOrganizationData, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitationsWithPublicOrganizationData>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::OrganizationInvitationsWithPublicOrganizationData>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received
+                .json::<types::OrganizationInvitationsWithPublicOrganizationData>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -605,7 +729,7 @@ impl OrganizationInvitationsListAll {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::OrganizationInvitationsWithPublicOrganizationData>()
+        request
     }
     /// Streams the items of every page, sending `GET /organization_invitations` again with a growing `offset` as the stream is read.
     ///
@@ -671,6 +795,30 @@ impl OrganizationInvitationsListPending {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitations, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitations>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationInvitations>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationInvitations>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -683,7 +831,7 @@ impl OrganizationInvitationsListPending {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::OrganizationInvitations>()
+        request
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/invitations/pending` again with a growing `offset` as the stream is read.
     ///
@@ -747,6 +895,30 @@ impl OrganizationInvitationsRevoke {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitation, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitation>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationInvitation>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationInvitation>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -757,6 +929,6 @@ impl OrganizationInvitationsRevoke {
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "invitation_id", Some(&self.invitation_id));
         request.json(&self.body);
-        request.send_json::<types::OrganizationInvitation>()
+        request
     }
 }

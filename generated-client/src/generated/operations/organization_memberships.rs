@@ -238,6 +238,30 @@ impl OrganizationMembershipsCreate {
     ) -> impl Future<
         Output = Result<types::OrganizationMembership, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationMembership>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMembership>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -247,7 +271,7 @@ impl OrganizationMembershipsCreate {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
-        request.send_json::<types::OrganizationMembership>()
+        request
     }
 }
 /// Request builder for `DELETE /organizations/{organization_id}/memberships/{user_id}` (operation `OrganizationMemberships_removeUserFromOrganization`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -275,6 +299,30 @@ impl OrganizationMembershipsDelete {
     ) -> impl Future<
         Output = Result<types::OrganizationMembership, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationMembership>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMembership>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -284,7 +332,7 @@ impl OrganizationMembershipsDelete {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::OrganizationMembership>()
+        request
     }
 }
 /// Request builder for `GET /organizations/{organization_id}/memberships` (operation `OrganizationMemberships_getAllMembers`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -336,6 +384,30 @@ impl OrganizationMembershipsList {
     ) -> impl Future<
         Output = Result<types::OrganizationMemberships, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationMemberships>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationMemberships>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMemberships>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -349,7 +421,7 @@ impl OrganizationMembershipsList {
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
-        request.send_json::<types::OrganizationMemberships>()
+        request
     }
     /// Streams the items of every page, sending `GET /organizations/{organization_id}/memberships` again with a growing `offset` as the stream is read.
     ///
@@ -420,6 +492,30 @@ impl OrganizationMembershipsListAll {
     ) -> impl Future<
         Output = Result<types::OrganizationMemberships, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationMemberships>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationMemberships>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMemberships>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -432,7 +528,7 @@ impl OrganizationMembershipsListAll {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::OrganizationMemberships>()
+        request
     }
     /// Streams the items of every page, sending `GET /organization_memberships` again with a growing `offset` as the stream is read.
     ///
@@ -502,6 +598,30 @@ impl OrganizationMembershipsMergeMetadata {
     ) -> impl Future<
         Output = Result<types::OrganizationMembership, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationMembership>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMembership>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -512,7 +632,7 @@ impl OrganizationMembershipsMergeMetadata {
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::OrganizationMembership>()
+        request
     }
 }
 /// Request builder for `PATCH /organizations/{organization_id}/memberships/{user_id}` (operation `OrganizationMemberships_updateMembershipProperties`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -541,6 +661,30 @@ impl OrganizationMembershipsUpdate {
     ) -> impl Future<
         Output = Result<types::OrganizationMembership, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationMembership>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMembership>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -551,6 +695,6 @@ impl OrganizationMembershipsUpdate {
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::OrganizationMembership>()
+        request
     }
 }

@@ -188,6 +188,30 @@ impl OrganizationPermissionsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Permission, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Permission>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Permission>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Permission>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -196,7 +220,7 @@ impl OrganizationPermissionsCreate {
             "/organization_permissions",
         );
         request.json(&self.body);
-        request.send_json::<types::Permission>()
+        request
     }
 }
 /// Request builder for `DELETE /organization_permissions/{permission_id}` (operation `DeleteOrganizationPermission`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -221,6 +245,30 @@ impl OrganizationPermissionsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -229,7 +277,7 @@ impl OrganizationPermissionsDelete {
             "/organization_permissions/{permission_id}",
         );
         request.param(codegen::In::Path, "permission_id", Some(&self.permission_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /organization_permissions/{permission_id}` (operation `GetOrganizationPermission`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -254,6 +302,30 @@ impl OrganizationPermissionsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Permission, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Permission>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Permission>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Permission>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -262,7 +334,7 @@ impl OrganizationPermissionsGet {
             "/organization_permissions/{permission_id}",
         );
         request.param(codegen::In::Path, "permission_id", Some(&self.permission_id));
-        request.send_json::<types::Permission>()
+        request
     }
 }
 /// Request builder for `GET /organization_permissions` (operation `ListOrganizationPermissions`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -312,6 +384,30 @@ impl OrganizationPermissionsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Permissions, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Permissions>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Permissions>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Permissions>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -325,7 +421,7 @@ impl OrganizationPermissionsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::Permissions>()
+        request
     }
     /// Streams the items of every page, sending `GET /organization_permissions` again with a growing `offset` as the stream is read.
     ///
@@ -389,6 +485,30 @@ impl OrganizationPermissionsUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Permission, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Permission>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Permission>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Permission>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -398,6 +518,6 @@ impl OrganizationPermissionsUpdate {
         );
         request.param(codegen::In::Path, "permission_id", Some(&self.permission_id));
         request.json(&self.body);
-        request.send_json::<types::Permission>()
+        request
     }
 }

@@ -445,6 +445,30 @@ impl OrganizationsAdjustBillingCreditBalance {
     ) -> impl Future<
         Output = Result<types::CommerceCreditLedgerResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceCreditLedgerResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommerceCreditLedgerResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceCreditLedgerResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -454,7 +478,7 @@ impl OrganizationsAdjustBillingCreditBalance {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
-        request.send_json::<types::CommerceCreditLedgerResponse>()
+        request
     }
 }
 /// Request builder for `POST /organizations` (operation `Organizations_createNewOrganization`), made by the group's `create` method. Set optional inputs, then call `send`.
@@ -505,6 +529,30 @@ impl OrganizationsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Organization, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Organization>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Organization>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -521,7 +569,7 @@ impl OrganizationsCreate {
                 "^[a-z0-9-]+$",
             );
         request.json(&self.body);
-        request.send_json::<types::Organization>()
+        request
     }
 }
 /// Request builder for `DELETE /organizations/{organization_id}` (operation `Organizations_deleteOrganization`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -546,6 +594,30 @@ impl OrganizationsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -554,7 +626,7 @@ impl OrganizationsDelete {
             "/organizations/{organization_id}",
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `DELETE /organizations/{organization_id}/logo` (operation `Organizations_removeLogo`), made by the group's `delete_logo` method. Set optional inputs, then call `send`.
@@ -579,6 +651,30 @@ impl OrganizationsDeleteLogo {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Organization, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Organization>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Organization>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -587,7 +683,7 @@ impl OrganizationsDeleteLogo {
             "/organizations/{organization_id}/logo",
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
-        request.send_json::<types::Organization>()
+        request
     }
 }
 /// Request builder for `GET /organizations/{organization_id}` (operation `Organizations_getByIdOrSlug`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -612,6 +708,30 @@ impl OrganizationsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Organization, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Organization>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Organization>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -620,7 +740,7 @@ impl OrganizationsGet {
             "/organizations/{organization_id}",
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
-        request.send_json::<types::Organization>()
+        request
     }
 }
 /// Request builder for `GET /organizations/{organization_id}/billing/credits` (operation `GetOrganizationBillingCreditBalance`), made by the group's `get_billing_credit_balance` method. Set optional inputs, then call `send`.
@@ -647,6 +767,30 @@ impl OrganizationsGetBillingCreditBalance {
     ) -> impl Future<
         Output = Result<types::CommerceCreditBalanceResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceCreditBalanceResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommerceCreditBalanceResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceCreditBalanceResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -655,7 +799,7 @@ impl OrganizationsGetBillingCreditBalance {
             "/organizations/{organization_id}/billing/credits",
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
-        request.send_json::<types::CommerceCreditBalanceResponse>()
+        request
     }
 }
 /// Request builder for `GET /organizations/{organization_id}/billing/subscription` (operation `GetOrganizationBillingSubscription`), made by the group's `get_billing_subscription` method. Set optional inputs, then call `send`.
@@ -682,6 +826,30 @@ impl OrganizationsGetBillingSubscription {
     ) -> impl Future<
         Output = Result<types::CommerceSubscription, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceSubscription>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommerceSubscription>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceSubscription>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -690,7 +858,7 @@ impl OrganizationsGetBillingSubscription {
             "/organizations/{organization_id}/billing/subscription",
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
-        request.send_json::<types::CommerceSubscription>()
+        request
     }
 }
 /// Request builder for `GET /organizations` (operation `Organizations_listSortedByCreationDate`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -755,6 +923,30 @@ impl OrganizationsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Organizations, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Organizations>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Organizations>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Organizations>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -774,7 +966,7 @@ impl OrganizationsList {
             );
         request.param(codegen::In::Query, "query", self.query.as_ref());
         request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
-        request.send_json::<types::Organizations>()
+        request
     }
     /// Streams the items of every page, sending `GET /organizations` again with a growing `offset` as the stream is read.
     ///
@@ -841,6 +1033,30 @@ impl OrganizationsMergeMetadata {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Organization, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Organization>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Organization>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -850,7 +1066,7 @@ impl OrganizationsMergeMetadata {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
-        request.send_json::<types::Organization>()
+        request
     }
 }
 /// Request builder for `PUT /organizations/{organization_id}/metadata` (operation `ReplaceOrganizationMetadata`), made by the group's `replace_metadata` method. Set optional inputs, then call `send`.
@@ -892,6 +1108,30 @@ impl OrganizationsReplaceMetadata {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Organization, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Organization>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Organization>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -901,7 +1141,7 @@ impl OrganizationsReplaceMetadata {
         );
         request.param(codegen::In::Path, "organization_id", Some(&self.organization_id));
         request.json(&self.body);
-        request.send_json::<types::Organization>()
+        request
     }
 }
 /// Request builder for `PATCH /organizations/{organization_id}` (operation `Organizations_updateOrganization`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -963,6 +1203,30 @@ impl OrganizationsUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Organization, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Organization>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Organization>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -980,7 +1244,7 @@ impl OrganizationsUpdate {
                 "^[a-z0-9-]+$",
             );
         request.json(&self.body);
-        request.send_json::<types::Organization>()
+        request
     }
 }
 /// Request builder for `PUT /organizations/{organization_id}/logo` (operation `Organizations_updateOrganizationLogo`), made by the group's `upload_logo` method. Set optional inputs, then call `send`.
@@ -1009,6 +1273,30 @@ impl OrganizationsUploadLogo {
     ) -> impl Future<
         Output = Result<types::OrganizationWithLogo, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationWithLogo>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationWithLogo>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationWithLogo>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1033,6 +1321,6 @@ impl OrganizationsUploadLogo {
                 Some(10485760),
             );
         request.text_part("uploader_user_id", Some(&self.uploader_user_id));
-        request.send_json::<types::OrganizationWithLogo>()
+        request
     }
 }

@@ -257,6 +257,30 @@ impl PhoneNumbersAttemptVerification {
     ) -> impl Future<
         Output = Result<types::VerificationResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::VerificationResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::VerificationResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::VerificationResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -266,7 +290,7 @@ impl PhoneNumbersAttemptVerification {
         );
         request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
         request.json(&self.body);
-        request.send_json::<types::VerificationResponse>()
+        request
     }
 }
 /// Request builder for `POST /phone_numbers` (operation `PhoneNumbers_createNewPhoneNumber`), made by the group's `create` method. Set optional inputs, then call `send`.
@@ -316,6 +340,30 @@ impl PhoneNumbersCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::PhoneNumber, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::PhoneNumber>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::PhoneNumber>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::PhoneNumber>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -324,7 +372,7 @@ impl PhoneNumbersCreate {
             "/phone_numbers",
         );
         request.json(&self.body);
-        request.send_json::<types::PhoneNumber>()
+        request
     }
 }
 /// Request builder for `DELETE /phone_numbers/{phone_number_id}` (operation `PhoneNumbers_deletePhoneNumberById`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -349,6 +397,30 @@ impl PhoneNumbersDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -357,7 +429,7 @@ impl PhoneNumbersDelete {
             "/phone_numbers/{phone_number_id}",
         );
         request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /phone_numbers/{phone_number_id}` (operation `PhoneNumbers_getDetails`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -382,6 +454,30 @@ impl PhoneNumbersGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::PhoneNumber, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::PhoneNumber>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::PhoneNumber>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::PhoneNumber>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -390,7 +486,7 @@ impl PhoneNumbersGet {
             "/phone_numbers/{phone_number_id}",
         );
         request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
-        request.send_json::<types::PhoneNumber>()
+        request
     }
 }
 /// Request builder for `POST /phone_numbers/{phone_number_id}/prepare_verification` (operation `PreparePhoneNumberVerification`), made by the group's `prepare_verification` method. Set optional inputs, then call `send`.
@@ -417,6 +513,30 @@ impl PhoneNumbersPrepareVerification {
     ) -> impl Future<
         Output = Result<types::VerificationResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::VerificationResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::VerificationResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::VerificationResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -425,7 +545,7 @@ impl PhoneNumbersPrepareVerification {
             "/phone_numbers/{phone_number_id}/prepare_verification",
         );
         request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
-        request.send_json::<types::VerificationResponse>()
+        request
     }
 }
 /// Request builder for `PUT /users/{user_id}/phone_number` (operation `ReplaceUserPhoneNumber`), made by the group's `replace_for_user` method. Set optional inputs, then call `send`.
@@ -459,6 +579,30 @@ impl PhoneNumbersReplaceForUser {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::PhoneNumber, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::PhoneNumber>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::PhoneNumber>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::PhoneNumber>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -468,7 +612,7 @@ impl PhoneNumbersReplaceForUser {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::PhoneNumber>()
+        request
     }
 }
 /// Request builder for `PATCH /phone_numbers/{phone_number_id}` (operation `PhoneNumbers_updateDetails`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -509,6 +653,30 @@ impl PhoneNumbersUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::PhoneNumber, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::PhoneNumber>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::PhoneNumber>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::PhoneNumber>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -518,6 +686,6 @@ impl PhoneNumbersUpdate {
         );
         request.param(codegen::In::Path, "phone_number_id", Some(&self.phone_number_id));
         request.json(&self.body);
-        request.send_json::<types::PhoneNumber>()
+        request
     }
 }

@@ -123,6 +123,30 @@ impl RedirectUrlsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RedirectUrl, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RedirectUrl>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RedirectUrl>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RedirectUrl>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -131,7 +155,7 @@ impl RedirectUrlsCreate {
             "/redirect_urls",
         );
         request.json(&self.body);
-        request.send_json::<types::RedirectUrl>()
+        request
     }
 }
 /// Request builder for `DELETE /redirect_urls/{id}` (operation `RedirectUrLs_removeById`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -156,6 +180,30 @@ impl RedirectUrlsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -164,7 +212,7 @@ impl RedirectUrlsDelete {
             "/redirect_urls/{id}",
         );
         request.param(codegen::In::Path, "id", Some(&self.id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /redirect_urls/{id}` (operation `RedirectUrLs_getById`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -189,6 +237,30 @@ impl RedirectUrlsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RedirectUrl, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RedirectUrl>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RedirectUrl>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RedirectUrl>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -197,7 +269,7 @@ impl RedirectUrlsGet {
             "/redirect_urls/{id}",
         );
         request.param(codegen::In::Path, "id", Some(&self.id));
-        request.send_json::<types::RedirectUrl>()
+        request
     }
 }
 /// Request builder for `GET /redirect_urls` (operation `RedirectUrLs_listAll`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -221,13 +293,36 @@ impl RedirectUrlsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::RedirectUrl>, Error>> + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<Vec<types::RedirectUrl>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::RedirectUrl>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::RedirectUrl>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "RedirectUrLs_listAll",
             codegen::Method::GET,
             "/redirect_urls",
-        );
-        request.send_json::<Vec<types::RedirectUrl>>()
+        )
     }
 }

@@ -293,6 +293,30 @@ impl RoleSetsAddRoles {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RoleSet, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RoleSet>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RoleSet>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RoleSet>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -307,7 +331,7 @@ impl RoleSetsAddRoles {
                 Some(&self.role_set_key_or_id),
             );
         request.json(&self.body);
-        request.send_json::<types::RoleSet>()
+        request
     }
 }
 /// Request builder for `POST /role_sets` (operation `CreateRoleSet`), made by the group's `create` method. Set optional inputs, then call `send`.
@@ -352,6 +376,30 @@ impl RoleSetsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RoleSet, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RoleSet>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RoleSet>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RoleSet>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -360,7 +408,7 @@ impl RoleSetsCreate {
             "/role_sets",
         );
         request.json(&self.body);
-        request.send_json::<types::RoleSet>()
+        request
     }
 }
 /// Request builder for `GET /role_sets/{role_set_key_or_id}` (operation `GetRoleSet`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -385,6 +433,30 @@ impl RoleSetsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RoleSet, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RoleSet>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RoleSet>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RoleSet>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -398,7 +470,7 @@ impl RoleSetsGet {
                 "role_set_key_or_id",
                 Some(&self.role_set_key_or_id),
             );
-        request.send_json::<types::RoleSet>()
+        request
     }
 }
 /// Request builder for `GET /role_sets` (operation `ListRoleSets`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -448,6 +520,30 @@ impl RoleSetsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RoleSets, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RoleSets>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RoleSets>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RoleSets>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -461,7 +557,7 @@ impl RoleSetsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::RoleSets>()
+        request
     }
     /// Streams the items of every page, sending `GET /role_sets` again with a growing `offset` as the stream is read.
     ///
@@ -515,6 +611,30 @@ impl RoleSetsReplace {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -529,7 +649,7 @@ impl RoleSetsReplace {
                 Some(&self.role_set_key_or_id),
             );
         request.json(&self.body);
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `POST /role_sets/{role_set_key_or_id}/roles/replace` (operation `ReplaceRoleInRoleSet`), made by the group's `replace_role` method. Set optional inputs, then call `send`.
@@ -555,6 +675,30 @@ impl RoleSetsReplaceRole {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RoleSet, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RoleSet>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RoleSet>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RoleSet>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -569,7 +713,7 @@ impl RoleSetsReplaceRole {
                 Some(&self.role_set_key_or_id),
             );
         request.json(&self.body);
-        request.send_json::<types::RoleSet>()
+        request
     }
 }
 /// Request builder for `PATCH /role_sets/{role_set_key_or_id}` (operation `UpdateRoleSet`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -655,6 +799,30 @@ impl RoleSetsUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::RoleSet, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::RoleSet>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::RoleSet>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::RoleSet>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -669,6 +837,6 @@ impl RoleSetsUpdate {
                 Some(&self.role_set_key_or_id),
             );
         request.json(&self.body);
-        request.send_json::<types::RoleSet>()
+        request
     }
 }

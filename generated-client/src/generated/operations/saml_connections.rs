@@ -236,6 +236,30 @@ impl SamlConnectionsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SamlConnection, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SamlConnection>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SamlConnection>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SamlConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -244,7 +268,7 @@ impl SamlConnectionsCreate {
             "/saml_connections",
         );
         request.json(&self.body);
-        request.send_json::<types::SamlConnection>()
+        request
     }
 }
 /// Request builder for `DELETE /saml_connections/{saml_connection_id}` (operation `SamlConnectionsBeta_deleteConnectionById`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -269,6 +293,30 @@ impl SamlConnectionsDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -282,7 +330,7 @@ impl SamlConnectionsDelete {
                 "saml_connection_id",
                 Some(&self.saml_connection_id),
             );
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `GET /saml_connections/{saml_connection_id}` (operation `SamlConnectionsBeta_getById`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -307,6 +355,30 @@ impl SamlConnectionsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SamlConnection, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SamlConnection>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SamlConnection>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SamlConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -320,7 +392,7 @@ impl SamlConnectionsGet {
                 "saml_connection_id",
                 Some(&self.saml_connection_id),
             );
-        request.send_json::<types::SamlConnection>()
+        request
     }
 }
 /// Request builder for `GET /saml_connections` (operation `SamlConnectionsBeta_getList`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -361,6 +433,30 @@ impl SamlConnectionsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SamlConnections, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SamlConnections>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SamlConnections>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SamlConnections>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -372,7 +468,7 @@ impl SamlConnectionsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::SamlConnections>()
+        request
     }
     /// Streams the items of every page, sending `GET /saml_connections` again with a growing `offset` as the stream is read.
     ///
@@ -516,6 +612,30 @@ impl SamlConnectionsUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SamlConnection, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SamlConnection>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SamlConnection>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SamlConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -530,6 +650,6 @@ impl SamlConnectionsUpdate {
                 Some(&self.saml_connection_id),
             );
         request.json(&self.body);
-        request.send_json::<types::SamlConnection>()
+        request
     }
 }

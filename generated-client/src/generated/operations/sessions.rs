@@ -284,6 +284,30 @@ impl SessionsCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Session, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Session>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Session>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Session>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -292,7 +316,7 @@ impl SessionsCreate {
             "/sessions",
         );
         request.json(&self.body);
-        request.send_json::<types::Session>()
+        request
     }
 }
 /// Request builder for `POST /sessions/{session_id}/tokens` (operation `CreateSessionToken`), made by the group's `create_token` method. Set optional inputs, then call `send`.
@@ -330,6 +354,30 @@ impl SessionsCreateToken {
     ) -> impl Future<
         Output = Result<types::SessionsCreateTokenResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SessionsCreateTokenResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SessionsCreateTokenResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SessionsCreateTokenResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -350,7 +398,7 @@ impl SessionsCreateToken {
                 Some(315360000),
             );
         request.json(&self.body);
-        request.send_json::<types::SessionsCreateTokenResponse>()
+        request
     }
 }
 /// Request builder for `POST /sessions/{session_id}/tokens/{template_name}` (operation `Sessions_createSessionTokenFromTemplate`), made by the group's `create_token_from_template` method. Set optional inputs, then call `send`.
@@ -376,6 +424,30 @@ impl SessionsCreateTokenFromTemplate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Token, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Token>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Token>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Token>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -385,7 +457,7 @@ impl SessionsCreateTokenFromTemplate {
         );
         request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request.param(codegen::In::Path, "template_name", Some(&self.template_name));
-        request.send_json::<types::Token>()
+        request
     }
 }
 /// Request builder for `GET /sessions/{session_id}` (operation `Sessions_getDetails`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -410,6 +482,30 @@ impl SessionsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Session, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Session>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Session>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Session>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -418,7 +514,7 @@ impl SessionsGet {
             "/sessions/{session_id}",
         );
         request.param(codegen::In::Path, "session_id", Some(&self.session_id));
-        request.send_json::<types::Session>()
+        request
     }
 }
 /// Request builder for `GET /sessions` (operation `Sessions_listSortedByCreationDate`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -477,6 +573,30 @@ impl SessionsList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::Session>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::Session>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::Session>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::Session>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -491,7 +611,7 @@ impl SessionsList {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<Vec<types::Session>>()
+        request
     }
     /// Streams the items of every page, sending `GET /sessions` again with a growing `offset` as the stream is read.
     ///
@@ -573,6 +693,30 @@ impl SessionsRefresh {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SessionRefresh, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SessionRefresh>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SessionRefresh>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SessionRefresh>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -582,7 +726,7 @@ impl SessionsRefresh {
         );
         request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request.json(&self.body);
-        request.send_json::<types::SessionRefresh>()
+        request
     }
 }
 /// Request builder for `POST /sessions/{session_id}/revoke` (operation `Sessions_revokeSession`), made by the group's `revoke` method. Set optional inputs, then call `send`.
@@ -607,6 +751,30 @@ impl SessionsRevoke {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Session, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Session>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Session>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Session>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -615,7 +783,7 @@ impl SessionsRevoke {
             "/sessions/{session_id}/revoke",
         );
         request.param(codegen::In::Path, "session_id", Some(&self.session_id));
-        request.send_json::<types::Session>()
+        request
     }
 }
 /// Request builder for `POST /sessions/{session_id}/verify` (operation `VerifySession`), made by the group's `verify` method. Set optional inputs, then call `send`.
@@ -646,6 +814,30 @@ impl SessionsVerify {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::Session, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::Session>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::Session>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Session>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -655,6 +847,6 @@ impl SessionsVerify {
         );
         request.param(codegen::In::Path, "session_id", Some(&self.session_id));
         request.json(&self.body);
-        request.send_json::<types::Session>()
+        request
     }
 }

@@ -98,6 +98,30 @@ impl SignInTokensCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SignInToken, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SignInToken>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SignInToken>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SignInToken>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -106,7 +130,7 @@ impl SignInTokensCreate {
             "/sign_in_tokens",
         );
         request.json(&self.body);
-        request.send_json::<types::SignInToken>()
+        request
     }
 }
 /// Request builder for `POST /sign_in_tokens/{sign_in_token_id}/revoke` (operation `SigninTokens_revokeToken`), made by the group's `revoke` method. Set optional inputs, then call `send`.
@@ -131,6 +155,30 @@ impl SignInTokensRevoke {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SignInToken, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SignInToken>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SignInToken>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SignInToken>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -140,6 +188,6 @@ impl SignInTokensRevoke {
         );
         request
             .param(codegen::In::Path, "sign_in_token_id", Some(&self.sign_in_token_id));
-        request.send_json::<types::SignInToken>()
+        request
     }
 }

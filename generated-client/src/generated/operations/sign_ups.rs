@@ -87,6 +87,30 @@ impl SignUpsGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SignUp, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SignUp>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SignUp>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SignUp>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -95,7 +119,7 @@ impl SignUpsGet {
             "/sign_ups/{id}",
         );
         request.param(codegen::In::Path, "id", Some(&self.id));
-        request.send_json::<types::SignUp>()
+        request
     }
 }
 /// Request builder for `PATCH /sign_ups/{id}` (operation `Signups_updateSignUpById`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -131,6 +155,30 @@ impl SignUpsUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SignUp, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::SignUp>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SignUp>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SignUp>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -140,6 +188,6 @@ impl SignUpsUpdate {
         );
         request.param(codegen::In::Path, "id", Some(&self.id));
         request.json(&self.body);
-        request.send_json::<types::SignUp>()
+        request
     }
 }

@@ -82,14 +82,37 @@ impl SvixCreateApp {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SvixUrl, Error>> + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::SvixUrl>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SvixUrl>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SvixUrl>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "CreateSvixApp",
             codegen::Method::POST,
             "/webhooks/svix",
-        );
-        request.send_json::<types::SvixUrl>()
+        )
     }
 }
 /// Request builder for `POST /webhooks/svix_url` (operation `GenerateSvixAuthURL`), made by the group's `create_dashboard_url` method. Set optional inputs, then call `send`.
@@ -113,14 +136,37 @@ impl SvixCreateDashboardUrl {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::SvixUrl, Error>> + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_json::<types::SvixUrl>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::SvixUrl>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SvixUrl>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "GenerateSvixAuthURL",
             codegen::Method::POST,
             "/webhooks/svix_url",
-        );
-        request.send_json::<types::SvixUrl>()
+        )
     }
 }
 /// Request builder for `DELETE /webhooks/svix` (operation `DeleteSvixApp`), made by the group's `delete_app` method. Set optional inputs, then call `send`.
@@ -142,13 +188,34 @@ impl SvixDeleteApp {
     ///
     /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
     pub fn send(self) -> impl Future<Output = Result<(), Error>> + Send + 'static {
-        let request = codegen::Request::new(
+        let request = self.into_request();
+        request.send_empty()
+    }
+    /// Sends the request and returns the successful response (which has no body), with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
+        codegen::Request::new(
             self.client,
             self.options,
             "DeleteSvixApp",
             codegen::Method::DELETE,
             "/webhooks/svix",
-        );
-        request.send_empty()
+        )
     }
 }

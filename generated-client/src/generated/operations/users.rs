@@ -993,6 +993,30 @@ impl UsersAdjustBillingCreditBalance {
     ) -> impl Future<
         Output = Result<types::CommerceCreditLedgerResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceCreditLedgerResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommerceCreditLedgerResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceCreditLedgerResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1002,7 +1026,7 @@ impl UsersAdjustBillingCreditBalance {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::CommerceCreditLedgerResponse>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/ban` (operation `Users_markBanned`), made by the group's `ban` method. Set optional inputs, then call `send`.
@@ -1027,6 +1051,30 @@ impl UsersBan {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1035,7 +1083,7 @@ impl UsersBan {
             "/users/{user_id}/ban",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `POST /users/ban` (operation `UsersBan`), made by the group's `ban_many` method. Set optional inputs, then call `send`.
@@ -1060,6 +1108,30 @@ impl UsersBanMany {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::User>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::User>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::User>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::User>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1069,7 +1141,7 @@ impl UsersBanMany {
         );
         request.check_max_items("user_ids", Some(&self.body.user_ids), 50);
         request.json(&self.body);
-        request.send_json::<Vec<types::User>>()
+        request
     }
 }
 /// Request builder for `GET /users/count` (operation `Users_getTotalCount`), made by the group's `count` method. Set optional inputs, then call `send`.
@@ -1167,6 +1239,30 @@ impl UsersCount {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::TotalCount, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::TotalCount>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::TotalCount>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::TotalCount>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1199,7 +1295,7 @@ impl UsersCount {
         request.check_max_items("user_id", self.user_id.as_ref(), 100);
         request.param_each(codegen::In::Query, "user_id", self.user_id.as_deref());
         request.param(codegen::In::Query, "query", self.query.as_ref());
-        request.send_json::<types::TotalCount>()
+        request
     }
 }
 /// Request builder for `POST /users` (operation `Users_createNewUser`), made by the group's `create` method. Set optional inputs, then call `send`.
@@ -1335,6 +1431,30 @@ impl UsersCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1343,7 +1463,7 @@ impl UsersCreate {
             "/users",
         );
         request.json(&self.body);
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}` (operation `Users_deleteUserById`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -1368,6 +1488,30 @@ impl UsersDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1376,7 +1520,7 @@ impl UsersDelete {
             "/users/{user_id}",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/backup_code` (operation `DeleteBackupCode`), made by the group's `delete_backup_codes` method. Set optional inputs, then call `send`.
@@ -1403,6 +1547,30 @@ impl UsersDeleteBackupCodes {
     ) -> impl Future<
         Output = Result<types::UsersDeleteBackupCodesResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::UsersDeleteBackupCodesResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::UsersDeleteBackupCodesResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersDeleteBackupCodesResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1411,7 +1579,7 @@ impl UsersDeleteBackupCodes {
             "/users/{user_id}/backup_code",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::UsersDeleteBackupCodesResponse>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/external_accounts/{external_account_id}` (operation `DeleteExternalAccount`), made by the group's `delete_external_account` method. Set optional inputs, then call `send`.
@@ -1437,6 +1605,30 @@ impl UsersDeleteExternalAccount {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1451,7 +1643,7 @@ impl UsersDeleteExternalAccount {
                 "external_account_id",
                 Some(&self.external_account_id),
             );
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/passkeys/{passkey_identification_id}` (operation `UserPasskeyDelete`), made by the group's `delete_passkey` method. Set optional inputs, then call `send`.
@@ -1477,6 +1669,30 @@ impl UsersDeletePasskey {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1491,7 +1707,7 @@ impl UsersDeletePasskey {
                 "passkey_identification_id",
                 Some(&self.passkey_identification_id),
             );
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/profile_image` (operation `Users_deleteProfileImage`), made by the group's `delete_profile_image` method. Set optional inputs, then call `send`.
@@ -1516,6 +1732,30 @@ impl UsersDeleteProfileImage {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1524,7 +1764,7 @@ impl UsersDeleteProfileImage {
             "/users/{user_id}/profile_image",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/totp` (operation `DeleteTOTP`), made by the group's `delete_totp` method. Set optional inputs, then call `send`.
@@ -1551,6 +1791,30 @@ impl UsersDeleteTotp {
     ) -> impl Future<
         Output = Result<types::UsersDeleteTotpResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::UsersDeleteTotpResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::UsersDeleteTotpResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersDeleteTotpResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1559,7 +1823,7 @@ impl UsersDeleteTotp {
             "/users/{user_id}/totp",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::UsersDeleteTotpResponse>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}` (operation `UserWeb3WalletDelete`), made by the group's `delete_web3_wallet` method. Set optional inputs, then call `send`.
@@ -1585,6 +1849,30 @@ impl UsersDeleteWeb3Wallet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1599,7 +1887,7 @@ impl UsersDeleteWeb3Wallet {
                 "web3_wallet_identification_id",
                 Some(&self.web3_wallet_identification_id),
             );
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/mfa` (operation `Users_disableMfa`), made by the group's `disable_mfa` method. Set optional inputs, then call `send`.
@@ -1626,6 +1914,30 @@ impl UsersDisableMfa {
     ) -> impl Future<
         Output = Result<types::UsersDisableMfaResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::UsersDisableMfaResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::UsersDisableMfaResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersDisableMfaResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1634,7 +1946,7 @@ impl UsersDisableMfa {
             "/users/{user_id}/mfa",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::UsersDisableMfaResponse>()
+        request
     }
 }
 /// Request builder for `GET /users/{user_id}` (operation `Users_getUserDetails`), made by the group's `get` method. Set optional inputs, then call `send`.
@@ -1659,6 +1971,30 @@ impl UsersGet {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1667,7 +2003,7 @@ impl UsersGet {
             "/users/{user_id}",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `GET /users/{user_id}/billing/credits` (operation `GetUserBillingCreditBalance`), made by the group's `get_billing_credit_balance` method. Set optional inputs, then call `send`.
@@ -1694,6 +2030,30 @@ impl UsersGetBillingCreditBalance {
     ) -> impl Future<
         Output = Result<types::CommerceCreditBalanceResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::CommerceCreditBalanceResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::CommerceCreditBalanceResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceCreditBalanceResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1702,7 +2062,7 @@ impl UsersGetBillingCreditBalance {
             "/users/{user_id}/billing/credits",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::CommerceCreditBalanceResponse>()
+        request
     }
 }
 /// Request builder for `GET /users/{user_id}/oauth_access_tokens/{provider}` (operation `Users_getOAuthAccessToken`), made by the group's `get_oauth_access_token` method. Set optional inputs, then call `send`.
@@ -1730,6 +2090,30 @@ impl UsersGetOauthAccessToken {
     ) -> impl Future<
         Output = Result<Vec<types::OAuthAccessToken>, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::OAuthAccessToken>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::OAuthAccessToken>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::OAuthAccessToken>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1739,7 +2123,7 @@ impl UsersGetOauthAccessToken {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.param(codegen::In::Path, "provider", Some(&self.provider));
-        request.send_json::<Vec<types::OAuthAccessToken>>()
+        request
     }
 }
 /// Request builder for `GET /users` (operation `Users_listSortedByCreationDate`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -1896,6 +2280,30 @@ impl UsersList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::User>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::User>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::User>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::User>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -1946,7 +2354,7 @@ impl UsersList {
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
-        request.send_json::<Vec<types::User>>()
+        request
     }
     /// Streams the items of every page, sending `GET /users` again with a growing `offset` as the stream is read.
     ///
@@ -2019,6 +2427,34 @@ impl UsersListOrganizationInvitations {
     ) -> impl Future<
         Output = Result<types::OrganizationInvitationsWithPublicOrganizationData, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationInvitationsWithPublicOrganizationData>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<
+            codegen::Response<types::OrganizationInvitationsWithPublicOrganizationData>,
+            Error,
+        >,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received
+                .json::<types::OrganizationInvitationsWithPublicOrganizationData>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2032,7 +2468,7 @@ impl UsersListOrganizationInvitations {
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
         request.param(codegen::In::Query, "status", self.status.as_ref());
-        request.send_json::<types::OrganizationInvitationsWithPublicOrganizationData>()
+        request
     }
     /// Streams the items of every page, sending `GET /users/{user_id}/organization_invitations` again with a growing `offset` as the stream is read.
     ///
@@ -2101,6 +2537,30 @@ impl UsersListOrganizationMemberships {
     ) -> impl Future<
         Output = Result<types::OrganizationMemberships, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::OrganizationMemberships>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::OrganizationMemberships>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMemberships>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2113,7 +2573,7 @@ impl UsersListOrganizationMemberships {
         request.param(codegen::In::Query, "limit", self.limit.as_ref());
         request.check_range("offset", self.offset.as_ref(), Some(0), None);
         request.param(codegen::In::Query, "offset", self.offset.as_ref());
-        request.send_json::<types::OrganizationMemberships>()
+        request
     }
     /// Streams the items of every page, sending `GET /users/{user_id}/organization_memberships` again with a growing `offset` as the stream is read.
     ///
@@ -2163,6 +2623,30 @@ impl UsersListTrustedDevices {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::TrustedDeviceList, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::TrustedDeviceList>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::TrustedDeviceList>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::TrustedDeviceList>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2171,7 +2655,7 @@ impl UsersListTrustedDevices {
             "/users/{user_id}/trusted_devices",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::TrustedDeviceList>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/lock` (operation `Users_lockUser`), made by the group's `lock` method. Set optional inputs, then call `send`.
@@ -2196,6 +2680,30 @@ impl UsersLock {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2204,7 +2712,7 @@ impl UsersLock {
             "/users/{user_id}/lock",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `PATCH /users/{user_id}/metadata` (operation `Users_mergeUserMetadataAttributes`), made by the group's `merge_metadata` method. Set optional inputs, then call `send`.
@@ -2254,6 +2762,30 @@ impl UsersMergeMetadata {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2263,7 +2795,7 @@ impl UsersMergeMetadata {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/remove_password` (operation `RemoveUserPassword`), made by the group's `remove_password` method. Set optional inputs, then call `send`.
@@ -2294,6 +2826,30 @@ impl UsersRemovePassword {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2303,7 +2859,7 @@ impl UsersRemovePassword {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `PUT /users/{user_id}/metadata` (operation `ReplaceUserMetadata`), made by the group's `replace_metadata` method. Set optional inputs, then call `send`.
@@ -2353,6 +2909,30 @@ impl UsersReplaceMetadata {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2362,7 +2942,7 @@ impl UsersReplaceMetadata {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}` (operation `RevokeUserTrustedDevice`), made by the group's `revoke_trusted_device` method. Set optional inputs, then call `send`.
@@ -2388,6 +2968,30 @@ impl UsersRevokeTrustedDevice {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::TrustedDevice, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::TrustedDevice>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::TrustedDevice>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::TrustedDevice>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2402,7 +3006,7 @@ impl UsersRevokeTrustedDevice {
                 "trusted_device_id",
                 Some(&self.trusted_device_id),
             );
-        request.send_json::<types::TrustedDevice>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/profile_image` (operation `Users_setProfileImage`), made by the group's `set_profile_image` method. Set optional inputs, then call `send`.
@@ -2428,6 +3032,30 @@ impl UsersSetProfileImage {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2438,7 +3066,7 @@ impl UsersSetProfileImage {
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.multipart();
         request.file_part("file", Some(self.file), &[], None);
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/unban` (operation `Users_removeBanFromUser`), made by the group's `unban` method. Set optional inputs, then call `send`.
@@ -2463,6 +3091,30 @@ impl UsersUnban {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2471,7 +3123,7 @@ impl UsersUnban {
             "/users/{user_id}/unban",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `POST /users/unban` (operation `UsersUnban`), made by the group's `unban_many` method. Set optional inputs, then call `send`.
@@ -2496,6 +3148,30 @@ impl UsersUnbanMany {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<Vec<types::User>, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<Vec<types::User>>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<Vec<types::User>>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::User>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2505,7 +3181,7 @@ impl UsersUnbanMany {
         );
         request.check_max_items("user_ids", Some(&self.body.user_ids), 50);
         request.json(&self.body);
-        request.send_json::<Vec<types::User>>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/unlock` (operation `Users_removeLock`), made by the group's `unlock` method. Set optional inputs, then call `send`.
@@ -2530,6 +3206,30 @@ impl UsersUnlock {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2538,7 +3238,7 @@ impl UsersUnlock {
             "/users/{user_id}/unlock",
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `PATCH /users/{user_id}` (operation `Users_updateUserAttributes`), made by the group's `update` method. Set optional inputs, then call `send`.
@@ -2711,6 +3411,30 @@ impl UsersUpdate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::User, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::User>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::User>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2720,7 +3444,7 @@ impl UsersUpdate {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::User>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/verify_password` (operation `VerifyPassword`), made by the group's `verify_password` method. Set optional inputs, then call `send`.
@@ -2748,6 +3472,30 @@ impl UsersVerifyPassword {
     ) -> impl Future<
         Output = Result<types::UsersVerifyPasswordResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::UsersVerifyPasswordResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::UsersVerifyPasswordResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersVerifyPasswordResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2757,7 +3505,7 @@ impl UsersVerifyPassword {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::UsersVerifyPasswordResponse>()
+        request
     }
 }
 /// Request builder for `POST /users/{user_id}/verify_totp` (operation `VerifyTOTP`), made by the group's `verify_totp` method. Set optional inputs, then call `send`.
@@ -2785,6 +3533,30 @@ impl UsersVerifyTotp {
     ) -> impl Future<
         Output = Result<types::UsersVerifyTotpResponse, Error>,
     > + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::UsersVerifyTotpResponse>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::UsersVerifyTotpResponse>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersVerifyTotpResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -2794,6 +3566,6 @@ impl UsersVerifyTotp {
         );
         request.param(codegen::In::Path, "user_id", Some(&self.user_id));
         request.json(&self.body);
-        request.send_json::<types::UsersVerifyTotpResponse>()
+        request
     }
 }

@@ -177,6 +177,30 @@ impl WaitlistEntriesCreate {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::WaitlistEntry, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::WaitlistEntry>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::WaitlistEntry>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::WaitlistEntry>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -185,7 +209,7 @@ impl WaitlistEntriesCreate {
             "/waitlist_entries",
         );
         request.json(&self.body);
-        request.send_json::<types::WaitlistEntry>()
+        request
     }
 }
 /// Request builder for `DELETE /waitlist_entries/{waitlist_entry_id}` (operation `DeleteWaitlistEntry`), made by the group's `delete` method. Set optional inputs, then call `send`.
@@ -210,6 +234,30 @@ impl WaitlistEntriesDelete {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::DeletedObject, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::DeletedObject>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::DeletedObject>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -223,7 +271,7 @@ impl WaitlistEntriesDelete {
                 "waitlist_entry_id",
                 Some(&self.waitlist_entry_id),
             );
-        request.send_json::<types::DeletedObject>()
+        request
     }
 }
 /// Request builder for `POST /waitlist_entries/{waitlist_entry_id}/invite` (operation `InviteWaitlistEntry`), made by the group's `invite` method. Set optional inputs, then call `send`.
@@ -259,6 +307,30 @@ impl WaitlistEntriesInvite {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::WaitlistEntry, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::WaitlistEntry>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::WaitlistEntry>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::WaitlistEntry>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -273,7 +345,7 @@ impl WaitlistEntriesInvite {
                 Some(&self.waitlist_entry_id),
             );
         request.json(&self.body);
-        request.send_json::<types::WaitlistEntry>()
+        request
     }
 }
 /// Request builder for `GET /waitlist_entries` (operation `ListWaitlistEntries`), made by the group's `list` method. Set optional inputs, then call `send`.
@@ -329,6 +401,30 @@ impl WaitlistEntriesList {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::WaitlistEntries, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::WaitlistEntries>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::WaitlistEntries>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::WaitlistEntries>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -343,7 +439,7 @@ impl WaitlistEntriesList {
         request.param(codegen::In::Query, "query", self.query.as_ref());
         request.param(codegen::In::Query, "status", self.status.as_ref());
         request.param(codegen::In::Query, "order_by", self.order_by.as_ref());
-        request.send_json::<types::WaitlistEntries>()
+        request
     }
     /// Streams the items of every page, sending `GET /waitlist_entries` again with a growing `offset` as the stream is read.
     ///
@@ -393,6 +489,30 @@ impl WaitlistEntriesReject {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<types::WaitlistEntry, Error>> + Send + 'static {
+        let request = self.into_request();
+        request.send_json::<types::WaitlistEntry>()
+    }
+    /// Sends the request and returns the successful response decoded, with its status and headers (rate limits, request IDs, `ETag`, `Location`).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_with_response(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::Response<types::WaitlistEntry>, Error>,
+    > + Send + 'static {
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::WaitlistEntry>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
+    }
+    /// The request, its inputs written.
+    fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
             self.client,
             self.options,
@@ -406,6 +526,6 @@ impl WaitlistEntriesReject {
                 "waitlist_entry_id",
                 Some(&self.waitlist_entry_id),
             );
-        request.send_json::<types::WaitlistEntry>()
+        request
     }
 }
