@@ -707,3 +707,163 @@ async fn a_refused_connection_is_retried_even_for_a_post() {
     assert_eq!(organization.slug, "analytical-engines");
     server.await.expect("the server");
 }
+
+/// Records what each hook saw, in order.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<Vec<String>>>);
+
+impl Log {
+    fn push(&self, line: String) {
+        self.0.lock().expect("the log").push(line);
+    }
+    fn lines(&self) -> Vec<String> {
+        self.0.lock().expect("the log").clone()
+    }
+}
+
+/// Adds `x-correlation-id: <name>-<attempt>` and logs both calls.
+struct Tagging {
+    name: &'static str,
+    log: Log,
+}
+
+impl clerk_backend_api::Hook for Tagging {
+    fn before_attempt<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        attempt: clerk_backend_api::Attempt,
+    ) -> clerk_backend_api::HookFuture<'a> {
+        Box::pin(async move {
+            self.log
+                .push(format!("{} before {}", self.name, attempt.number));
+            let value = format!("{}-{}", self.name, attempt.number);
+            request
+                .headers_mut()
+                .append("x-correlation-id", value.parse().expect("a header value"));
+            Ok(())
+        })
+    }
+
+    fn after_attempt(
+        &self,
+        exchange: &clerk_backend_api::Exchange<'_>,
+    ) -> Result<(), clerk_backend_api::HookError> {
+        self.log.push(format!(
+            "{} after {} {}",
+            self.name, exchange.attempt, exchange.status
+        ));
+        Ok(())
+    }
+}
+
+/// Hands out `token-1`, `token-2`, ...: a token refreshed for every attempt.
+struct Rotating(std::sync::atomic::AtomicU32);
+
+impl clerk_backend_api::Credentials for Rotating {
+    fn token(
+        &self,
+        _attempt: clerk_backend_api::Attempt,
+    ) -> clerk_backend_api::HookFuture<'_, String> {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        Box::pin(async move { Ok(format!("token-{n}")) })
+    }
+}
+
+#[tokio::test]
+async fn hooks_change_every_attempt_and_a_provider_refreshes_the_token_on_retry() {
+    let server = TestServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    let log = Log::default();
+    let observed = log.clone();
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .retry_policy(fast_retries())
+        .credentials(Rotating(std::sync::atomic::AtomicU32::new(0)))
+        .hook(Tagging {
+            name: "client",
+            log: log.clone(),
+        })
+        .on_response(move |exchange| observed.push(format!("observer {}", exchange.attempt)))
+        .build()
+        .expect("a client");
+    client
+        .users()
+        .get("user_1")
+        .with_options(RequestOptions::new().hook(Tagging {
+            name: "request",
+            log: log.clone(),
+        }))
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].header("authorization"), Some("Bearer token-1"));
+    assert_eq!(requests[1].header("authorization"), Some("Bearer token-2"));
+    let tags = |r: &support::Recorded| {
+        r.headers
+            .iter()
+            .filter(|(k, _)| k == "x-correlation-id")
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tags(&requests[0]), ["client-1", "request-1"]);
+    assert_eq!(tags(&requests[1]), ["client-2", "request-2"]);
+    assert_eq!(
+        log.lines(),
+        [
+            "client before 1",
+            "request before 1",
+            "observer 1",
+            "client after 1 503",
+            "request after 1 503",
+            "client before 2",
+            "request before 2",
+            "observer 2",
+            "client after 2 200",
+            "request after 2 200",
+        ]
+    );
+}
+
+/// Fails every answer that lacks a request ID.
+struct RequireRequestId;
+
+impl clerk_backend_api::Hook for RequireRequestId {
+    fn after_attempt(
+        &self,
+        exchange: &clerk_backend_api::Exchange<'_>,
+    ) -> Result<(), clerk_backend_api::HookError> {
+        match exchange.headers.get("x-request-id") {
+            Some(_) => Ok(()),
+            None => Err(clerk_backend_api::HookError::new("no x-request-id")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hook_can_fail_a_call_after_the_answer() {
+    let server = TestServer::replying(200, &fixture("user.json")).await;
+    let client = Client::builder()
+        .token("sk_test_secret")
+        .base_url(&server.base_url)
+        .hook(RequireRequestId)
+        .build()
+        .expect("a client");
+    let error = client
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect_err("the hook refuses");
+    let Error::Hook { operation, source } = &error else {
+        panic!("expected a hook error, got {error:?}")
+    };
+    assert_eq!(*operation, "Users_getUserDetails");
+    assert_eq!(source.message(), "no x-request-id");
+    assert!(!error.is_retryable());
+    assert_eq!(server.requests().len(), 1);
+}

@@ -28,6 +28,13 @@ pub enum Error<A: Api> {
     Validation(ValidationError),
     /// The client is misconfigured (missing environment variable, invalid base URL, ...).
     Config(String),
+    /// A hook or the credential provider failed the call.
+    Hook {
+        /// The operation that failed.
+        operation: &'static str,
+        /// What the hook said.
+        source: super::hooks::HookError,
+    },
 }
 
 impl<A: Api> fmt::Debug for Error<A> {
@@ -42,6 +49,11 @@ impl<A: Api> fmt::Debug for Error<A> {
             Self::Decode(decode) => f.debug_tuple("Decode").field(decode).finish(),
             Self::Validation(validation) => f.debug_tuple("Validation").field(validation).finish(),
             Self::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Self::Hook { operation, source } => f
+                .debug_struct("Hook")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
         }
     }
 }
@@ -75,7 +87,7 @@ impl<A: Api> Error<A> {
         match self {
             Self::Api(api) => retryable(Outcome::Status(api.status)).is_some(),
             Self::Transport { source, .. } => retryable(Outcome::Transport(source)).is_some(),
-            Self::Decode(_) | Self::Validation(_) | Self::Config(_) => false,
+            Self::Decode(_) | Self::Validation(_) | Self::Config(_) | Self::Hook { .. } => false,
         }
     }
 
@@ -96,6 +108,9 @@ impl<A: Api> fmt::Display for Error<A> {
             Self::Decode(decode) => decode.fmt(f),
             Self::Validation(validation) => validation.fmt(f),
             Self::Config(message) => write!(f, "client configuration: {message}"),
+            Self::Hook { operation, source } => {
+                write!(f, "{operation}: a hook failed the call: {source}")
+            }
         }
     }
 }
@@ -105,6 +120,7 @@ impl<A: Api> std::error::Error for Error<A> {
         match self {
             Self::Transport { source, .. } => Some(source),
             Self::Decode(decode) => Some(&decode.source),
+            Self::Hook { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -12,6 +12,7 @@ mod client;
 pub mod codegen;
 mod correct;
 mod error;
+mod hooks;
 mod options;
 mod paginate;
 mod params;

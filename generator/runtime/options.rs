@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderName, HeaderValue};
 
+use super::hooks::{Hook, Hooks};
 use super::retry::RetryPolicy;
 
 /// Per-request settings, given to a request builder's `with_options`; anything left unset
@@ -14,6 +15,7 @@ pub struct RequestOptions {
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) strict: Option<bool>,
+    pub(crate) hooks: Hooks,
 }
 
 impl RequestOptions {
@@ -40,6 +42,13 @@ impl RequestOptions {
     /// zero value in its place.
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = Some(strict);
+        self
+    }
+
+    /// A hook for this request's attempts, run after the client's hooks (see
+    /// [`Hook`] for the order).
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.0.push(std::sync::Arc::new(hook));
         self
     }
 

@@ -125,7 +125,7 @@ impl<A: Api> Request<A> {
                 target.clone()
             }
             .ok_or_else(|| Error::Config("no attempt is left".into()))?;
-            let request = build_request(
+            let mut request = build_request(
                 &inner.http,
                 self.method.clone(),
                 url,
@@ -134,6 +134,7 @@ impl<A: Api> Request<A> {
                 &self.body,
                 self.operation,
             )?;
+            self.before_attempt(&mut request, attempt).await?;
             let failure = match self.attempt(request, attempt, &span, started).await {
                 Ok(answer) => {
                     if let Some(tokens) = budget {
@@ -164,6 +165,33 @@ impl<A: Api> Request<A> {
         }
     }
 
+    /// The provider's token for this attempt, then the client's and the request's hooks.
+    async fn before_attempt(
+        &self,
+        request: &mut reqwest::Request,
+        number: u32,
+    ) -> Result<(), Error<A>> {
+        let inner = &self.client.inner;
+        let attempt = super::hooks::Attempt {
+            operation: self.operation,
+            number,
+        };
+        let failed = |source| Error::Hook {
+            operation: self.operation,
+            source,
+        };
+        if let Some(provider) = inner.credentials.as_ref().filter(|_| !self.anonymous) {
+            let token = super::client::Secret(provider.token(attempt).await.map_err(failed)?);
+            super::auth::attach(A::SETTINGS.auth, request, &token).map_err(Error::Config)?;
+        }
+        for hook in inner.hooks.0.iter().chain(&self.options.hooks.0) {
+            hook.before_attempt(request, attempt)
+                .await
+                .map_err(failed)?;
+        }
+        Ok(())
+    }
+
     /// Sends one attempt and reads its answer: a success, or the failure with what the retry
     /// policy needs to judge it.
     async fn attempt(
@@ -189,15 +217,29 @@ impl<A: Api> Request<A> {
             }
         };
         let status = response.status().as_u16();
-        if let Some(observer) = &self.client.inner.observer {
-            observer(&Exchange {
+        let inner = &self.client.inner;
+        if inner.observer.is_some() || !inner.hooks.0.is_empty() || !self.options.hooks.0.is_empty()
+        {
+            let exchange = Exchange {
                 operation,
                 method: &self.method,
                 path: self.path_template,
                 status,
                 headers: response.headers(),
                 attempt,
-            });
+            };
+            if let Some(observer) = &inner.observer {
+                observer(&exchange);
+            }
+            for hook in inner.hooks.0.iter().chain(&self.options.hooks.0) {
+                if let Err(source) = hook.after_attempt(&exchange) {
+                    record(Some(status));
+                    return Err(Failure {
+                        error: Error::Hook { operation, source },
+                        retry_after: None,
+                    });
+                }
+            }
         }
         // The headers are moved out, not copied: reading the body consumes the response.
         let success = response.status().is_success();

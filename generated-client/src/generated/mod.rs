@@ -8,8 +8,9 @@ pub mod webhooks;
 pub mod testing;
 use crate::runtime::codegen;
 pub use codegen::{
-    Correction, CorrectionKind, DecodeError, Exchange, Nullable, RequestOptions,
-    Response, RetryBudget, RetryPolicy, Upload, ValidationError,
+    Attempt, Correction, CorrectionKind, Credentials, DecodeError, Exchange, Hook,
+    HookError, HookFuture, Nullable, RequestOptions, Response, RetryBudget, RetryPolicy,
+    Upload, ValidationError,
 };
 /// The body of error responses, decoded when the API answers with an error status.
 pub type ErrorBody = types::ClerkErrors;

@@ -60,3 +60,29 @@ impl AuthScheme {
         }
     }
 }
+
+/// Puts `token` on a request built without credentials, as `scheme` says: a header, a query
+/// pair, or a cookie.
+pub(crate) fn attach(
+    scheme: AuthScheme,
+    request: &mut reqwest::Request,
+    token: &Secret,
+) -> Result<(), String> {
+    if let Some((name, value)) = scheme.header(token)? {
+        request.headers_mut().insert(name, value);
+    }
+    if let Some((name, value)) = scheme.query_pair(token) {
+        request.url_mut().query_pairs_mut().append_pair(name, value);
+    }
+    if let Some(cookie) = scheme.cookie(token) {
+        let cookies = match request.headers().get(reqwest::header::COOKIE) {
+            Some(old) => format!("{}; {cookie}", old.to_str().unwrap_or_default()),
+            None => cookie,
+        };
+        let mut value = HeaderValue::from_str(&cookies)
+            .map_err(|_| "the token cannot be sent in a cookie".to_owned())?;
+        value.set_sensitive(true);
+        request.headers_mut().insert(reqwest::header::COOKIE, value);
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use super::api::Api;
 use super::correct::Correction;
 use super::error::Error;
+use super::hooks::{Credentials, Hook, Hooks};
 use super::retry::{RetryPolicy, RetryTokens};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -17,7 +18,7 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A credential that never shows in `Debug` output or error messages.
 #[derive(Clone)]
-pub(crate) struct Secret(String);
+pub(crate) struct Secret(pub(crate) String);
 
 impl Secret {
     pub(crate) fn expose(&self) -> &str {
@@ -49,6 +50,10 @@ pub(crate) struct Inner {
     pub(crate) strict: bool,
     /// Called with every correction made to a response.
     pub(crate) correction_observer: Option<CorrectionObserver>,
+    /// Run on every attempt, in order.
+    pub(crate) hooks: Hooks,
+    /// Gives each attempt its token, in place of a fixed one.
+    pub(crate) credentials: Option<Arc<dyn Credentials>>,
 }
 
 /// A callback that sees every response the client receives.
@@ -132,6 +137,8 @@ impl<A: Api> Client<A> {
             observer: None,
             strict: false,
             correction_observer: None,
+            hooks: Hooks::default(),
+            credentials: None,
             api: PhantomData,
         }
     }
@@ -194,6 +201,9 @@ impl<A: Api> Client<A> {
                 observer: inner.observer.clone(),
                 strict: inner.strict,
                 correction_observer: inner.correction_observer.clone(),
+                hooks: inner.hooks.clone(),
+                // The given token replaces the provider.
+                credentials: None,
             }),
             api: PhantomData,
         })
@@ -212,6 +222,8 @@ pub struct ClientBuilder<A> {
     observer: Option<Observer>,
     strict: bool,
     correction_observer: Option<CorrectionObserver>,
+    hooks: Hooks,
+    credentials: Option<Arc<dyn Credentials>>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -301,6 +313,21 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Runs `hook` on every attempt of every request (see [`Hook`] for the order); hooks run
+    /// in the order they are added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.0.push(Arc::new(hook));
+        self
+    }
+
+    /// Asks `provider` for the token of every attempt, in place of a fixed
+    /// [`token`](Self::token): a token it refreshes (OAuth2 client credentials, a rotated key)
+    /// reaches each retry fresh. It is sent as the API's security scheme says.
+    pub fn credentials(mut self, provider: impl Credentials) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
     /// Sends requests through this HTTP client (for its proxy, TLS or pool settings).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -329,6 +356,10 @@ impl<A: Api> ClientBuilder<A> {
             }
         }
         let user_agent = self.user_agent();
+        // A credential provider replaces a fixed token.
+        if self.credentials.is_some() {
+            self.token = None;
+        }
         let base_headers =
             base_headers::<A>(&user_agent, self.token.as_ref()).map_err(Error::Config)?;
         let http = match self.http.take() {
@@ -353,6 +384,8 @@ impl<A: Api> ClientBuilder<A> {
                 observer: self.observer,
                 strict: self.strict,
                 correction_observer: self.correction_observer,
+                hooks: self.hooks,
+                credentials: self.credentials,
             }),
             api: PhantomData,
         })

@@ -11,6 +11,7 @@ pub use super::correct::{
     missing_property, parse_json, shape,
 };
 pub use super::error::{ApiError, DecodeError, Error, ValidationError};
+pub use super::hooks::{Attempt, Credentials, Hook, HookError, HookFuture};
 pub use super::options::RequestOptions;
 pub use super::paginate::{Page, page_param, paginate};
 pub use super::params::Style;

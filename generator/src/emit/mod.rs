@@ -148,7 +148,7 @@ pub fn emit_root(api: &Api) -> TokenStream {
         use crate::runtime::codegen;
 
         pub use codegen::{
-            Correction, CorrectionKind, DecodeError, Exchange, Nullable, RequestOptions, Response, RetryBudget, RetryPolicy, Upload, ValidationError,
+            Attempt, Correction, CorrectionKind, Credentials, DecodeError, Exchange, Hook, HookError, HookFuture, Nullable, RequestOptions, Response, RetryBudget, RetryPolicy, Upload, ValidationError,
         };
 
         /// The body of error responses, decoded when the API answers with an error status.

@@ -242,6 +242,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("codegen.rs", include_str!("../../runtime/codegen.rs")),
     ("correct.rs", include_str!("../../runtime/correct.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("hooks.rs", include_str!("../../runtime/hooks.rs")),
     ("options.rs", include_str!("../../runtime/options.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("params.rs", include_str!("../../runtime/params.rs")),
