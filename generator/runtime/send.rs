@@ -134,7 +134,13 @@ impl<A: Api> Request<A> {
                 &self.body,
                 self.operation,
             )?;
-            self.before_attempt(&mut request, attempt).await?;
+            // Without hooks or a provider, no future is made for them.
+            if inner.credentials.is_some()
+                || !inner.hooks.0.is_empty()
+                || !self.options.hooks.0.is_empty()
+            {
+                self.before_attempt(&mut request, attempt).await?;
+            }
             let failure = match self.attempt(request, attempt, &span, started).await {
                 Ok(answer) => {
                     if let Some(tokens) = budget {
