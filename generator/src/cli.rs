@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::disk::{self, Change};
+use crate::disk;
 use crate::{Layout, Model, Options};
 
 /// Exit status of a run whose arguments were wrong.
@@ -319,20 +319,7 @@ pub fn generate(args: &GenerateArgs, fix: Option<&str>) -> ExitCode {
     };
     let shown = |path: &str| args.out.join(path).display().to_string();
     if args.check {
-        for change in &changes {
-            match change {
-                Change::Write { path, old } => {
-                    println!("stale: {}", shown(path));
-                    print!(
-                        "{}",
-                        disk::unified_diff(old.as_deref().unwrap_or(""), &output.files[path])
-                    );
-                }
-                Change::Remove { path } => {
-                    println!("stale: {} is no longer generated", shown(path));
-                }
-            }
-        }
+        print!("{}", disk::stale_report(&changes, &output.files, shown));
         if changes.is_empty() {
             if !args.quiet {
                 println!(

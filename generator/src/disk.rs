@@ -98,6 +98,28 @@ pub fn write_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
     fs::rename(&temporary, path)
 }
 
+/// What `--check` prints for `changes` (from [`plan`]): each stale file, named by `shown`,
+/// with a diff of what it holds against what is generated (`files`).
+pub fn stale_report(
+    changes: &[Change],
+    files: &BTreeMap<String, String>,
+    shown: impl Fn(&str) -> String,
+) -> String {
+    let mut out = String::new();
+    for change in changes {
+        match change {
+            Change::Write { path, old } => {
+                out.push_str(&format!("stale: {}\n", shown(path)));
+                out.push_str(&unified_diff(old.as_deref().unwrap_or(""), &files[path]));
+            }
+            Change::Remove { path } => {
+                out.push_str(&format!("stale: {} is no longer generated\n", shown(path)));
+            }
+        }
+    }
+    out
+}
+
 /// Applies `changes` (from [`plan`]) to `out_dir`: writes each changed file of `files`
 /// atomically and removes the files no longer generated. Returns what it did, one line per
 /// file, with paths relative to `out_dir`.

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use openapi_rust_generator::disk::{self, Change};
+use openapi_rust_generator::disk;
 use openapi_rust_generator::{Layout, Model, Options, cli};
 
 /// Generation allocates and frees many small token and syntax trees; mimalloc serves that
@@ -182,18 +182,7 @@ fn codegen(args: &CodegenArgs) -> ExitCode {
         }
     };
     if args.check {
-        for change in &stale {
-            match change {
-                Change::Write { path, old } => {
-                    println!("stale: {path}");
-                    print!(
-                        "{}",
-                        disk::unified_diff(old.as_deref().unwrap_or(""), &files[path])
-                    );
-                }
-                Change::Remove { path } => println!("stale: {path} is no longer generated"),
-            }
-        }
+        print!("{}", disk::stale_report(&stale, &files, str::to_owned));
         if stale.is_empty() {
             println!(
                 "codegen: {} files up to date ({} operations, {} types)",
