@@ -23,6 +23,23 @@ const KEYWORDS: &[&str] = &[
     "use", "virtual", "where", "while", "yield",
 ];
 
+/// Names cargo refuses for a package: the standard library's own crates.
+const STD_CRATES: &[&str] = &["alloc", "core", "proc_macro", "std", "test"];
+
+/// Whether `name` can name a cargo package whose crate generated code and examples write in
+/// paths (`use name::Client`): letters, digits, `-` and `_`, starting with a letter, and
+/// neither a Rust keyword nor a crate of the standard library once `-` reads as `_`.
+pub fn is_package_name(name: &str) -> bool {
+    let as_crate = name.replace('-', "_");
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !KEYWORDS.contains(&as_crate.as_str())
+        && !UNRAWABLE.contains(&as_crate.as_str())
+        && !STD_CRATES.contains(&as_crate.as_str())
+}
+
 /// Replaces everything that cannot appear in an identifier by a word break, so that heck sees
 /// `x5t#S256` as `x5t S256` and `date start (CET)` as three words.
 fn words(raw: &str) -> String {
@@ -397,5 +414,22 @@ mod tests {
         assert_eq!(ns.claim("r#type"), "type2");
         assert_eq!(ns.claim("v1"), "v1");
         assert_eq!(ns.claim("v1"), "v1_2");
+    }
+}
+
+#[cfg(test)]
+mod package_name_tests {
+    use super::is_package_name;
+
+    #[test]
+    fn package_names_are_checked_as_cargo_and_rustc_read_them() {
+        for good in ["clerk-backend-api", "petstore", "api_v2", "typed"] {
+            assert!(is_package_name(good), "{good}");
+        }
+        for bad in [
+            "type", "self", "core", "std", "test", "2fa", "", "my api", "über", "-x",
+        ] {
+            assert!(!is_package_name(bad), "{bad}");
+        }
     }
 }

@@ -26,7 +26,7 @@ use crate::ir::{
     Api, ErrorFields, Field, Metadata, Presence, Settings, TypeDef, TypeKind, TypeRef,
 };
 use crate::locate::locate;
-use crate::naming::Namespace;
+use crate::naming::{self, Namespace};
 use crate::openapi::Document;
 use crate::options::{Options, TypeMapping};
 
@@ -175,9 +175,19 @@ pub fn lower(
 }
 
 impl Lowerer<'_> {
-    fn settings(&self) -> Settings {
+    fn settings(&mut self) -> Settings {
         let ext = self.doc.rust_client.clone().unwrap_or_default();
-        let crate_name = ext.crate_name.unwrap_or_else(|| {
+        let given = ext.crate_name.clone().filter(|name| {
+            let valid = naming::is_package_name(name);
+            if !valid {
+                self.warning(
+                    "#/x-rust-client/crate-name",
+                    format!("`{name}` cannot name a cargo package (letters, digits, `-` and `_`, starting with a letter, and no Rust keyword); the crate is named from the title instead"),
+                );
+            }
+            valid
+        });
+        let crate_name = given.unwrap_or_else(|| {
             let words: String = self
                 .doc
                 .info
@@ -201,8 +211,11 @@ impl Lowerer<'_> {
                         format!("-{kebab}")
                     }
                 )
-            } else {
+            } else if naming::is_package_name(&kebab) {
                 kebab
+            } else {
+                // A keyword (`type`) or a name of the standard library's crates (`core`).
+                format!("{kebab}-client")
             }
         });
         Settings {
