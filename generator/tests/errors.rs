@@ -533,3 +533,38 @@ paths: {}
 "
     ));
 }
+
+#[test]
+fn a_crate_name_cargo_refuses_is_a_located_warning_and_the_title_names_the_crate() {
+    let spec = "openapi: 3.0.3
+info:
+  title: Type
+  version: '1'
+x-rust-client:
+  crate-name: my api
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '204':
+          description: ok
+";
+    let output = generate("spec/bad.yaml", spec, &Options::new(Layout::Crate))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`my api` cannot name a cargo package")
+                && w.contains("spec/bad.yaml:6:")),
+        "{warnings:?}"
+    );
+    // The title `Type` is a keyword as a crate name, so the crate is `type-client`.
+    assert!(
+        output.files["Cargo.toml"].contains("name = \"type-client\""),
+        "{}",
+        output.files["Cargo.toml"]
+    );
+    assert!(output.files["README.md"].contains("use type_client::{Client, Error};"));
+}
