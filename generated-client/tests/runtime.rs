@@ -6,7 +6,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use clerk_backend_api::{Client, Error, RequestOptions, RetryPolicy, Upload};
+use clerk_backend_api::{Client, Error, Payload, RequestOptions, RetryPolicy, Upload};
 use futures_util::StreamExt;
 use support::trace::Trace;
 use support::{Reply, TestServer, array_of, fixture};
@@ -187,6 +187,53 @@ async fn multipart_uploads_are_sent_again_on_retry() {
         assert_eq!(parts[0].3, b"\x89PNG-bytes".to_vec());
         assert_eq!(parts[1].3, b"user_1".to_vec());
     }
+}
+
+#[tokio::test]
+async fn a_file_part_is_read_from_disk_for_every_attempt() {
+    let path = std::env::temp_dir().join(format!("logo-{}.png", std::process::id()));
+    let contents: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    std::fs::write(&path, &contents).expect("write the file");
+    let server = TestServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(200, fixture("organization_with_logo.json")),
+    ])
+    .await;
+    let file = Payload::file(&path).await.expect("the file");
+    assert_eq!(file.len(), Some(300_000));
+    let logo = Upload::from_payload(file, "logo.png", "image/png");
+    client_for(&server, fast_retries())
+        .organizations()
+        .upload_logo("org_1", "user_1", logo)
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "a file is opened again for the retry");
+    for request in &requests {
+        assert_eq!(request.multipart()[0].3, contents);
+    }
+    std::fs::remove_file(&path).ok();
+}
+
+#[tokio::test]
+async fn a_text_response_can_be_read_as_a_stream() {
+    let page = "<html>".repeat(10_000);
+    let server = TestServer::start(vec![Reply::json(200, page.clone())]).await;
+    let mut stream = server
+        .client()
+        .miscellaneous()
+        .interstitial()
+        .send_stream()
+        .await
+        .expect("the head");
+    assert_eq!(stream.status(), 200);
+    assert_eq!(stream.content_length(), Some(page.len() as u64));
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk.expect("a chunk"));
+    }
+    assert_eq!(body, page.as_bytes());
 }
 
 #[tokio::test]

@@ -16,6 +16,7 @@ pub struct RequestOptions {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) strict: Option<bool>,
     pub(crate) hooks: Hooks,
+    pub(crate) reconnect: Option<u32>,
 }
 
 impl RequestOptions {
@@ -49,6 +50,14 @@ impl RequestOptions {
     /// [`Hook`] for the order).
     pub fn hook(mut self, hook: impl Hook) -> Self {
         self.hooks.0.push(std::sync::Arc::new(hook));
+        self
+    }
+
+    /// For an operation that answers with server-sent events: reconnect when the stream ends
+    /// or breaks, up to `max` times in a row without an event in between, sending the last
+    /// event ID as `Last-Event-ID` (see `EventStream`). Off unless set.
+    pub fn reconnect(mut self, max: u32) -> Self {
+        self.reconnect = Some(max);
         self
     }
 

@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::payload::Payload;
 
 /// A request field that can be sent as an explicit `null`.
 ///
@@ -49,10 +50,14 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     }
 }
 
-/// A file sent in a multipart request: its bytes, file name and content type.
+/// A file sent in a multipart request: its contents, file name and content type.
+///
+/// The contents are a [`Payload`]: bytes in memory ([`Upload::new`]), or a file or stream
+/// read while it is sent ([`Upload::from_payload`]), so that a large upload does not cost its
+/// size in memory.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Upload {
-    bytes: Bytes,
+    payload: Payload,
     file_name: String,
     content_type: String,
 }
@@ -65,21 +70,41 @@ impl Upload {
         file_name: impl Into<String>,
         content_type: impl Into<String>,
     ) -> Self {
+        Self::from_payload(bytes.into(), file_name, content_type)
+    }
+
+    /// A file whose contents come from `payload`: a file on disk
+    /// ([`Payload::file`]), a stream ([`Payload::from_stream`]) or bytes.
+    pub fn from_payload(
+        payload: impl Into<Payload>,
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+    ) -> Self {
         Self {
-            bytes: Bytes::from(bytes.into()),
+            payload: payload.into(),
             file_name: file_name.into(),
             content_type: content_type.into(),
         }
     }
 
-    /// The file's contents.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    /// The file's contents, when they are held in memory.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        self.payload.as_bytes()
     }
 
-    /// The contents without copying them, to send again on a retry.
-    pub(crate) fn shared_bytes(&self) -> Bytes {
-        self.bytes.clone()
+    /// The file's contents.
+    pub fn payload(&self) -> &Payload {
+        &self.payload
+    }
+
+    /// The file's length in bytes, when it is known before sending.
+    pub fn len(&self) -> Option<u64> {
+        self.payload.len()
+    }
+
+    /// Whether the file is known to be empty.
+    pub fn is_empty(&self) -> bool {
+        self.payload.is_empty()
     }
 
     /// The file name sent with the part.
@@ -98,7 +123,7 @@ impl fmt::Debug for Upload {
         f.debug_struct("Upload")
             .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
-            .field("len", &self.bytes.len())
+            .field("payload", &self.payload)
             .finish()
     }
 }

@@ -312,6 +312,10 @@ pub struct Response {
 #[serde(default)]
 pub struct MediaType {
     pub schema: Option<Schema>,
+    /// OpenAPI 3.2: the schema of each item of a sequential media type (an event of
+    /// `text/event-stream`, a line of JSON Lines).
+    #[serde(rename = "itemSchema")]
+    pub item_schema: Option<Schema>,
     pub encoding: IndexMap<String, Encoding>,
 }
 

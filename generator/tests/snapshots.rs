@@ -96,6 +96,7 @@ fixture_snapshots! {
     security_basic => "security-basic.yaml",
     security_cookie => "security-cookie.yaml",
     security_query_cookie => "security-query-cookie.yaml",
+    streaming => "streaming.yaml",
     webhooks => "webhooks.yaml",
     webhooks31 => "webhooks31.yaml",
 }

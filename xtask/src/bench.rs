@@ -680,15 +680,7 @@ fn runtime(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
             "runtime",
         ])
         .current_dir(root))?;
-    let value = |name: &str| {
-        out.lines()
-            .find_map(|l| {
-                l.strip_prefix("bench: ")
-                    .and_then(|l| l.strip_prefix(name))
-                    .map(|v| v.trim().to_owned())
-            })
-            .unwrap_or_else(|| "?".into())
-    };
+    let value = |name: &str| bench_value(&out, name);
     let how = "cargo bench -p clerk-backend-api --bench runtime".to_owned();
     rows.push(Row {
         what: "per-request time, `client.users().get(..)` vs a hand-written reqwest call with the same headers and 30 s timeout, decoding the same type (127.0.0.1)".into(),
@@ -728,7 +720,72 @@ fn runtime(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
     for row in &rows[rows.len() - 3..] {
         println!("{}: {}", row.what, row.figure);
     }
+    streaming(root, rows)
+}
+
+/// Memory while 1 GiB goes each way through the client, in a process of its own.
+fn streaming(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
+    let out = run(Command::new("cargo")
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "clerk-backend-api",
+            "--bench",
+            "streaming",
+        ])
+        .current_dir(root))?;
+    let value = |name: &str| bench_value(&out, name);
+    let mib = value("stream_bytes").parse::<u64>().map_or(0, |b| b >> 20);
+    let growth =
+        |before: &str, peak: &str| match (value(before).parse::<u64>(), value(peak).parse::<u64>())
+        {
+            (Ok(before), Ok(peak)) => format!("{:.1}", peak.saturating_sub(before) as f64 / 1024.0),
+            _ => "?".into(),
+        };
+    for (direction, key, how_sent) in [
+        (
+            "downloading",
+            "download",
+            "`send_stream()` of a text response",
+        ),
+        (
+            "uploading",
+            "upload",
+            "a multipart file part from `Payload::from_stream`",
+        ),
+    ] {
+        rows.push(Row {
+            what: format!("{direction} {mib} MiB through the client ({how_sent}, 127.0.0.1)"),
+            figure: format!(
+                "resident memory {} MiB before, {} MiB at the peak (+{} MiB); {} MiB/s",
+                kib_to_mib(&value(&format!("{key}_rss_before_kib"))),
+                kib_to_mib(&value(&format!("{key}_rss_peak_kib"))),
+                growth(
+                    &format!("{key}_rss_before_kib"),
+                    &format!("{key}_rss_peak_kib")
+                ),
+                value(&format!("{key}_mib_per_s"))
+            ),
+            how: "cargo bench -p clerk-backend-api --bench streaming".into(),
+        });
+    }
+    for row in &rows[rows.len() - 2..] {
+        println!("{}: {}", row.what, row.figure);
+    }
     Ok(())
+}
+
+/// The value of a `bench: NAME VALUE` line, or `?`.
+fn bench_value(out: &str, name: &str) -> String {
+    out.lines()
+        .find_map(|l| {
+            l.strip_prefix("bench: ")
+                .and_then(|l| l.strip_prefix(name))
+                .and_then(|v| v.strip_prefix(' '))
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| "?".into())
 }
 
 fn report(rows: &[Row], notes: &[String]) -> String {

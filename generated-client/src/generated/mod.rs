@@ -8,9 +8,9 @@ pub mod webhooks;
 pub mod testing;
 use crate::runtime::codegen;
 pub use codegen::{
-    Attempt, Correction, CorrectionKind, Credentials, DecodeError, Exchange, Hook,
-    HookError, HookFuture, Nullable, RequestOptions, Response, RetryBudget, RetryPolicy,
-    Upload, ValidationError,
+    Attempt, Bytes, Correction, CorrectionKind, Credentials, DecodeError, Event,
+    Exchange, Hook, HookError, HookFuture, Nullable, Payload, RequestOptions, Response,
+    RetryBudget, RetryPolicy, Upload, ValidationError,
 };
 /// The body of error responses, decoded when the API answers with an error status.
 pub type ErrorBody = types::ClerkErrors;
@@ -22,6 +22,10 @@ pub type ClientBuilder = codegen::ClientBuilder<Api>;
 pub type Error = codegen::Error<Api>;
 /// An answer with a status outside 2xx.
 pub type ApiError = codegen::ApiError<Api>;
+/// A successful response whose body is read as it arrives, from `send_stream()`.
+pub type ByteStream = codegen::ByteStream<Api>;
+/// A response of server-sent events, read as a stream of typed events.
+pub type EventStream<T> = codegen::EventStream<T, Api>;
 /// The Clerk Backend API, as the runtime sees it: its settings and its error body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Api;

@@ -1,5 +1,6 @@
 //! The one module generated code uses to reach the runtime: re-exports only.
 
+pub use bytes::Bytes;
 pub use futures_core::Stream;
 pub use reqwest::Method;
 pub use serde_json::{Map, Value};
@@ -15,10 +16,13 @@ pub use super::hooks::{Attempt, Credentials, Hook, HookError, HookFuture};
 pub use super::options::RequestOptions;
 pub use super::paginate::{Page, page_param, paginate};
 pub use super::params::Style;
+pub use super::payload::{BoxError, Payload};
 pub use super::request::{In, Request};
 pub use super::retry::{RetryBudget, RetryPolicy};
 pub use super::send::{Received, Response};
 pub use super::serde_helpers::{deserialize_str, from_value, tri_state};
+pub use super::sse::{Event, EventStream};
+pub use super::stream::ByteStream;
 #[cfg(feature = "testing")]
 pub use super::testing::{Expect, MockServer, Raw, RecordedRequest, Route};
 pub use super::values::{Nullable, Upload};

@@ -22,6 +22,14 @@ pub enum Error<A: Api> {
         /// What the HTTP client reported. It never includes the request URL.
         source: reqwest::Error,
     },
+    /// A streamed transfer (a streamed upload, a body read with `send_stream()`) made no
+    /// progress for the request's timeout.
+    Stalled {
+        /// The operation that failed.
+        operation: &'static str,
+        /// How long nothing moved.
+        waited: Duration,
+    },
     /// A 2xx response did not match the expected type.
     Decode(Box<DecodeError>),
     /// An input was rejected before anything was sent.
@@ -45,6 +53,11 @@ impl<A: Api> fmt::Debug for Error<A> {
                 .debug_struct("Transport")
                 .field("operation", operation)
                 .field("source", source)
+                .finish(),
+            Self::Stalled { operation, waited } => f
+                .debug_struct("Stalled")
+                .field("operation", operation)
+                .field("waited", waited)
                 .finish(),
             Self::Decode(decode) => f.debug_tuple("Decode").field(decode).finish(),
             Self::Validation(validation) => f.debug_tuple("Validation").field(validation).finish(),
@@ -75,9 +88,13 @@ impl<A: Api> Error<A> {
         }
     }
 
-    /// Whether the request timed out.
+    /// Whether the request timed out, or a streamed transfer stalled.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Self::Transport { source, .. } if source.is_timeout())
+        match self {
+            Self::Transport { source, .. } => source.is_timeout(),
+            Self::Stalled { .. } => true,
+            _ => false,
+        }
     }
 
     /// Whether sending the same request again later may succeed: rate limiting (429), a
@@ -87,6 +104,7 @@ impl<A: Api> Error<A> {
         match self {
             Self::Api(api) => retryable(Outcome::Status(api.status)).is_some(),
             Self::Transport { source, .. } => retryable(Outcome::Transport(source)).is_some(),
+            Self::Stalled { .. } => retryable(Outcome::Stalled).is_some(),
             Self::Decode(_) | Self::Validation(_) | Self::Config(_) | Self::Hook { .. } => false,
         }
     }
@@ -105,6 +123,11 @@ impl<A: Api> fmt::Display for Error<A> {
             Self::Transport { operation, source } => {
                 write!(f, "{operation}: request failed: {source}")
             }
+            Self::Stalled { operation, waited } => write!(
+                f,
+                "{operation}: the transfer made no progress for {} ms",
+                waited.as_millis()
+            ),
             Self::Decode(decode) => decode.fmt(f),
             Self::Validation(validation) => validation.fmt(f),
             Self::Config(message) => write!(f, "client configuration: {message}"),

@@ -16,10 +16,13 @@ mod hooks;
 mod options;
 mod paginate;
 mod params;
+mod payload;
 mod request;
 mod retry;
 mod send;
 mod serde_helpers;
+mod sse;
+mod stream;
 #[cfg(feature = "testing")]
 mod testing;
 mod values;

@@ -13,12 +13,14 @@ use super::client::Client;
 use super::error::ValidationError;
 use super::options::RequestOptions;
 use super::params::{self, SEGMENT, Style};
+use super::payload::Payload;
 use super::values::Upload;
 
 /// Escapes form values: like [`SEGMENT`], so that `+` and `&` arrive as themselves.
 const FORM_VALUE: &AsciiSet = SEGMENT;
 
 /// The body, as the builder set it.
+#[derive(Clone)]
 pub(super) enum Body {
     None,
     Json(Bytes),
@@ -26,14 +28,48 @@ pub(super) enum Body {
     Multipart(Vec<PartData>),
     Raw {
         content_type: &'static str,
-        bytes: Bytes,
+        payload: Payload,
     },
 }
 
+impl Body {
+    /// Whether the body can be sent again: every kind but a streamed payload.
+    pub(super) fn is_replayable(&self) -> bool {
+        match self {
+            Self::Raw { payload, .. } => payload.is_replayable(),
+            Self::Multipart(parts) => parts.iter().all(|part| match part {
+                PartData::File { upload, .. } => upload.payload().is_replayable(),
+                PartData::Text { .. } => true,
+            }),
+            _ => true,
+        }
+    }
+
+    /// Whether the body is read while it is sent (a file or a stream), rather than held.
+    pub(super) fn is_streamed(&self) -> bool {
+        match self {
+            Self::Raw { payload, .. } => payload.is_streamed(),
+            Self::Multipart(parts) => parts.iter().any(|part| {
+                matches!(part, PartData::File { upload, .. } if upload.payload().is_streamed())
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// One part of a multipart body.
+#[derive(Clone)]
 pub(super) enum PartData {
-    File { name: &'static str, upload: Upload },
-    Text { name: &'static str, value: String },
+    File {
+        name: &'static str,
+        upload: Upload,
+        /// The size limit to enforce while sending, when the length is not known before.
+        max: Option<u64>,
+    },
+    Text {
+        name: &'static str,
+        value: String,
+    },
 }
 
 /// Where a parameter goes.
@@ -71,6 +107,27 @@ pub struct Request<A> {
     /// Whether the request may be repeated whatever its method: it carries an idempotency
     /// key, so the API performs it once however often it arrives.
     pub(super) repeatable: bool,
+}
+
+/// A copy to send again: a reconnecting event stream resends its request.
+impl<A> Clone for Request<A> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            options: self.options.clone(),
+            operation: self.operation,
+            method: self.method.clone(),
+            path_template: self.path_template,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            cookies: self.cookies.clone(),
+            body: self.body.clone(),
+            problem: self.problem.clone(),
+            anonymous: self.anonymous,
+            repeatable: self.repeatable,
+        }
+    }
 }
 
 impl<A: Api> Request<A> {
@@ -372,12 +429,12 @@ impl<A: Api> Request<A> {
         self.body = Body::Form(String::new());
     }
 
-    /// Sends raw bytes with the given content type.
-    pub fn raw(&mut self, content_type: &'static str, bytes: Option<Vec<u8>>) {
-        if let Some(bytes) = bytes {
+    /// Sends a raw body with the given content type.
+    pub fn raw(&mut self, content_type: &'static str, payload: Option<Payload>) {
+        if let Some(payload) = payload {
             self.body = Body::Raw {
                 content_type,
-                bytes: Bytes::from(bytes),
+                payload,
             };
         }
     }
@@ -414,19 +471,17 @@ impl<A: Api> Request<A> {
                 ),
             );
         }
-        if let Some(max) = max_size {
-            if u64::try_from(upload.bytes().len()).map_or(true, |len| len > max) {
+        if let (Some(max), Some(len)) = (max_size, upload.len()) {
+            if len > max {
                 return self.reject(
                     name,
-                    format!(
-                        "{} bytes is over the limit of {max} bytes",
-                        upload.bytes().len()
-                    ),
+                    format!("{len} bytes is over the limit of {max} bytes"),
                 );
             }
         }
         if let Body::Multipart(parts) = &mut self.body {
-            parts.push(PartData::File { name, upload });
+            let max = max_size.filter(|_| upload.len().is_none());
+            parts.push(PartData::File { name, upload, max });
         }
     }
 

@@ -113,6 +113,7 @@ impl RetryTokens {
     pub(crate) fn cost(&self, outcome: Outcome<'_>) -> u32 {
         match outcome {
             Outcome::Transport(error) if error.is_timeout() => self.budget.timeout_cost,
+            Outcome::Stalled => self.budget.timeout_cost,
             _ => self.budget.retry_cost,
         }
     }
@@ -248,6 +249,8 @@ pub(crate) enum Outcome<'a> {
     Status(u16),
     /// The request failed in transport.
     Transport(&'a reqwest::Error),
+    /// A streamed transfer made no progress for the timeout.
+    Stalled,
 }
 
 /// Which failures may succeed when sent again.
@@ -273,6 +276,7 @@ pub(crate) fn retryable(outcome: Outcome<'_>) -> Option<Retryable> {
         Outcome::Transport(error) => {
             (error.is_timeout() || error.is_request()).then_some(Retryable::IfRepeatable)
         }
+        Outcome::Stalled => Some(Retryable::IfRepeatable),
     }
 }
 

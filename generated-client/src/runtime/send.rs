@@ -16,6 +16,7 @@ use super::error::{ApiError, DecodeError, Error, ValidationError};
 use super::params;
 use super::request::{Body, PartData, Request};
 use super::retry::{Outcome, parse_retry_after};
+use super::stream::{ByteStream, Progress, next_chunk, within_idle};
 
 impl<A: Api> Request<A> {
     /// Sends the request and decodes a JSON response, correcting what the API left out (see
@@ -46,9 +47,11 @@ impl<A: Api> Request<A> {
     /// methods stay small: a caller's state machine then moves a pointer, not kilobytes.
     pub fn send_raw(self) -> impl Future<Output = Result<Received<A>, Error<A>>> + Send + 'static {
         let decoding = self.decoding();
-        let exchange = Box::pin(self.execute());
+        let exchange = Box::pin(self.execute(Reading::Whole));
         async move {
-            let (status, headers, body) = exchange.await?;
+            let Answer::Whole(status, headers, body) = exchange.await? else {
+                return Err(Error::Config("the body was not read".into()));
+            };
             Ok(Received {
                 status,
                 headers,
@@ -56,6 +59,36 @@ impl<A: Api> Request<A> {
                 decoding,
                 api: std::marker::PhantomData,
             })
+        }
+    }
+
+    /// Sends the request and returns the successful response with its body unread, to be
+    /// read as a stream of chunks (see [`ByteStream`]).
+    pub fn send_stream(
+        self,
+    ) -> impl Future<Output = Result<ByteStream<A>, Error<A>>> + Send + 'static {
+        let opened = self.open();
+        async move {
+            let (response, decoding, idle) = opened.await?;
+            Ok(ByteStream::new(response, idle, decoding.operation))
+        }
+    }
+
+    /// Sends the request and returns the successful response with its body unread, how its
+    /// parts decode, and the request's timeout.
+    pub(crate) fn open(
+        self,
+    ) -> impl Future<Output = Result<(reqwest::Response, Decoding, std::time::Duration), Error<A>>>
+    + Send
+    + 'static {
+        let decoding = self.decoding();
+        let idle = self.options.timeout.unwrap_or(self.client.inner.timeout);
+        let exchange = Box::pin(self.execute(Reading::Open));
+        async move {
+            let Answer::Open(response) = exchange.await? else {
+                return Err(Error::Config("the body was read".into()));
+            };
+            Ok((response, decoding, idle))
         }
     }
 
@@ -78,7 +111,7 @@ impl<A: Api> Request<A> {
 
     /// Sends the request, retrying as the policy allows, inside one tracing span; a final
     /// status outside 2xx becomes [`Error::Api`].
-    async fn execute(self) -> Result<(u16, HeaderMap, Bytes), Error<A>> {
+    async fn execute(self, reading: Reading) -> Result<Answer, Error<A>> {
         let span = tracing::debug_span!(
             "request",
             operation = self.operation,
@@ -88,7 +121,7 @@ impl<A: Api> Request<A> {
             attempt = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
-        self.execute_with_retries(span.clone())
+        self.execute_with_retries(span.clone(), reading)
             .instrument(span)
             .await
     }
@@ -98,7 +131,8 @@ impl<A: Api> Request<A> {
     async fn execute_with_retries(
         self,
         span: tracing::Span,
-    ) -> Result<(u16, HeaderMap, Bytes), Error<A>> {
+        reading: Reading,
+    ) -> Result<Answer, Error<A>> {
         if let Some(problem) = self.problem {
             return Err(Error::Validation(problem));
         }
@@ -106,7 +140,15 @@ impl<A: Api> Request<A> {
         let headers = self.headers()?;
         let inner = &self.client.inner;
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
+        // A streamed payload can be read once, so its request is sent once.
+        let attempts = if self.body.is_replayable() {
+            policy.attempts()
+        } else {
+            1
+        };
         let timeout = self.options.timeout.unwrap_or(inner.timeout);
+        // Transfers read while they move are bounded per idle wait, not as a whole.
+        let idle = reading == Reading::Open || self.body.is_streamed();
         let started = Instant::now();
         let mut attempt = 0u32;
         // The client's bucket, when the policy in force spends one.
@@ -119,18 +161,22 @@ impl<A: Api> Request<A> {
         let mut target = Some((url, headers));
         loop {
             attempt += 1;
-            let (url, headers) = if attempt >= policy.attempts() {
+            let (url, headers) = if attempt >= attempts {
                 target.take()
             } else {
                 target.clone()
             }
             .ok_or_else(|| Error::Config("no attempt is left".into()))?;
+            let progress = idle.then(Progress::new);
             let mut request = build_request(
                 &inner.http,
-                self.method.clone(),
-                url,
-                headers,
-                timeout,
+                Wire {
+                    method: self.method.clone(),
+                    url,
+                    headers,
+                    timeout: (!idle).then_some(timeout),
+                    progress: progress.clone(),
+                },
                 &self.body,
                 self.operation,
             )?;
@@ -141,7 +187,11 @@ impl<A: Api> Request<A> {
             {
                 self.before_attempt(&mut request, attempt).await?;
             }
-            let failure = match self.attempt(request, attempt, &span, started).await {
+            let watch = progress.map(|progress| (progress, timeout));
+            let failure = match self
+                .attempt(request, attempt, &span, started, reading, watch)
+                .await
+            {
                 Ok(answer) => {
                     if let Some(tokens) = budget {
                         tokens.refund(spent);
@@ -151,8 +201,8 @@ impl<A: Api> Request<A> {
                 Err(failure) => failure,
             };
             let outcome = failure.outcome();
-            let last = attempt >= policy.attempts()
-                || !policy.retries(&self.method, self.repeatable, outcome);
+            let last =
+                attempt >= attempts || !policy.retries(&self.method, self.repeatable, outcome);
             if last {
                 return Err(failure.error);
             }
@@ -206,7 +256,9 @@ impl<A: Api> Request<A> {
         attempt: u32,
         span: &tracing::Span,
         started: Instant,
-    ) -> Result<(u16, HeaderMap, Bytes), Failure<A>> {
+        reading: Reading,
+        watch: Option<(Progress, std::time::Duration)>,
+    ) -> Result<Answer, Failure<A>> {
         let operation = self.operation;
         let record = |status: Option<u16>| {
             if let Some(status) = status {
@@ -215,11 +267,26 @@ impl<A: Api> Request<A> {
             span.record("attempt", attempt);
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         };
-        let mut response = match self.client.inner.http.execute(request).await {
-            Ok(response) => response,
-            Err(source) => {
+        let sent = self.client.inner.http.execute(request);
+        let sent = match &watch {
+            Some((progress, limit)) => within_idle(sent, progress, *limit).await,
+            None => Some(sent.await),
+        };
+        let mut response = match sent {
+            Some(Ok(response)) => response,
+            Some(Err(source)) => {
                 record(None);
                 return Err(Failure::transport(operation, source));
+            }
+            None => {
+                record(None);
+                return Err(Failure {
+                    error: Error::Stalled {
+                        operation,
+                        waited: watch.map(|(_, limit)| limit).unwrap_or_default(),
+                    },
+                    retry_after: None,
+                });
             }
         };
         let status = response.status().as_u16();
@@ -247,14 +314,24 @@ impl<A: Api> Request<A> {
                 }
             }
         }
-        // The headers are moved out, not copied: reading the body consumes the response.
         let success = response.status().is_success();
+        if success && reading == Reading::Open {
+            record(Some(status));
+            return Ok(Answer::Open(response));
+        }
+        // The headers are moved out, not copied: reading the body consumes the response.
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await;
+        let body = match &watch {
+            Some((_, limit)) => read_within(&mut response, *limit, operation).await,
+            None => response
+                .bytes()
+                .await
+                .map_err(|e| Failure::transport(operation, e)),
+        };
         record(Some(status));
-        let bytes = body.map_err(|source| Failure::transport(operation, source))?;
+        let bytes = body?;
         if success {
-            return Ok((status, headers, bytes));
+            return Ok(Answer::Whole(status, headers, bytes));
         }
         Err(Failure::api(&self.decoding(), status, headers, &bytes))
     }
@@ -354,8 +431,45 @@ impl<A: Api> Failure<A> {
         match &self.error {
             Error::Api(api) => Outcome::Status(api.status),
             Error::Transport { source, .. } => Outcome::Transport(source),
-            // Only the two above are built as failures; anything else is final.
+            Error::Stalled { .. } => Outcome::Stalled,
+            // Only the three above are built as failures; anything else is final.
             _ => Outcome::Status(0),
+        }
+    }
+}
+
+/// How an attempt reads a successful answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// The whole body, before the call returns.
+    Whole,
+    /// Nothing of the body: the caller reads it as it arrives.
+    Open,
+}
+
+/// A successful answer, as its [`Reading`] left it.
+enum Answer {
+    Whole(u16, HeaderMap, Bytes),
+    Open(reqwest::Response),
+}
+
+/// Reads the whole body of `response`, waiting at most `limit` for each chunk.
+async fn read_within<A: Api>(
+    response: &mut reqwest::Response,
+    limit: std::time::Duration,
+    operation: &'static str,
+) -> Result<Bytes, Failure<A>> {
+    let mut body = bytes::BytesMut::new();
+    loop {
+        match next_chunk::<A>(response, Some(limit), operation).await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => return Ok(body.freeze()),
+            Err(error) => {
+                return Err(Failure {
+                    error,
+                    retry_after: None,
+                });
+            }
         }
     }
 }
@@ -449,7 +563,7 @@ impl<T> Response<T> {
 
 /// How the responses of one request are decoded.
 pub(crate) struct Decoding {
-    operation: &'static str,
+    pub(crate) operation: &'static str,
     strict: bool,
     observer: Option<CorrectionObserver>,
 }
@@ -457,7 +571,10 @@ pub(crate) struct Decoding {
 impl Decoding {
     /// Decodes `bytes` as `T`: strictly first, and only when that fails, again with the
     /// missing values corrected (unless strict) and the path of a remaining fault tracked.
-    fn decode<A: Api, T: DeserializeOwned + Shaped>(&self, bytes: &[u8]) -> Result<T, Error<A>> {
+    pub(crate) fn decode<A: Api, T: DeserializeOwned + Shaped>(
+        &self,
+        bytes: &[u8],
+    ) -> Result<T, Error<A>> {
         // The happy path: no JSON tree, no path tracking.
         if let Ok(value) = serde_json::from_slice(bytes) {
             return Ok(value);
@@ -525,62 +642,90 @@ impl Decoding {
     }
 }
 
-/// One attempt's request. The body is rebuilt for every attempt, so every kind can be resent.
-fn build_request<A: Api>(
-    http: &reqwest::Client,
+/// What one attempt sends, besides its body.
+struct Wire {
     method: reqwest::Method,
     url: reqwest::Url,
     headers: HeaderMap,
-    timeout: std::time::Duration,
+    /// The bound of the whole exchange; `None` for a transfer bounded per idle wait.
+    timeout: Option<std::time::Duration>,
+    /// Marked by a streamed body's chunks as they go.
+    progress: Option<Progress>,
+}
+
+/// One attempt's request. The body is rebuilt for every attempt, so every kind but a
+/// streamed payload can be resent.
+fn build_request<A: Api>(
+    http: &reqwest::Client,
+    wire: Wire,
     body: &Body,
     operation: &'static str,
 ) -> Result<reqwest::Request, Error<A>> {
-    let (content_type, bytes): (&'static str, Bytes) = match body {
-        Body::None => ("", Bytes::new()),
-        Body::Json(bytes) => ("application/json", bytes.clone()),
-        Body::Form(text) => (
-            "application/x-www-form-urlencoded",
-            Bytes::from(text.clone()),
-        ),
+    let Wire {
+        method,
+        url,
+        headers,
+        timeout,
+        progress,
+    } = wire;
+    let config =
+        |e: String| Error::Config(format!("cannot build the request for {operation}: {e}"));
+    let (content_type, content): (&'static str, reqwest::Body) = match body {
+        Body::None => ("", reqwest::Body::from(Bytes::new())),
+        Body::Json(bytes) => ("application/json", bytes.clone().into()),
+        Body::Form(text) => ("application/x-www-form-urlencoded", text.clone().into()),
         Body::Raw {
             content_type,
-            bytes,
-        } => (content_type, bytes.clone()),
+            payload,
+        } => match payload.shared_bytes() {
+            Some(bytes) => (content_type, bytes.into()),
+            None => {
+                let chunks = payload.chunks(None, progress).map_err(config)?;
+                (content_type, reqwest::Body::wrap_stream(chunks))
+            }
+        },
         Body::Multipart(parts) => {
             // Only the builder sets the multipart boundary.
-            return http
+            let mut builder = http
                 .request(method, url)
                 .headers(headers)
-                .timeout(timeout)
-                .multipart(multipart_form(operation, parts)?)
-                .build()
-                .map_err(|e| {
-                    Error::Config(format!("cannot build the request for {operation}: {e}"))
-                });
+                .multipart(multipart_form(operation, parts, progress)?);
+            if let Some(timeout) = timeout {
+                builder = builder.timeout(timeout);
+            }
+            return builder.build().map_err(|e| config(e.to_string()));
         }
     };
     // RFC 9110 §8.6: a request whose method defines a meaning for content carries a length
-    // even when it is empty, so that servers that demand one (411) accept it.
-    let empty_with_meaning = bytes.is_empty()
-        && matches!(
+    // even when it is empty, so that servers that demand one (411) accept it. A streamed
+    // payload of known length declares it.
+    let length = match body {
+        Body::Raw { payload, .. } => payload.len(),
+        _ => content.as_bytes().map(|bytes| bytes.len() as u64),
+    };
+    let declared = match length {
+        Some(0) => matches!(
             method,
             reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
-        );
+        )
+        .then_some(0),
+        Some(length) if content.as_bytes().is_none() => Some(length),
+        _ => None,
+    };
     let mut request = reqwest::Request::new(method, url);
     *request.headers_mut() = headers;
-    *request.timeout_mut() = Some(timeout);
-    if empty_with_meaning {
-        request.headers_mut().insert(
-            reqwest::header::CONTENT_LENGTH,
-            HeaderValue::from_static("0"),
-        );
+    *request.timeout_mut() = timeout;
+    if let Some(length) = declared {
+        request
+            .headers_mut()
+            .insert(reqwest::header::CONTENT_LENGTH, HeaderValue::from(length));
     }
     if !matches!(body, Body::None) {
         request.headers_mut().insert(
             CONTENT_TYPE,
             header_value(operation, "Content-Type", content_type)?,
         );
-        *request.body_mut() = Some(reqwest::Body::from(bytes));
+        *request.body_mut() = Some(content);
     }
     Ok(request)
 }
@@ -588,25 +733,43 @@ fn build_request<A: Api>(
 fn multipart_form<A: Api>(
     operation: &'static str,
     parts: &[PartData],
+    progress: Option<Progress>,
 ) -> Result<reqwest::multipart::Form, Error<A>> {
     let mut form = reqwest::multipart::Form::new();
     for part in parts {
         form = match part {
             PartData::Text { name, value } => form.text(*name, value.clone()),
-            PartData::File { name, upload } => {
-                let content_type = upload.content_type().to_owned();
-                let length = upload.bytes().len() as u64;
-                let file =
-                    reqwest::multipart::Part::stream_with_length(upload.shared_bytes(), length)
-                        .file_name(upload.file_name().to_owned())
-                        .mime_str(&content_type)
-                        .map_err(|_| {
-                            Error::Validation(ValidationError {
-                                operation,
-                                input: (*name).to_owned(),
-                                message: format!("`{content_type}` is not a valid content type"),
-                            })
-                        })?;
+            PartData::File { name, upload, max } => {
+                let payload = upload.payload();
+                let file = match (payload.shared_bytes(), payload.len()) {
+                    (Some(bytes), _) => {
+                        let length = bytes.len() as u64;
+                        reqwest::multipart::Part::stream_with_length(bytes, length)
+                    }
+                    (None, length) => {
+                        let chunks = payload
+                            .chunks(*max, progress.clone())
+                            .map_err(|e| Error::Config(format!("{operation}: {e}")))?;
+                        let body = reqwest::Body::wrap_stream(chunks);
+                        match length {
+                            Some(length) => {
+                                reqwest::multipart::Part::stream_with_length(body, length)
+                            }
+                            None => reqwest::multipart::Part::stream(body),
+                        }
+                    }
+                };
+                let content_type = upload.content_type();
+                let file = file
+                    .file_name(upload.file_name().to_owned())
+                    .mime_str(content_type)
+                    .map_err(|_| {
+                        Error::Validation(ValidationError {
+                            operation,
+                            input: (*name).to_owned(),
+                            message: format!("`{content_type}` is not a valid content type"),
+                        })
+                    })?;
                 form.part(*name, file)
             }
         };

@@ -369,6 +369,7 @@ impl Differ<'_> {
             ResponseKind::ByStatus(name) => name.clone(),
             ResponseKind::Text => "String".into(),
             ResponseKind::Bytes => "Vec<u8>".into(),
+            ResponseKind::Events(ty) => format!("EventStream<{}>", rename(ty)),
             ResponseKind::Empty => "()".into(),
         };
         let before = describe(&old.response, &|ty| self.old_type(ty));

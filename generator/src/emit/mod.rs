@@ -148,7 +148,7 @@ pub fn emit_root(api: &Api) -> TokenStream {
         use crate::runtime::codegen;
 
         pub use codegen::{
-            Attempt, Correction, CorrectionKind, Credentials, DecodeError, Exchange, Hook, HookError, HookFuture, Nullable, RequestOptions, Response, RetryBudget, RetryPolicy, Upload, ValidationError,
+            Attempt, Bytes, Correction, CorrectionKind, Credentials, DecodeError, Event, Exchange, Hook, HookError, HookFuture, Nullable, Payload, RequestOptions, Response, RetryBudget, RetryPolicy, Upload, ValidationError,
         };
 
         /// The body of error responses, decoded when the API answers with an error status.
@@ -165,6 +165,12 @@ pub fn emit_root(api: &Api) -> TokenStream {
 
         /// An answer with a status outside 2xx.
         pub type ApiError = codegen::ApiError<Api>;
+
+        /// A successful response whose body is read as it arrives, from `send_stream()`.
+        pub type ByteStream = codegen::ByteStream<Api>;
+
+        /// A response of server-sent events, read as a stream of typed events.
+        pub type EventStream<T> = codegen::EventStream<T, Api>;
 
         #api_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -105,7 +105,7 @@ pub fn emit_group(api: &Api, group: &Group) -> TokenStream {
 fn uses_generated_types(op: &Operation) -> bool {
     op.inputs.iter().any(|i| contains_named(&i.ty))
         || op.body.as_ref().is_some_and(|b| b.structure.is_some())
-        || matches!(&op.response, ResponseKind::Json(ty) if contains_named(ty))
+        || op.response.decoded_type().is_some_and(contains_named)
         || matches!(&op.response, ResponseKind::ByStatus(_))
 }
 
@@ -129,9 +129,10 @@ fn mentions_deprecated(api: &Api, op: &Operation) -> bool {
             .and_then(|b| b.structure.as_ref())
             .is_some_and(named)
         || match &op.response {
-            ResponseKind::Json(ty) => deprecated_in(api, ty),
             ResponseKind::ByStatus(name) => named(name),
-            _ => false,
+            other => other
+                .decoded_type()
+                .is_some_and(|ty| deprecated_in(api, ty)),
         }
 }
 
@@ -155,6 +156,7 @@ pub(super) fn types_path() -> TokenStream {
 fn storage_type(input: &Input) -> TokenStream {
     let ty = match &input.location {
         Location::Part(PartKind::File { .. }) => quote!(codegen::Upload),
+        Location::Body if input.setter == SetterStyle::IntoPayload => quote!(codegen::Payload),
         _ => type_tokens(&input.ty, &types_path()),
     };
     if input.presence == Presence::Required {
@@ -177,7 +179,7 @@ fn accepted(input: &Input, value: &TokenStream) -> (TokenStream, TokenStream) {
             quote!(impl IntoIterator<Item = impl Into<String>>),
             quote!(#value.into_iter().map(Into::into).collect()),
         ),
-        SetterStyle::IntoBytes => (quote!(impl Into<Vec<u8>>), quote!(#value.into())),
+        SetterStyle::IntoPayload => (quote!(impl Into<codegen::Payload>), quote!(#value.into())),
         SetterStyle::Upload => (quote!(codegen::Upload), value.clone()),
         SetterStyle::Boxed => {
             let inner = match &input.ty {
@@ -458,50 +460,12 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
             _ => {}
         }
     }
-    let (output, call) = match &op.response {
-        ResponseKind::Json(ty) => {
-            let ty = type_tokens(ty, &types_path());
-            (ty.clone(), quote!(request.send_json::<#ty>()))
-        }
-        ResponseKind::Text => (quote!(String), quote!(request.send_text())),
-        ResponseKind::Bytes => (quote!(Vec<u8>), quote!(request.send_bytes())),
-        ResponseKind::Empty => (quote!(()), quote!(request.send_empty())),
-        ResponseKind::ByStatus(type_name) => {
-            let (name, arms) = by_status(api, type_name);
-            let output = quote!(types::#name);
-            (
-                output,
-                quote! {
-                    let received = request.send_raw();
-                    async move {
-                        let received = received.await?;
-                        #arms
-                    }
-                },
-            )
-        }
-    };
-    // What `send_with_response` reads from the answer, the headers taken first.
-    let value = match &op.response {
-        ResponseKind::Json(ty) => {
-            let ty = type_tokens(ty, &types_path());
-            quote!(received.json::<#ty>()?)
-        }
-        ResponseKind::Text => quote!(received.text()),
-        ResponseKind::Bytes => quote!(received.into_bytes()),
-        ResponseKind::Empty => quote!(()),
-        ResponseKind::ByStatus(type_name) => {
-            let arms = by_status(api, type_name).1;
-            quote!({ #arms }?)
-        }
-    };
-    let output_doc = match &op.response {
-        ResponseKind::Json(_) => "decoded",
-        ResponseKind::Text => "as text",
-        ResponseKind::Bytes => "as bytes",
-        ResponseKind::Empty => "(which has no body)",
-        ResponseKind::ByStatus(_) => "as the variant of its status",
-    };
+    let Answer {
+        output,
+        call,
+        with_response,
+        output_doc,
+    } = answer(api, op);
     let title = sanitize(&api.title).join(" ");
     let errors = format!(
         "# Errors\n\nAn [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the{title} answers with an error status, or the response cannot be decoded."
@@ -541,6 +505,19 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     } else {
         start
     };
+    let stream = matches!(op.response, ResponseKind::Text | ResponseKind::Bytes).then(|| {
+        let doc = trusted_doc_attrs(&format!(
+            "Sends the request and returns the successful response with its body unread, to read as a stream of chunks: a large download then costs one chunk of memory, not its size. The timeout bounds each wait, not the whole download.\n\n{errors}"
+        ));
+        quote! {
+            #doc
+            pub fn send_stream(
+                self,
+            ) -> impl Future<Output = Result<codegen::ByteStream<crate::generated::Api>, Error>> + Send + 'static {
+                self.into_request().send_stream()
+            }
+        }
+    });
     // The request is built here and the runtime's future returned as is: no state machine of
     // its own per operation, and a future that is `Send + 'static`, ready to spawn.
     quote! {
@@ -554,6 +531,36 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
         pub fn send_with_response(
             self,
         ) -> impl Future<Output = Result<codegen::Response<#output>, Error>> + Send + 'static {
+            #with_response
+        }
+
+        #stream
+
+        /// The request, its inputs written.
+        fn into_request(self) -> codegen::Request<crate::generated::Api> {
+            #build
+        }
+    }
+}
+
+/// What an operation's `send` methods return and how they read the answer.
+struct Answer {
+    /// The type `send()` returns.
+    output: TokenStream,
+    /// The body of `send()`, from `request`.
+    call: TokenStream,
+    /// The body of `send_with_response()`.
+    with_response: TokenStream,
+    /// How the doc says the response comes back.
+    output_doc: &'static str,
+}
+
+fn answer(api: &Api, op: &Operation) -> Answer {
+    // What `send_with_response` reads from a whole answer, the headers taken first.
+    let whole = |output: TokenStream, call: TokenStream, value: TokenStream, output_doc| Answer {
+        output,
+        call,
+        with_response: quote! {
             let received = self.into_request().send_raw();
             async move {
                 let mut received = received.await?;
@@ -562,11 +569,75 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
                 let value = #value;
                 Ok(codegen::Response::new(status, headers, value))
             }
+        },
+        output_doc,
+    };
+    match &op.response {
+        ResponseKind::Json(ty) => {
+            let ty = type_tokens(ty, &types_path());
+            whole(
+                ty.clone(),
+                quote!(request.send_json::<#ty>()),
+                quote!(received.json::<#ty>()?),
+                "decoded",
+            )
         }
-
-        /// The request, its inputs written.
-        fn into_request(self) -> codegen::Request<crate::generated::Api> {
-            #build
+        ResponseKind::Text => whole(
+            quote!(String),
+            quote!(request.send_text()),
+            quote!(received.text()),
+            "as text",
+        ),
+        ResponseKind::Bytes => whole(
+            quote!(Vec<u8>),
+            quote!(request.send_bytes()),
+            quote!(received.into_bytes()),
+            "as bytes",
+        ),
+        ResponseKind::Empty => whole(
+            quote!(()),
+            quote!(request.send_empty()),
+            quote!(()),
+            "(which has no body)",
+        ),
+        ResponseKind::ByStatus(type_name) => {
+            let (name, arms) = by_status(api, type_name);
+            whole(
+                quote!(types::#name),
+                quote! {
+                    let received = request.send_raw();
+                    async move {
+                        let received = received.await?;
+                        #arms
+                    }
+                },
+                quote!({ #arms }?),
+                "as the variant of its status",
+            )
+        }
+        ResponseKind::Events(ty) => {
+            let call = match ty {
+                TypeRef::String => quote!(request.send_text_events()),
+                _ => {
+                    let ty = type_tokens(ty, &types_path());
+                    quote!(request.send_events::<#ty>())
+                }
+            };
+            let ty = type_tokens(ty, &types_path());
+            Answer {
+                output: quote!(codegen::EventStream<#ty, crate::generated::Api>),
+                with_response: quote! {
+                    let request = self.into_request();
+                    let events = #call;
+                    async move {
+                        let events = events.await?;
+                        let (status, headers) = (events.status(), events.headers().clone());
+                        Ok(codegen::Response::new(status, headers, events))
+                    }
+                },
+                call,
+                output_doc: "as a stream of server-sent events, each event's data decoded",
+            }
         }
     }
 }
@@ -588,7 +659,7 @@ fn by_status(api: &Api, type_name: &str) -> (TokenStream, TokenStream) {
                 let ty = type_tokens(ty, &types_path());
                 quote!(#status => received.json::<#ty>().map(types::#enum_name::#name),)
             }
-            ResponseKind::Text => {
+            ResponseKind::Text | ResponseKind::Events(_) => {
                 quote!(#status => Ok(types::#enum_name::#name(received.text())),)
             }
             ResponseKind::Bytes => {

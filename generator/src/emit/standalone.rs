@@ -246,6 +246,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("options.rs", include_str!("../../runtime/options.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("params.rs", include_str!("../../runtime/params.rs")),
+    ("payload.rs", include_str!("../../runtime/payload.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("send.rs", include_str!("../../runtime/send.rs")),
@@ -253,6 +254,8 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         "serde_helpers.rs",
         include_str!("../../runtime/serde_helpers.rs"),
     ),
+    ("sse.rs", include_str!("../../runtime/sse.rs")),
+    ("stream.rs", include_str!("../../runtime/stream.rs")),
     ("testing.rs", include_str!("../../runtime/testing.rs")),
     ("values.rs", include_str!("../../runtime/values.rs")),
 ];

@@ -118,7 +118,7 @@ impl Samples<'_> {
                 let content_type = content_types.first().map_or("image/png", String::as_str);
                 quote!(Upload::new(crate::PNG, "sample.png", #content_type))
             }
-            Location::Body if input.setter == SetterStyle::IntoBytes => {
+            Location::Body if input.setter == SetterStyle::IntoPayload => {
                 quote!(b"sample".to_vec())
             }
             _ => self.input(&input.ty, Some(&input.constraints), true),

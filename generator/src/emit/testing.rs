@@ -183,7 +183,10 @@ fn operation(api: &Api, group: &Group, op: &Operation) -> TokenStream {
         // Qualified, so that no import goes unused when features leave no group.
         ResponseKind::Json(ty) => type_tokens(ty, &quote!(super::types::)),
         ResponseKind::ByStatus(_) => quote!(codegen::Value),
-        ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => quote!(Raw),
+        ResponseKind::Text
+        | ResponseKind::Bytes
+        | ResponseKind::Events(_)
+        | ResponseKind::Empty => quote!(Raw),
     };
     let status: u16 = op
         .statuses

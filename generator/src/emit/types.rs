@@ -570,7 +570,8 @@ fn emit_responses(
                 let ty = type_tokens(ty, &quote!());
                 quote!(#doc #variant_name(#ty),)
             }
-            ResponseKind::Text => quote!(#doc #variant_name(String),),
+            // Lowering reads the events of one of several statuses as text.
+            ResponseKind::Text | ResponseKind::Events(_) => quote!(#doc #variant_name(String),),
             ResponseKind::Bytes => quote!(#doc #variant_name(Vec<u8>),),
             ResponseKind::Empty | ResponseKind::ByStatus { .. } => quote!(#doc #variant_name,),
         }

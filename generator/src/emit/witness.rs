@@ -68,7 +68,7 @@ fn accepted(input: &Input) -> TokenStream {
     match input.setter {
         SetterStyle::IntoString => quote!(String),
         SetterStyle::IntoStrings => quote!(Vec<String>),
-        SetterStyle::IntoBytes => quote!(Vec<u8>),
+        SetterStyle::IntoPayload => quote!(Vec<u8>),
         SetterStyle::Upload => quote!(api::Upload),
         SetterStyle::Boxed => match &input.ty {
             TypeRef::Boxed(inner) => outside(inner),
@@ -105,6 +105,10 @@ pub fn emit_witness(api: &Api) -> TokenStream {
                 }
                 ResponseKind::Text => quote!(String),
                 ResponseKind::Bytes => quote!(Vec<u8>),
+                ResponseKind::Events(ty) => {
+                    let ty = outside(ty);
+                    quote!(api::EventStream<#ty>)
+                }
                 ResponseKind::Empty => quote!(()),
             };
             quote! {
@@ -209,7 +213,9 @@ fn type_use(def: &TypeDef) -> TokenStream {
                         let ty = outside(ty);
                         quote!(#path::#variant(any::<#ty>()))
                     }
-                    ResponseKind::Text => quote!(#path::#variant(any::<String>())),
+                    ResponseKind::Text | ResponseKind::Events(_) => {
+                        quote!(#path::#variant(any::<String>()))
+                    }
                     ResponseKind::Bytes => quote!(#path::#variant(any::<Vec<u8>>())),
                     ResponseKind::Empty | ResponseKind::ByStatus(_) => quote!(#path::#variant),
                 }

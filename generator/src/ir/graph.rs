@@ -53,9 +53,12 @@ impl Operation {
     pub fn received_roots(&self) -> Vec<String> {
         let mut out = Vec::new();
         match &self.response {
-            ResponseKind::Json(ty) => ty.collect_named(&mut out),
             ResponseKind::ByStatus(name) => out.push(name.clone()),
-            ResponseKind::Text | ResponseKind::Bytes | ResponseKind::Empty => {}
+            other => {
+                if let Some(ty) = other.decoded_type() {
+                    ty.collect_named(&mut out);
+                }
+            }
         }
         out
     }
@@ -113,7 +116,7 @@ impl Api {
             for input in &op.inputs {
                 input.ty.collect_named(&mut mentioned);
             }
-            if let ResponseKind::Json(ty) = &op.response {
+            if let Some(ty) = op.response.decoded_type() {
                 ty.collect_named(&mut mentioned);
             }
             if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
@@ -158,7 +161,7 @@ impl Api {
             for input in &op.inputs {
                 input.ty.collect_external(&mut out);
             }
-            if let ResponseKind::Json(ty) = &op.response {
+            if let Some(ty) = op.response.decoded_type() {
                 ty.collect_external(&mut out);
             }
         }
@@ -235,10 +238,7 @@ impl TypeKind {
             Self::Alias(ty) => vec![ty],
             Self::Responses { variants, .. } => variants
                 .iter()
-                .filter_map(|variant| match &variant.kind {
-                    ResponseKind::Json(ty) => Some(ty),
-                    _ => None,
-                })
+                .filter_map(|variant| variant.kind.decoded_type())
                 .collect(),
             Self::Enum { .. } | Self::IntEnum { .. } => Vec::new(),
         }

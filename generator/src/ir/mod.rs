@@ -362,8 +362,8 @@ pub enum SetterStyle {
     IntoString,
     /// `impl IntoIterator<Item = impl Into<String>>`.
     IntoStrings,
-    /// `impl Into<Vec<u8>>`.
-    IntoBytes,
+    /// `impl Into<Payload>`: a raw body, from bytes, a file or a stream.
+    IntoPayload,
     /// The value type itself, boxed by the builder (recursive types).
     Boxed,
     /// A multipart file: `Upload`.
@@ -507,8 +507,21 @@ pub enum ResponseKind {
     Text,
     /// Bytes.
     Bytes,
+    /// Server-sent events (`text/event-stream`), each event's data decoded as the type:
+    /// `String` keeps it as text, anything else decodes it as JSON.
+    Events(TypeRef),
     /// No body.
     Empty,
+}
+
+impl ResponseKind {
+    /// The type a successful body decodes into: a JSON body's, or each event's data.
+    pub fn decoded_type(&self) -> Option<&TypeRef> {
+        match self {
+            Self::Json(ty) | Self::Events(ty) => Some(ty),
+            Self::ByStatus(_) | Self::Text | Self::Bytes | Self::Empty => None,
+        }
+    }
 }
 
 /// One declared success status of an operation with several.

@@ -234,7 +234,7 @@ fn whole_body(ty: TypeRef, presence: Presence) -> Input {
         wire: "body".to_owned(),
         location: Location::Body,
         setter: if ty == TypeRef::Bytes {
-            SetterStyle::IntoBytes
+            SetterStyle::IntoPayload
         } else {
             setter_style(&ty, presence)
         },

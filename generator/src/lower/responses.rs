@@ -83,7 +83,11 @@ impl Lowerer<'_> {
                 .get(&response_pointer)
                 .cloned()
                 .unwrap_or_else(|| format!("{builder}{name}"));
-            let kind = self.response_kind(response, &response_pointer, &hint);
+            let kind = match self.response_kind(response, &response_pointer, &hint) {
+                // One of several statuses is read whole; its events stay text.
+                ResponseKind::Events(_) => ResponseKind::Text,
+                kind => kind,
+            };
             variants.push(StatusVariant {
                 status: code.parse().unwrap_or(200),
                 name,
@@ -144,6 +148,20 @@ impl Lowerer<'_> {
                 }
                 None => ResponseKind::Json(TypeRef::Json),
             }
+        } else if let Some((ct, media)) =
+            response.content.iter().find(|(ct, _)| is_event_stream(ct))
+        {
+            // Each event's data: OpenAPI 3.2's `itemSchema`, or the schema, or any JSON.
+            let (key, schema) = match (&media.item_schema, &media.schema) {
+                (Some(schema), _) => ("itemSchema", schema),
+                (None, Some(schema)) => ("schema", schema),
+                (None, None) => return ResponseKind::Events(TypeRef::Json),
+            };
+            let schema_pointer = join(pointer, &["content", ct, key]);
+            let ty = self.type_of(schema, &schema_pointer, hint);
+            ty.collect_named(&mut self.response_roots);
+            self.describe_inline(&ty, &schema_pointer, "An event of");
+            ResponseKind::Events(ty)
         } else if let Some((ct, _)) = response.content.first() {
             if ct.starts_with("text/") {
                 ResponseKind::Text
@@ -154,6 +172,14 @@ impl Lowerer<'_> {
             ResponseKind::Empty
         }
     }
+}
+
+/// Whether a media type is `text/event-stream`, parameters aside.
+fn is_event_stream(media: &str) -> bool {
+    media
+        .split(';')
+        .next()
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/event-stream"))
 }
 
 /// The `Accept` header of an operation whose successful answers are not JSON (a page, a file):

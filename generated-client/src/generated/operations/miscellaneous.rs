@@ -128,6 +128,18 @@ impl MiscellaneousInterstitial {
             Ok(codegen::Response::new(status, headers, value))
         }
     }
+    /// Sends the request and returns the successful response with its body unread, to read as a stream of chunks: a large download then costs one chunk of memory, not its size. The timeout bounds each wait, not the whole download.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when an input is invalid (nothing is sent then), the request cannot be sent, the Clerk Backend API answers with an error status, or the response cannot be decoded.
+    pub fn send_stream(
+        self,
+    ) -> impl Future<
+        Output = Result<codegen::ByteStream<crate::generated::Api>, Error>,
+    > + Send + 'static {
+        self.into_request().send_stream()
+    }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
         let mut request = codegen::Request::new(
