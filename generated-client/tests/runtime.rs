@@ -914,3 +914,105 @@ async fn a_hook_can_fail_a_call_after_the_answer() {
     assert!(!error.is_retryable());
     assert_eq!(server.requests().len(), 1);
 }
+
+/// Adds `x-middleware: seen` after checking the hooks ran first, or fails every attempt.
+struct Layer {
+    fail: bool,
+    log: Log,
+}
+
+#[async_trait::async_trait]
+impl reqwest_middleware::Middleware for Layer {
+    async fn handle(
+        &self,
+        mut request: reqwest::Request,
+        extensions: &mut http::Extensions,
+        next: reqwest_middleware::Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        let tagged = request.headers().contains_key("x-correlation-id");
+        self.log.push(format!("middleware (hooks ran: {tagged})"));
+        if self.fail {
+            return Err(reqwest_middleware::Error::middleware(
+                std::io::Error::other("refused by policy"),
+            ));
+        }
+        request
+            .headers_mut()
+            .insert("x-middleware", "seen".parse().expect("a header value"));
+        next.run(request, extensions).await
+    }
+}
+
+#[tokio::test]
+async fn a_middleware_stack_sends_every_attempt_after_the_hooks() {
+    let server = TestServer::start(vec![
+        Reply::json(503, "{}"),
+        Reply::json(200, fixture("user.json")),
+    ])
+    .await;
+    let log = Log::default();
+    let stack = |fail| {
+        reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+            .with(Layer {
+                fail,
+                log: log.clone(),
+            })
+            .build()
+    };
+    let client = |fail| {
+        Client::builder()
+            .token("sk_test_1")
+            .base_url(&server.base_url)
+            .retry_policy(fast_retries())
+            .hook(Tagging {
+                name: "client",
+                log: log.clone(),
+            })
+            .middleware(stack(fail))
+            .build()
+            .expect("a client")
+    };
+    client(false)
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "each attempt went through the stack");
+    for request in &requests {
+        assert_eq!(request.header("x-middleware"), Some("seen"));
+        assert_eq!(request.header("authorization"), Some("Bearer sk_test_1"));
+    }
+    assert_eq!(
+        log.lines(),
+        [
+            "client before 1",
+            "middleware (hooks ran: true)",
+            "client after 1 503",
+            "client before 2",
+            "middleware (hooks ran: true)",
+            "client after 2 200",
+        ]
+    );
+
+    let error = client(true)
+        .users()
+        .get("user_1")
+        .send()
+        .await
+        .expect_err("the middleware refuses");
+    assert!(matches!(error, Error::Hook { .. }), "{error:?}");
+    assert!(error.to_string().contains("refused by policy"), "{error}");
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "nothing more reached the server"
+    );
+    assert_eq!(
+        log.lines().len(),
+        8,
+        "one attempt, refused by the middleware before it was sent: {:?}",
+        log.lines()
+    );
+}

@@ -54,6 +54,40 @@ pub(crate) struct Inner {
     pub(crate) hooks: Hooks,
     /// Gives each attempt its token, in place of a fixed one.
     pub(crate) credentials: Option<Arc<dyn Credentials>>,
+    /// Sends each attempt through a middleware stack, in place of `http`.
+    #[cfg(feature = "reqwest-middleware")]
+    pub(crate) middleware: Option<reqwest_middleware::ClientWithMiddleware>,
+}
+
+impl Inner {
+    /// Sends one attempt: through the middleware stack when the client has one.
+    pub(crate) async fn execute(
+        &self,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response, Sent> {
+        #[cfg(feature = "reqwest-middleware")]
+        if let Some(middleware) = &self.middleware {
+            return middleware
+                .execute(request)
+                .await
+                .map_err(|error| match error {
+                    reqwest_middleware::Error::Reqwest(error) => Sent::Transport(error),
+                    reqwest_middleware::Error::Middleware(error) => {
+                        Sent::Middleware(super::hooks::HookError::new(format!("{error:#}")))
+                    }
+                });
+        }
+        self.http.execute(request).await.map_err(Sent::Transport)
+    }
+}
+
+/// Why an attempt got no response.
+pub(crate) enum Sent {
+    /// The HTTP client failed.
+    Transport(reqwest::Error),
+    /// A middleware failed the attempt.
+    #[cfg_attr(not(feature = "reqwest-middleware"), allow(dead_code))]
+    Middleware(super::hooks::HookError),
 }
 
 /// A callback that sees every response the client receives.
@@ -139,6 +173,8 @@ impl<A: Api> Client<A> {
             correction_observer: None,
             hooks: Hooks::default(),
             credentials: None,
+            #[cfg(feature = "reqwest-middleware")]
+            middleware: None,
             api: PhantomData,
         }
     }
@@ -204,6 +240,8 @@ impl<A: Api> Client<A> {
                 hooks: inner.hooks.clone(),
                 // The given token replaces the provider.
                 credentials: None,
+                #[cfg(feature = "reqwest-middleware")]
+                middleware: inner.middleware.clone(),
             }),
             api: PhantomData,
         })
@@ -224,6 +262,8 @@ pub struct ClientBuilder<A> {
     correction_observer: Option<CorrectionObserver>,
     hooks: Hooks,
     credentials: Option<Arc<dyn Credentials>>,
+    #[cfg(feature = "reqwest-middleware")]
+    middleware: Option<reqwest_middleware::ClientWithMiddleware>,
     api: PhantomData<fn() -> A>,
 }
 
@@ -334,6 +374,18 @@ impl<A: Api> ClientBuilder<A> {
         self
     }
 
+    /// Sends every attempt through this `reqwest-middleware` stack (feature
+    /// `reqwest-middleware`): the layers a service already uses for tracing, caching or
+    /// signing. Each attempt of the client's retry loop passes through the whole stack once,
+    /// after the client's hooks; a middleware's error fails the call as [`Error::Hook`], not
+    /// retried. A retry middleware in the stack retries inside one attempt of the client's;
+    /// pair it with `RetryPolicy::none()` to keep one policy.
+    #[cfg(feature = "reqwest-middleware")]
+    pub fn middleware(mut self, client: reqwest_middleware::ClientWithMiddleware) -> Self {
+        self.middleware = Some(client);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -386,6 +438,8 @@ impl<A: Api> ClientBuilder<A> {
                 correction_observer: self.correction_observer,
                 hooks: self.hooks,
                 credentials: self.credentials,
+                #[cfg(feature = "reqwest-middleware")]
+                middleware: self.middleware,
             }),
             api: PhantomData,
         })

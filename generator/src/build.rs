@@ -395,11 +395,13 @@ mod tests {
         }
         let text = std::fs::read_to_string(path).expect("the written client");
         syn::parse_file(&text).expect("one valid file of items");
-        // No group features: only the including crate's optional `serialize` and `testing`.
+        // No group features: only the including crate's optional `serialize` and `testing`,
+        // and the runtime's optional dependencies.
         for feature in text.split("feature = \"").skip(1) {
             let name = feature.split('"').next().unwrap_or_default();
             assert!(
-                ["serialize", "testing"].contains(&name),
+                ["serialize", "testing"].contains(&name)
+                    || crate::emit::RUNTIME_OPTIONAL.contains(&name),
                 "a feature `{name}`"
             );
         }

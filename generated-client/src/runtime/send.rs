@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::api::Api;
-use super::client::{CorrectionObserver, Exchange};
+use super::client::{CorrectionObserver, Exchange, Sent};
 use super::correct::{Shaped, correct};
 use super::error::{ApiError, DecodeError, Error, ValidationError};
 use super::params;
@@ -267,16 +267,23 @@ impl<A: Api> Request<A> {
             span.record("attempt", attempt);
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
         };
-        let sent = self.client.inner.http.execute(request);
+        let sent = self.client.inner.execute(request);
         let sent = match &watch {
             Some((progress, limit)) => within_idle(sent, progress, *limit).await,
             None => Some(sent.await),
         };
         let mut response = match sent {
             Some(Ok(response)) => response,
-            Some(Err(source)) => {
+            Some(Err(Sent::Transport(source))) => {
                 record(None);
                 return Err(Failure::transport(operation, source));
+            }
+            Some(Err(Sent::Middleware(source))) => {
+                record(None);
+                return Err(Failure {
+                    error: Error::Hook { operation, source },
+                    retry_after: None,
+                });
             }
             None => {
                 record(None);

@@ -10,6 +10,8 @@ mod operations;
 mod pagination;
 mod readme;
 mod standalone;
+#[cfg(test)]
+pub(crate) use standalone::RUNTIME_OPTIONAL;
 mod sweep;
 mod testing;
 mod types;

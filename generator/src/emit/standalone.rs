@@ -50,22 +50,25 @@ pub fn runtime_dependencies(client_manifest: &str, workspace_manifest: &str) -> 
     let mut out = String::new();
     for line in table(client_manifest, "dependencies") {
         let (key, value) = line.split_once('=').unwrap_or((line, ""));
-        // Optional dependencies serve the client crate's own extra features, not the runtime.
-        if value.contains("optional = true") {
+        let name = key.trim().trim_end_matches(".workspace").trim();
+        // Optional dependencies serve the client crate's own extra features, apart from the
+        // runtime's own optional ones.
+        if value.contains("optional = true") && !RUNTIME_OPTIONAL.contains(&name) {
             continue;
         }
-        let name = key.trim().trim_end_matches(".workspace").trim();
+        let from_workspace = key.trim().ends_with(".workspace") || value.contains("workspace");
         let inherited = table(workspace_manifest, "workspace.dependencies")
             .find_map(|l| {
                 let (k, v) = l.split_once('=')?;
-                (k.trim() == name).then(|| v.trim().to_owned())
+                (from_workspace && k.trim() == name).then(|| v.trim().to_owned())
             })
             .unwrap_or_else(|| value.trim().to_owned());
         let mut entry = match inherited.strip_prefix('{') {
             Some(inner) => inner.trim_end_matches('}').trim().to_owned(),
             None => format!("version = {inherited}"),
         };
-        if let Some(extra) = value.trim().strip_prefix('{') {
+        // A dependency of its own states everything in its one table.
+        if let Some(extra) = value.trim().strip_prefix('{').filter(|_| from_workspace) {
             for part in top_level_items(extra.trim_end_matches('}')) {
                 if !part.is_empty() && !part.starts_with("workspace") {
                     entry.push_str(", ");
@@ -77,6 +80,10 @@ pub fn runtime_dependencies(client_manifest: &str, workspace_manifest: &str) -> 
     }
     out
 }
+
+/// The runtime's optional dependencies, each behind a feature of its name in every generated
+/// crate.
+pub const RUNTIME_OPTIONAL: &[&str] = &["reqwest-middleware"];
 
 /// The runtime's dependency lines, comments left out.
 fn dependencies() -> String {
@@ -104,6 +111,9 @@ pub fn features_table(api: &Api) -> String {
     table.push_str("rustls = [\"reqwest/rustls-tls\"]\nnative-tls = [\"reqwest/native-tls\"]\n");
     table.push_str("serialize = []\n");
     table.push_str("testing = [\"serialize\", \"tokio/net\", \"tokio/io-util\", \"tokio/rt\"]\n");
+    for optional in RUNTIME_OPTIONAL {
+        table.push_str(&format!("{optional} = [\"dep:{optional}\"]\n"));
+    }
     for group in groups {
         table.push_str(&format!("{group} = []\n"));
     }
@@ -289,14 +299,17 @@ mod tests {
     fn standalone_dependencies_inherit_versions_and_add_features() {
         let client = "[package]\nname = \"c\"\n\n[dependencies]\nserde_json.workspace = true\n\
                       tokio = { workspace = true, features = [\"time\"] }\n\
-                      ring = { version = \"0.17\", optional = true }\n\n[dev-dependencies]\nx = \"1\"\n";
+                      ring = { version = \"0.17\", optional = true }\n\
+                      reqwest-middleware = { version = \"0.4\", optional = true }\n\n[dev-dependencies]\nx = \"1\"\n";
         let workspace = "[workspace.dependencies]\nserde_json = \"1\"\n\
                          tokio = { version = \"1\", default-features = false }\n";
         let deps = runtime_dependencies(client, workspace);
         assert_eq!(
             deps,
             "serde_json = { version = \"1\" }\n\
-             tokio = { version = \"1\", default-features = false, features = [\"time\"] }\n"
+             tokio = { version = \"1\", default-features = false, features = [\"time\"] }\n\
+             reqwest-middleware = { version = \"0.4\", optional = true }\n",
+            "the runtime's optional dependency is kept, the client's own are not"
         );
     }
 
