@@ -519,21 +519,47 @@ pub fn decode_value<T: DeserializeOwned + Shaped>(
     for correction in &mut corrections {
         correction.path = under(&correction.path);
     }
-    let decoded: T = serde_path_to_error::deserialize(&tree)
-        .map_err(|e| error(under(&e.path().to_string()), e.into_inner()))?;
+    let decoded = decode_corrected(&tree, &corrections, strict, "body")
+        .map_err(|fault| error(under(&fault.path), fault.source))?;
+    Ok((decoded, corrections))
+}
+
+/// Where a corrected tree still failed to decode.
+pub(crate) struct Fault {
+    /// The JSON path, as serde reports it (`.` for the root).
+    pub(crate) path: String,
+    pub(crate) source: serde_json::Error,
+}
+
+/// The one decode driver's last step, shared by responses and webhook bodies: decodes a tree
+/// the corrector has filled in, refuses it in strict mode when anything was corrected, and
+/// logs each correction at WARN (`what` names the value: "response", "body").
+pub(crate) fn decode_corrected<T: DeserializeOwned>(
+    tree: &Value,
+    corrections: &[Correction],
+    strict: bool,
+    what: &str,
+) -> Result<T, Fault> {
+    let decoded: T = serde_path_to_error::deserialize(tree).map_err(|e| Fault {
+        path: e.path().to_string(),
+        source: e.into_inner(),
+    })?;
     if let (true, Some(first)) = (strict, corrections.first()) {
-        return Err(error(first.path.clone(), first.to_serde_error()));
+        return Err(Fault {
+            path: first.path.clone(),
+            source: first.to_serde_error(),
+        });
     }
-    for correction in &corrections {
+    for correction in corrections {
         tracing::warn!(
             operation = correction.operation,
             path = %correction.path,
             zero = %correction.zero,
             kind = ?correction.kind,
-            "the body lacked a value the spec requires; decoded with its zero value"
+            "the {what} lacked a value the spec requires; decoded with its zero value"
         );
     }
-    Ok((decoded, corrections))
+    Ok(decoded)
 }
 
 /// Parses `raw` as JSON for [`decode_value`].

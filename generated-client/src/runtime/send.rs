@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use super::api::Api;
 use super::client::{CorrectionObserver, Exchange, Sent};
-use super::correct::{Shaped, correct};
+use super::correct::{Shaped, correct, decode_corrected};
 use super::error::{ApiError, DecodeError, Error, ValidationError};
 use super::params;
 use super::request::{Body, PartData, Request};
@@ -605,21 +605,10 @@ impl Decoding {
         if corrections.is_empty() && !empty {
             return Err(self.path_error::<A, T>(bytes));
         }
-        let decoded: T = serde_path_to_error::deserialize(&tree)
-            .map_err(|e| self.error(e.path().to_string(), bytes, e.into_inner()))?;
-        if self.strict {
-            let first = &corrections[0];
-            return Err(self.error(first.path.clone(), bytes, first.to_serde_error()));
-        }
-        for correction in &corrections {
-            tracing::warn!(
-                operation = correction.operation,
-                path = %correction.path,
-                zero = %correction.zero,
-                kind = ?correction.kind,
-                "the response lacked a value the spec requires; decoded with its zero value"
-            );
-            if let Some(observer) = &self.observer {
+        let decoded = decode_corrected(&tree, &corrections, self.strict, "response")
+            .map_err(|fault| self.error(fault.path, bytes, fault.source))?;
+        if let Some(observer) = &self.observer {
+            for correction in &corrections {
                 observer(correction);
             }
         }
