@@ -50,6 +50,9 @@ pub(crate) struct Sweep {
     requests: usize,
     violations: usize,
     decode_failures: usize,
+    /// Answers the mock server could not make (an event stream of objects, say): reported,
+    /// but no fault of the client's.
+    unmockable: usize,
     /// Values the client filled in because a response lacked them.
     corrections: Arc<Mutex<Vec<String>>>,
     /// Problems by operation; an operation with none passed.
@@ -96,6 +99,17 @@ impl Sweep {
                 self.decode_failures += 1;
                 self.undecoded.insert(operation);
                 problem = Some(format!("{inputs}: {error}"));
+            }
+            Err(Error::Api(error))
+                if reported.is_empty()
+                    && error.status == 500
+                    && mock_limit(&error.raw_body).is_some() =>
+            {
+                self.unmockable += 1;
+                problem = Some(format!(
+                    "{inputs}: the mock cannot answer this: {}",
+                    mock_limit(&error.raw_body).unwrap_or_default()
+                ));
             }
             Err(Error::Api(error)) if reported.is_empty() => {
                 // The server refused the request without saying why: a violation all the same.
@@ -148,6 +162,15 @@ impl Sweep {
         };
         self.record(operation, problem);
     }
+}
+
+/// The title of a Prism error that says the mock cannot make the declared answer (not that
+/// the request was wrong, which Prism answers with 422 or its violations header).
+fn mock_limit(body: &str) -> Option<String> {
+    let error: serde_json::Value = serde_json::from_str(body).ok()?;
+    let kind = error["type"].as_str()?;
+    kind.starts_with("https://stoplight.io/prism/errors#")
+        .then(|| error["title"].as_str().unwrap_or(kind).to_owned())
 }
 
 struct Args {
@@ -308,6 +331,7 @@ async fn main() -> ExitCode {
         requests: 0,
         violations: 0,
         decode_failures: 0,
+        unmockable: 0,
         corrections,
         by_operation: BTreeMap::new(),
         undecoded: std::collections::BTreeSet::new(),
@@ -317,9 +341,15 @@ async fn main() -> ExitCode {
         if problems.is_empty() {
             println!("ok    {operation} ({requests} requests)");
         } else {
-            // Against another document, an operation whose answers all decoded only drifted.
+            // Against another document, an operation whose answers all decoded only drifted;
+            // one the mock could not answer is not the client's failure.
             let label = if args.drift && !sweep.undecoded.contains(operation) {
                 "drift"
+            } else if problems
+                .iter()
+                .all(|p| p.contains("the mock cannot answer"))
+            {
+                "mock "
             } else {
                 "FAIL "
             };
@@ -344,21 +374,23 @@ async fn main() -> ExitCode {
         println!("fixed {path} ({count}x)");
     }
     println!(
-        "conformance: {} operations, {} requests, {} request violations, {} decode failures, {} corrections",
+        "conformance: {} operations, {} requests, {} request violations, {} decode failures, {} corrections, {} answers the mock cannot make",
         sweep.by_operation.len(),
         sweep.requests,
         sweep.violations,
         sweep.decode_failures,
-        corrections.len()
+        corrections.len(),
+        sweep.unmockable
     );
     let complete = sweep.by_operation.len() == sweep::OPERATIONS;
     // For `cargo xtask conformance`, which totals the rounds of each oracle.
     println!(
-        "tally requests={} violations={} decode_failures={} corrections={} complete={complete}",
+        "tally requests={} violations={} decode_failures={} corrections={} unmockable={} complete={complete}",
         sweep.requests,
         sweep.violations,
         sweep.decode_failures,
-        corrections.len()
+        corrections.len(),
+        sweep.unmockable
     );
     if !complete {
         eprintln!(

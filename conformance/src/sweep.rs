@@ -3446,7 +3446,11 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .oauth_applications()
                 .upload_logo(
                     "sample".to_owned(),
-                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                    Upload::new(
+                        &crate::PNG[..crate::PNG.len().min(10485760)],
+                        "sample.png",
+                        "image/jpeg",
+                    ),
                 )
                 .send()
                 .await,
@@ -3459,7 +3463,11 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .oauth_applications()
                 .upload_logo(
                     "sample".to_owned(),
-                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                    Upload::new(
+                        &crate::PNG[..crate::PNG.len().min(10485760)],
+                        "sample.png",
+                        "image/jpeg",
+                    ),
                 )
                 .uploader_user_id("sample".to_owned())
                 .send()
@@ -3474,7 +3482,11 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                     .oauth_applications()
                     .upload_logo(
                         "sample".to_owned(),
-                        Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                        Upload::new(
+                            &crate::PNG[..crate::PNG.len().min(10485760)],
+                            "sample.png",
+                            "image/jpeg",
+                        ),
                     )
                     .with_options(crate::prefer(404))
                     .send()
@@ -5000,7 +5012,11 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .upload_logo(
                     "sample".to_owned(),
                     "sample".to_owned(),
-                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                    Upload::new(
+                        &crate::PNG[..crate::PNG.len().min(10485760)],
+                        "sample.png",
+                        "image/jpeg",
+                    ),
                 )
                 .send()
                 .await,
@@ -5014,7 +5030,11 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                 .upload_logo(
                     "sample".to_owned(),
                     "sample".to_owned(),
-                    Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                    Upload::new(
+                        &crate::PNG[..crate::PNG.len().min(10485760)],
+                        "sample.png",
+                        "image/jpeg",
+                    ),
                 )
                 .send()
                 .await,
@@ -5029,7 +5049,11 @@ pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
                     .upload_logo(
                         "sample".to_owned(),
                         "sample".to_owned(),
-                        Upload::new(crate::PNG, "sample.png", "image/jpeg"),
+                        Upload::new(
+                            &crate::PNG[..crate::PNG.len().min(10485760)],
+                            "sample.png",
+                            "image/jpeg",
+                        ),
                     )
                     .with_options(crate::prefer(404))
                     .send()

@@ -25,25 +25,37 @@ const REFERENCE: &str = "../shared/reference";
 struct Options {
     oracle_spec: Option<PathBuf>,
     base_url: Option<String>,
+    /// Documents to generate a client and a sweep for (`--spec`), in place of spec/.
+    specs: Vec<PathBuf>,
+    /// The verdicts `--spec` runs are compared with (`--expect`), or written to (`--bless`).
+    expect: Option<PathBuf>,
+    bless: bool,
 }
 
 /// A document the client is checked against.
-struct Oracle {
+pub(crate) struct Oracle {
     /// How the table names it.
-    name: String,
-    path: PathBuf,
-    /// Whether it is spec/, where a request violation is a failure rather than drift.
-    ours: bool,
+    pub(crate) name: String,
+    pub(crate) path: PathBuf,
+    /// Whether the client was generated from it, so that a request violation is a failure
+    /// rather than drift.
+    pub(crate) ours: bool,
+    /// Whether the Clerk-specific self-check (a broken `limit`) applies.
+    pub(crate) self_check: bool,
 }
 
 /// What the sweeps of one oracle found, totalled over its rounds.
 #[derive(Default)]
-struct Tally {
-    requests: usize,
-    violations: usize,
-    decode_failures: usize,
-    corrections: usize,
-    complete: bool,
+pub(crate) struct Tally {
+    pub(crate) requests: usize,
+    pub(crate) violations: usize,
+    pub(crate) decode_failures: usize,
+    pub(crate) corrections: usize,
+    /// Answers the mock could not make.
+    pub(crate) unmockable: usize,
+    pub(crate) complete: bool,
+    /// Why the mock server stopped during a sweep, when it did (the rounds after are skipped).
+    pub(crate) crashed: Option<String>,
 }
 
 impl Tally {
@@ -52,6 +64,7 @@ impl Tally {
         self.violations += round.violations;
         self.decode_failures += round.decode_failures;
         self.corrections += round.corrections;
+        self.unmockable += round.unmockable;
         self.complete &= round.complete;
     }
 
@@ -69,6 +82,7 @@ impl Tally {
                         "violations" => tally.violations = value,
                         "decode_failures" => tally.decode_failures = value,
                         "corrections" => tally.corrections = value,
+                        "unmockable" => tally.unmockable = value,
                         _ => return None,
                     }
                 }
@@ -77,8 +91,11 @@ impl Tally {
         Some(tally)
     }
 
-    fn passed(&self, ours: bool) -> bool {
-        self.complete && self.decode_failures == 0 && (!ours || self.violations == 0)
+    pub(crate) fn passed(&self, ours: bool) -> bool {
+        self.crashed.is_none()
+            && self.complete
+            && self.decode_failures == 0
+            && (!ours || self.violations == 0)
     }
 }
 
@@ -100,7 +117,7 @@ pub fn conformance(root: &Path, args: &[String]) -> ExitCode {
         Ok(options) => options,
         Err(message) => {
             eprintln!(
-                "error: {message}\nusage: cargo xtask conformance [--oracle-spec PATH] [--base-url URL]"
+                "error: {message}\nusage: cargo xtask conformance [--oracle-spec PATH] [--base-url URL] [--spec PATH]... [--spec-dir DIR] [--expect FILE [--bless]]"
             );
             return ExitCode::from(2);
         }
@@ -119,6 +136,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
         oracle_spec: None,
         base_url: None,
+        specs: Vec::new(),
+        expect: None,
+        bless: false,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -128,6 +148,24 @@ fn parse(args: &[String]) -> Result<Options, String> {
             }
             "--base-url" => {
                 options.base_url = Some(iter.next().ok_or("--base-url needs a URL")?.clone())
+            }
+            "--spec" => options
+                .specs
+                .push(iter.next().ok_or("--spec needs a path")?.into()),
+            "--expect" => options.expect = Some(iter.next().ok_or("--expect needs a path")?.into()),
+            "--bless" => options.bless = true,
+            "--spec-dir" => {
+                let dir = PathBuf::from(iter.next().ok_or("--spec-dir needs a folder")?);
+                let mut found: Vec<PathBuf> = fs::read_dir(&dir)
+                    .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+                    .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                    .filter(|path| {
+                        path.extension()
+                            .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json")
+                    })
+                    .collect();
+                found.sort();
+                options.specs.extend(found);
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -145,12 +183,14 @@ fn oracles(root: &Path, options: &Options) -> Result<Vec<Oracle>, String> {
             name: path.display().to_string(),
             path: path.clone(),
             ours: is_ours,
+            self_check: true,
         }]);
     }
     let mut oracles = vec![Oracle {
         name: OUR_SPEC.into(),
         path: ours,
         ours: true,
+        self_check: true,
     }];
     let reference = root.join(REFERENCE);
     let Ok(entries) = fs::read_dir(&reference) else {
@@ -178,12 +218,29 @@ fn oracles(root: &Path, options: &Options) -> Result<Vec<Oracle>, String> {
             name: format!("reference/{name}"),
             path,
             ours: false,
+            self_check: true,
         });
     }
     Ok(oracles)
 }
 
 fn run(root: &Path, options: &Options) -> Result<bool, String> {
+    if !options.specs.is_empty() {
+        if options.oracle_spec.is_some() || options.base_url.is_some() {
+            return Err(
+                "--spec makes its own client and server; it takes no --oracle-spec or --base-url"
+                    .into(),
+            );
+        }
+        let expected = options
+            .expect
+            .clone()
+            .map(|path| crate::any_document::Expected {
+                path,
+                bless: options.bless,
+            });
+        return crate::any_document::run(root, &options.specs, expected.as_ref());
+    }
     let status = Command::new("cargo")
         .args(["build", "--quiet", "-p", "conformance"])
         .current_dir(root)
@@ -235,7 +292,7 @@ fn run(root: &Path, options: &Options) -> Result<bool, String> {
 }
 
 /// The static round and the dynamic rounds of one oracle, each against its own Prism.
-fn check_oracle(
+pub(crate) fn check_oracle(
     runner: &Path,
     prism: &Path,
     oracle: &Oracle,
@@ -246,37 +303,41 @@ fn check_oracle(
         complete: true,
         ..Tally::default()
     };
-    println!("== {}: static responses", oracle.name);
-    {
-        let (_server, base_url) = start(
-            prism,
-            &oracle.path,
-            None,
-            None,
-            &logs.join("prism-static.log"),
-        )?;
-        let check = Command::new(runner)
-            .args(["--base-url", &base_url, "--self-check"])
-            .status()
-            .map_err(|e| format!("cannot run the self-check: {e}"))?;
-        if !check.success() {
-            return Err(format!(
-                "the self-check failed against {}: a broken request was not reported, so the sweep would prove nothing",
-                oracle.name
-            ));
+    let rounds = std::iter::once(None).chain(SEEDS.iter().copied().map(Some));
+    for seed in rounds {
+        let (round, log) = match seed {
+            None => ("static responses".to_owned(), logs.join("prism-static.log")),
+            Some(seed) => (
+                format!("dynamic responses, seed {seed}"),
+                logs.join(format!("prism-dynamic-{seed}.log")),
+            ),
+        };
+        println!("== {}: {round}", oracle.name);
+        let (mut server, base_url) = start(prism, &oracle.path, seed, None, &log)?;
+        if seed.is_none() && oracle.self_check {
+            let check = Command::new(runner)
+                .args(["--base-url", &base_url, "--self-check"])
+                .status()
+                .map_err(|e| format!("cannot run the self-check: {e}"))?;
+            if !check.success() {
+                return Err(format!(
+                    "the self-check failed against {}: a broken request was not reported, so the sweep would prove nothing",
+                    oracle.name
+                ));
+            }
         }
-        total.add(&sweep(runner, &base_url, false, !oracle.ours)?);
-    }
-    for seed in SEEDS {
-        println!("== {}: dynamic responses, seed {seed}", oracle.name);
-        let (_server, base_url) = start(
-            prism,
-            &oracle.path,
-            Some(seed),
-            None,
-            &logs.join(format!("prism-dynamic-{seed}.log")),
-        )?;
-        total.add(&sweep(runner, &base_url, true, !oracle.ours)?);
+        let tally = sweep(runner, &base_url, seed.is_some(), !oracle.ours)?;
+        // A mock that died mid-sweep refused the rest for its own reasons, not the client's.
+        if let Ok(Some(status)) = server.child.try_wait() {
+            let text = fs::read_to_string(&log).unwrap_or_default();
+            let cause = text
+                .lines()
+                .find(|l| l.contains("Error"))
+                .unwrap_or("no error in its log");
+            total.crashed = Some(format!("Prism stopped ({status}): {}", cause.trim()));
+            return Ok(total);
+        }
+        total.add(&tally);
     }
     Ok(total)
 }
@@ -313,7 +374,7 @@ fn sweep(runner: &Path, base_url: &str, dynamic: bool, drift: bool) -> Result<Ta
 }
 
 /// The Prism executable, installed with npm into `.tools/prism` (ignored by git) when absent.
-fn install_prism(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn install_prism(root: &Path) -> Result<PathBuf, String> {
     let prefix = crate::npm::install(root, "prism", PRISM_PACKAGE)?;
     Ok(prefix.join("node_modules/.bin/prism"))
 }

@@ -15,6 +15,7 @@ use openapi_rust_generator::{Layout, Model, Options, cli};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod any_document;
 mod api_diff;
 mod bench;
 mod conformance;
@@ -30,7 +31,7 @@ const RUNTIME: &str = "generated-client/src/runtime";
 const RUNTIME_COPY: &str = "generator/runtime";
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR]
-       cargo xtask conformance [--oracle-spec PATH] [--base-url URL]
+       cargo xtask conformance [--oracle-spec PATH] [--base-url URL] [--spec PATH]...
        cargo xtask mock [--spec PATH] [--port N] [-- COMMAND ARGS...]
        cargo xtask bench
        cargo xtask jwt-differential
@@ -42,6 +43,10 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH --out DIR
   --out DIR         write a complete, standalone crate into DIR
 
   conformance       call every operation against a Prism mock server that validates requests
+  --spec PATH       (repeatable) generate a client and its sweep for any document and check
+                    it the same way, against Prism serving that document
+  --spec-dir DIR    every .yaml, .yml and .json document of DIR, as --spec
+  --expect FILE     compare each document's verdict with FILE's (`--bless` writes it)
   mock              serve spec/ with Prism on 127.0.0.1; with a command, run it against the
                     mock (CLERK_API_URL set) and stop
   bench             measure generation, compile time and client overhead; writes BENCHMARKS.md

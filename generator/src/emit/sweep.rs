@@ -114,9 +114,25 @@ impl Samples<'_> {
     /// A value the input's argument or setter accepts.
     fn sample(&self, input: &Input) -> TokenStream {
         match &input.location {
-            Location::Part(PartKind::File { content_types, .. }) => {
+            Location::Part(PartKind::File {
+                content_types,
+                max_size,
+            }) => {
                 let content_type = content_types.first().map_or("image/png", String::as_str);
-                quote!(Upload::new(crate::PNG, "sample.png", #content_type))
+                match max_size {
+                    // A file within the size the spec allows.
+                    Some(max) => {
+                        let max = proc_macro2::Literal::usize_unsuffixed(
+                            usize::try_from(*max).unwrap_or(usize::MAX),
+                        );
+                        quote!(Upload::new(
+                            &crate::PNG[..crate::PNG.len().min(#max)],
+                            "sample.png",
+                            #content_type
+                        ))
+                    }
+                    None => quote!(Upload::new(crate::PNG, "sample.png", #content_type)),
+                }
             }
             Location::Body if input.setter == SetterStyle::IntoPayload => {
                 quote!(b"sample".to_vec())
@@ -184,8 +200,16 @@ impl Samples<'_> {
             TypeRef::Bytes => quote!(b"sample".to_vec()),
             TypeRef::Unit => quote!(()),
             // The sample string of the schema's format, read as the external type.
-            TypeRef::External(_) => {
-                let text = string_samples(constraints)[0].clone();
+            // Without samples of its own (an array's items), the type's zero value, which
+            // the settings state in the type's own form.
+            TypeRef::External(external) => {
+                let text = match (
+                    constraints.filter(|c| !c.samples.is_empty()),
+                    &external.zero,
+                ) {
+                    (None, Some(zero)) => zero.clone(),
+                    _ => string_samples(constraints)[0].clone(),
+                };
                 quote!(serde_json::from_value(serde_json::Value::String(#text.to_owned()))
                     .expect("the sample decodes as the external type"))
             }
