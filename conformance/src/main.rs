@@ -179,6 +179,8 @@ struct Args {
     self_check: bool,
     /// The server's spec is not the client's: request violations are drift, not failures.
     drift: bool,
+    /// The credentials sent.
+    token: String,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -187,6 +189,7 @@ fn parse_args() -> Result<Args, String> {
         dynamic: false,
         self_check: false,
         drift: false,
+        token: "sk_test_conformance".into(),
     };
     let mut iter = std::env::args().skip(1);
     while let Some(arg) = iter.next() {
@@ -195,12 +198,14 @@ fn parse_args() -> Result<Args, String> {
             "--dynamic" => args.dynamic = true,
             "--self-check" => args.self_check = true,
             "--drift" => args.drift = true,
+            "--token" => args.token = iter.next().ok_or("--token needs a value")?,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     if args.base_url.is_empty() {
         return Err(
-            "usage: conformance --base-url URL [--dynamic] [--self-check] [--drift]".into(),
+            "usage: conformance --base-url URL [--dynamic] [--self-check] [--drift] [--token T]"
+                .into(),
         );
     }
     Ok(args)
@@ -296,7 +301,7 @@ async fn main() -> ExitCode {
     let corrections = Arc::new(Mutex::new(Vec::new()));
     let corrected = Arc::clone(&corrections);
     let client = Client::builder()
-        .token("sk_test_conformance")
+        .token(args.token.as_str())
         .base_url(&args.base_url)
         .timeout(Duration::from_secs(30))
         .retry_policy(RetryPolicy::none())

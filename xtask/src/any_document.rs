@@ -89,6 +89,9 @@ pub fn run(root: &Path, specs: &[PathBuf], expected: Option<&Expected>) -> Resul
                     path: document.path.clone(),
                     ours: true,
                     self_check: false,
+                    // `conformance:sk_test_conformance` in base64: encoded basic credentials
+                    // (which the runtime sends as given), and a token of any other scheme.
+                    token: Some("Y29uZm9ybWFuY2U6c2tfdGVzdF9jb25mb3JtYW5jZQ==".into()),
                 };
                 let runner = target.join("debug").join(format!("{member}-runner"));
                 check_oracle(&runner, &prism, &oracle, &scratch.join(member).join("logs"))
@@ -159,7 +162,9 @@ pub fn run(root: &Path, specs: &[PathBuf], expected: Option<&Expected>) -> Resul
 /// Compares the verdicts with the expected ones (or writes them, to bless a run).
 fn compare(verdicts: &str, expected: &Expected) -> Result<bool, String> {
     if expected.bless {
-        write(&expected.path, verdicts)?;
+        let header = "# The verdict of each document (ok, failed, unverified, not-swept), written by\n\
+                      # `cargo xtask conformance ... --expect THIS --bless`; see the README (Conformance).\n";
+        write(&expected.path, &format!("{header}{verdicts}"))?;
         println!(
             "conformance: wrote the verdicts to {}",
             expected.path.display()

@@ -42,6 +42,8 @@ pub(crate) struct Oracle {
     pub(crate) ours: bool,
     /// Whether the Clerk-specific self-check (a broken `limit`) applies.
     pub(crate) self_check: bool,
+    /// The credentials the runner sends, when not its default secret key.
+    pub(crate) token: Option<String>,
 }
 
 /// What the sweeps of one oracle found, totalled over its rounds.
@@ -184,6 +186,7 @@ fn oracles(root: &Path, options: &Options) -> Result<Vec<Oracle>, String> {
             path: path.clone(),
             ours: is_ours,
             self_check: true,
+            token: None,
         }]);
     }
     let mut oracles = vec![Oracle {
@@ -191,6 +194,7 @@ fn oracles(root: &Path, options: &Options) -> Result<Vec<Oracle>, String> {
         path: ours,
         ours: true,
         self_check: true,
+        token: None,
     }];
     let reference = root.join(REFERENCE);
     let Ok(entries) = fs::read_dir(&reference) else {
@@ -219,6 +223,7 @@ fn oracles(root: &Path, options: &Options) -> Result<Vec<Oracle>, String> {
             path,
             ours: false,
             self_check: true,
+            token: None,
         });
     }
     Ok(oracles)
@@ -252,7 +257,7 @@ fn run(root: &Path, options: &Options) -> Result<bool, String> {
     let runner = root.join("target/debug/conformance");
     if let Some(base_url) = &options.base_url {
         println!("== sweep against {base_url} (no server started, no self-check)");
-        let tally = sweep(&runner, base_url, false, false)?;
+        let tally = sweep(&runner, base_url, false, false, None)?;
         return Ok(tally.passed(true));
     }
     let prism = install_prism(root)?;
@@ -326,7 +331,13 @@ pub(crate) fn check_oracle(
                 ));
             }
         }
-        let tally = sweep(runner, &base_url, seed.is_some(), !oracle.ours)?;
+        let tally = sweep(
+            runner,
+            &base_url,
+            seed.is_some(),
+            !oracle.ours,
+            oracle.token.as_deref(),
+        )?;
         // A mock that died mid-sweep refused the rest for its own reasons, not the client's.
         if let Ok(Some(status)) = server.child.try_wait() {
             let text = fs::read_to_string(&log).unwrap_or_default();
@@ -343,9 +354,18 @@ pub(crate) fn check_oracle(
 }
 
 /// Runs one sweep, shows what it found (not the operations that passed) and reads its tally.
-fn sweep(runner: &Path, base_url: &str, dynamic: bool, drift: bool) -> Result<Tally, String> {
+fn sweep(
+    runner: &Path,
+    base_url: &str,
+    dynamic: bool,
+    drift: bool,
+    token: Option<&str>,
+) -> Result<Tally, String> {
     let mut command = Command::new(runner);
     command.args(["--base-url", base_url]);
+    if let Some(token) = token {
+        command.args(["--token", token]);
+    }
     if dynamic {
         command.arg("--dynamic");
     }

@@ -283,10 +283,13 @@ fn emit_method(op: &Operation) -> TokenStream {
     let mut body_fields = Vec::new();
     for input in &op.inputs {
         let name = ident(&input.name);
-        let value = if input.presence.is_required() {
-            accepted(input, &quote!(#name)).1
-        } else {
-            quote!(None)
+        let value = match (input.presence.is_required(), input.optional_in_body) {
+            (true, false) => accepted(input, &quote!(#name)).1,
+            (true, true) => {
+                let value = accepted(input, &quote!(#name)).1;
+                quote!(Some(#value))
+            }
+            (false, _) => quote!(None),
         };
         match &input.location {
             Location::BodyField(field) => body_fields.push(field_init(&ident(field), value)),

@@ -334,6 +334,9 @@ pub struct Input {
     pub constraints: Constraints,
     /// The schema's `default`, when it is an integer.
     pub integer_default: Option<i64>,
+    /// A body field the builder requires although its struct keeps it in an `Option`: a
+    /// required write-only field of a type that is also received (responses omit it).
+    pub optional_in_body: bool,
 }
 
 /// Where an input goes.

@@ -211,6 +211,7 @@ impl Lowerer<'_> {
                 deprecated: false,
                 constraints: Default::default(),
                 integer_default: None,
+                optional_in_body: false,
             });
         }
         parts
@@ -245,5 +246,6 @@ fn whole_body(ty: TypeRef, presence: Presence) -> Input {
         deprecated: false,
         constraints: Default::default(),
         integer_default: None,
+        optional_in_body: false,
     }
 }

@@ -49,6 +49,9 @@ pub(crate) struct Lowerer<'a> {
     request_roots: Vec<String>,
     /// Types used as response bodies.
     response_roots: Vec<String>,
+    /// Required write-only fields made optional because their type is also received, as
+    /// (type, field) names: a request body still requires them.
+    sent_required: std::collections::BTreeSet<(String, String)>,
     /// How many type definitions are being lowered inside each other.
     depth: usize,
     /// The component schemas whose properties are being merged into a type under lowering,
@@ -75,6 +78,7 @@ impl<'a> Lowerer<'a> {
             type_names: Namespace::default(),
             request_roots: Vec::new(),
             response_roots: Vec::new(),
+            sent_required: std::collections::BTreeSet::new(),
             depth: 0,
             merging: Vec::new(),
             scalars: options.types.clone(),

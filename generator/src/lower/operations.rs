@@ -227,18 +227,29 @@ impl Lowerer<'_> {
                     ..
                 }) = self.types.get(&structure)
                 {
-                    op.inputs.extend(fields.iter().map(|field| Input {
-                        name: field.name.clone(),
-                        wire: field.wire.clone(),
-                        location: Location::BodyField(field.name.clone()),
-                        setter: setter_style(&field.ty, field.presence),
-                        ty: field.ty.clone(),
-                        presence: field.presence,
-                        clear: None,
-                        doc: field.doc.clone(),
-                        deprecated: field.deprecated,
-                        constraints: field.constraints.clone(),
-                        integer_default: None,
+                    op.inputs.extend(fields.iter().map(|field| {
+                        // Sent, a required write-only field is required whatever responses do.
+                        let sent_required = self
+                            .sent_required
+                            .contains(&(structure.clone(), field.name.clone()));
+                        let presence = match sent_required {
+                            true => Presence::Required,
+                            false => field.presence,
+                        };
+                        Input {
+                            name: field.name.clone(),
+                            wire: field.wire.clone(),
+                            location: Location::BodyField(field.name.clone()),
+                            setter: setter_style(&field.ty, presence),
+                            ty: field.ty.clone(),
+                            presence,
+                            clear: None,
+                            doc: field.doc.clone(),
+                            deprecated: field.deprecated,
+                            constraints: field.constraints.clone(),
+                            integer_default: None,
+                            optional_in_body: sent_required,
+                        }
                     }));
                 }
             }

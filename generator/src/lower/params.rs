@@ -74,6 +74,7 @@ impl Lowerer<'_> {
                     deprecated: false,
                     constraints: Default::default(),
                     integer_default: None,
+                    optional_in_body: false,
                 });
             }
         }
@@ -183,6 +184,7 @@ impl Lowerer<'_> {
             integer_default: schema
                 .and_then(|s| s.default.as_ref())
                 .and_then(serde_yaml::Value::as_i64),
+            optional_in_body: false,
         })
     }
 

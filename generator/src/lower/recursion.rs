@@ -73,6 +73,11 @@ impl<'a> Lowerer<'a> {
                             Presence::Required | Presence::RequiredNullable
                         )
                     {
+                        if field.access == Access::WriteOnly && field.presence == Presence::Required
+                        {
+                            self.sent_required
+                                .insert((name.clone(), field.name.clone()));
+                        }
                         field.presence = Presence::Optional;
                     }
                 }
