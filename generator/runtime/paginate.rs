@@ -76,6 +76,72 @@ where
     })
 }
 
+/// One page of a list operation paged by cursor.
+#[derive(Debug)]
+pub struct CursorPage<T> {
+    /// The items of the page.
+    pub items: Vec<T>,
+    /// The cursor of the next page; `None` (or empty) after the last page.
+    pub next: Option<String>,
+}
+
+/// The items of every page of a list operation paged by cursor, fetched one page at a time
+/// with `fetch(builder, cursor)`, from `cursor` on (`None`: the first page). Only the current
+/// page is held in memory. The stream ends after a page without a next cursor, an empty page,
+/// a next cursor equal to the one just sent (a server that would loop), or the first error.
+pub fn paginate_cursor<A, B, T, F, Fut>(
+    builder: B,
+    cursor: Option<String>,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error<A>>> + Send
+where
+    A: Api,
+    B: Clone + Send + 'static,
+    T: Send + 'static,
+    F: Fn(B, Option<String>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<CursorPage<T>, Error<A>>> + Send + 'static,
+{
+    struct Cursor<B, T> {
+        builder: B,
+        cursor: Option<String>,
+        items: std::vec::IntoIter<T>,
+        finished: bool,
+    }
+    let fetch = Arc::new(fetch);
+    let state = Cursor {
+        builder,
+        cursor,
+        items: Vec::new().into_iter(),
+        finished: false,
+    };
+    futures_util::stream::unfold(state, move |mut state| {
+        let fetch = Arc::clone(&fetch);
+        async move {
+            loop {
+                if let Some(item) = state.items.next() {
+                    return Some((Ok(item), state));
+                }
+                if state.finished {
+                    return None;
+                }
+                match fetch(state.builder.clone(), state.cursor.clone()).await {
+                    Ok(page) => {
+                        let next = page.next.filter(|next| !next.is_empty());
+                        state.finished =
+                            page.items.is_empty() || next.is_none() || next == state.cursor;
+                        state.cursor = next;
+                        state.items = page.items.into_iter();
+                    }
+                    Err(error) => {
+                        state.finished = true;
+                        return Some((Err(error), state));
+                    }
+                }
+            }
+        }
+    })
+}
+
 /// Converts a page offset or size into the type the operation declares for it, rejecting a
 /// value it cannot hold (the stream then ends with that error).
 ///

@@ -82,6 +82,7 @@ fixture_snapshots! {
     multi_file => "multi-file.yaml",
     naming => "naming.yaml",
     nullable => "nullable.yaml",
+    pagination => "pagination.yaml",
     parameters => "parameters.yaml",
     openapi31 => "openapi31.yaml",
     openapi_features => "openapi-features.yaml",

@@ -7,9 +7,79 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::operations::types_path;
 use super::{ident, type_tokens};
-use crate::ir::{IntType, Operation, PageShape, Pagination, Presence};
+use crate::ir::{
+    CursorPagination, IntType, NextCursor, Operation, PageShape, Pagination, Paging, Presence,
+};
 
-pub(super) fn emit_stream(op: &Operation, pagination: &Pagination) -> TokenStream {
+pub(super) fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
+    match paging {
+        Paging::Offset(pagination) => emit_offset(op, pagination),
+        Paging::Cursor(pagination) => emit_cursor(op, pagination),
+    }
+}
+
+/// `stream()` of an operation paged by cursor, walked by the runtime's `paginate_cursor`.
+fn emit_cursor(op: &Operation, pagination: &CursorPagination) -> TokenStream {
+    let item = type_tokens(&pagination.item, &types_path());
+    let cursor = ident(&pagination.cursor);
+    let items = ident(&pagination.items);
+    let optional = |presence: &Presence| *presence != Presence::Required;
+    let (next, source) = match &pagination.next {
+        NextCursor::Field(name, presence) => {
+            let name = ident(name);
+            let next = match optional(presence) {
+                true => quote!(response.#name),
+                false => quote!(Some(response.#name)),
+            };
+            (next, format!("the response's `{}`", pagination_wire(&name)))
+        }
+        NextCursor::LastItemId {
+            has_more: (has_more, more_presence),
+            id: (id, id_presence),
+        } => {
+            let (has_more, id) = (ident(has_more), ident(id));
+            let more = match optional(more_presence) {
+                true => quote!(response.#has_more.unwrap_or(false)),
+                false => quote!(response.#has_more),
+            };
+            let last = match optional(id_presence) {
+                true => quote!(response.#items.last().and_then(|item| item.#id.clone())),
+                false => quote!(response.#items.last().map(|item| item.#id.clone())),
+            };
+            (
+                quote!(if #more { #last } else { None }),
+                "the last item's `id` while `has_more` is true".to_owned(),
+            )
+        }
+    };
+    let doc = doc_attrs(&format!(
+        "Streams the items of every page, sending `{} {}` again with `{}` set to {source} as the stream is read.\n\nThe first page is the one `{}` names (the first of all when unset); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.",
+        op.http_method,
+        op.path,
+        pagination_wire(&cursor),
+        pagination_wire(&cursor),
+    ));
+    quote! {
+        #doc
+        pub fn stream(self) -> impl codegen::Stream<Item = Result<#item, Error>> + Send + 'static {
+            let cursor = self.#cursor.clone();
+            codegen::paginate_cursor(self, cursor, |mut page: Self, cursor| async move {
+                page.#cursor = cursor;
+                let response = page.send().await?;
+                let next = #next;
+                Ok(codegen::CursorPage { items: response.#items, next })
+            })
+        }
+    }
+}
+
+/// A Rust name as the docs show it, without a raw prefix.
+fn pagination_wire(name: &proc_macro2::Ident) -> String {
+    name.to_string().trim_start_matches("r#").to_owned()
+}
+
+/// `stream()` of an operation paged by `limit` and `offset`.
+fn emit_offset(op: &Operation, pagination: &Pagination) -> TokenStream {
     let item = type_tokens(&pagination.item, &types_path());
     let (limit, offset) = (ident(&pagination.limit), ident(&pagination.offset));
     let default_limit = proc_macro2::Literal::i64_unsuffixed(pagination.default_limit);

@@ -284,7 +284,7 @@ pub struct Operation {
     /// its method.
     pub idempotency_header: Option<String>,
     /// How to walk the pages of a list operation.
-    pub pagination: Option<Pagination>,
+    pub pagination: Option<Paging>,
 }
 
 impl Operation {
@@ -395,6 +395,43 @@ pub enum BodyEncoding {
     Multipart,
     /// Text or bytes given whole, sent with this content type.
     Raw(String),
+}
+
+/// How a list operation pages, when lowering recognised it (see `lower/pagination.rs` for
+/// the rules).
+#[derive(Debug, Clone)]
+pub enum Paging {
+    /// `limit` and `offset` query parameters.
+    Offset(Pagination),
+    /// A cursor from each response fed to a query parameter of the next request.
+    Cursor(CursorPagination),
+}
+
+/// A list operation paged by cursor.
+#[derive(Debug, Clone)]
+pub struct CursorPagination {
+    /// The Rust name of the cursor input (an optional string query parameter).
+    pub cursor: String,
+    /// The Rust name of the response's items field.
+    pub items: String,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Where the next cursor comes from.
+    pub next: NextCursor,
+}
+
+/// Where a paged response gives the next page's cursor.
+#[derive(Debug, Clone)]
+pub enum NextCursor {
+    /// A string field of the response (`next_cursor`, `next_page_token`), by Rust name and
+    /// presence; empty or missing after the last page.
+    Field(String, Presence),
+    /// The last item's ID while a boolean field says there is more (`has_more` with
+    /// `starting_after`, as Stripe pages): the names and presences of both.
+    LastItemId {
+        has_more: (String, Presence),
+        id: (String, Presence),
+    },
 }
 
 /// A list operation paged with `limit` and `offset` query parameters.

@@ -1,21 +1,132 @@
-//! Which list operations page, and how: the wire names of the page size, the offset, the
-//! items and the total, read from the operation's inputs and response.
+//! Which list operations page, and how. The rules, in the order they are tried:
+//!
+//! 1. **Offset.** Optional integer query parameters `limit` and `offset`, and a response that
+//!    is an array of items or an object with a required `data` array (and maybe an integer
+//!    `total_count`). The next page starts where the items seen so far end.
+//! 2. **Cursor.** An optional string query parameter named as cursors are ([`CURSOR_PARAMS`]:
+//!    `cursor`, `page_token`, `starting_after`, ...), and an object response with an array of
+//!    items ([`ITEMS_FIELDS`]: `data`, `items`, `results`, ..., or its only array field) and
+//!    one of:
+//!    - a string field naming the next cursor ([`NEXT_CURSOR_FIELDS`]: `next_cursor`,
+//!      `next_page_token`, ...), fed to the parameter until it is empty or missing;
+//!    - a boolean `has_more`, with items that have a string `id`: the last item's `id` is the
+//!      next cursor while `has_more` is true (Stripe's `starting_after`).
+//!
+//! An operation that matches no rule has no `stream()`.
 
 use super::Lowerer;
 use crate::ir::{
-    Input, Location, PageShape, Pagination, ParamEncoding, Presence, ResponseKind, TypeKind,
-    TypeRef,
+    CursorPagination, Input, Location, NextCursor, PageShape, Pagination, Paging, ParamEncoding,
+    Presence, ResponseKind, TypeKind, TypeRef,
 };
 
+/// Query parameters that take a page cursor, by wire name.
+pub const CURSOR_PARAMS: &[&str] = &[
+    "cursor",
+    "page_token",
+    "pageToken",
+    "next_token",
+    "nextToken",
+    "continuation_token",
+    "continuationToken",
+    "starting_after",
+    "after",
+    "page_cursor",
+];
+
+/// Response fields that give the next page's cursor, by wire name.
+pub const NEXT_CURSOR_FIELDS: &[&str] = &[
+    "next_cursor",
+    "nextCursor",
+    "next_page_token",
+    "nextPageToken",
+    "next_token",
+    "nextToken",
+    "continuation_token",
+    "continuationToken",
+    "next_page_cursor",
+];
+
+/// Response fields that hold a page's items, by wire name.
+pub const ITEMS_FIELDS: &[&str] = &["data", "items", "results", "entries", "records", "values"];
+
 impl Lowerer<'_> {
-    /// Recognizes a list operation paged by optional integer `limit` and `offset` query
-    /// parameters whose response is an array of items or an object with a `data` array (and
-    /// maybe a `total_count`).
-    pub(super) fn pagination(
+    /// How a list operation pages, by the rules of this module's documentation.
+    pub(super) fn pagination(&self, inputs: &[Input], response: &ResponseKind) -> Option<Paging> {
+        if let Some(offset) = self.offset_pagination(inputs, response) {
+            return Some(Paging::Offset(offset));
+        }
+        self.cursor_pagination(inputs, response).map(Paging::Cursor)
+    }
+
+    /// Rule 2: a cursor parameter, and a next cursor or `has_more` in the response.
+    fn cursor_pagination(
         &self,
         inputs: &[Input],
         response: &ResponseKind,
-    ) -> Option<Pagination> {
+    ) -> Option<CursorPagination> {
+        let cursor = inputs.iter().find(|p| {
+            p.ty == TypeRef::String
+                && p.location == Location::Query(ParamEncoding::Display)
+                && !p.presence.is_required()
+                && CURSOR_PARAMS.contains(&p.wire.as_str())
+        })?;
+        let ResponseKind::Json(TypeRef::Named(name)) = response else {
+            return None;
+        };
+        let TypeKind::Struct { fields, .. } = &self.types.get(name)?.kind else {
+            return None;
+        };
+        let arrays: Vec<_> = fields
+            .iter()
+            .filter(|f| matches!(f.ty, TypeRef::Vec(_)) && f.presence == Presence::Required)
+            .collect();
+        let items = arrays
+            .iter()
+            .find(|f| ITEMS_FIELDS.contains(&f.wire.as_str()))
+            .or_else(|| arrays.first().filter(|_| arrays.len() == 1))?;
+        let TypeRef::Vec(item) = &items.ty else {
+            return None;
+        };
+        let next_field = fields
+            .iter()
+            .find(|f| f.ty == TypeRef::String && NEXT_CURSOR_FIELDS.contains(&f.wire.as_str()));
+        let next = match next_field {
+            Some(field) => NextCursor::Field(field.name.clone(), field.presence),
+            None => {
+                let has_more = fields
+                    .iter()
+                    .find(|f| f.wire == "has_more" && f.ty == TypeRef::Bool)?;
+                let TypeRef::Named(item_name) = item.as_ref() else {
+                    return None;
+                };
+                let TypeKind::Struct {
+                    fields: item_fields,
+                    ..
+                } = &self.types.get(item_name)?.kind
+                else {
+                    return None;
+                };
+                let id = item_fields
+                    .iter()
+                    .find(|f| f.wire == "id" && f.ty == TypeRef::String)?;
+                NextCursor::LastItemId {
+                    has_more: (has_more.name.clone(), has_more.presence),
+                    id: (id.name.clone(), id.presence),
+                }
+            }
+        };
+        Some(CursorPagination {
+            cursor: cursor.name.clone(),
+            items: items.name.clone(),
+            item: (**item).clone(),
+            next,
+        })
+    }
+
+    /// Rule 1: optional integer `limit` and `offset` query parameters, and a response that is
+    /// an array of items or an object with a `data` array (and maybe a `total_count`).
+    fn offset_pagination(&self, inputs: &[Input], response: &ResponseKind) -> Option<Pagination> {
         let find = |wire: &str| {
             inputs.iter().find_map(|p| match p.ty {
                 TypeRef::Integer(ty)

@@ -1,0 +1,98 @@
+//! Copied by `tests/compile.rs` into the crate generated from `fixtures/pagination.yaml`, and
+//! run there: each cursor shape's `stream()` walks every page, sends each page's cursor as the
+//! next request's parameter, holds to a cursor the caller set, and stops at the last page.
+
+mod support;
+
+use std::pin::Pin;
+
+use fixture_pagination::Client;
+use fixture_pagination::codegen::Stream;
+use support::Server;
+
+fn client(server: &Server) -> Client {
+    Client::builder()
+        .base_url(&server.url)
+        .build()
+        .expect("a client")
+}
+
+async fn collect<S: Stream + Unpin>(mut stream: S) -> Vec<S::Item> {
+    let mut items = Vec::new();
+    while let Some(item) =
+        std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await
+    {
+        items.push(item);
+    }
+    items
+}
+
+#[tokio::test]
+async fn a_next_cursor_in_the_response_is_sent_until_it_is_null() {
+    let server = Server::sequence(vec![
+        (200, r#"{"data": [{"id": "e1"}, {"id": "e2"}], "next_cursor": "c2"}"#),
+        (200, r#"{"data": [{"id": "e3"}], "next_cursor": "c3"}"#),
+        (200, r#"{"data": [{"id": "e4"}], "next_cursor": null}"#),
+    ]);
+    let events = collect(Box::pin(client(&server).events().list_events().limit(2).stream())).await;
+    let ids: Vec<String> = events.into_iter().map(|e| e.expect("an event").id).collect();
+    assert_eq!(ids, ["e1", "e2", "e3", "e4"]);
+    let queries: Vec<String> = server.all().iter().map(|s| s.query().to_owned()).collect();
+    assert_eq!(queries, ["limit=2", "cursor=c2&limit=2", "cursor=c3&limit=2"]);
+}
+
+#[tokio::test]
+async fn the_last_id_is_sent_while_there_are_more() {
+    let server = Server::sequence(vec![
+        (200, r#"{"data": [{"id": "ch_1", "amount": 1}, {"id": "ch_2", "amount": 2}], "has_more": true}"#),
+        (200, r#"{"data": [{"id": "ch_3", "amount": 3}], "has_more": false}"#),
+    ]);
+    let charges = collect(Box::pin(
+        client(&server)
+            .charges()
+            .list_charges()
+            .starting_after("ch_0")
+            .stream(),
+    ))
+    .await;
+    let amounts: Vec<i64> = charges.into_iter().map(|c| c.expect("a charge").amount).collect();
+    assert_eq!(amounts, [1, 2, 3]);
+    let queries: Vec<String> = server.all().iter().map(|s| s.query().to_owned()).collect();
+    assert_eq!(
+        queries,
+        ["starting_after=ch_0", "starting_after=ch_2"],
+        "the caller's cursor first, then the last item's"
+    );
+}
+
+#[tokio::test]
+async fn page_tokens_end_when_missing_and_a_repeated_token_stops_the_stream() {
+    let server = Server::sequence(vec![
+        (200, r#"{"files": [{"name": "a"}], "nextPageToken": "t2"}"#),
+        (200, r#"{"files": [{"name": "b"}]}"#),
+    ]);
+    let files = collect(Box::pin(client(&server).files().list_files().stream())).await;
+    assert_eq!(files.len(), 2);
+    assert_eq!(server.all()[1].query(), "pageToken=t2");
+
+    // A server that hands back the cursor it was sent would loop; the stream stops instead.
+    let looping = Server::replying(r#"{"files": [{"name": "same"}], "nextPageToken": "t1"}"#);
+    let files = collect(Box::pin(
+        client(&looping).files().list_files().page_token("t1").stream(),
+    ))
+    .await;
+    assert_eq!(files.len(), 1);
+    assert_eq!(looping.all().len(), 1);
+}
+
+#[tokio::test]
+async fn an_error_ends_the_stream_after_the_items_before_it() {
+    let server = Server::sequence(vec![
+        (200, r#"{"data": [{"id": "e1"}], "next_cursor": "c2"}"#),
+        (400, r#"{"error": "bad cursor"}"#),
+    ]);
+    let events = collect(Box::pin(client(&server).events().list_events().stream())).await;
+    assert_eq!(events.len(), 2);
+    assert!(events[0].is_ok());
+    assert_eq!(events[1].as_ref().expect_err("the error").status(), Some(400));
+}
