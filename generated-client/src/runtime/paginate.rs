@@ -76,34 +76,53 @@ where
     })
 }
 
-/// One page of a list operation paged by cursor.
+/// One page of a list operation paged by cursor (or by page number, a cursor that counts).
 #[derive(Debug)]
-pub struct CursorPage<T> {
+pub struct CursorPage<T, C = String> {
     /// The items of the page.
     pub items: Vec<T>,
-    /// The cursor of the next page; `None` (or empty) after the last page.
-    pub next: Option<String>,
+    /// The cursor of the next page; `None` (or an empty string) after the last page.
+    pub next: Option<C>,
+}
+
+/// A page cursor: text, or a page number.
+pub trait PageCursor: Clone + PartialEq + Send + 'static {
+    /// Whether the cursor names no page (an empty string).
+    fn is_none(&self) -> bool;
+}
+
+impl PageCursor for String {
+    fn is_none(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl PageCursor for i64 {
+    fn is_none(&self) -> bool {
+        false
+    }
 }
 
 /// The items of every page of a list operation paged by cursor, fetched one page at a time
 /// with `fetch(builder, cursor)`, from `cursor` on (`None`: the first page). Only the current
 /// page is held in memory. The stream ends after a page without a next cursor, an empty page,
 /// a next cursor equal to the one just sent (a server that would loop), or the first error.
-pub fn paginate_cursor<A, B, T, F, Fut>(
+pub fn paginate_cursor<A, B, T, C, F, Fut>(
     builder: B,
-    cursor: Option<String>,
+    cursor: Option<C>,
     fetch: F,
 ) -> impl Stream<Item = Result<T, Error<A>>> + Send
 where
     A: Api,
     B: Clone + Send + 'static,
     T: Send + 'static,
-    F: Fn(B, Option<String>) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<CursorPage<T>, Error<A>>> + Send + 'static,
+    C: PageCursor,
+    F: Fn(B, Option<C>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<CursorPage<T, C>, Error<A>>> + Send + 'static,
 {
-    struct Cursor<B, T> {
+    struct Cursor<B, T, C> {
         builder: B,
-        cursor: Option<String>,
+        cursor: Option<C>,
         items: std::vec::IntoIter<T>,
         finished: bool,
     }
@@ -126,7 +145,7 @@ where
                 }
                 match fetch(state.builder.clone(), state.cursor.clone()).await {
                     Ok(page) => {
-                        let next = page.next.filter(|next| !next.is_empty());
+                        let next = page.next.filter(|next| !next.is_none());
                         state.finished =
                             page.items.is_empty() || next.is_none() || next == state.cursor;
                         state.cursor = next;

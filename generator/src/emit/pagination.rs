@@ -8,13 +8,85 @@ use super::docs::doc_attrs;
 use super::operations::types_path;
 use super::{ident, type_tokens};
 use crate::ir::{
-    CursorPagination, IntType, NextCursor, Operation, PageShape, Pagination, Paging, Presence,
+    CursorPagination, IntType, NextCursor, Operation, PageNumberPagination, PageShape, Pagination,
+    Paging, Presence,
 };
 
 pub(super) fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
     match paging {
         Paging::Offset(pagination) => emit_offset(op, pagination),
         Paging::Cursor(pagination) => emit_cursor(op, pagination),
+        Paging::Page(pagination) => emit_page_number(op, pagination),
+    }
+}
+
+/// `stream()` of an operation paged by page number: a cursor that counts.
+fn emit_page_number(op: &Operation, pagination: &PageNumberPagination) -> TokenStream {
+    let item = type_tokens(&pagination.item, &types_path());
+    let (page_name, page_type) = &pagination.page;
+    let page = ident(page_name);
+    let items = ident(&pagination.items);
+    let first = proc_macro2::Literal::i64_unsuffixed(pagination.first);
+    let start = match page_type {
+        IntType::I64 => quote!(self.#page),
+        _ => quote!(self.#page.map(i64::from)),
+    };
+    let number = match page_type {
+        IntType::I64 => quote!(number),
+        _ => {
+            let operation_id = &op.operation_id;
+            quote!(codegen::page_param(#operation_id, #page_name, number)?)
+        }
+    };
+    let (next, until) = match &pagination.total_pages {
+        Some((name, presence, ty)) => {
+            let name = ident(name);
+            let value = quote!(response.#name);
+            let next = match (presence, ty) {
+                (Presence::Required, IntType::I64) => {
+                    quote!((number < #value).then_some(number + 1))
+                }
+                (Presence::Required, _) => {
+                    quote!((number < i64::from(#value)).then_some(number + 1))
+                }
+                (_, ty) => {
+                    let total = match ty {
+                        IntType::I64 => value,
+                        _ => quote!(#value.map(i64::from)),
+                    };
+                    quote!(match #total {
+                        Some(total) if number >= total => None,
+                        _ => Some(number + 1),
+                    })
+                }
+            };
+            (
+                next,
+                format!("up to the response's `{}`", pagination_wire(&name)),
+            )
+        }
+        None => (quote!(Some(number + 1)), "until a page is empty".to_owned()),
+    };
+    let doc = doc_attrs(&format!(
+        "Streams the items of every page, sending `{} {}` again with the next `{}` as the stream is read, {until}.\n\nThe first page is the one `{}` names (default {}); only the current page is kept in memory. The stream ends after the last page, or after the first error, which it yields.",
+        op.http_method,
+        op.path,
+        pagination_wire(&page),
+        pagination_wire(&page),
+        pagination.first
+    ));
+    quote! {
+        #doc
+        pub fn stream(self) -> impl codegen::Stream<Item = Result<#item, Error>> + Send + 'static {
+            let first = #start;
+            codegen::paginate_cursor(self, first, |mut page: Self, number: Option<i64>| async move {
+                let number = number.unwrap_or(#first);
+                page.#page = Some(#number);
+                let response = page.send().await?;
+                let next = #next;
+                Ok(codegen::CursorPage { items: response.#items, next })
+            })
+        }
     }
 }
 

@@ -405,6 +405,24 @@ pub enum Paging {
     Offset(Pagination),
     /// A cursor from each response fed to a query parameter of the next request.
     Cursor(CursorPagination),
+    /// A page number counted up to the total number of pages.
+    Page(PageNumberPagination),
+}
+
+/// A list operation paged by page number.
+#[derive(Debug, Clone)]
+pub struct PageNumberPagination {
+    /// The Rust name and integer type of the page-number input.
+    pub page: (String, IntType),
+    /// The first page's number when the caller sets none: the spec's default, or 1.
+    pub first: i64,
+    /// The Rust name of the response's items field.
+    pub items: String,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// The Rust name, presence and type of the total-pages field, when there is one; without
+    /// it, pages are read until an empty one.
+    pub total_pages: Option<(String, Presence, IntType)>,
 }
 
 /// A list operation paged by cursor.

@@ -12,12 +12,18 @@
 //!    - a boolean `has_more`, with items that have a string `id`: the last item's `id` is the
 //!      next cursor while `has_more` is true (Stripe's `starting_after`).
 //!
+//! 3. **Page number.** An optional integer query parameter named as page numbers are
+//!    ([`PAGE_PARAMS`]: `page`, `page_number`, ...), and an object response with an array of
+//!    items (as in rule 2) and maybe an integer total of pages ([`TOTAL_PAGES_FIELDS`]:
+//!    `total_pages`, `last_page`, ...). Pages are counted from the caller's number (or the
+//!    parameter's default, or 1) up to the total, or without one until an empty page.
+//!
 //! An operation that matches no rule has no `stream()`.
 
 use super::Lowerer;
 use crate::ir::{
-    CursorPagination, Input, Location, NextCursor, PageShape, Pagination, Paging, ParamEncoding,
-    Presence, ResponseKind, TypeKind, TypeRef,
+    CursorPagination, Input, Location, NextCursor, PageNumberPagination, PageShape, Pagination,
+    Paging, ParamEncoding, Presence, ResponseKind, TypeKind, TypeRef,
 };
 
 /// Query parameters that take a page cursor, by wire name.
@@ -47,6 +53,19 @@ pub const NEXT_CURSOR_FIELDS: &[&str] = &[
     "next_page_cursor",
 ];
 
+/// Query parameters that take a page number, by wire name.
+pub const PAGE_PARAMS: &[&str] = &["page", "page_number", "pageNumber", "page_no"];
+
+/// Response fields that give the number of pages, by wire name.
+pub const TOTAL_PAGES_FIELDS: &[&str] = &[
+    "total_pages",
+    "totalPages",
+    "last_page",
+    "lastPage",
+    "page_count",
+    "pageCount",
+];
+
 /// Response fields that hold a page's items, by wire name.
 pub const ITEMS_FIELDS: &[&str] = &["data", "items", "results", "entries", "records", "values"];
 
@@ -56,7 +75,73 @@ impl Lowerer<'_> {
         if let Some(offset) = self.offset_pagination(inputs, response) {
             return Some(Paging::Offset(offset));
         }
-        self.cursor_pagination(inputs, response).map(Paging::Cursor)
+        if let Some(cursor) = self.cursor_pagination(inputs, response) {
+            return Some(Paging::Cursor(cursor));
+        }
+        self.page_number_pagination(inputs, response)
+            .map(Paging::Page)
+    }
+
+    /// The required array field of a response object that holds its items: one named as
+    /// items are, or its only array field.
+    fn items_field<'f>(
+        fields: &'f [crate::ir::Field],
+    ) -> Option<(&'f crate::ir::Field, &'f TypeRef)> {
+        let arrays: Vec<_> = fields
+            .iter()
+            .filter(|f| matches!(f.ty, TypeRef::Vec(_)) && f.presence == Presence::Required)
+            .collect();
+        let items = arrays
+            .iter()
+            .find(|f| ITEMS_FIELDS.contains(&f.wire.as_str()))
+            .or_else(|| arrays.first().filter(|_| arrays.len() == 1))?;
+        match &items.ty {
+            TypeRef::Vec(item) => Some((items, item)),
+            _ => None,
+        }
+    }
+
+    /// Rule 3: a page-number parameter, and maybe a total of pages in the response.
+    fn page_number_pagination(
+        &self,
+        inputs: &[Input],
+        response: &ResponseKind,
+    ) -> Option<PageNumberPagination> {
+        let page = inputs.iter().find_map(|p| match p.ty {
+            TypeRef::Integer(ty)
+                if p.location == Location::Query(ParamEncoding::Display)
+                    && !p.presence.is_required()
+                    && ty.fits_i64()
+                    && PAGE_PARAMS.contains(&p.wire.as_str()) =>
+            {
+                Some((p, ty))
+            }
+            _ => None,
+        })?;
+        let ResponseKind::Json(TypeRef::Named(name)) = response else {
+            return None;
+        };
+        let TypeKind::Struct { fields, .. } = &self.types.get(name)?.kind else {
+            return None;
+        };
+        let (items, item) = Self::items_field(fields)?;
+        let total_pages = fields.iter().find_map(|f| match f.ty {
+            TypeRef::Integer(ty)
+                if TOTAL_PAGES_FIELDS.contains(&f.wire.as_str())
+                    && ty.fits_i64()
+                    && f.presence != Presence::TriState =>
+            {
+                Some((f.name.clone(), f.presence, ty))
+            }
+            _ => None,
+        });
+        Some(PageNumberPagination {
+            page: (page.0.name.clone(), page.1),
+            first: page.0.integer_default.unwrap_or(1),
+            items: items.name.clone(),
+            item: item.clone(),
+            total_pages,
+        })
     }
 
     /// Rule 2: a cursor parameter, and a next cursor or `has_more` in the response.
@@ -77,17 +162,7 @@ impl Lowerer<'_> {
         let TypeKind::Struct { fields, .. } = &self.types.get(name)?.kind else {
             return None;
         };
-        let arrays: Vec<_> = fields
-            .iter()
-            .filter(|f| matches!(f.ty, TypeRef::Vec(_)) && f.presence == Presence::Required)
-            .collect();
-        let items = arrays
-            .iter()
-            .find(|f| ITEMS_FIELDS.contains(&f.wire.as_str()))
-            .or_else(|| arrays.first().filter(|_| arrays.len() == 1))?;
-        let TypeRef::Vec(item) = &items.ty else {
-            return None;
-        };
+        let (items, item) = Self::items_field(fields)?;
         let next_field = fields
             .iter()
             .find(|f| f.ty == TypeRef::String && NEXT_CURSOR_FIELDS.contains(&f.wire.as_str()));
@@ -97,7 +172,7 @@ impl Lowerer<'_> {
                 let has_more = fields
                     .iter()
                     .find(|f| f.wire == "has_more" && f.ty == TypeRef::Bool)?;
-                let TypeRef::Named(item_name) = item.as_ref() else {
+                let TypeRef::Named(item_name) = item else {
                     return None;
                 };
                 let TypeKind::Struct {
@@ -119,7 +194,7 @@ impl Lowerer<'_> {
         Some(CursorPagination {
             cursor: cursor.name.clone(),
             items: items.name.clone(),
-            item: (**item).clone(),
+            item: item.clone(),
             next,
         })
     }

@@ -1,6 +1,7 @@
 //! Copied by `tests/compile.rs` into the crate generated from `fixtures/pagination.yaml`, and
 //! run there: each cursor shape's `stream()` walks every page, sends each page's cursor as the
-//! next request's parameter, holds to a cursor the caller set, and stops at the last page.
+//! next request's parameter, holds to a cursor the caller set, and stops at the last page;
+//! page numbers count up to the total of pages, or without one until an empty page.
 
 mod support;
 
@@ -95,4 +96,35 @@ async fn an_error_ends_the_stream_after_the_items_before_it() {
     assert_eq!(events.len(), 2);
     assert!(events[0].is_ok());
     assert_eq!(events[1].as_ref().expect_err("the error").status(), Some(400));
+}
+
+#[tokio::test]
+async fn page_numbers_count_up_to_the_total() {
+    let server = Server::sequence(vec![
+        (200, r#"{"results": [{"id": "p1"}], "total_pages": 3}"#),
+        (200, r#"{"results": [{"id": "p2"}], "total_pages": 3}"#),
+        (200, r#"{"results": [{"id": "p3"}], "total_pages": 3}"#),
+    ]);
+    let posts = collect(Box::pin(client(&server).posts().list_posts().per_page(1).stream())).await;
+    assert_eq!(posts.len(), 3);
+    let queries: Vec<String> = server.all().iter().map(|s| s.query().to_owned()).collect();
+    assert_eq!(queries, ["page=1&per_page=1", "page=2&per_page=1", "page=3&per_page=1"]);
+
+    // From the caller's page on.
+    let later = Server::replying(r#"{"results": [{"id": "p3"}], "total_pages": 3}"#);
+    let posts = collect(Box::pin(client(&later).posts().list_posts().page(3).stream())).await;
+    assert_eq!(posts.len(), 1);
+    assert_eq!(later.all()[0].query(), "page=3");
+}
+
+#[tokio::test]
+async fn page_numbers_without_a_total_stop_at_an_empty_page() {
+    let server = Server::sequence(vec![
+        (200, r#"{"comments": [{"id": "c1"}, {"id": "c2"}]}"#),
+        (200, r#"{"comments": []}"#),
+    ]);
+    let comments = collect(Box::pin(client(&server).posts().list_comments().stream())).await;
+    assert_eq!(comments.len(), 2);
+    let queries: Vec<String> = server.all().iter().map(|s| s.query().to_owned()).collect();
+    assert_eq!(queries, ["page_number=1", "page_number=2"]);
 }
