@@ -84,9 +84,7 @@ impl Lowerer<'_> {
 
     /// The required array field of a response object that holds its items: one named as
     /// items are, or its only array field.
-    fn items_field<'f>(
-        fields: &'f [crate::ir::Field],
-    ) -> Option<(&'f crate::ir::Field, &'f TypeRef)> {
+    fn items_field(fields: &[crate::ir::Field]) -> Option<(&crate::ir::Field, &TypeRef)> {
         let arrays: Vec<_> = fields
             .iter()
             .filter(|f| matches!(f.ty, TypeRef::Vec(_)) && f.presence == Presence::Required)
