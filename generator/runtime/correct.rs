@@ -14,10 +14,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::error::DecodeError;
 use super::values::Nullable;
 
 /// Deeper than this, a zero value is `null`: it keeps a recursive shape from looping.
@@ -481,109 +479,6 @@ fn fit(value: &Value, shape: Shape, depth: usize) -> usize {
             2 + 2 * known
         }
         _ => 0,
-    }
-}
-
-/// Decodes `value` (found at `at` in `raw`, such as `data`) as `T` outside a request, as for a
-/// webhook body: strictly first; on failure, with missing values corrected (unless `strict`)
-/// and each correction logged at WARN and returned. `context` names what is decoded in errors
-/// and corrections.
-///
-/// # Errors
-///
-/// A [`DecodeError`] naming the path of the first value that does not fit.
-pub fn decode_value<T: DeserializeOwned + Shaped>(
-    context: &'static str,
-    value: &Value,
-    at: &str,
-    raw: &[u8],
-    strict: bool,
-) -> Result<(T, Vec<Correction>), DecodeError> {
-    let under = |path: &str| match (at, path) {
-        ("", path) => path.to_owned(),
-        (at, ".") => at.to_owned(),
-        (at, path) if path.starts_with('[') => format!("{at}{path}"),
-        (at, path) => format!("{at}.{path}"),
-    };
-    let error = |path: String, source: serde_json::Error| DecodeError {
-        operation: context,
-        path,
-        raw_body: String::from_utf8_lossy(raw).into_owned(),
-        source,
-    };
-    if let Ok(decoded) = T::deserialize(value) {
-        return Ok((decoded, Vec::new()));
-    }
-    let mut tree = value.clone();
-    let mut corrections = correct(context, &mut tree, T::shape());
-    for correction in &mut corrections {
-        correction.path = under(&correction.path);
-    }
-    let decoded = decode_corrected(&tree, &corrections, strict, "body")
-        .map_err(|fault| error(under(&fault.path), fault.source))?;
-    Ok((decoded, corrections))
-}
-
-/// Where a corrected tree still failed to decode.
-pub(crate) struct Fault {
-    /// The JSON path, as serde reports it (`.` for the root).
-    pub(crate) path: String,
-    pub(crate) source: serde_json::Error,
-}
-
-/// The one decode driver's last step, shared by responses and webhook bodies: decodes a tree
-/// the corrector has filled in, refuses it in strict mode when anything was corrected, and
-/// logs each correction at WARN (`what` names the value: "response", "body").
-pub(crate) fn decode_corrected<T: DeserializeOwned>(
-    tree: &Value,
-    corrections: &[Correction],
-    strict: bool,
-    what: &str,
-) -> Result<T, Fault> {
-    let decoded: T = serde_path_to_error::deserialize(tree).map_err(|e| Fault {
-        path: e.path().to_string(),
-        source: e.into_inner(),
-    })?;
-    if let (true, Some(first)) = (strict, corrections.first()) {
-        return Err(Fault {
-            path: first.path.clone(),
-            source: first.to_serde_error(),
-        });
-    }
-    for correction in corrections {
-        tracing::warn!(
-            operation = correction.operation,
-            path = %correction.path,
-            zero = %correction.zero,
-            kind = ?correction.kind,
-            "the {what} lacked a value the spec requires; decoded with its zero value"
-        );
-    }
-    Ok(decoded)
-}
-
-/// Parses `raw` as JSON for [`decode_value`].
-///
-/// # Errors
-///
-/// A [`DecodeError`] when `raw` is not JSON.
-pub fn parse_json(context: &'static str, raw: &[u8]) -> Result<Value, DecodeError> {
-    serde_json::from_slice(raw).map_err(|source| DecodeError {
-        operation: context,
-        path: ".".into(),
-        raw_body: String::from_utf8_lossy(raw).into_owned(),
-        source,
-    })
-}
-
-/// The error for a body without the string property `name`.
-pub fn missing_property(context: &'static str, name: &str, raw: &[u8]) -> DecodeError {
-    use serde::de::Error as _;
-    DecodeError {
-        operation: context,
-        path: name.to_owned(),
-        raw_body: String::from_utf8_lossy(raw).into_owned(),
-        source: serde_json::Error::custom(format_args!("missing string field `{name}`")),
     }
 }
 

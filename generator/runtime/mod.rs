@@ -5,6 +5,7 @@
 //! through the [`api::Api`] trait that generated code implements, so it never names a
 //! generated item.
 
+mod answer;
 mod api;
 mod auth;
 mod client;

@@ -9,10 +9,11 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, 
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use super::answer::{Decoding, Received};
 use super::api::Api;
-use super::client::{CorrectionObserver, Exchange, Sent};
-use super::correct::{Shaped, correct, decode_corrected};
-use super::error::{ApiError, DecodeError, Error, ValidationError};
+use super::client::{Exchange, Sent};
+use super::correct::Shaped;
+use super::error::{ApiError, Error, ValidationError};
 use super::params;
 use super::request::{Body, PartData, Request};
 use super::retry::{Outcome, parse_retry_after};
@@ -478,163 +479,6 @@ async fn read_within<A: Api>(
                 });
             }
         }
-    }
-}
-
-/// A successful response, read: its status, headers and body, and how to decode it.
-pub struct Received<A> {
-    /// The status code.
-    pub status: u16,
-    headers: HeaderMap,
-    body: Bytes,
-    decoding: Decoding,
-    api: std::marker::PhantomData<fn() -> A>,
-}
-
-impl<A: Api> Received<A> {
-    /// Decodes the body as JSON.
-    ///
-    /// A body that lacks a member the spec requires, or holds `null` where the spec does not
-    /// allow it, decodes with the zero value in its place; each such correction is logged at
-    /// WARN and passed to the client's correction observer. In strict mode it is an error
-    /// instead.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Decode`] with the JSON path of the first value that does not fit: a value of
-    /// the wrong type, a body that is not JSON, or in strict mode a value that would need
-    /// correcting.
-    pub fn json<T: DeserializeOwned + Shaped>(&self) -> Result<T, Error<A>> {
-        self.decoding.decode(&self.body)
-    }
-
-    /// The response headers.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-
-    /// Takes the response headers, leaving none.
-    pub fn take_headers(&mut self) -> HeaderMap {
-        std::mem::take(&mut self.headers)
-    }
-
-    /// The body as text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body as bytes.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.body.to_vec()
-    }
-}
-
-/// A successful call's value with the status and headers it came with, from an operation's
-/// `send_with_response()`: rate-limit headers, request IDs, ETags, `Location`.
-#[derive(Debug, Clone)]
-pub struct Response<T> {
-    /// The status code.
-    pub status: u16,
-    /// The response headers.
-    pub headers: HeaderMap,
-    /// The decoded value, what `send()` returns.
-    pub value: T,
-}
-
-impl<T> Response<T> {
-    /// For generated code.
-    #[doc(hidden)]
-    pub fn new(status: u16, headers: HeaderMap, value: T) -> Self {
-        Self {
-            status,
-            headers,
-            value,
-        }
-    }
-
-    /// The first value of header `name`, when it is text.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The value alone.
-    pub fn into_value(self) -> T {
-        self.value
-    }
-
-    /// The value, status and headers.
-    pub fn into_parts(self) -> (T, u16, HeaderMap) {
-        (self.value, self.status, self.headers)
-    }
-}
-
-/// How the responses of one request are decoded.
-pub(crate) struct Decoding {
-    pub(crate) operation: &'static str,
-    strict: bool,
-    observer: Option<CorrectionObserver>,
-}
-
-impl Decoding {
-    /// Decodes `bytes` as `T`: strictly first, and only when that fails, again with the
-    /// missing values corrected (unless strict) and the path of a remaining fault tracked.
-    pub(crate) fn decode<A: Api, T: DeserializeOwned + Shaped>(
-        &self,
-        bytes: &[u8],
-    ) -> Result<T, Error<A>> {
-        // The happy path: no JSON tree, no path tracking.
-        if let Ok(value) = serde_json::from_slice(bytes) {
-            return Ok(value);
-        }
-        // An empty body is a missing value, which correction fills like any other.
-        let empty = bytes.iter().all(u8::is_ascii_whitespace);
-        let mut tree = if empty {
-            serde_json::Value::Null
-        } else {
-            match serde_json::from_slice::<serde_json::Value>(bytes) {
-                Ok(tree) => tree,
-                Err(_) => return Err(self.path_error::<A, T>(bytes)),
-            }
-        };
-        let mut corrections = correct(self.operation, &mut tree, T::shape());
-        if empty {
-            for correction in corrections.iter_mut().filter(|c| c.path == ".") {
-                correction.kind = super::correct::CorrectionKind::Missing;
-            }
-        }
-        if corrections.is_empty() && !empty {
-            return Err(self.path_error::<A, T>(bytes));
-        }
-        let decoded = decode_corrected(&tree, &corrections, self.strict, "response")
-            .map_err(|fault| self.error(fault.path, bytes, fault.source))?;
-        if let Some(observer) = &self.observer {
-            for correction in &corrections {
-                observer(correction);
-            }
-        }
-        Ok(decoded)
-    }
-
-    /// The decode error of a body that cannot be corrected, with the path serde stopped at.
-    fn path_error<A: Api, T: DeserializeOwned>(&self, bytes: &[u8]) -> Error<A> {
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Ok(_) => self.error(
-                ".".into(),
-                bytes,
-                serde::de::Error::custom("does not decode"),
-            ),
-            Err(e) => self.error(e.path().to_string(), bytes, e.into_inner()),
-        }
-    }
-
-    fn error<A: Api>(&self, path: String, bytes: &[u8], source: serde_json::Error) -> Error<A> {
-        Error::Decode(Box::new(DecodeError {
-            operation: self.operation,
-            path,
-            raw_body: String::from_utf8_lossy(bytes).into_owned(),
-            source,
-        }))
     }
 }
 

@@ -5,11 +5,11 @@ pub use futures_core::Stream;
 pub use reqwest::Method;
 pub use serde_json::{Map, Value};
 
+pub use super::answer::{Received, Response, decode_value, missing_property, parse_json};
 pub use super::api::{Api, ApiSettings, AuthScheme};
 pub use super::client::{Client, ClientBuilder, Exchange};
 pub use super::correct::{
-    Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct, decode_value,
-    missing_property, parse_json, shape,
+    Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct, shape,
 };
 pub use super::error::{ApiError, DecodeError, Error, ValidationError};
 pub use super::hooks::{Attempt, Credentials, Hook, HookError, HookFuture};
@@ -19,7 +19,6 @@ pub use super::params::Style;
 pub use super::payload::{BoxError, Payload};
 pub use super::request::{In, Request};
 pub use super::retry::{RetryBudget, RetryPolicy};
-pub use super::send::{Received, Response};
 pub use super::serde_helpers::{deserialize_str, from_value, tri_state};
 pub use super::sse::{Event, EventStream};
 pub use super::stream::ByteStream;

@@ -11,11 +11,11 @@ use futures_core::Stream;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
+use super::answer::Decoding;
 use super::api::Api;
 use super::correct::Shaped;
 use super::error::Error;
 use super::request::Request;
-use super::send::Decoding;
 use super::stream::next_chunk;
 
 /// How long a reconnecting stream waits when the server named no `retry` time.

@@ -246,6 +246,7 @@ pub fn emit_lib(api: &Api) -> TokenStream {
 /// Runtime source files copied into a standalone crate, by path relative to `src/runtime/`.
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("answer.rs", include_str!("../../runtime/answer.rs")),
     ("api.rs", include_str!("../../runtime/api.rs")),
     ("auth.rs", include_str!("../../runtime/auth.rs")),
     ("client.rs", include_str!("../../runtime/client.rs")),
