@@ -162,6 +162,7 @@ pub const ITEMS_IN_GROUP_MODULES: &[&str] = &[
 pub const RESERVED_BUILDER_NAMES: &[&str] = &[
     "send",
     "send_with_response",
+    "send_stream",
     "into_request",
     "stream",
     "with_options",
