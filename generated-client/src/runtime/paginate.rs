@@ -17,16 +17,11 @@ pub struct Page<T> {
     pub total: Option<i64>,
 }
 
-struct State<B, T> {
-    builder: B,
-    next_offset: i64,
-    items: std::vec::IntoIter<T>,
-    finished: bool,
-}
-
 /// The items of every page, fetched one page at a time from `offset` on with `fetch(builder,
 /// offset, limit)`. Only the current page is held in memory. The stream ends after a short or
 /// empty page, once `total` items were seen, or after the first error.
+///
+/// It is a cursor walk whose cursor is the next page's offset.
 pub fn paginate<A, B, T, F, Fut>(
     builder: B,
     offset: i64,
@@ -41,39 +36,24 @@ where
     Fut: Future<Output = Result<Page<T>, Error<A>>> + Send + 'static,
 {
     let fetch = Arc::new(fetch);
-    let state = State {
+    paginate_cursor(
         builder,
-        next_offset: offset,
-        items: Vec::new().into_iter(),
-        finished: false,
-    };
-    futures_util::stream::unfold(state, move |mut state| {
-        let fetch = Arc::clone(&fetch);
-        async move {
-            loop {
-                if let Some(item) = state.items.next() {
-                    return Some((Ok(item), state));
-                }
-                if state.finished {
-                    return None;
-                }
-                match fetch(state.builder.clone(), state.next_offset, limit).await {
-                    Ok(page) => {
-                        let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
-                        state.next_offset = state.next_offset.saturating_add(count);
-                        state.finished = count == 0
-                            || count < limit
-                            || page.total.is_some_and(|total| state.next_offset >= total);
-                        state.items = page.items.into_iter();
-                    }
-                    Err(error) => {
-                        state.finished = true;
-                        return Some((Err(error), state));
-                    }
-                }
+        Some(offset),
+        move |builder, cursor: Option<i64>| {
+            let fetch = Arc::clone(&fetch);
+            async move {
+                let offset = cursor.unwrap_or(0);
+                let page = fetch(builder, offset, limit).await?;
+                let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
+                let next = offset.saturating_add(count);
+                let last = count < limit || page.total.is_some_and(|total| next >= total);
+                Ok(CursorPage {
+                    items: page.items,
+                    next: (!last).then_some(next),
+                })
             }
-        }
-    })
+        },
+    )
 }
 
 /// One page of a list operation paged by cursor (or by page number, a cursor that counts).
