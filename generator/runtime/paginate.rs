@@ -36,20 +36,24 @@ where
     Fut: Future<Output = Result<Page<T>, Error<A>>> + Send + 'static,
 {
     let fetch = Arc::new(fetch);
-    paginate_cursor(builder, Some(offset), move |builder, cursor: Option<i64>| {
-        let fetch = Arc::clone(&fetch);
-        async move {
-            let offset = cursor.unwrap_or(0);
-            let page = fetch(builder, offset, limit).await?;
-            let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
-            let next = offset.saturating_add(count);
-            let last = count < limit || page.total.is_some_and(|total| next >= total);
-            Ok(CursorPage {
-                items: page.items,
-                next: (!last).then_some(next),
-            })
-        }
-    })
+    paginate_cursor(
+        builder,
+        Some(offset),
+        move |builder, cursor: Option<i64>| {
+            let fetch = Arc::clone(&fetch);
+            async move {
+                let offset = cursor.unwrap_or(0);
+                let page = fetch(builder, offset, limit).await?;
+                let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
+                let next = offset.saturating_add(count);
+                let last = count < limit || page.total.is_some_and(|total| next >= total);
+                Ok(CursorPage {
+                    items: page.items,
+                    next: (!last).then_some(next),
+                })
+            }
+        },
+    )
 }
 
 /// One page of a list operation paged by cursor (or by page number, a cursor that counts).
