@@ -15,7 +15,8 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clerk_backend_api::{Client, Error, RequestOptions, RetryPolicy};
+use clerk_backend_api::codegen::Scheme as _;
+use clerk_backend_api::{Client, Error, RequestOptions, RetryPolicy, SecurityScheme};
 
 /// A small valid PNG for upload operations.
 pub(crate) const PNG: &[u8] = &[
@@ -300,8 +301,12 @@ async fn main() -> ExitCode {
     let sink = Arc::clone(&reported);
     let corrections = Arc::new(Mutex::new(Vec::new()));
     let corrected = Arc::clone(&corrections);
-    let client = Client::builder()
-        .token(args.token.as_str())
+    // Every scheme gets the token, so that each operation sends what it asks for.
+    let mut builder = Client::builder();
+    for &scheme in SecurityScheme::ALL {
+        builder = builder.token_for(scheme, args.token.as_str());
+    }
+    let client = builder
         .base_url(&args.base_url)
         .timeout(Duration::from_secs(30))
         .retry_policy(RetryPolicy::none())

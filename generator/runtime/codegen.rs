@@ -6,13 +6,14 @@ pub use reqwest::Method;
 pub use serde_json::{Map, Value};
 
 pub use super::answer::{Received, Response, decode_value, missing_property, parse_json};
-pub use super::api::{Api, ApiSettings, AuthScheme};
+pub use super::api::{Api, ApiSettings, AuthScheme, Scheme, SchemeSpec};
 pub use super::client::{Client, ClientBuilder, Exchange};
 pub use super::correct::{
     Correction, CorrectionKind, Member, Shape, Shaped, TagVariant, correct, shape,
 };
 pub use super::error::{ApiError, DecodeError, Error, ValidationError};
 pub use super::hooks::{Attempt, Credentials, Hook, HookError, HookFuture};
+pub use super::oauth2::ClientCredentials;
 pub use super::options::RequestOptions;
 pub use super::paginate::{CursorPage, Page, PageCursor, page_param, paginate, paginate_cursor};
 pub use super::params::Style;

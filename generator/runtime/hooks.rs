@@ -61,6 +61,14 @@ pub trait Hook: Send + Sync + 'static {
 pub trait Credentials: Send + Sync + 'static {
     /// The token for this attempt.
     fn token(&self, attempt: Attempt) -> HookFuture<'_, String>;
+
+    /// Called when the API answered `401 Unauthorized` to an attempt that carried this
+    /// provider's token: a provider that caches tokens should drop it. The client then sends
+    /// the request once more, with the token [`token`](Self::token) gives next, whatever the
+    /// retry policy (a second 401 is final). Does nothing by default.
+    fn rejected(&self, attempt: Attempt) {
+        let _ = attempt;
+    }
 }
 
 /// Why a hook or a credential provider failed a call.

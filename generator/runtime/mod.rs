@@ -14,6 +14,7 @@ pub mod codegen;
 mod correct;
 mod error;
 mod hooks;
+mod oauth2;
 mod options;
 mod paginate;
 mod params;

@@ -10,11 +10,11 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use super::answer::{Decoding, Received};
-use super::api::Api;
+use super::api::{Api, Scheme};
+use super::auth::Attached;
 use super::client::{Exchange, Sent};
 use super::correct::Shaped;
 use super::error::{ApiError, Error, ValidationError};
-use super::params;
 use super::request::{Body, PartData, Request};
 use super::retry::{Outcome, parse_retry_after};
 use super::stream::{ByteStream, Progress, next_chunk, within_idle};
@@ -142,7 +142,7 @@ impl<A: Api> Request<A> {
         let inner = &self.client.inner;
         let policy = self.options.retry.as_ref().unwrap_or(&inner.retry);
         // A streamed payload can be read once, so its request is sent once.
-        let attempts = if self.body.is_replayable() {
+        let mut attempts = if self.body.is_replayable() {
             policy.attempts()
         } else {
             1
@@ -158,11 +158,19 @@ impl<A: Api> Request<A> {
             .as_deref()
             .filter(|_| policy.retry_budget().is_some());
         let mut spent = 0u32;
+        // The schemes this request sends, and whether a provider was told of a 401 yet.
+        let schemes = inner
+            .keys
+            .choose(self.security.unwrap_or(<A::Scheme as Scheme>::DEFAULT));
+        let provided = inner.keys.provided(schemes);
+        let mut refreshed = false;
         // The last attempt takes the URL and headers; the ones before send copies.
         let mut target = Some((url, headers));
         loop {
             attempt += 1;
-            let (url, headers) = if attempt >= attempts {
+            // While a rejected token may still be replaced, the last attempt keeps a copy too.
+            let may_resend = provided && !refreshed;
+            let (url, headers) = if attempt >= attempts && !may_resend {
                 target.take()
             } else {
                 target.clone()
@@ -181,12 +189,13 @@ impl<A: Api> Request<A> {
                 &self.body,
                 self.operation,
             )?;
+            inner
+                .keys
+                .attach_fixed(schemes, &mut request)
+                .map_err(Error::Config)?;
             // Without hooks or a provider, no future is made for them.
-            if inner.credentials.is_some()
-                || !inner.hooks.0.is_empty()
-                || !self.options.hooks.0.is_empty()
-            {
-                self.before_attempt(&mut request, attempt).await?;
+            if provided || !inner.hooks.0.is_empty() || !self.options.hooks.0.is_empty() {
+                self.before_attempt(&mut request, attempt, schemes).await?;
             }
             let watch = progress.map(|progress| (progress, timeout));
             let failure = match self
@@ -202,6 +211,25 @@ impl<A: Api> Request<A> {
                 Err(failure) => failure,
             };
             let outcome = failure.outcome();
+            // A provider's token the API rejected is replaced once, and the request resent.
+            if provided && !refreshed && matches!(outcome, Outcome::Status(401)) {
+                refreshed = true;
+                let told = inner.keys.rejected(
+                    schemes,
+                    super::hooks::Attempt {
+                        operation: self.operation,
+                        number: attempt,
+                    },
+                );
+                if told && self.body.is_replayable() {
+                    tracing::debug!(
+                        attempt,
+                        "the API rejected the token; resending with a fresh one"
+                    );
+                    attempts += 1;
+                    continue;
+                }
+            }
             let last =
                 attempt >= attempts || !policy.retries(&self.method, self.repeatable, outcome);
             if last {
@@ -222,11 +250,12 @@ impl<A: Api> Request<A> {
         }
     }
 
-    /// The provider's token for this attempt, then the client's and the request's hooks.
+    /// The providers' tokens for this attempt, then the client's and the request's hooks.
     async fn before_attempt(
         &self,
         request: &mut reqwest::Request,
         number: u32,
+        schemes: &[A::Scheme],
     ) -> Result<(), Error<A>> {
         let inner = &self.client.inner;
         let attempt = super::hooks::Attempt {
@@ -237,10 +266,14 @@ impl<A: Api> Request<A> {
             operation: self.operation,
             source,
         };
-        if let Some(provider) = inner.credentials.as_ref().filter(|_| !self.anonymous) {
-            let token = super::client::Secret(provider.token(attempt).await.map_err(failed)?);
-            super::auth::attach(A::SETTINGS.auth, request, &token).map_err(Error::Config)?;
-        }
+        inner
+            .keys
+            .attach_provided(schemes, request, attempt)
+            .await
+            .map_err(|e| match e {
+                Attached::Provider(source) => failed(source),
+                Attached::Invalid(message) => Error::Config(message),
+            })?;
         for hook in inner.hooks.0.iter().chain(&self.options.hooks.0) {
             hook.before_attempt(request, attempt)
                 .await
@@ -350,18 +383,8 @@ impl<A: Api> Request<A> {
             reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path)).map_err(|e| {
                 Error::Config(format!("invalid request URL for {}: {e}", self.operation))
             })?;
-        let token_pair = match &inner.token {
-            Some(token) if !self.anonymous => A::SETTINGS.auth.query_pair(token),
-            _ => None,
-        };
-        match token_pair {
-            Some((name, token)) => {
-                let mut query = self.query.clone();
-                params::push_pair(&mut query, name, token);
-                url.set_query(Some(&query));
-            }
-            None if !self.query.is_empty() => url.set_query(Some(&self.query)),
-            None => {}
+        if !self.query.is_empty() {
+            url.set_query(Some(&self.query));
         }
         Ok(url)
     }
@@ -370,9 +393,6 @@ impl<A: Api> Request<A> {
         let operation = self.operation;
         let inner = &self.client.inner;
         let mut headers = inner.base_headers.clone();
-        if let Some(name) = A::SETTINGS.auth.header_name().filter(|_| self.anonymous) {
-            headers.remove(name);
-        }
         for (name, value) in &self.headers {
             headers.insert(
                 header_name(operation, name)?,
@@ -384,14 +404,11 @@ impl<A: Api> Request<A> {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        let mut cookies: Vec<String> = self
+        let cookies: Vec<String> = self
             .cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        if let Some(token) = inner.token.as_ref().filter(|_| !self.anonymous) {
-            cookies.extend(A::SETTINGS.auth.cookie(token));
-        }
         if !cookies.is_empty() {
             let mut value = header_value(operation, "Cookie", &cookies.join("; "))?;
             value.set_sensitive(true);

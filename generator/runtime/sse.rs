@@ -227,7 +227,7 @@ impl<A: Api> Request<A> {
 }
 
 /// What a reconnecting stream sends again.
-struct Reconnect<A> {
+struct Reconnect<A: Api> {
     request: Request<A>,
     max: u32,
     /// Reconnections left before the next event resets the count.

@@ -338,6 +338,24 @@ pub struct SecurityScheme {
     #[serde(rename = "in")]
     pub location: Option<String>,
     pub description: Option<String>,
+    /// `flows`, for `oauth2`.
+    pub flows: OAuthFlows,
+}
+
+/// The OAuth2 flows of a security scheme; the client runs only the client-credentials one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OAuthFlows {
+    #[serde(rename = "clientCredentials")]
+    pub client_credentials: Option<OAuthFlow>,
+}
+
+/// One OAuth2 flow.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OAuthFlow {
+    #[serde(rename = "tokenUrl")]
+    pub token_url: Option<String>,
 }
 
 /// `type`: one name (3.0) or a list of names (3.1).

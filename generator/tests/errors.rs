@@ -503,8 +503,49 @@ components:
     let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(warnings.join("\n"));
     let all: String = output.files.values().map(String::as_str).collect();
-    assert!(all.contains("AuthScheme::None"), "{all}");
-    assert!(!all.contains("ApiKeyHeader"), "{all}");
+    assert!(all.contains("pub enum SecurityScheme {}"), "{all}");
+    assert!(!all.contains("AuthScheme::Header"), "{all}");
+}
+
+#[test]
+fn a_requirement_naming_an_undefined_or_unusable_scheme_is_located_and_left_out() {
+    let output = generate(
+        "spec/bad.yaml",
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /a:
+    get:
+      operationId: getA
+      security:
+        - missing: []
+        - body: []
+        - token: []
+      responses:
+        '204':
+          description: ok
+components:
+  securitySchemes:
+    token:
+      type: http
+      scheme: bearer
+    body:
+      type: apiKey
+      in: body
+      name: key
+",
+        &Options::new(Layout::Modules),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let warnings: Vec<String> = output.warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+    let all: String = output.files.values().map(String::as_str).collect();
+    assert!(
+        all.contains("request.security(&[&[crate::generated::SecurityScheme::Token]]);"),
+        "only the requirement the client can meet is kept: {all}"
+    );
 }
 
 #[test]

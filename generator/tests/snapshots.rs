@@ -93,6 +93,7 @@ fixture_snapshots! {
     references => "references.yaml",
     recursive_allof => "recursive-allof.yaml",
     responses => "responses.yaml",
+    security => "security.yaml",
     security_apikey => "security-apikey.yaml",
     security_basic => "security-basic.yaml",
     security_cookie => "security-cookie.yaml",

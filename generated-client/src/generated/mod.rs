@@ -8,9 +8,9 @@ pub mod webhooks;
 pub mod testing;
 use crate::runtime::codegen;
 pub use codegen::{
-    Attempt, Bytes, Correction, CorrectionKind, Credentials, DecodeError, Event,
-    Exchange, Hook, HookError, HookFuture, Nullable, Payload, RequestOptions, Response,
-    RetryBudget, RetryPolicy, Upload, ValidationError,
+    Attempt, Bytes, ClientCredentials, Correction, CorrectionKind, Credentials,
+    DecodeError, Event, Exchange, Hook, HookError, HookFuture, Nullable, Payload,
+    RequestOptions, Response, RetryBudget, RetryPolicy, Upload, ValidationError,
 };
 /// The body of error responses, decoded when the API answers with an error status.
 pub type ErrorBody = types::ClerkErrors;
@@ -26,6 +26,34 @@ pub type ApiError = codegen::ApiError<Api>;
 pub type ByteStream = codegen::ByteStream<Api>;
 /// A response of server-sent events, read as a stream of typed events.
 pub type EventStream<T> = codegen::EventStream<T, Api>;
+/// The security schemes of the Clerk Backend API that the client can send. [`ClientBuilder::token`] sets the credential of the first one the API asks for; [`ClientBuilder::token_for`] sets any. Each request sends the first set of schemes its operation accepts whose credentials are all set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SecurityScheme {
+    /// `bearerAuth`, sent in an `Authorization: Bearer` header.
+    ///
+    /// The instance's secret key (`sk_live_...` or `sk_test_...`).
+    BearerAuth,
+}
+impl codegen::Scheme for SecurityScheme {
+    const ALL: &'static [Self] = &[Self::BearerAuth];
+    const DEFAULT: &'static [&'static [Self]] = &[&[Self::BearerAuth]];
+    const PRIMARY: Option<Self> = Some(Self::BearerAuth);
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn spec(self) -> codegen::SchemeSpec {
+        match self {
+            Self::BearerAuth => {
+                codegen::SchemeSpec {
+                    name: "bearerAuth",
+                    carrier: codegen::AuthScheme::Bearer,
+                    token_url: None,
+                    scopes: &[],
+                }
+            }
+        }
+    }
+}
 /// The Clerk Backend API, as the runtime sees it: its settings and its error body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Api;
@@ -36,8 +64,8 @@ impl codegen::Api for Api {
         version_header: Some("Clerk-API-Version"),
         token_env: Some("CLERK_SECRET_KEY"),
         base_url_env: Some("CLERK_API_URL"),
-        auth: codegen::AuthScheme::Bearer,
     };
+    type Scheme = SecurityScheme;
     type ErrorBody = ErrorBody;
     fn error_codes(body: &ErrorBody) -> Vec<&str> {
         body.errors.iter().map(|item| item.code.as_str()).collect()

@@ -14,6 +14,9 @@ pub trait Api: 'static {
     /// Facts from the spec: version, server, credentials and their environment variables.
     const SETTINGS: ApiSettings;
 
+    /// The security schemes the client can send.
+    type Scheme: Scheme;
+
     /// The type error responses decode into (`serde_json::Value` when the spec has no single
     /// error schema).
     type ErrorBody: DeserializeOwned + Shaped + fmt::Debug + Send + Sync + 'static;
@@ -50,15 +53,46 @@ pub struct ApiSettings {
     pub token_env: Option<&'static str>,
     /// The environment variable `Client::from_env` reads a base URL from.
     pub base_url_env: Option<&'static str>,
-    /// How the token is sent.
-    pub auth: AuthScheme,
 }
 
-/// How the client's token is attached to requests.
+/// A security scheme of an API (an enum the generator writes, one variant per scheme), with
+/// the requirements of the operations that state none.
+///
+/// Requirements are alternatives, any one of which authenticates a request; each lists the
+/// schemes sent together. No alternatives: no credentials are needed. An empty alternative:
+/// credentials are optional.
+pub trait Scheme: Copy + Eq + fmt::Debug + Send + Sync + 'static {
+    /// Every scheme, each at its [`index`](Self::index).
+    const ALL: &'static [Self];
+    /// The requirements of operations that do not state their own.
+    const DEFAULT: &'static [&'static [Self]];
+    /// The scheme [`ClientBuilder::token`](super::client::ClientBuilder::token) sets: the
+    /// first the API asks for.
+    const PRIMARY: Option<Self>;
+
+    /// The scheme's position in [`ALL`](Self::ALL).
+    fn index(self) -> usize;
+
+    /// How the scheme is sent, and how its tokens are fetched.
+    fn spec(self) -> SchemeSpec;
+}
+
+/// What the spec says of one security scheme.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemeSpec {
+    /// Its key in `components/securitySchemes`.
+    pub name: &'static str,
+    /// How a request carries its credential.
+    pub carrier: AuthScheme,
+    /// The token URL of its OAuth2 client-credentials flow, when it has one.
+    pub token_url: Option<&'static str>,
+    /// The scopes a fetched token asks for.
+    pub scopes: &'static [&'static str],
+}
+
+/// How a credential is attached to requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthScheme {
-    /// Not at all.
-    None,
     /// `Authorization: Bearer <token>`.
     Bearer,
     /// `Authorization: Basic <token>`; the token is the encoded credentials.

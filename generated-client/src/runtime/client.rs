@@ -7,42 +7,29 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use super::api::Api;
+use super::api::{Api, Scheme};
+use super::auth::{Credential, Keys, Secret};
 use super::correct::Correction;
 use super::error::Error;
 use super::hooks::{Credentials, Hook, Hooks};
+use super::oauth2::ClientCredentials;
 use super::retry::{RetryPolicy, RetryTokens};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A credential that never shows in `Debug` output or error messages.
-#[derive(Clone)]
-pub(crate) struct Secret(pub(crate) String);
-
-impl Secret {
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    pub(crate) token: Option<Secret>,
+    /// The credential of each security scheme, where one is set.
+    pub(crate) keys: Keys,
     pub(crate) user_agent: String,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
     /// The retries the client may still spend, shared with clients made by `with_token`;
     /// `None` when its policy has no budget.
     pub(crate) retry_tokens: Option<Arc<RetryTokens>>,
-    /// Accept, User-Agent, the version header and header credentials, built once.
+    /// Accept, User-Agent and the version header, built once.
     pub(crate) base_headers: HeaderMap,
     /// Called with every response, before its body is read.
     pub(crate) observer: Option<Observer>,
@@ -52,8 +39,6 @@ pub(crate) struct Inner {
     pub(crate) correction_observer: Option<CorrectionObserver>,
     /// Run on every attempt, in order.
     pub(crate) hooks: Hooks,
-    /// Gives each attempt its token, in place of a fixed one.
-    pub(crate) credentials: Option<Arc<dyn Credentials>>,
     /// Sends each attempt through a middleware stack, in place of `http`.
     #[cfg(feature = "reqwest-middleware")]
     pub(crate) middleware: Option<reqwest_middleware::ClientWithMiddleware>,
@@ -136,7 +121,7 @@ impl<A> fmt::Debug for Client<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("token", &self.inner.token)
+            .field("credentials", &self.inner.keys)
             .field("user_agent", &self.inner.user_agent)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
@@ -147,8 +132,8 @@ impl<A> fmt::Debug for Client<A> {
 
 impl<A: Api> Client<A> {
     /// A client for the spec's first server that authenticates with `token`, sent as the
-    /// spec's security scheme says (for the Clerk Backend API: the instance's secret key, as a
-    /// bearer token).
+    /// first security scheme the spec asks for says (for the Clerk Backend API: the
+    /// instance's secret key, as a bearer token).
     ///
     /// # Errors
     ///
@@ -161,7 +146,7 @@ impl<A: Api> Client<A> {
     /// A builder for the base URL, timeouts, User-Agent and HTTP client.
     pub fn builder() -> ClientBuilder<A> {
         ClientBuilder {
-            token: None,
+            credentials: (0..A::Scheme::ALL.len()).map(|_| None).collect(),
             base_url: None,
             timeout: None,
             connect_timeout: None,
@@ -172,7 +157,6 @@ impl<A: Api> Client<A> {
             strict: false,
             correction_observer: None,
             hooks: Hooks::default(),
-            credentials: None,
             #[cfg(feature = "reqwest-middleware")]
             middleware: None,
             api: PhantomData,
@@ -214,32 +198,33 @@ impl<A: Api> Client<A> {
     }
 
     /// The same client (connection pool, base URL, timeouts, retries and observers) sending
-    /// another token, such as a machine secret key for the operations that take one.
+    /// another token, such as a machine secret key for the operations that take one. The
+    /// token replaces the credential of the first scheme the spec asks for
+    /// ([`ClientBuilder::token`]); the other schemes keep theirs.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] when the token cannot be sent in a header.
     pub fn with_token(&self, token: impl Into<String>) -> Result<Self, Error<A>> {
-        let token = Secret(token.into());
         let inner = &self.inner;
-        let base_headers =
-            base_headers::<A>(&inner.user_agent, Some(&token)).map_err(Error::Config)?;
+        let mut keys = inner.keys.clone();
+        if let Some(scheme) = A::Scheme::PRIMARY {
+            keys.set(scheme, fixed(scheme, Secret(token.into()))?);
+        }
         Ok(Client {
             inner: Arc::new(Inner {
                 http: inner.http.clone(),
                 base_url: inner.base_url.clone(),
-                token: Some(token),
+                keys,
                 user_agent: inner.user_agent.clone(),
                 timeout: inner.timeout,
                 retry: inner.retry.clone(),
                 retry_tokens: inner.retry_tokens.clone(),
-                base_headers,
+                base_headers: inner.base_headers.clone(),
                 observer: inner.observer.clone(),
                 strict: inner.strict,
                 correction_observer: inner.correction_observer.clone(),
                 hooks: inner.hooks.clone(),
-                // The given token replaces the provider.
-                credentials: None,
                 #[cfg(feature = "reqwest-middleware")]
                 middleware: inner.middleware.clone(),
             }),
@@ -250,7 +235,8 @@ impl<A: Api> Client<A> {
 
 /// Configures a [`Client`].
 pub struct ClientBuilder<A> {
-    token: Option<Secret>,
+    /// What each security scheme is to send, by its index.
+    credentials: Vec<Option<Pending>>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -261,16 +247,36 @@ pub struct ClientBuilder<A> {
     strict: bool,
     correction_observer: Option<CorrectionObserver>,
     hooks: Hooks,
-    credentials: Option<Arc<dyn Credentials>>,
     #[cfg(feature = "reqwest-middleware")]
     middleware: Option<reqwest_middleware::ClientWithMiddleware>,
     api: PhantomData<fn() -> A>,
 }
 
+/// A scheme's credential as the builder was given it.
+enum Pending {
+    Token(Secret),
+    Provider(Arc<dyn Credentials>),
+    ClientCredentials { id: String, secret: Secret },
+}
+
+/// A fixed token for `scheme`, its header built.
+fn fixed<A: Api>(scheme: A::Scheme, token: Secret) -> Result<Credential, Error<A>> {
+    let spec = scheme.spec();
+    Credential::fixed(spec.carrier, token)
+        .map_err(|e| Error::Config(format!("security scheme `{}`: {e}", spec.name)))
+}
+
 impl<A> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("token", &self.token)
+            .field(
+                "credentials",
+                &self
+                    .credentials
+                    .iter()
+                    .map(|slot| slot.as_ref().map(|_| "<redacted>"))
+                    .collect::<Vec<_>>(),
+            )
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -282,18 +288,65 @@ impl<A> fmt::Debug for ClientBuilder<A> {
 }
 
 impl<A: Api> ClientBuilder<A> {
-    /// The token requests authenticate with.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret(token.into()));
-        self
+    /// The token requests authenticate with, for the first security scheme the spec asks for
+    /// ([`Scheme::PRIMARY`]); an API without security schemes sends none.
+    pub fn token(self, token: impl Into<String>) -> Self {
+        match A::Scheme::PRIMARY {
+            Some(scheme) => self.token_for(scheme, token),
+            None => self,
+        }
     }
 
-    /// Credentials for HTTP basic authentication, for APIs whose security scheme is `basic`:
-    /// the token becomes the Base64 encoding of `username:password`.
+    /// The token (or API key) of one security scheme. A request sends the schemes its
+    /// operation asks for: the first of its alternatives whose credentials are all set.
+    pub fn token_for(self, scheme: A::Scheme, token: impl Into<String>) -> Self {
+        self.set(scheme, Pending::Token(Secret(token.into())))
+    }
+
+    /// Credentials for HTTP basic authentication, for APIs whose first security scheme is
+    /// `basic`: the token becomes the Base64 encoding of `username:password`.
     pub fn basic_auth(self, username: &str, password: &str) -> Self {
+        match A::Scheme::PRIMARY {
+            Some(scheme) => self.basic_auth_for(scheme, username, password),
+            None => self,
+        }
+    }
+
+    /// HTTP basic credentials for one security scheme.
+    pub fn basic_auth_for(self, scheme: A::Scheme, username: &str, password: &str) -> Self {
         use base64::Engine;
         let credentials = format!("{username}:{password}");
-        self.token(base64::engine::general_purpose::STANDARD.encode(credentials))
+        self.token_for(
+            scheme,
+            base64::engine::general_purpose::STANDARD.encode(credentials),
+        )
+    }
+
+    /// OAuth2 client credentials for a scheme whose spec gives a client-credentials flow:
+    /// each attempt sends an access token fetched from the flow's token URL (resolved against
+    /// the base URL when relative) with the scopes the spec asks for, cached until shortly
+    /// before it expires (see [`ClientCredentials`]; build one yourself, and pass it to
+    /// [`credentials_for`](Self::credentials_for), to change the URL, scopes or form).
+    pub fn client_credentials(
+        self,
+        scheme: A::Scheme,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.set(
+            scheme,
+            Pending::ClientCredentials {
+                id: client_id.into(),
+                secret: Secret(client_secret.into()),
+            },
+        )
+    }
+
+    fn set(mut self, scheme: A::Scheme, credential: Pending) -> Self {
+        if let Some(slot) = self.credentials.get_mut(scheme.index()) {
+            *slot = Some(credential);
+        }
+        self
     }
 
     /// Sends requests to `url` instead of the spec's server (a mock server, a proxy, ...).
@@ -361,11 +414,18 @@ impl<A: Api> ClientBuilder<A> {
     }
 
     /// Asks `provider` for the token of every attempt, in place of a fixed
-    /// [`token`](Self::token): a token it refreshes (OAuth2 client credentials, a rotated key)
-    /// reaches each retry fresh. It is sent as the API's security scheme says.
-    pub fn credentials(mut self, provider: impl Credentials) -> Self {
-        self.credentials = Some(Arc::new(provider));
-        self
+    /// [`token`](Self::token) of the first scheme the spec asks for: a token it refreshes
+    /// (OAuth2 client credentials, a rotated key) reaches each retry fresh.
+    pub fn credentials(self, provider: impl Credentials) -> Self {
+        match A::Scheme::PRIMARY {
+            Some(scheme) => self.credentials_for(scheme, provider),
+            None => self,
+        }
+    }
+
+    /// Asks `provider` for the token of one scheme on every attempt that sends it.
+    pub fn credentials_for(self, scheme: A::Scheme, provider: impl Credentials) -> Self {
+        self.set(scheme, Pending::Provider(Arc::new(provider)))
     }
 
     /// Sends requests through this HTTP client (for its proxy, TLS or pool settings).
@@ -408,26 +468,56 @@ impl<A: Api> ClientBuilder<A> {
             }
         }
         let user_agent = self.user_agent();
-        // A credential provider replaces a fixed token.
-        if self.credentials.is_some() {
-            self.token = None;
-        }
-        let base_headers =
-            base_headers::<A>(&user_agent, self.token.as_ref()).map_err(Error::Config)?;
+        let base_headers = base_headers::<A>(&user_agent).map_err(Error::Config)?;
         let http = match self.http.take() {
             Some(http) => http,
             None => self
                 .default_http_client()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let mut keys = Keys::empty::<A::Scheme>();
+        for (&scheme, pending) in A::Scheme::ALL
+            .iter()
+            .zip(std::mem::take(&mut self.credentials))
+        {
+            let credential = match pending {
+                None => continue,
+                Some(Pending::Token(token)) => fixed(scheme, token)?,
+                Some(Pending::Provider(provider)) => Credential::Provider(provider),
+                Some(Pending::ClientCredentials { id, secret }) => {
+                    let spec = scheme.spec();
+                    let Some(token_url) = spec.token_url else {
+                        return Err(Error::Config(format!(
+                            "security scheme `{}` has no OAuth2 client-credentials flow in the spec; pass a ClientCredentials with its token URL to credentials_for",
+                            spec.name
+                        )));
+                    };
+                    let token_url = reqwest::Url::parse(&format!("{base_url}/"))
+                        .and_then(|base| base.join(token_url))
+                        .map_err(|e| {
+                            Error::Config(format!(
+                                "security scheme `{}`: invalid token URL `{token_url}`: {e}",
+                                spec.name
+                            ))
+                        })?;
+                    let provider = ClientCredentials::new(token_url, id, secret.0)
+                        .scopes(spec.scopes.iter().copied())
+                        .timeout(timeout)
+                        .http_client(http.clone());
+                    Credential::Provider(Arc::new(provider))
+                }
+            };
+            keys.set(scheme, credential);
+        }
         let retry = self.retry.take().unwrap_or_default();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                token: self.token,
+                keys,
                 user_agent,
-                timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                timeout,
                 retry_tokens: retry
                     .retry_budget()
                     .map(|budget| Arc::new(RetryTokens::new(budget))),
@@ -437,7 +527,6 @@ impl<A: Api> ClientBuilder<A> {
                 strict: self.strict,
                 correction_observer: self.correction_observer,
                 hooks: self.hooks,
-                credentials: self.credentials,
                 #[cfg(feature = "reqwest-middleware")]
                 middleware: self.middleware,
             }),
@@ -460,9 +549,8 @@ impl<A: Api> ClientBuilder<A> {
     }
 }
 
-/// The headers every request carries; credentials are marked sensitive so they never show in
-/// debug output.
-fn base_headers<A: Api>(user_agent: &str, token: Option<&Secret>) -> Result<HeaderMap, String> {
+/// The headers every request carries.
+fn base_headers<A: Api>(user_agent: &str) -> Result<HeaderMap, String> {
     let invalid =
         |what: &str| format!("the {what} contains characters that cannot be sent in a header");
     let mut headers = HeaderMap::new();
@@ -475,13 +563,6 @@ fn base_headers<A: Api>(user_agent: &str, token: Option<&Secret>) -> Result<Head
         let name =
             HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("version header name"))?;
         headers.insert(name, HeaderValue::from_static(A::SETTINGS.version));
-    }
-    if let Some((name, value)) = token
-        .map(|t| A::SETTINGS.auth.header(t))
-        .transpose()?
-        .flatten()
-    {
-        headers.insert(name, value);
     }
     Ok(headers)
 }

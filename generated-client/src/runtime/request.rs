@@ -89,7 +89,7 @@ pub enum In {
 ///
 /// Inputs that fail validation are recorded and reported by the `send_*` methods before any
 /// network traffic.
-pub struct Request<A> {
+pub struct Request<A: Api> {
     pub(super) client: Client<A>,
     pub(super) options: RequestOptions,
     pub(super) operation: &'static str,
@@ -102,15 +102,15 @@ pub struct Request<A> {
     pub(super) cookies: Vec<(Cow<'static, str>, String)>,
     pub(super) body: Body,
     pub(super) problem: Option<ValidationError>,
-    /// Whether the client's credentials stay off this request.
-    pub(super) anonymous: bool,
+    /// The security requirements of the operation, when they are not the API's.
+    pub(super) security: Option<&'static [&'static [A::Scheme]]>,
     /// Whether the request may be repeated whatever its method: it carries an idempotency
     /// key, so the API performs it once however often it arrives.
     pub(super) repeatable: bool,
 }
 
 /// A copy to send again: a reconnecting event stream resends its request.
-impl<A> Clone for Request<A> {
+impl<A: Api> Clone for Request<A> {
     fn clone(&self) -> Self {
         Self {
             client: self.client.clone(),
@@ -124,7 +124,7 @@ impl<A> Clone for Request<A> {
             cookies: self.cookies.clone(),
             body: self.body.clone(),
             problem: self.problem.clone(),
-            anonymous: self.anonymous,
+            security: self.security,
             repeatable: self.repeatable,
         }
     }
@@ -151,7 +151,7 @@ impl<A: Api> Request<A> {
             cookies: Vec::new(),
             body: Body::None,
             problem: None,
-            anonymous: false,
+            security: None,
             repeatable: false,
         }
     }
@@ -178,7 +178,13 @@ impl<A: Api> Request<A> {
     /// Sends the request without the client's credentials, for an operation that declares
     /// it needs none (`security: []`), so a public endpoint never receives the key.
     pub fn anonymous(&mut self) {
-        self.anonymous = true;
+        self.security = Some(&[]);
+    }
+
+    /// The operation's own security requirements, in place of the API's: alternatives, the
+    /// first whose credentials are all set sent (see [`Scheme`](super::api::Scheme)).
+    pub fn security(&mut self, requirements: &'static [&'static [A::Scheme]]) {
+        self.security = Some(requirements);
     }
 
     fn reject(&mut self, input: &str, message: impl Into<String>) {

@@ -114,14 +114,7 @@ pub fn emit_root(api: &Api) -> TokenStream {
     let version_header = opt(&api.settings.api_version_header);
     let token_env = opt(&api.settings.token_env);
     let base_url_env = opt(&api.settings.base_url_env);
-    let auth = match &api.auth {
-        crate::ir::Auth::None => quote!(codegen::AuthScheme::None),
-        crate::ir::Auth::Bearer => quote!(codegen::AuthScheme::Bearer),
-        crate::ir::Auth::Basic => quote!(codegen::AuthScheme::Basic),
-        crate::ir::Auth::ApiKeyHeader(name) => quote!(codegen::AuthScheme::Header(#name)),
-        crate::ir::Auth::ApiKeyQuery(name) => quote!(codegen::AuthScheme::Query(#name)),
-        crate::ir::Auth::ApiKeyCookie(name) => quote!(codegen::AuthScheme::Cookie(#name)),
-    };
+    let schemes = security_schemes(api);
     let error_body = type_tokens(&api.error_body, &quote!(types::));
     let accessors = error_accessors(&api.error_fields);
     let title = &api.title;
@@ -150,7 +143,7 @@ pub fn emit_root(api: &Api) -> TokenStream {
         use crate::runtime::codegen;
 
         pub use codegen::{
-            Attempt, Bytes, Correction, CorrectionKind, Credentials, DecodeError, Event, Exchange, Hook, HookError, HookFuture, Nullable, Payload, RequestOptions, Response, RetryBudget, RetryPolicy, Upload, ValidationError,
+            Attempt, Bytes, ClientCredentials, Correction, CorrectionKind, Credentials, DecodeError, Event, Exchange, Hook, HookError, HookFuture, Nullable, Payload, RequestOptions, Response, RetryBudget, RetryPolicy, Upload, ValidationError,
         };
 
         /// The body of error responses, decoded when the API answers with an error status.
@@ -174,6 +167,8 @@ pub fn emit_root(api: &Api) -> TokenStream {
         /// A response of server-sent events, read as a stream of typed events.
         pub type EventStream<T> = codegen::EventStream<T, Api>;
 
+        #schemes
+
         #api_doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub struct Api;
@@ -185,12 +180,111 @@ pub fn emit_root(api: &Api) -> TokenStream {
                 version_header: #version_header,
                 token_env: #token_env,
                 base_url_env: #base_url_env,
-                auth: #auth,
             };
+
+            type Scheme = SecurityScheme;
 
             type ErrorBody = ErrorBody;
 
             #accessors
+        }
+    }
+}
+
+/// The `SecurityScheme` enum: one variant per scheme the client can send, with where it goes
+/// and the requirements of operations that state none.
+fn security_schemes(api: &Api) -> TokenStream {
+    use crate::ir::Carrier;
+    let security = &api.security;
+    let variant = |index: usize| ident(&security.schemes[index].variant);
+    let variants = security.schemes.iter().map(|scheme| {
+        let carried = match &scheme.carrier {
+            Carrier::Bearer => "an `Authorization: Bearer` header".to_owned(),
+            Carrier::Basic => "an `Authorization: Basic` header".to_owned(),
+            Carrier::Header(name) => format!("the `{name}` header"),
+            Carrier::Query(name) => format!("the `{name}` query parameter"),
+            Carrier::Cookie(name) => format!("the `{name}` cookie"),
+        };
+        let mut text = format!("`{}`, sent in {carried}.", scheme.key);
+        if let Some(url) = &scheme.token_url {
+            text.push_str(&format!(
+                " Its OAuth2 client-credentials tokens come from `{url}` ([`ClientBuilder::client_credentials`])."
+            ));
+        }
+        let mut doc = docs::trusted_doc_attrs(&text);
+        if let Some(description) = &scheme.description {
+            let description = docs::doc_attrs(description);
+            doc = quote! { #doc #[doc = ""] #description };
+        }
+        let name = ident(&scheme.variant);
+        quote! { #doc #name, }
+    });
+    let all = (0..security.schemes.len()).map(variant);
+    let default = security.default.iter().map(|schemes| {
+        let schemes = schemes.iter().map(|&i| variant(i));
+        quote!(&[#(Self::#schemes),*])
+    });
+    let primary = match security.primary {
+        Some(index) => {
+            let name = variant(index);
+            quote!(Some(Self::#name))
+        }
+        None => quote!(None),
+    };
+    let index = if security.schemes.is_empty() {
+        quote!(match self {})
+    } else {
+        quote!(self as usize)
+    };
+    let specs = security.schemes.iter().map(|scheme| {
+        let name = ident(&scheme.variant);
+        let key = &scheme.key;
+        let carrier = match &scheme.carrier {
+            Carrier::Bearer => quote!(codegen::AuthScheme::Bearer),
+            Carrier::Basic => quote!(codegen::AuthScheme::Basic),
+            Carrier::Header(name) => quote!(codegen::AuthScheme::Header(#name)),
+            Carrier::Query(name) => quote!(codegen::AuthScheme::Query(#name)),
+            Carrier::Cookie(name) => quote!(codegen::AuthScheme::Cookie(#name)),
+        };
+        let token_url = match &scheme.token_url {
+            Some(url) => quote!(Some(#url)),
+            None => quote!(None),
+        };
+        let scopes = &scheme.scopes;
+        quote! {
+            Self::#name => codegen::SchemeSpec {
+                name: #key,
+                carrier: #carrier,
+                token_url: #token_url,
+                scopes: &[#(#scopes),*],
+            },
+        }
+    });
+    let title = docs::sanitize(&api.title).join(" ");
+    let doc = docs::trusted_doc_attrs(&format!(
+        "The security schemes of the{title} that the client can send. [`ClientBuilder::token`] sets the credential of the first one the API asks for; [`ClientBuilder::token_for`] sets any. Each request sends the first set of schemes its operation accepts whose credentials are all set."
+    ));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum SecurityScheme {
+            #(#variants)*
+        }
+
+        impl codegen::Scheme for SecurityScheme {
+            const ALL: &'static [Self] = &[#(Self::#all),*];
+            const DEFAULT: &'static [&'static [Self]] = &[#(#default),*];
+            const PRIMARY: Option<Self> = #primary;
+
+            fn index(self) -> usize {
+                #index
+            }
+
+            fn spec(self) -> codegen::SchemeSpec {
+                match self {
+                    #(#specs)*
+                }
+            }
         }
     }
 }

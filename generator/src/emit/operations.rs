@@ -438,8 +438,19 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     if let Some(accept) = &op.accept {
         steps.push(quote!(request.param(codegen::In::Header, "Accept", Some(&#accept));));
     }
-    if op.anonymous {
-        steps.push(quote!(request.anonymous();));
+    match op.security.as_deref() {
+        None => {}
+        Some([]) => steps.push(quote!(request.anonymous();)),
+        Some(requirements) => {
+            let alternatives = requirements.iter().map(|schemes| {
+                let schemes = schemes.iter().map(|&index| {
+                    let variant = ident(&api.security.schemes[index].variant);
+                    quote!(crate::generated::SecurityScheme::#variant)
+                });
+                quote!(&[#(#schemes),*])
+            });
+            steps.push(quote!(request.security(&[#(#alternatives),*]);));
+        }
     }
     let mut multipart_started = false;
     for input in &op.inputs {
@@ -482,7 +493,7 @@ fn emit_send(api: &Api, op: &Operation) -> TokenStream {
     let mutability = (!op.inputs.is_empty()
         || op.body.is_some()
         || op.accept.is_some()
-        || op.anonymous
+        || op.security.is_some()
         || op.idempotency_header.is_some())
     .then(|| quote!(mut));
     let idempotency = op

@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::prose;
 use super::ident;
 use super::sweep::sample_call;
-use crate::ir::{Api, Auth, Group, Input, Location, Operation, TypeRef};
+use crate::ir::{Api, Carrier, Group, Input, Location, Operation, TypeRef};
 
 /// The README's text.
 pub fn emit_readme(api: &Api) -> Result<String, String> {
@@ -206,7 +206,7 @@ fn callable(op: &Operation) -> bool {
 /// `main` of the quickstart: build the client, call an operation, print the answer.
 fn quickstart(api: &Api) -> Result<String, String> {
     let krate = ident(&api.settings.crate_name.replace('-', "_"));
-    let client = client_tokens(api);
+    let client = client_tokens(api, &krate);
     // A read without a body, with the fewest required inputs.
     let chosen = api
         .groups
@@ -279,7 +279,7 @@ fn quickstart(api: &Api) -> Result<String, String> {
 
 /// How the quickstart builds its client: from the environment when the document names the
 /// variables, else with a placeholder credential for the scheme it uses.
-fn client_tokens(api: &Api) -> TokenStream {
+fn client_tokens(api: &Api, krate: &proc_macro2::Ident) -> TokenStream {
     let settings = &api.settings;
     let base_url = api
         .default_base_url
@@ -299,9 +299,19 @@ fn client_tokens(api: &Api) -> TokenStream {
             let client = Client::builder().token(token) #base_url .build()?;
         };
     }
-    match &api.auth {
-        Auth::None => quote!(let client = Client::builder() #base_url .build()?;),
-        Auth::Basic => {
+    let primary = api.security.primary.map(|i| &api.security.schemes[i]);
+    if let Some(scheme) = primary.filter(|scheme| scheme.token_url.is_some()) {
+        let variant = ident(&scheme.variant);
+        return quote! {
+            let client = Client::builder()
+                .client_credentials(#krate::SecurityScheme::#variant, "<client id>", "<client secret>")
+                #base_url
+                .build()?;
+        };
+    }
+    match primary.map(|scheme| &scheme.carrier) {
+        None => quote!(let client = Client::builder() #base_url .build()?;),
+        Some(Carrier::Basic) => {
             quote!(let client = Client::builder().basic_auth("user", "password") #base_url .build()?;)
         }
         _ => quote!(let client = Client::builder().token("<your token>") #base_url .build()?;),

@@ -254,6 +254,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("correct.rs", include_str!("../../runtime/correct.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("hooks.rs", include_str!("../../runtime/hooks.rs")),
+    ("oauth2.rs", include_str!("../../runtime/oauth2.rs")),
     ("options.rs", include_str!("../../runtime/options.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("params.rs", include_str!("../../runtime/params.rs")),

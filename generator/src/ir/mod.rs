@@ -31,7 +31,7 @@ pub struct Api {
     /// Settings from the `x-rust-client` extension.
     pub settings: Settings,
     /// How requests authenticate.
-    pub auth: Auth,
+    pub security: Security,
     /// All named types, sorted by Rust name.
     pub types: Vec<TypeDef>,
     /// Operation groups, sorted by Rust name.
@@ -136,21 +136,55 @@ pub struct Metadata {
     pub contact: Option<String>,
 }
 
-/// How the client authenticates.
+/// How the client authenticates: the schemes it can send, and which of them an operation
+/// needs when it does not say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Security {
+    /// The schemes some requirement names and the client can send, in the order of
+    /// `components/securitySchemes`.
+    pub schemes: Vec<SecurityScheme>,
+    /// The document's own requirements (its root `security`), for operations that state none.
+    pub default: Requirements,
+    /// The scheme `ClientBuilder::token` sets: the first of the first default requirement,
+    /// else the first scheme.
+    pub primary: Option<usize>,
+}
+
+/// Alternatives, any one of which authenticates a request; each lists the schemes (indexes
+/// into [`Security::schemes`]) sent together. Empty: no credentials are needed. An empty
+/// alternative: credentials are optional.
+pub type Requirements = Vec<Vec<usize>>;
+
+/// A security scheme the client can send.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Auth {
-    /// No security scheme applies.
-    None,
+pub struct SecurityScheme {
+    /// Its key in `components/securitySchemes`.
+    pub key: String,
+    /// Its variant in the generated `SecurityScheme` enum.
+    pub variant: String,
+    /// How a request carries it.
+    pub carrier: Carrier,
+    /// The token URL of its OAuth2 client-credentials flow, when it has one.
+    pub token_url: Option<String>,
+    /// The scopes any requirement asks of it, for a fetched token.
+    pub scopes: Vec<String>,
+    /// The scheme's description.
+    pub description: Option<String>,
+}
+
+/// Where a request carries a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Carrier {
     /// `Authorization: Bearer <token>`.
     Bearer,
     /// `Authorization: Basic <token>`, where the token is the encoded `user:password`.
     Basic,
     /// A key in a header.
-    ApiKeyHeader(String),
+    Header(String),
     /// A key in a query parameter.
-    ApiKeyQuery(String),
+    Query(String),
     /// A key in a cookie.
-    ApiKeyCookie(String),
+    Cookie(String),
 }
 
 /// The HTTP methods an OpenAPI path item can hold.
@@ -275,9 +309,9 @@ pub struct Operation {
     pub statuses: Vec<StatusDoc>,
     /// The `Accept` header, where the successful answers are not JSON.
     pub accept: Option<String>,
-    /// Whether the operation declares that it needs no credentials (`security: []`): they
-    /// are not sent.
-    pub anonymous: bool,
+    /// The operation's own security requirements, when it states them (`security: []`: it
+    /// needs no credentials); `None` uses the document's.
+    pub security: Option<Requirements>,
     /// The header that carries an idempotency key (`Idempotency-Key`, or the name
     /// `x-rust-client.idempotency-header` gives), when the operation declares it: the client
     /// sends a key on every call unless the caller sets one, and may retry the call whatever

@@ -63,6 +63,8 @@ pub(crate) struct Lowerer<'a> {
     external_paths: BTreeMap<String, bool>,
     /// The `[dependencies]` lines of the external types used so far.
     dependencies: std::collections::BTreeSet<String>,
+    /// The schemes the client can send, read before the operations that name them.
+    security: crate::ir::Security,
 }
 
 impl<'a> Lowerer<'a> {
@@ -84,6 +86,7 @@ impl<'a> Lowerer<'a> {
             scalars: options.types.clone(),
             external_paths: BTreeMap::new(),
             dependencies: std::collections::BTreeSet::new(),
+            security: crate::ir::Security::default(),
         }
     }
 
@@ -120,6 +123,7 @@ pub fn lower(
     lowerer.declare_components();
     lowerer.lower_components();
     lowerer.break_alias_cycles();
+    lowerer.security = lowerer.lower_security();
     let mut groups = lowerer.lower_operations();
     let webhooks = lowerer.lower_webhooks();
     let error_body = lowerer.error_body();
@@ -127,7 +131,6 @@ pub fn lower(
     lowerer.finish_operations(&mut groups);
     let error_fields = lowerer.error_fields(&error_body);
     let settings = lowerer.settings();
-    let auth = lowerer.auth();
     let default_base_url = lowerer.default_base_url();
 
     let mut diagnostics = std::mem::take(&mut lowerer.diagnostics);
@@ -151,7 +154,7 @@ pub fn lower(
         spec_name: source.name.to_owned(),
         default_base_url,
         settings,
-        auth,
+        security: lowerer.security,
         types: lowerer.types.into_values().collect(),
         groups,
         error_body,

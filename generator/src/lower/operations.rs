@@ -210,7 +210,7 @@ impl Lowerer<'_> {
             origin: pointer.to_owned(),
             statuses,
             accept,
-            anonymous: op.security.as_ref().is_some_and(Vec::is_empty),
+            security: self.operation_security(op.security.as_ref()),
             idempotency_header,
             pagination: None,
         })
