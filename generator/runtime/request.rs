@@ -102,6 +102,8 @@ pub struct Request<A: Api> {
     pub(super) cookies: Vec<(Cow<'static, str>, String)>,
     pub(super) body: Body,
     pub(super) problem: Option<ValidationError>,
+    /// The URL of a next page's link, sent in place of the path and query.
+    pub(super) link: Option<reqwest::Url>,
     /// The security requirements of the operation, when they are not the API's.
     pub(super) security: Option<&'static [&'static [A::Scheme]]>,
     /// Whether the request may be repeated whatever its method: it carries an idempotency
@@ -124,6 +126,7 @@ impl<A: Api> Clone for Request<A> {
             cookies: self.cookies.clone(),
             body: self.body.clone(),
             problem: self.problem.clone(),
+            link: self.link.clone(),
             security: self.security,
             repeatable: self.repeatable,
         }
@@ -151,6 +154,7 @@ impl<A: Api> Request<A> {
             cookies: Vec::new(),
             body: Body::None,
             problem: None,
+            link: None,
             security: None,
             repeatable: false,
         }
@@ -173,6 +177,25 @@ impl<A: Api> Request<A> {
             self.headers.push((name, super::retry::idempotency_key()));
         }
         self.repeatable = true;
+    }
+
+    /// Sends the request to `link` (a next page's link from a response, absolute or relative to
+    /// the base URL) in place of its path and query. A link to another origin (scheme, host
+    /// and port) than the base URL's is refused before anything is sent, so that credentials
+    /// never leave the API.
+    pub fn follow(&mut self, link: &str) {
+        let base = &self.client.inner.base_url;
+        let resolved = reqwest::Url::parse(&format!("{base}/")).and_then(|base| base.join(link));
+        match resolved {
+            Ok(url) if reqwest::Url::parse(base).is_ok_and(|b| b.origin() == url.origin()) => {
+                self.link = Some(url);
+            }
+            Ok(url) => self.reject(
+                "next page link",
+                format!("`{url}` is on another origin than the base URL `{base}`; not followed"),
+            ),
+            Err(e) => self.reject("next page link", format!("`{link}` is not a URL: {e}")),
+        }
     }
 
     /// Sends the request without the client's credentials, for an operation that declares

@@ -305,6 +305,8 @@ pub struct Response {
     pub reference: Option<String>,
     pub description: Option<String>,
     pub content: IndexMap<String, MediaType>,
+    /// The headers it declares, by name; only the names are read.
+    pub headers: IndexMap<String, serde::de::IgnoredAny>,
 }
 
 /// The schema and encoding of one content type.

@@ -15,7 +15,9 @@ pub use super::error::{ApiError, DecodeError, Error, ValidationError};
 pub use super::hooks::{Attempt, Credentials, Hook, HookError, HookFuture};
 pub use super::oauth2::ClientCredentials;
 pub use super::options::RequestOptions;
-pub use super::paginate::{CursorPage, Page, PageCursor, page_param, paginate, paginate_cursor};
+pub use super::paginate::{
+    CursorPage, Page, PageCursor, next_link, page_param, paginate, paginate_cursor,
+};
 pub use super::params::Style;
 pub use super::payload::{BoxError, Payload};
 pub use super::request::{In, Request};

@@ -141,6 +141,45 @@ where
     })
 }
 
+/// The `rel="next"` link of a response's `Link` headers (RFC 8288), such as
+/// `<https://api.example.com/items?page=2>; rel="next", <...>; rel="last"`; a `rel` may list
+/// several relations (`rel="next last"`).
+pub fn next_link(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find_map(|value| {
+            let mut rest = value;
+            while let Some(open) = rest.find('<') {
+                let close = open + rest[open..].find('>')?;
+                let target = &rest[open + 1..close];
+                // The parameters run to the next link's `<`.
+                let after = &rest[close + 1..];
+                let end = after.find('<').unwrap_or(after.len());
+                let params = &after[..end];
+                let next = params.split(';').any(|param| {
+                    let Some((name, value)) = param.split_once('=') else {
+                        return false;
+                    };
+                    name.trim().eq_ignore_ascii_case("rel")
+                        && value
+                            .trim()
+                            .trim_end_matches(',')
+                            .trim_end()
+                            .trim_matches('"')
+                            .split_ascii_whitespace()
+                            .any(|rel| rel.eq_ignore_ascii_case("next"))
+                });
+                if next {
+                    return Some(target.to_owned());
+                }
+                rest = &after[end..];
+            }
+            None
+        })
+}
+
 /// Converts a page offset or size into the type the operation declares for it, rejecting a
 /// value it cannot hold (the stream then ends with that error).
 ///
@@ -159,4 +198,38 @@ pub fn page_param<A: Api, T: TryFrom<i64>>(
             message: format!("{value} does not fit the parameter's integer type"),
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue, LINK};
+
+    use super::next_link;
+
+    fn links(values: &[&'static str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(LINK, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn the_next_relation_is_found_among_others_in_any_header() {
+        let github = links(&[
+            r#"<https://api.example.com/r?page=1>; rel="prev", <https://api.example.com/r?page=3>; rel="next", <https://api.example.com/r?page=9>; rel="last""#,
+        ]);
+        assert_eq!(
+            next_link(&github).as_deref(),
+            Some("https://api.example.com/r?page=3")
+        );
+        let split = links(&[
+            "</r?page=1>; rel=first",
+            "</r?page=2>; title=\"more\"; REL=\"Next Last\"",
+        ]);
+        assert_eq!(next_link(&split).as_deref(), Some("/r?page=2"));
+        assert_eq!(next_link(&links(&[r#"</r?page=1>; rel="prev""#])), None);
+        assert_eq!(next_link(&links(&["garbage; rel=next"])), None);
+        assert_eq!(next_link(&HeaderMap::new()), None);
+    }
 }

@@ -378,6 +378,9 @@ impl<A: Api> Request<A> {
     }
 
     fn url(&self) -> Result<reqwest::Url, Error<A>> {
+        if let Some(link) = &self.link {
+            return Ok(link.clone());
+        }
         let inner = &self.client.inner;
         let mut url =
             reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path)).map_err(|e| {

@@ -8,8 +8,8 @@ use super::docs::doc_attrs;
 use super::operations::types_path;
 use super::{ident, type_tokens};
 use crate::ir::{
-    CursorPagination, IntType, NextCursor, Operation, PageNumberPagination, PageShape, Pagination,
-    Paging, Presence,
+    CursorPagination, IntType, LinkPagination, NextCursor, NextLink, Operation,
+    PageNumberPagination, PageShape, Pagination, Paging, Presence,
 };
 
 pub(super) fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
@@ -17,6 +17,53 @@ pub(super) fn emit_stream(op: &Operation, paging: &Paging) -> TokenStream {
         Paging::Offset(pagination) => emit_offset(op, pagination),
         Paging::Cursor(pagination) => emit_cursor(op, pagination),
         Paging::Page(pagination) => emit_page_number(op, pagination),
+        Paging::Link(pagination) => emit_link(op, pagination),
+    }
+}
+
+/// `stream()` of an operation whose responses link to the next page: the link is a cursor
+/// the request follows.
+fn emit_link(op: &Operation, pagination: &LinkPagination) -> TokenStream {
+    let item = type_tokens(&pagination.item, &types_path());
+    let response_type = type_tokens(&pagination.response, &types_path());
+    let (next, source) = match &pagination.next {
+        NextLink::Header => (
+            quote!(codegen::next_link(received.headers())),
+            "the `rel=\"next\"` link of the `Link` header".to_owned(),
+        ),
+        NextLink::Body(path) => {
+            let wire: Vec<&str> = path.iter().map(|(_, _, wire)| wire.as_str()).collect();
+            (
+                link_value(path),
+                format!("the link in the response's `{}`", wire.join(".")),
+            )
+        }
+    };
+    let items = match &pagination.items {
+        Some(items) => {
+            let items = ident(items);
+            quote!(response.#items)
+        }
+        None => quote!(response),
+    };
+    let doc = doc_attrs(&format!(
+        "Streams the items of every page: `{} {}` first, then {source} as the stream is read, until a page has none.\n\nOnly the current page is kept in memory. A link to another origin than the base URL's is not followed (the stream ends with an error). The stream ends after the last page, or after the first error, which it yields.",
+        op.http_method, op.path,
+    ));
+    quote! {
+        #doc
+        pub fn stream(self) -> impl codegen::Stream<Item = Result<#item, Error>> + Send + 'static {
+            codegen::paginate_cursor(self, None, |page: Self, link: Option<String>| async move {
+                let mut request = page.into_request();
+                if let Some(link) = &link {
+                    request.follow(link);
+                }
+                let received = request.send_raw().await?;
+                let response: #response_type = received.json()?;
+                let next = #next;
+                Ok(codegen::CursorPage { items: #items, next })
+            })
+        }
     }
 }
 
@@ -142,6 +189,30 @@ fn emit_cursor(op: &Operation, pagination: &CursorPagination) -> TokenStream {
                 Ok(codegen::CursorPage { items: response.#items, next })
             })
         }
+    }
+}
+
+/// The next link at the end of `path` in `response`, as an `Option<String>`: fields are
+/// reached directly while they are required, then through `Option`s.
+fn link_value(path: &[(String, Presence, String)]) -> TokenStream {
+    let mut value = quote!(response);
+    let mut optional = false;
+    for (i, (name, presence, _)) in path.iter().enumerate() {
+        let name = ident(name);
+        let last = i + 1 == path.len();
+        value = match (optional, *presence == Presence::Required) {
+            (false, true) => quote!(#value.#name),
+            (false, false) if last => return quote!(#value.#name.clone()),
+            (false, false) => quote!(#value.#name.as_ref()),
+            (true, true) => quote!(#value.map(|v| &v.#name)),
+            (true, false) => quote!(#value.and_then(|v| v.#name.as_ref())),
+        };
+        optional |= *presence != Presence::Required;
+    }
+    if optional {
+        quote!(#value.cloned())
+    } else {
+        quote!(Some(#value.clone()))
     }
 }
 

@@ -319,6 +319,8 @@ pub struct Operation {
     pub idempotency_header: Option<String>,
     /// How to walk the pages of a list operation.
     pub pagination: Option<Paging>,
+    /// Whether a successful response declares a `Link` header.
+    pub link_header: bool,
 }
 
 impl Operation {
@@ -441,6 +443,33 @@ pub enum Paging {
     Cursor(CursorPagination),
     /// A page number counted up to the total number of pages.
     Page(PageNumberPagination),
+    /// A link to the next page, in the body or the `Link` header, followed as it is.
+    Link(LinkPagination),
+}
+
+/// A list operation whose responses link to the next page.
+#[derive(Debug, Clone)]
+pub struct LinkPagination {
+    /// The type of a whole response.
+    pub response: TypeRef,
+    /// The Rust name of the response's items field; `None` when the response is the array
+    /// of items.
+    pub items: Option<String>,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Where the link is.
+    pub next: NextLink,
+}
+
+/// Where a paged response gives the link to the next page.
+#[derive(Debug, Clone)]
+pub enum NextLink {
+    /// A string in the body, reached through these fields (Rust name, presence and wire name
+    /// each): `next`, `links.next`, `_links.next.href`. Null, empty or missing after the last
+    /// page.
+    Body(Vec<(String, Presence, String)>),
+    /// The `rel="next"` link of the `Link` header (RFC 8288).
+    Header,
 }
 
 /// A list operation paged by page number.

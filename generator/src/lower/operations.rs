@@ -181,6 +181,7 @@ impl Lowerer<'_> {
             None => None,
         };
         let (response, statuses, accept) = self.lower_responses(op, pointer, &builder_name);
+        let link_header = self.declares_link_header(op, pointer);
         let idempotency_name = self
             .doc
             .rust_client
@@ -213,6 +214,7 @@ impl Lowerer<'_> {
             security: self.operation_security(op.security.as_ref()),
             idempotency_header,
             pagination: None,
+            link_header,
         })
     }
 
@@ -266,7 +268,7 @@ impl Lowerer<'_> {
                 naming::argument_order(position, &input.wire)
             });
             op.arguments = arguments;
-            op.pagination = self.pagination(&op.inputs, &op.response);
+            op.pagination = self.pagination(&op.inputs, &op.response, op.link_header);
         }
     }
 }

@@ -12,18 +12,30 @@
 //!    - a boolean `has_more`, with items that have a string `id`: the last item's `id` is the
 //!      next cursor while `has_more` is true (Stripe's `starting_after`).
 //!
-//! 3. **Page number.** An optional integer query parameter named as page numbers are
+//! 3. **Next link.** An object response with an array of items (as in rule 2) and a string
+//!    link to the next page: a field named as links are ([`NEXT_LINK_FIELDS`]: `next`,
+//!    `next_url`, `nextLink`, `@odata.nextLink`, ...), or one inside an object field named as
+//!    link holders are ([`LINK_HOLDERS`]: `links`, `_links`, `pagination`, `meta`, ...), or
+//!    the `href` of such an object (HAL's `_links.next.href`). Or a successful response that
+//!    declares a `Link` header, whose body is an array of items (or an object as above): the
+//!    header's `rel="next"` link (RFC 8288, as GitHub pages). The link is followed as it is
+//!    (absolute, or relative to the base URL), with none of the caller's query parameters,
+//!    until it is null, empty or missing. A link to another origin is not followed: the stream
+//!    ends with an error, so that credentials never leave the API.
+//! 4. **Page number.** An optional integer query parameter named as page numbers are
 //!    ([`PAGE_PARAMS`]: `page`, `page_number`, ...), and an object response with an array of
 //!    items (as in rule 2) and maybe an integer total of pages ([`TOTAL_PAGES_FIELDS`]:
 //!    `total_pages`, `last_page`, ...). Pages are counted from the caller's number (or the
 //!    parameter's default, or 1) up to the total, or without one until an empty page.
 //!
-//! An operation that matches no rule has no `stream()`.
+//! An operation that matches no rule has no `stream()`. Rule 3 comes before rule 4 so that an
+//! API that gives both a page number and a next link (Django REST framework) is walked by its
+//! links, which end where the pages do.
 
 use super::Lowerer;
 use crate::ir::{
-    CursorPagination, Input, Location, NextCursor, PageNumberPagination, PageShape, Pagination,
-    Paging, ParamEncoding, Presence, ResponseKind, TypeKind, TypeRef,
+    CursorPagination, Input, LinkPagination, Location, NextCursor, NextLink, PageNumberPagination,
+    PageShape, Pagination, Paging, ParamEncoding, Presence, ResponseKind, TypeKind, TypeRef,
 };
 
 /// Query parameters that take a page cursor, by wire name.
@@ -66,20 +78,136 @@ pub const TOTAL_PAGES_FIELDS: &[&str] = &[
     "pageCount",
 ];
 
+/// Response fields that link to the next page, by wire name.
+pub const NEXT_LINK_FIELDS: &[&str] = &[
+    "next",
+    "next_url",
+    "nextUrl",
+    "next_link",
+    "nextLink",
+    "@odata.nextLink",
+    "next_page_url",
+    "nextPageUrl",
+    "next_href",
+];
+
+/// Object fields of a response that hold its links, by wire name.
+pub const LINK_HOLDERS: &[&str] = &[
+    "links",
+    "_links",
+    "pagination",
+    "paging",
+    "meta",
+    "page_info",
+    "pageInfo",
+];
+
 /// Response fields that hold a page's items, by wire name.
 pub const ITEMS_FIELDS: &[&str] = &["data", "items", "results", "entries", "records", "values"];
 
 impl Lowerer<'_> {
     /// How a list operation pages, by the rules of this module's documentation.
-    pub(super) fn pagination(&self, inputs: &[Input], response: &ResponseKind) -> Option<Paging> {
+    pub(super) fn pagination(
+        &self,
+        inputs: &[Input],
+        response: &ResponseKind,
+        link_header: bool,
+    ) -> Option<Paging> {
         if let Some(offset) = self.offset_pagination(inputs, response) {
             return Some(Paging::Offset(offset));
         }
         if let Some(cursor) = self.cursor_pagination(inputs, response) {
             return Some(Paging::Cursor(cursor));
         }
+        if let Some(link) = self.link_pagination(response, link_header) {
+            return Some(Paging::Link(link));
+        }
         self.page_number_pagination(inputs, response)
             .map(Paging::Page)
+    }
+
+    /// Rule 3: a next link in the body, or in the `Link` header.
+    fn link_pagination(
+        &self,
+        response: &ResponseKind,
+        link_header: bool,
+    ) -> Option<LinkPagination> {
+        let ResponseKind::Json(ty) = response else {
+            return None;
+        };
+        match ty {
+            TypeRef::Vec(item) if link_header => Some(LinkPagination {
+                response: ty.clone(),
+                items: None,
+                item: (**item).clone(),
+                next: NextLink::Header,
+            }),
+            TypeRef::Named(name) => {
+                let TypeKind::Struct { fields, .. } = &self.types.get(name)?.kind else {
+                    return None;
+                };
+                let (items, item) = Self::items_field(fields)?;
+                let next = match self.link_in(fields, 0) {
+                    Some(path) => NextLink::Body(path),
+                    None if link_header => NextLink::Header,
+                    None => return None,
+                };
+                Some(LinkPagination {
+                    response: ty.clone(),
+                    items: Some(items.name.clone()),
+                    item: item.clone(),
+                    next,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The fields that lead to a next link among `fields`: a string named as links are, or
+    /// (at the top, `depth` 0) one inside an object named as link holders are, or the `href`
+    /// of an object named as links are.
+    fn link_in(
+        &self,
+        fields: &[crate::ir::Field],
+        depth: usize,
+    ) -> Option<Vec<(String, Presence, String)>> {
+        let step = |f: &crate::ir::Field| (f.name.clone(), f.presence, f.wire.clone());
+        let struct_fields = |f: &crate::ir::Field| match &f.ty {
+            TypeRef::Named(name) => match &self.types.get(name)?.kind {
+                TypeKind::Struct { fields, .. } => Some(fields.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        for field in fields {
+            if !NEXT_LINK_FIELDS.contains(&field.wire.as_str()) {
+                continue;
+            }
+            if field.ty == TypeRef::String {
+                return Some(vec![step(field)]);
+            }
+            let href = struct_fields(field).and_then(|inner| {
+                inner
+                    .iter()
+                    .find(|f| f.wire == "href" && f.ty == TypeRef::String)
+                    .map(step)
+            });
+            if let Some(href) = href {
+                return Some(vec![step(field), href]);
+            }
+        }
+        if depth > 0 {
+            return None;
+        }
+        fields
+            .iter()
+            .filter(|f| LINK_HOLDERS.contains(&f.wire.as_str()))
+            .find_map(|holder| {
+                let inner = struct_fields(holder)?;
+                let mut path = self.link_in(&inner, depth + 1)?;
+                path.insert(0, step(holder));
+                Some(path)
+            })
     }
 
     /// The required array field of a response object that holds its items: one named as

@@ -10,6 +10,25 @@ use crate::openapi::Operation as SpecOperation;
 use crate::pointer::join;
 
 impl Lowerer<'_> {
+    /// Whether a successful response of `op` declares a `Link` header (a next-page link, as
+    /// RFC 8288 pages).
+    pub(super) fn declares_link_header(&mut self, op: &SpecOperation, pointer: &str) -> bool {
+        let mut declared = false;
+        for (code, response) in &op.responses {
+            if !code.starts_with('2') {
+                continue;
+            }
+            let here = join(pointer, &["responses", code]);
+            if let Some((response, _, _)) = self.resolve_located(response, &here) {
+                declared |= response
+                    .headers
+                    .keys()
+                    .any(|h| h.eq_ignore_ascii_case("link"));
+            }
+        }
+        declared
+    }
+
     pub(super) fn lower_responses(
         &mut self,
         op: &SpecOperation,

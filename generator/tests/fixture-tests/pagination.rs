@@ -1,7 +1,8 @@
 //! Copied by `tests/compile.rs` into the crate generated from `fixtures/pagination.yaml`, and
 //! run there: each cursor shape's `stream()` walks every page, sends each page's cursor as the
 //! next request's parameter, holds to a cursor the caller set, and stops at the last page;
-//! page numbers count up to the total of pages, or without one until an empty page.
+//! page numbers count up to the total of pages, or without one until an empty page; next
+//! links in the body or the `Link` header are followed on the API's origin only.
 
 mod support;
 
@@ -127,4 +128,71 @@ async fn page_numbers_without_a_total_stop_at_an_empty_page() {
     assert_eq!(comments.len(), 2);
     let queries: Vec<String> = server.all().iter().map(|s| s.query().to_owned()).collect();
     assert_eq!(queries, ["page_number=1", "page_number=2"]);
+}
+
+#[tokio::test]
+async fn a_next_link_in_the_body_is_followed_as_it_is_until_it_is_null() {
+    let server = Server::sequence(vec![
+        (200, r#"{"count": 3, "next": "/articles?page=2", "previous": null, "results": [{"id": "a1"}, {"id": "a2"}]}"#),
+        (200, r#"{"count": 3, "next": null, "previous": "/articles?page=1", "results": [{"id": "a3"}]}"#),
+    ]);
+    let articles = collect(Box::pin(client(&server).articles().list_articles().page(1).stream())).await;
+    let ids: Vec<String> = articles.into_iter().map(|a| a.expect("an article").id).collect();
+    assert_eq!(ids, ["a1", "a2", "a3"]);
+    let seen: Vec<String> = server.all().iter().map(|s| s.target.clone()).collect();
+    assert_eq!(
+        seen,
+        ["/articles?page=1", "/articles?page=2"],
+        "the link replaces the caller's query"
+    );
+}
+
+#[tokio::test]
+async fn links_inside_a_links_object_or_as_hal_hrefs_are_followed() {
+    let server = Server::sequence(vec![
+        (200, r#"{"data": [{"id": "t1"}], "links": {"next": "/tickets?after=t1", "prev": null}}"#),
+        (200, r#"{"data": [{"id": "t2"}], "links": {"next": null}}"#),
+    ]);
+    let tickets = collect(Box::pin(client(&server).articles().list_tickets().stream())).await;
+    assert_eq!(tickets.len(), 2);
+    assert_eq!(server.all()[1].target, "/tickets?after=t1");
+
+    let hal = Server::sequence(vec![
+        (200, r#"{"items": [{"id": "o1"}], "_links": {"self": {"href": "/orders"}, "next": {"href": "/orders?page=2"}}}"#),
+        (200, r#"{"items": [{"id": "o2"}], "_links": {"self": {"href": "/orders?page=2"}}}"#),
+    ]);
+    let orders = collect(Box::pin(client(&hal).articles().list_orders().stream())).await;
+    let ids: Vec<String> = orders.into_iter().map(|o| o.expect("an order").id).collect();
+    assert_eq!(ids, ["o1", "o2"]);
+    assert_eq!(hal.all()[1].target, "/orders?page=2");
+}
+
+#[tokio::test]
+async fn the_link_headers_next_relation_pages_a_bare_array() {
+    let server = Server::headed(vec![
+        (
+            200,
+            "link: </repos?per_page=1&page=2>; rel=\"next\", </repos?per_page=1&page=2>; rel=\"last\"\r\n".to_owned(),
+            r#"[{"id": "r1"}]"#,
+        ),
+        (200, "link: </repos?per_page=1&page=1>; rel=\"prev\"\r\n".to_owned(), r#"[{"id": "r2"}]"#),
+    ]);
+    let repos = collect(Box::pin(client(&server).repos().list_repos().per_page(1).stream())).await;
+    let ids: Vec<String> = repos.into_iter().map(|r| r.expect("a repo").id).collect();
+    assert_eq!(ids, ["r1", "r2"]);
+    let seen: Vec<String> = server.all().iter().map(|s| s.target.clone()).collect();
+    assert_eq!(seen, ["/repos?per_page=1", "/repos?per_page=1&page=2"]);
+}
+
+#[tokio::test]
+async fn a_link_to_another_origin_is_not_followed() {
+    let server = Server::replying(
+        r#"{"count": 2, "next": "https://elsewhere.example/articles?page=2", "results": [{"id": "a1"}]}"#,
+    );
+    let items = collect(Box::pin(client(&server).articles().list_articles().stream())).await;
+    assert_eq!(items.len(), 2, "the first page's item, then the error");
+    assert_eq!(items[0].as_ref().expect("an article").id, "a1");
+    let error = items[1].as_ref().expect_err("the link is refused").to_string();
+    assert!(error.contains("elsewhere.example"), "{error}");
+    assert_eq!(server.all().len(), 1, "nothing is sent to the other origin");
 }

@@ -55,6 +55,17 @@ impl Server {
 
     /// Starts a server that gives these answers in turn, the last one from then on.
     pub fn sequence(answers: Vec<(u16, &'static str)>) -> Self {
+        Self::headed(
+            answers
+                .into_iter()
+                .map(|(status, body)| (status, String::new(), body))
+                .collect(),
+        )
+    }
+
+    /// Like [`sequence`](Self::sequence), each answer with more header lines
+    /// (`"link: <...>\r\n"`).
+    pub fn headed(answers: Vec<(u16, String, &'static str)>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         let url = format!("http://{}", listener.local_addr().expect("an address"));
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -94,10 +105,10 @@ impl Server {
                     headers,
                     body: received,
                 });
-                let (status, body) = answers[answered.min(answers.len() - 1)];
+                let (status, headers, body) = &answers[answered.min(answers.len() - 1)];
                 answered += 1;
                 let reply = format!(
-                    "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = stream.write_all(reply.as_bytes());
