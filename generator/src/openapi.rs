@@ -100,6 +100,10 @@ pub struct ClientSettings {
     pub webhooks: WebhookSettings,
     /// Entries of the type table that win over the caller's.
     pub types: Vec<TypeEntry>,
+    /// How operations page, by operationId, in the form of `x-speakeasy-pagination`: for
+    /// a document that does not say, or says it wrongly.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub pagination: IndexMap<String, PaginationHint>,
 }
 
 /// One entry of `x-rust-client.types`: which Rust type a `type`/`format` pair becomes.
@@ -265,6 +269,57 @@ pub struct Operation {
     pub speakeasy_name: Option<String>,
     #[serde(rename = "x-speakeasy-group")]
     pub speakeasy_group: Option<String>,
+    /// How the operation pages, as Speakeasy's extension (or `x-pagination` in its form)
+    /// states it.
+    #[serde(rename = "x-speakeasy-pagination", alias = "x-pagination")]
+    pub pagination: Option<Hint<PaginationHint>>,
+}
+
+/// An extension read when it has the expected form, and kept as unreadable otherwise (so that
+/// a malformed extension is a warning, never a refusal of the document).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Hint<T> {
+    Read(T),
+    Unreadable(serde::de::IgnoredAny),
+}
+
+/// `x-speakeasy-pagination`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PaginationHint {
+    /// `offsetLimit`, `cursor` or `url`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub inputs: Vec<PaginationInput>,
+    pub outputs: PaginationOutputs,
+}
+
+/// One input of a pagination hint: a parameter and its role.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PaginationInput {
+    pub name: String,
+    /// Where the input is (`parameters`); only query parameters page.
+    #[serde(rename = "in", skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// `offset`, `page`, `limit` or `cursor`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+/// Where a pagination hint finds things in a response, as JSONPath (`$.data`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PaginationOutputs {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<String>,
+    #[serde(rename = "numPages", skip_serializing_if = "Option::is_none")]
+    pub num_pages: Option<String>,
+    #[serde(rename = "nextCursor", skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    #[serde(rename = "nextUrl", skip_serializing_if = "Option::is_none")]
+    pub next_url: Option<String>,
 }
 
 /// A parameter, or a `$ref` to one.

@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "error",
     "webhooks",
     "types",
+    "pagination",
 ];
 
 /// Applies `layers` over the document's `x-rust-client`.

@@ -548,6 +548,73 @@ components:
     );
 }
 
+const UNHINTED: &str = "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - name: mark
+          in: query
+          schema: {type: string}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [things]
+                properties:
+                  things:
+                    type: array
+                    items: {type: string}
+                  following_mark: {type: string}
+";
+
+#[test]
+fn a_settings_file_names_how_an_operation_pages() {
+    let unhinted = generate("spec/things.yaml", UNHINTED, &Options::new(Layout::Modules))
+        .unwrap_or_else(|d| panic!("{d}"));
+    let all: String = unhinted.files.values().map(String::as_str).collect();
+    assert!(
+        !all.contains("pub fn stream"),
+        "no rule matches these names"
+    );
+
+    let settings = "pagination:
+  listThings:
+    type: cursor
+    inputs:
+      - {name: mark, in: parameters, type: cursor}
+    outputs:
+      results: $.things
+      nextCursor: $.following_mark
+";
+    let hinted = generate(
+        "spec/things.yaml",
+        UNHINTED,
+        &Options::new(Layout::Modules).settings_file("paging.yaml", settings),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let all: String = hinted.files.values().map(String::as_str).collect();
+    assert!(all.contains("pub fn stream"), "{all}");
+    assert!(all.contains("page.mark = cursor;"), "{all}");
+    assert!(all.contains("let next = response.following_mark;"), "{all}");
+
+    let wrong = "pagination:\n  listThings:\n    inputs: {name: mark}\n";
+    let refused = generate(
+        "spec/things.yaml",
+        UNHINTED,
+        &Options::new(Layout::Modules).settings_file("paging.yaml", wrong),
+    )
+    .expect_err("a malformed hint in a settings file is the user's to fix");
+    insta::assert_snapshot!(refused.to_string());
+}
+
 #[test]
 fn type_table_entries_that_cannot_be_used_are_located() {
     insta::assert_snapshot!(diagnostics(

@@ -89,12 +89,24 @@ fn emit_page_number(op: &Operation, pagination: &PageNumberPagination) -> TokenS
         Some((name, presence, ty)) => {
             let name = ident(name);
             let value = quote!(response.#name);
+            // How many pages have been read once this one is: its number counted from 1.
+            let read = match 1 - pagination.first {
+                0 => quote!(number),
+                more if more > 0 => {
+                    let more = proc_macro2::Literal::i64_unsuffixed(more);
+                    quote!((number + #more))
+                }
+                less => {
+                    let less = proc_macro2::Literal::i64_unsuffixed(-less);
+                    quote!((number - #less))
+                }
+            };
             let next = match (presence, ty) {
                 (Presence::Required, IntType::I64) => {
-                    quote!((number < #value).then_some(number + 1))
+                    quote!((#read < #value).then_some(number + 1))
                 }
                 (Presence::Required, _) => {
-                    quote!((number < i64::from(#value)).then_some(number + 1))
+                    quote!((#read < i64::from(#value)).then_some(number + 1))
                 }
                 (_, ty) => {
                     let total = match ty {
@@ -102,7 +114,7 @@ fn emit_page_number(op: &Operation, pagination: &PageNumberPagination) -> TokenS
                         _ => quote!(#value.map(i64::from)),
                     };
                     quote!(match #total {
-                        Some(total) if number >= total => None,
+                        Some(total) if #read >= total => None,
                         _ => Some(number + 1),
                     })
                 }

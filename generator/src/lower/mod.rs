@@ -65,6 +65,8 @@ pub(crate) struct Lowerer<'a> {
     dependencies: std::collections::BTreeSet<String>,
     /// The schemes the client can send, read before the operations that name them.
     security: crate::ir::Security,
+    /// The pagination hints of operations (`x-speakeasy-pagination`), by operation pointer.
+    pagination_hints: BTreeMap<String, crate::openapi::PaginationHint>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -87,6 +89,7 @@ impl<'a> Lowerer<'a> {
             external_paths: BTreeMap::new(),
             dependencies: std::collections::BTreeSet::new(),
             security: crate::ir::Security::default(),
+            pagination_hints: BTreeMap::new(),
         }
     }
 

@@ -164,6 +164,27 @@ impl Lowerer<'_> {
         names: OperationNames,
     ) -> Option<Operation> {
         let builder_name = names.builder_name;
+        let settings_hint = self
+            .doc
+            .rust_client
+            .as_ref()
+            .and_then(|settings| settings.pagination.get(&names.operation_id));
+        if let Some(hint) = settings_hint {
+            self.pagination_hints
+                .insert(pointer.to_owned(), hint.clone());
+        }
+        match &op.pagination {
+            _ if settings_hint.is_some() => {}
+            Some(crate::openapi::Hint::Read(hint)) => {
+                self.pagination_hints
+                    .insert(pointer.to_owned(), hint.clone());
+            }
+            Some(crate::openapi::Hint::Unreadable(_)) => self.warning(
+                &join(pointer, &["x-speakeasy-pagination"]),
+                "the pagination hint is not in the form `{type, inputs: [{name, type}], outputs: {results, nextCursor, nextUrl, numPages}}`; the detection rules apply",
+            ),
+            None => {}
+        }
         for name in op.callbacks.keys() {
             self.warning(
                 &join(pointer, &["callbacks", name]),
@@ -221,7 +242,7 @@ impl Lowerer<'_> {
     /// Completes every operation once types are final: body fields join the inputs, every
     /// builder name is claimed in one namespace, and the argument order and pagination are
     /// decided.
-    pub(super) fn finish_operations(&self, groups: &mut [Group]) {
+    pub(super) fn finish_operations(&mut self, groups: &mut [Group]) {
         for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
             if let Some(structure) = op.body.as_ref().and_then(|b| b.structure.clone()) {
                 if let Some(TypeDef {
@@ -268,7 +289,19 @@ impl Lowerer<'_> {
                 naming::argument_order(position, &input.wire)
             });
             op.arguments = arguments;
-            op.pagination = self.pagination(&op.inputs, &op.response, op.link_header);
+            op.pagination = match self.pagination_hints.get(&op.origin).cloned() {
+                Some(hint) => match self.hinted_pagination(op, &hint) {
+                    Ok(paging) => Some(paging),
+                    Err(why) => {
+                        self.warning(
+                            &join(&op.origin, &["x-speakeasy-pagination"]),
+                            format!("the pagination hint cannot be followed: {why}; the detection rules apply"),
+                        );
+                        self.pagination(&op.inputs, &op.response, op.link_header)
+                    }
+                },
+                None => self.pagination(&op.inputs, &op.response, op.link_header),
+            };
         }
     }
 }

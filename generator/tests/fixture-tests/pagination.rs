@@ -196,3 +196,36 @@ async fn a_link_to_another_origin_is_not_followed() {
     assert!(error.contains("elsewhere.example"), "{error}");
     assert_eq!(server.all().len(), 1, "nothing is sent to the other origin");
 }
+
+#[tokio::test]
+async fn a_pagination_hint_names_what_the_rules_would_not_find() {
+    // A cursor parameter and field with names of the API's own.
+    let server = Server::sequence(vec![
+        (200, r#"{"widgets": [{"id": "w1"}], "next_marker": "m2"}"#),
+        (200, r#"{"widgets": [{"id": "w2"}]}"#),
+    ]);
+    let widgets = collect(Box::pin(client(&server).hinted().list_widgets().stream())).await;
+    assert_eq!(widgets.len(), 2);
+    assert_eq!(server.all()[1].query(), "marker=m2");
+
+    // A next link under a field no rule looks in.
+    let server = Server::sequence(vec![
+        (200, r#"{"gadgets": [{"id": "g1"}], "meta": {"following": "/gadgets?from=g1"}}"#),
+        (200, r#"{"gadgets": [{"id": "g2"}], "meta": {"following": null}}"#),
+    ]);
+    let gadgets = collect(Box::pin(client(&server).hinted().list_gadgets().stream())).await;
+    assert_eq!(gadgets.len(), 2);
+    assert_eq!(server.all()[1].target, "/gadgets?from=g1");
+
+    // Page numbers from the parameter's default (0) up to the count the hint names: two pages
+    // are 0 and 1.
+    let server = Server::sequence(vec![
+        (200, r#"{"rows": [{"id": "r0"}], "pages": 2}"#),
+        (200, r#"{"rows": [{"id": "r1"}], "pages": 2}"#),
+        (200, r#"{"rows": [{"id": "never"}], "pages": 2}"#),
+    ]);
+    let rows = collect(Box::pin(client(&server).hinted().list_rows().size(1).stream())).await;
+    assert_eq!(rows.len(), 2);
+    let queries: Vec<String> = server.all().iter().map(|s| s.query().to_owned()).collect();
+    assert_eq!(queries, ["p=0&size=1", "p=1&size=1"]);
+}
