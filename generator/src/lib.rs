@@ -45,8 +45,8 @@ pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 #[doc(hidden)]
 pub use emit::runtime_dependencies;
 pub use options::{
-    ExternalType, FloatType, IntType, Layout, Options, Scalar, SettingsLayer, TextEncoding,
-    TypeMapping,
+    ExternalType, FloatType, IntType, Layout, Options, Scalar, SettingsLayer, TYPE_PRESETS,
+    TextEncoding, TypeMapping,
 };
 
 /// The result of a successful run.

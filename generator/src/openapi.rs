@@ -98,6 +98,10 @@ pub struct ClientSettings {
     pub env: ClientEnv,
     pub error: ErrorSettings,
     pub webhooks: WebhookSettings,
+    /// Presets of the type table (`chrono`, `uuid`), applied over the caller's table and
+    /// under `types`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub type_presets: Vec<String>,
     /// Entries of the type table that win over the caller's.
     pub types: Vec<TypeEntry>,
     /// How operations page, by operationId, in the form of `x-speakeasy-pagination`: for

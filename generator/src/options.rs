@@ -117,6 +117,59 @@ impl TypeMapping {
             .set("boolean", "", Scalar::Bool)
     }
 
+    /// The table with a preset's entries over it, or `None` for a name not in [`TYPE_PRESETS`]:
+    ///
+    /// | preset | type | format | Rust | a missing required value becomes |
+    /// | --- | --- | --- | --- | --- |
+    /// | `chrono` | `string` | `date-time` | `chrono::DateTime<chrono::Utc>` | `1970-01-01T00:00:00Z` |
+    /// | `chrono` | `string` | `date` | `chrono::NaiveDate` | `1970-01-01` |
+    /// | `uuid` | `string` | `uuid` | `uuid::Uuid` | the nil UUID |
+    ///
+    /// Each writes its values in parameters by their serde form, which is the wire form
+    /// (RFC 3339 for dates and times), and adds its crate to a standalone crate's
+    /// `[dependencies]`. `time` (RFC 3339 `full-time`, with an offset) and `duration` stay
+    /// `String`: chrono has no type for a time of day with an offset, nor a serde form for a
+    /// duration.
+    ///
+    /// ```
+    /// use openapi_rust_generator::{Scalar, TypeMapping};
+    ///
+    /// let table = TypeMapping::standard().preset("uuid").expect("a preset");
+    /// assert!(matches!(table.lookup("string", Some("uuid")), Some(Scalar::External(_))));
+    /// assert!(TypeMapping::standard().preset("joda").is_none());
+    /// ```
+    pub fn preset(self, name: &str) -> Option<Self> {
+        const CHRONO: &str =
+            r#"chrono = { version = "0.4", default-features = false, features = ["serde"] }"#;
+        const UUID: &str = r#"uuid = { version = "1", features = ["serde"] }"#;
+        let external = |path: &str, dependency: &str, zero: &str| {
+            Scalar::External(ExternalType::new(path).dependency(dependency).zero(zero))
+        };
+        Some(match name {
+            "chrono" => self
+                .set(
+                    "string",
+                    "date-time",
+                    external(
+                        "chrono::DateTime<chrono::Utc>",
+                        CHRONO,
+                        "1970-01-01T00:00:00Z",
+                    ),
+                )
+                .set(
+                    "string",
+                    "date",
+                    external("chrono::NaiveDate", CHRONO, "1970-01-01"),
+                ),
+            "uuid" => self.set(
+                "string",
+                "uuid",
+                external("uuid::Uuid", UUID, "00000000-0000-0000-0000-000000000000"),
+            ),
+            _ => return None,
+        })
+    }
+
     /// Maps `(ty, format)` to `rust`; an empty `format` sets the type's default.
     pub fn set(mut self, ty: &str, format: &str, rust: Scalar) -> Self {
         self.entries
@@ -140,6 +193,9 @@ impl TypeMapping {
         }
     }
 }
+
+/// The names [`TypeMapping::preset`] knows.
+pub const TYPE_PRESETS: &[&str] = &["chrono", "uuid"];
 
 impl Default for TypeMapping {
     fn default() -> Self {

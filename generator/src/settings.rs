@@ -22,6 +22,7 @@ const KEYS: &[&str] = &[
     "error",
     "webhooks",
     "types",
+    "type-presets",
     "pagination",
 ];
 

@@ -616,6 +616,20 @@ fn a_settings_file_names_how_an_operation_pages() {
 }
 
 #[test]
+fn an_unknown_type_preset_is_located() {
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+x-rust-client:
+  type-presets: [uuid, joda]
+paths: {}
+"
+    ));
+}
+
+#[test]
 fn type_table_entries_that_cannot_be_used_are_located() {
     insta::assert_snapshot!(diagnostics(
         "openapi: 3.0.3

@@ -99,6 +99,7 @@ fixture_snapshots! {
     security_cookie => "security-cookie.yaml",
     security_query_cookie => "security-query-cookie.yaml",
     streaming => "streaming.yaml",
+    type_presets => "type-presets.yaml",
     webhooks => "webhooks.yaml",
     webhooks31 => "webhooks31.yaml",
 }

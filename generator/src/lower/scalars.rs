@@ -11,6 +11,30 @@ impl Lowerer<'_> {
     /// Reads the document's own table entries over the caller's table, reporting each entry
     /// that cannot be used at its place.
     pub(super) fn read_type_table(&mut self) {
+        let presets = self
+            .doc
+            .rust_client
+            .as_ref()
+            .map(|settings| settings.type_presets.clone())
+            .unwrap_or_default();
+        for (index, name) in presets.iter().enumerate() {
+            match self.scalars.clone().preset(name) {
+                Some(table) => self.scalars = table,
+                None => {
+                    self.error(
+                        &join("#/x-rust-client/type-presets", &[&index.to_string()]),
+                        format!(
+                            "`{name}` is not a preset of the type table; the presets are {}",
+                            crate::options::TYPE_PRESETS
+                                .iter()
+                                .map(|p| format!("`{p}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+        }
         let entries = self
             .doc
             .rust_client
