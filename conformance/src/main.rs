@@ -18,30 +18,6 @@ use std::time::Duration;
 use clerk_backend_api::codegen::Scheme as _;
 use clerk_backend_api::{Client, Error, RequestOptions, RetryPolicy, SecurityScheme};
 
-/// A small valid PNG for upload operations.
-pub(crate) const PNG: &[u8] = &[
-    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
-    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
-    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
-    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
-];
-
-/// `{"key": "value"}`, for free-form object inputs.
-pub(crate) fn object() -> serde_json::Map<String, serde_json::Value> {
-    let mut map = serde_json::Map::new();
-    map.insert("key".into(), serde_json::Value::from("value"));
-    map
-}
-
-/// Asks the mock server for the declared answer with `status` (Prism's `Prefer: code=N`).
-pub(crate) fn prefer(status: u16) -> RequestOptions {
-    let value = format!("code={status}")
-        .parse()
-        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("code=404"));
-    RequestOptions::new().header(reqwest::header::HeaderName::from_static("prefer"), value)
-}
-
 /// The outcome of every call of the sweep.
 pub(crate) struct Sweep {
     /// Request violations the server reported for the current call (from `sl-violations`).
@@ -62,11 +38,16 @@ pub(crate) struct Sweep {
     undecoded: std::collections::BTreeSet<&'static str>,
 }
 
-impl Sweep {
-    pub(crate) fn errors(&self) -> bool {
-        self.errors
-    }
+/// A small valid PNG for upload operations.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
 
+impl Sweep {
     fn take_reported(&mut self) -> Vec<String> {
         std::mem::take(
             &mut *self
@@ -82,14 +63,31 @@ impl Sweep {
         entry.0 += 1;
         entry.1.extend(problem);
     }
+}
 
-    /// A call that must be accepted and whose answer must decode.
-    pub(crate) fn check<T>(
-        &mut self,
-        operation: &'static str,
-        inputs: &str,
-        result: Result<T, Error>,
-    ) {
+impl sweep::Harness for Sweep {
+    const FILE: &'static [u8] = PNG;
+
+    /// `{"key": "value"}`.
+    fn object() -> serde_json::Map<String, serde_json::Value> {
+        let mut map = serde_json::Map::new();
+        map.insert("key".into(), serde_json::Value::from("value"));
+        map
+    }
+
+    /// Prism's `Prefer: code=N`.
+    fn prefer(status: u16) -> RequestOptions {
+        let value = format!("code={status}")
+            .parse()
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("code=404"));
+        RequestOptions::new().header(reqwest::header::HeaderName::from_static("prefer"), value)
+    }
+
+    fn errors(&self) -> bool {
+        self.errors
+    }
+
+    fn check<T>(&mut self, operation: &'static str, inputs: &str, result: Result<T, Error>) {
         let reported = self.take_reported();
         self.violations += reported.len();
         let mut problem = (!reported.is_empty())
@@ -129,13 +127,7 @@ impl Sweep {
         self.record(operation, problem);
     }
 
-    /// A call that asked for the error answer `status`, which must decode as the API's error.
-    pub(crate) fn check_error<T>(
-        &mut self,
-        operation: &'static str,
-        status: u16,
-        result: Result<T, Error>,
-    ) {
+    fn check_error<T>(&mut self, operation: &'static str, status: u16, result: Result<T, Error>) {
         let reported = self.take_reported();
         self.violations += reported.len();
         let problem = match result {

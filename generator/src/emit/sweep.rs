@@ -1,7 +1,8 @@
 //! The conformance sweep: code that calls every operation of a generated client, once with
 //! only its required inputs and once with every input set, plus the error statuses it
 //! declares. A runner (the workspace's `conformance` crate) checks each call against a mock
-//! server that validates requests.
+//! server that validates requests. The sweep reaches its runner only through the `Harness`
+//! trait it declares, so a runner that lacks a part fails to build where it implements it.
 
 use std::collections::BTreeMap;
 
@@ -53,7 +54,7 @@ pub fn emit_sweep(api: &Api) -> TokenStream {
                 let code = Literal::u16_unsuffixed(code);
                 calls.push(quote! {
                     if sweep.errors() {
-                        sweep.check_error(#id, #code, #required.with_options(crate::prefer(#code)).send().await);
+                        sweep.check_error(#id, #code, #required.with_options(H::prefer(#code)).send().await);
                     }
                 });
             }
@@ -66,15 +67,35 @@ pub fn emit_sweep(api: &Api) -> TokenStream {
         // The sweep sets every input, deprecated ones included.
         #![allow(deprecated)]
 
-        use #krate::{Client, Upload, types};
-
-        use crate::Sweep;
+        use #krate::{Client, Error, RequestOptions, Upload, types};
 
         /// How many operations the sweep covers.
         pub(crate) const OPERATIONS: usize = #operations;
 
+        /// What the sweep asks of the program that runs it.
+        pub(crate) trait Harness {
+            /// A small valid file, sent (cut to the allowed size) as every file part.
+            const FILE: &'static [u8];
+
+            /// A value for free-form object inputs.
+            fn object() -> serde_json::Map<String, serde_json::Value>;
+
+            /// Options that ask the server for the declared answer with `status`.
+            fn prefer(status: u16) -> RequestOptions;
+
+            /// Whether the declared error answers are asked for too.
+            fn errors(&self) -> bool;
+
+            /// Records a call that must be accepted and whose answer must decode.
+            fn check<T>(&mut self, operation: &'static str, inputs: &str, result: Result<T, Error>);
+
+            /// Records a call that asked for the error answer `status`, which must decode as
+            /// the API's error.
+            fn check_error<T>(&mut self, operation: &'static str, status: u16, result: Result<T, Error>);
+        }
+
         /// Calls every operation through `client`, recording each outcome in `sweep`.
-        pub(crate) async fn run(client: &Client, sweep: &mut Sweep) {
+        pub(crate) async fn run<H: Harness>(client: &Client, sweep: &mut H) {
             #( #calls )*
         }
     }
@@ -126,12 +147,12 @@ impl Samples<'_> {
                             usize::try_from(*max).unwrap_or(usize::MAX),
                         );
                         quote!(Upload::new(
-                            &crate::PNG[..crate::PNG.len().min(#max)],
+                            &H::FILE[..H::FILE.len().min(#max)],
                             "sample.png",
                             #content_type
                         ))
                     }
-                    None => quote!(Upload::new(crate::PNG, "sample.png", #content_type)),
+                    None => quote!(Upload::new(H::FILE, "sample.png", #content_type)),
                 }
             }
             Location::Body if input.setter == SetterStyle::IntoPayload => {
@@ -175,7 +196,7 @@ impl Samples<'_> {
             }
             TypeRef::Float(_) => quote!(1.5),
             TypeRef::Json => quote!(serde_json::json!("sample")),
-            TypeRef::JsonObject => quote!(crate::object()),
+            TypeRef::JsonObject => quote!(H::object()),
             // Two items, distinct where they are strings (for `uniqueItems`).
             TypeRef::Vec(inner) if **inner == TypeRef::String => {
                 let items = string_samples(constraints);
