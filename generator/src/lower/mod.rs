@@ -6,6 +6,7 @@
 mod bodies;
 mod constraints;
 mod features;
+mod hints;
 mod operations;
 mod pagination;
 mod params;

@@ -32,7 +32,8 @@
 //! form) is paged as the hint says instead: `type: offsetLimit` with `offset` (or `page`) and
 //! `limit` inputs, `cursor` with a `cursor` input and `outputs.nextCursor`, `url` with
 //! `outputs.nextUrl`; `outputs.results` names the items (`$` or absent: the response is the
-//! array). A hint that names what the operation lacks is reported and the rules apply.
+//! array). A hint that names what the operation lacks is reported and the rules apply
+//! ([`super::hints`] checks hints).
 //!
 //! An operation that matches no rule has no `stream()`. Rule 3 comes before rule 4 so that an
 //! API that gives both a page number and a next link (Django REST framework) is walked by its
@@ -132,165 +133,8 @@ impl Lowerer<'_> {
             .map(Paging::Page)
     }
 
-    /// How the operation pages by its hint, or why the hint cannot be followed.
-    pub(super) fn hinted_pagination(
-        &self,
-        op: &crate::ir::Operation,
-        hint: &crate::openapi::PaginationHint,
-    ) -> Result<Paging, String> {
-        let input = |role: &str| -> Result<Option<&Input>, String> {
-            let Some(named) = hint.inputs.iter().find(|i| i.kind == role) else {
-                return Ok(None);
-            };
-            op.inputs
-                .iter()
-                .find(|i| {
-                    i.wire == named.name && i.location == Location::Query(ParamEncoding::Display)
-                })
-                .map(Some)
-                .ok_or_else(|| {
-                    format!(
-                        "its `{role}` input `{}` is not a query parameter of the operation",
-                        named.name
-                    )
-                })
-        };
-        let integer = |input: &Input| match input.ty {
-            TypeRef::Integer(ty) if ty.fits_i64() && !input.presence.is_required() => Ok(ty),
-            _ => Err(format!(
-                "its input `{}` is not an optional integer",
-                input.wire
-            )),
-        };
-        let ResponseKind::Json(response) = &op.response else {
-            return Err("the operation's response is not one JSON type".to_owned());
-        };
-        let fields = self.struct_fields(response);
-        // The items: the response itself, or a required array field of it.
-        let results = hint.outputs.results.as_deref().map(json_path).transpose()?;
-        let (items, item) = match (results.as_deref(), response) {
-            (None | Some([]), TypeRef::Vec(item)) => (None, (**item).clone()),
-            (Some([name]), _) => {
-                let field = fields
-                    .and_then(|fields| fields.iter().find(|f| f.wire == *name))
-                    .filter(|f| f.presence == Presence::Required)
-                    .ok_or_else(|| format!("`outputs.results` names `{name}`, which is not a required field of the response"))?;
-                let TypeRef::Vec(item) = &field.ty else {
-                    return Err(format!(
-                        "`outputs.results` names `{name}`, which is not an array"
-                    ));
-                };
-                (Some(field.name.clone()), (**item).clone())
-            }
-            (Some(path), _) if path.len() > 1 => {
-                return Err("items below the top of the response (`outputs.results` with a nested path) are not supported".to_owned());
-            }
-            _ => {
-                return Err(
-                    "`outputs.results` is missing and the response is not an array".to_owned(),
-                );
-            }
-        };
-        let field_at = |output: &str,
-                        path: &Option<String>|
-         -> Result<Vec<(String, Presence, String)>, String> {
-            let path = path
-                .as_deref()
-                .ok_or_else(|| format!("`outputs.{output}` is missing"))?;
-            let steps = json_path(path)?;
-            self.field_path(response, &steps).ok_or_else(|| {
-                format!("`outputs.{output}` (`{path}`) is not a string field of the response")
-            })
-        };
-        match hint.kind.as_str() {
-            "cursor" => {
-                let cursor = input("cursor")?.ok_or("it has no `cursor` input")?;
-                if cursor.ty != TypeRef::String || cursor.presence.is_required() {
-                    return Err(format!(
-                        "its cursor `{}` is not an optional string",
-                        cursor.wire
-                    ));
-                }
-                let items = items.ok_or("a cursor page needs `outputs.results` in an object")?;
-                let path = field_at("nextCursor", &hint.outputs.next_cursor)?;
-                let [(name, presence, _)] = path.as_slice() else {
-                    return Err(
-                        "a next cursor below the top of the response is not supported".to_owned(),
-                    );
-                };
-                Ok(Paging::Cursor(CursorPagination {
-                    cursor: cursor.name.clone(),
-                    items,
-                    item,
-                    next: NextCursor::Field(name.clone(), *presence),
-                }))
-            }
-            "url" => Ok(Paging::Link(LinkPagination {
-                response: response.clone(),
-                items,
-                item,
-                next: NextLink::Body(field_at("nextUrl", &hint.outputs.next_url)?),
-            })),
-            "offsetLimit" => {
-                if let Some(page) = input("page")? {
-                    let ty = integer(page)?;
-                    let items =
-                        items.ok_or("a numbered page needs `outputs.results` in an object")?;
-                    let total_pages = match &hint.outputs.num_pages {
-                        None => None,
-                        Some(path) => {
-                            let steps = json_path(path)?;
-                            let field = match steps.as_slice() {
-                                [name] => fields
-                                    .and_then(|fields| fields.iter().find(|f| f.wire == *name)),
-                                _ => None,
-                            };
-                            match field.map(|f| (f, &f.ty)) {
-                                Some((f, TypeRef::Integer(ty))) if ty.fits_i64() => {
-                                    Some((f.name.clone(), f.presence, *ty))
-                                }
-                                _ => {
-                                    return Err(format!(
-                                        "`outputs.numPages` (`{path}`) is not an integer field at the top of the response"
-                                    ));
-                                }
-                            }
-                        }
-                    };
-                    return Ok(Paging::Page(PageNumberPagination {
-                        page: (page.name.clone(), ty),
-                        first: page.integer_default.unwrap_or(1),
-                        items,
-                        item,
-                        total_pages,
-                    }));
-                }
-                let offset =
-                    input("offset")?.ok_or("it has neither an `offset` nor a `page` input")?;
-                let limit = input("limit")?.ok_or("it has no `limit` input")?;
-                let (offset_type, limit_type) = (integer(offset)?, integer(limit)?);
-                let shape = match items {
-                    None => PageShape::Array,
-                    Some(items) => PageShape::Envelope { items, total: None },
-                };
-                Ok(Paging::Offset(Pagination {
-                    limit: limit.name.clone(),
-                    limit_type,
-                    offset: offset.name.clone(),
-                    offset_type,
-                    default_limit: limit.integer_default.filter(|d| *d > 0).unwrap_or(10),
-                    item,
-                    shape,
-                }))
-            }
-            other => Err(format!(
-                "its type `{other}` is not offsetLimit, cursor or url"
-            )),
-        }
-    }
-
     /// The fields of a response that is a struct.
-    fn struct_fields(&self, ty: &TypeRef) -> Option<&[crate::ir::Field]> {
+    pub(super) fn struct_fields(&self, ty: &TypeRef) -> Option<&[crate::ir::Field]> {
         match ty {
             TypeRef::Named(name) => match &self.types.get(name)?.kind {
                 TypeKind::Struct { fields, .. } => Some(fields),
@@ -301,7 +145,11 @@ impl Lowerer<'_> {
     }
 
     /// The fields from `ty` down `steps` (wire names) to a string.
-    fn field_path(&self, ty: &TypeRef, steps: &[&str]) -> Option<Vec<(String, Presence, String)>> {
+    pub(super) fn field_path(
+        &self,
+        ty: &TypeRef,
+        steps: &[&str],
+    ) -> Option<Vec<(String, Presence, String)>> {
         let (first, rest) = steps.split_first()?;
         let field = self.struct_fields(ty)?.iter().find(|f| f.wire == *first)?;
         let step = (field.name.clone(), field.presence, field.wire.clone());
@@ -574,34 +422,4 @@ impl Lowerer<'_> {
             shape,
         })
     }
-}
-
-/// The field names of a JSONPath of member names (`$.meta.next`, `$['next']`); `$` alone is
-/// the response itself.
-fn json_path(path: &str) -> Result<Vec<&str>, String> {
-    let rest = path
-        .trim()
-        .strip_prefix('$')
-        .ok_or_else(|| format!("`{path}` is not a JSONPath (it does not start with `$`)"))?;
-    let mut steps = Vec::new();
-    let mut rest = rest;
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix("['") {
-            let end = after
-                .find("']")
-                .ok_or_else(|| format!("`{path}` has an unclosed `['`"))?;
-            steps.push(&after[..end]);
-            rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix('.') {
-            let end = after.find(['.', '[']).unwrap_or(after.len());
-            if end == 0 {
-                return Err(format!("`{path}` has an empty member name"));
-            }
-            steps.push(&after[..end]);
-            rest = &after[end..];
-        } else {
-            return Err(format!("`{path}` is not a path of member names (`$.a.b`)"));
-        }
-    }
-    Ok(steps)
 }
