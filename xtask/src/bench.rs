@@ -11,10 +11,10 @@ use openapi_rust_generator::{Layout, Options, generate_with_files};
 
 const RUNS: usize = 10;
 
-struct Row {
-    what: String,
-    figure: String,
-    how: String,
+pub(crate) struct Row {
+    pub(crate) what: String,
+    pub(crate) figure: String,
+    pub(crate) how: String,
 }
 
 /// Entry point of `cargo xtask bench`.
@@ -147,28 +147,6 @@ pub fn bench_api_diff(args: &[String]) -> ExitCode {
         same / 2.0
     );
     ExitCode::SUCCESS
-}
-
-/// `cargo xtask bench-process SPEC`: the whole-process row of `cargo xtask bench` alone.
-pub fn bench_process(root: &Path, args: &[String]) -> ExitCode {
-    let [spec] = args else {
-        eprintln!("usage: cargo xtask bench-process SPEC");
-        return ExitCode::from(2);
-    };
-    let work = root.join("target/bench");
-    let row = fs::create_dir_all(&work)
-        .map_err(|e| format!("cannot create {}: {e}", work.display()))
-        .and_then(|()| whole_process(root, &work, Path::new(spec), None));
-    match row {
-        Ok(row) => {
-            println!("{}: {}", row.what, row.figure);
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
 }
 
 /// `cargo xtask bench-generate SPEC RUNS`: generates SPEC in-process RUNS times and prints the
@@ -326,6 +304,8 @@ fn generation(
     rows: &mut Vec<Row>,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
+    // openapi-generator's jar, for a paired whole-process run against it.
+    let peer = std::env::var_os("OPENAPI_GENERATOR_JAR").map(PathBuf::from);
     let mut inputs = vec![(
         "spec/clerk-backend-api.yaml".to_owned(),
         root.join("spec/clerk-backend-api.yaml"),
@@ -404,7 +384,13 @@ fn generation(
             );
             if threads.is_none() && (name.starts_with("spec/") || name.ends_with("2026-05-12.yml"))
             {
-                rows.push(whole_process(root, work, &path, Some(&in_process))?);
+                rows.push(crate::whole_process::whole_process(
+                    root,
+                    work,
+                    &path,
+                    Some(&in_process),
+                    peer.as_deref(),
+                )?);
                 println!("{}", rows.last().map_or("", |r| &r.figure));
             }
         }
@@ -422,81 +408,12 @@ fn generation(
     Ok(())
 }
 
-/// What a user waits for: `cargo xtask codegen --spec PATH --out DIR`, a fresh process each
-/// time, beside the binary alone and cargo's own start (its freshness check of the workspace),
-/// so the difference from the in-process figure is accounted for.
-fn whole_process(
-    root: &Path,
-    work: &Path,
-    spec: &Path,
-    in_process: Option<&str>,
-) -> Result<Row, String> {
-    const PROCESS_RUNS: usize = 5;
-    let out = work.join("whole-process");
-    let binary = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
-    let median_of = |make: &dyn Fn() -> Command, must_succeed: bool| -> Result<f64, String> {
-        let mut times = Vec::new();
-        for _ in 0..PROCESS_RUNS {
-            let _ = fs::remove_dir_all(&out);
-            let mut command = make();
-            let started = Instant::now();
-            let status = command
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .map_err(|e| format!("cannot run {command:?}: {e}"))?;
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-            if must_succeed && !status.success() {
-                return Err(format!("{command:?} failed"));
-            }
-        }
-        times.sort_by(f64::total_cmp);
-        Ok(times[times.len() / 2])
-    };
-    let codegen = |program: &Path, prefix: &[&str]| {
-        let mut command = Command::new(program);
-        command
-            .args(prefix)
-            .arg("codegen")
-            .arg("--spec")
-            .arg(spec)
-            .arg("--out")
-            .arg(&out)
-            .current_dir(root);
-        command
-    };
-    let through_cargo = median_of(&|| codegen(Path::new("cargo"), &["xtask"]), true)?;
-    let alone = median_of(&|| codegen(&binary, &[]), true)?;
-    // An unknown subcommand: cargo starts and checks the build, and xtask prints its usage.
-    let cargo_start = median_of(
-        &|| {
-            let mut command = Command::new("cargo");
-            command.args(["xtask", "--version"]).current_dir(root);
-            command
-        },
-        false,
-    )?;
-    Ok(Row {
-        what: format!(
-            "whole process: `cargo xtask codegen --spec {} --out DIR`",
-            display(root, spec)
-        ),
-        figure: format!(
-            "{through_cargo:.0} ms median of {PROCESS_RUNS} fresh processes: the xtask binary alone {alone:.0} ms (generation{}, plus reading the document, writing the crate and starting the process), cargo's start and freshness check {cargo_start:.0} ms",
-            in_process.map_or(String::new(), |ms| format!(
-                ", {ms} ms in process in the release build above"
-            ))
-        ),
-        how: "cargo xtask bench (a fresh process per run, output discarded)".into(),
-    })
-}
-
 fn kib_to_mib(kib: &str) -> String {
     kib.parse::<f64>()
         .map_or_else(|_| "?".into(), |k| format!("{:.1}", k / 1024.0))
 }
 
-fn display(root: &Path, path: &Path) -> String {
+pub(crate) fn display(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .unwrap_or(path)
         .display()

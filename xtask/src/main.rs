@@ -21,6 +21,7 @@ mod bench;
 mod conformance;
 mod differential;
 mod npm;
+mod whole_process;
 
 const DEFAULT_SPEC: &str = "spec/clerk-backend-api.yaml";
 const DEFAULT_OUT: &str = "generated-client/src/generated";
@@ -69,7 +70,7 @@ fn main() -> ExitCode {
         Some("mock") => conformance::mock(&workspace_root(), &args[1..]),
         Some("bench-generate") => bench::bench_generate(&args[1..]),
         Some("bench-api-diff") => bench::bench_api_diff(&args[1..]),
-        Some("bench-process") => bench::bench_process(&workspace_root(), &args[1..]),
+        Some("bench-process") => whole_process::bench_process(&workspace_root(), &args[1..]),
         Some("jwt-differential") => differential::jwt_differential(&workspace_root()),
         Some("api-diff") => api_diff::api_diff_command(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
