@@ -156,7 +156,9 @@ fn random_schema(rng: &mut Rng, depth: usize, components: &[String]) -> Value {
         rng.below(23)
     };
     let mut schema = match choice {
-        0 => json!({"type": "string"}),
+        0 => {
+            json!({"type": "string", "format": *rng.pick(&["text", "date-time", "date", "uuid", "time", "binary"])})
+        }
         1 => {
             json!({"type": "integer", "format": *rng.pick(&["int32", "int64", "uint8", "uint64", "weird"])})
         }
@@ -309,6 +311,34 @@ fn random_document(rng: &mut Rng) -> String {
             operation["x-rust-method"] =
                 Value::from(*rng.pick(&["a.b", "a.", ".b", "a.b.c", "type.self"]));
         }
+        // Security per operation: alternatives, schemes together, none, and undefined ones.
+        if rng.below(3) == 0 {
+            operation["security"] = match rng.below(4) {
+                0 => json!([]),
+                1 => json!([{"key": []}, {"oauth": ["read"]}]),
+                2 => json!([{"key": [], "basic": []}]),
+                _ => json!([{"undefined": []}, {}]),
+            };
+        }
+        // Pagination hints, readable or not, and a `Link` header.
+        if rng.below(4) == 0 {
+            operation[*rng.pick(&["x-speakeasy-pagination", "x-pagination"])] = match rng.below(4) {
+                0 => {
+                    json!({"type": "cursor", "inputs": [{"name": "cursor", "in": "parameters", "type": "cursor"}],
+                            "outputs": {"nextCursor": "$.next", "results": "$.data"}})
+                }
+                1 => {
+                    json!({"type": "offsetLimit", "inputs": [{"name": "page", "in": "parameters", "type": "page"}],
+                            "outputs": {"numPages": "$['meta'].x", "results": "$"}})
+                }
+                2 => json!({"type": "url", "outputs": {"nextUrl": "links.next"}}),
+                _ => json!(*rng.pick(&["cursor", "", "null"])),
+            };
+        }
+        if rng.below(6) == 0 {
+            operation["responses"]["200"]["headers"] =
+                json!({"Link": {"schema": random_schema(rng, 3, &component_names)}});
+        }
         let method = *rng.pick(&["get", "post", "put", "patch", "delete"]);
         let entry = paths.entry(path.to_owned()).or_insert_with(|| json!({}));
         entry[method] = operation;
@@ -322,6 +352,21 @@ fn random_document(rng: &mut Rng) -> String {
         "paths": paths,
         "components": {"schemas": schemas},
     });
+    if rng.below(2) == 0 {
+        document["components"]["securitySchemes"] = json!({
+            "key": {"type": "apiKey", "in": *rng.pick(&["header", "query", "cookie", "body"]), "name": "X-Key"},
+            "basic": {"type": "http", "scheme": *rng.pick(&["basic", "bearer", "digest"])},
+            "oauth": {"type": "oauth2", "flows": {*rng.pick(&["clientCredentials", "implicit", "password"]):
+                {"tokenUrl": *rng.pick(&["/token", "https://auth.example.com/token", ""]), "scopes": {"read": "r"}}}},
+        });
+        document["security"] = json!([{*rng.pick(&["key", "basic", "oauth", "missing"]): []}]);
+    }
+    if rng.below(4) == 0 {
+        document["x-rust-client"] = json!({
+            "type-presets": *rng.pick(&[json!(["chrono", "uuid"]), json!(["joda"]), json!("chrono"), json!([1])]),
+            "pagination": {"op0": {"type": "cursor", "outputs": {"nextCursor": "$.next"}}},
+        });
+    }
     // Places that deep references reach: Swagger 2.0 definitions and 3.2 media types.
     if rng.below(2) == 0 {
         document["definitions"] = json!({"D": random_schema(rng, 2, &component_names)});
