@@ -41,17 +41,128 @@ pub fn is_package_name(name: &str) -> bool {
 }
 
 /// Replaces everything that cannot appear in an identifier by a word break, so that heck sees
-/// `x5t#S256` as `x5t S256` and `date start (CET)` as three words.
-fn words(raw: &str) -> String {
+/// `x5t#S256` as `x5t S256` and `date start (CET)` as three words. Latin letters with
+/// diacritics, Cyrillic and Greek are written in ASCII first ([`transliterate`]), so that
+/// `Café`, `Авторизація` and `Λογαριασμός` read as `Cafe`, `Avtorizatsiya` and `Logariasmos`.
+pub fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    let mut previous = ' ';
     for ch in raw.chars() {
+        let after = std::mem::replace(&mut previous, ch.to_lowercase().next().unwrap_or(ch));
         if ch.is_ascii_alphanumeric() {
             out.push(ch);
+        } else if matches!(previous, 'υ' | 'ύ') && matches!(after, 'ο' | 'ό') {
+            // Greek `ου` is `ou`.
+            out.push('u');
+        } else if let Some(ascii) = transliterate(ch) {
+            // A capital stays capital: `Ж` is `Zh`, which heck reads as one word.
+            let mut letters = ascii.chars();
+            if let Some(first) = letters.next() {
+                if ch.is_uppercase() {
+                    out.push(first.to_ascii_uppercase());
+                } else {
+                    out.push(first);
+                }
+                out.extend(letters);
+            }
         } else {
             out.push(' ');
         }
     }
     out
+}
+
+/// A letter of the Latin-1 and Latin Extended-A blocks, of Cyrillic or of Greek in lowercase
+/// ASCII (a simple, reversible-enough romanization: `ж` is `zh`, `θ` is `th`), or `None` for
+/// any other character. Signs that only soften a letter (`ь`, `ъ`) are the empty string.
+fn transliterate(ch: char) -> Option<&'static str> {
+    let lower = ch.to_lowercase().next().unwrap_or(ch);
+    Some(match lower {
+        'à'..='å' | 'ā' | 'ă' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è'..='ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì'..='ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'i' => "i",
+        'ĳ' => "ij",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò'..='ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' => "t",
+        'þ' => "th",
+        'ù'..='ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => cyrillic_or_greek(lower)?,
+    })
+}
+
+fn cyrillic_or_greek(lower: char) -> Option<&'static str> {
+    Some(match lower {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' | 'ґ' => "g",
+        'д' => "d",
+        'е' | 'ё' | 'э' => "e",
+        'є' => "ye",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'і' => "i",
+        'ї' => "yi",
+        'й' | 'ы' => "y",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' | 'ў' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' | 'ь' => "",
+        'ю' => "yu",
+        'я' => "ya",
+        'α' | 'ά' => "a",
+        'β' => "v",
+        'γ' => "g",
+        'δ' => "d",
+        'ε' | 'έ' => "e",
+        'ζ' => "z",
+        'η' | 'ή' | 'ι' | 'ί' | 'ϊ' | 'ΐ' => "i",
+        'θ' => "th",
+        'κ' => "k",
+        'λ' => "l",
+        'μ' => "m",
+        'ν' => "n",
+        'ξ' => "x",
+        'ο' | 'ό' | 'ω' | 'ώ' => "o",
+        'π' => "p",
+        'ρ' => "r",
+        'σ' | 'ς' => "s",
+        'τ' => "t",
+        'υ' | 'ύ' | 'ϋ' | 'ΰ' => "y",
+        'φ' => "f",
+        'χ' => "ch",
+        'ψ' => "ps",
+        _ => return None,
+    })
 }
 
 /// A name for text without ASCII letters or digits but with other characters, such as an
@@ -290,6 +401,26 @@ pub fn argument_order(path_position: Option<usize>, wire: &str) -> (u8, usize, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_cyrillic_and_greek_letters_are_written_in_ascii() {
+        assert_eq!(snake_ident("Авторизація"), "avtorizatsiya");
+        assert_eq!(camel_ident("Торгові точки"), "TorgoviTochki");
+        assert_eq!(snake_ident("Облік товарів"), "oblik_tovariv");
+        assert_eq!(camel_ident("café crème"), "CafeCreme");
+        assert_eq!(snake_ident("Straße"), "strasse");
+        assert_eq!(snake_ident("Łódź"), "lodz");
+        assert_eq!(camel_ident("Λογαριασμός"), "Logariasmos");
+        assert_eq!(camel_ident("Жук"), "Zhuk");
+        assert_eq!(camel_ident("Λειτουργία"), "Leitourgia");
+        // Other scripts keep their code points, so distinct values stay distinct.
+        assert_eq!(camel_ident("日本"), "U65E5U672C");
+        assert_eq!(snake_ident("用户 users"), "users");
+        assert_eq!(
+            words("Смарт Каса API").to_ascii_lowercase(),
+            "smart kasa api"
+        );
+    }
 
     #[test]
     fn operation_id_prefixes_that_repeat_the_group_are_dropped() {

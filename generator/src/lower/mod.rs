@@ -199,19 +199,7 @@ impl Lowerer<'_> {
             valid
         });
         let crate_name = given.unwrap_or_else(|| {
-            let words: String = self
-                .doc
-                .info
-                .title
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        ' '
-                    }
-                })
-                .collect();
+            let words = naming::words(&self.doc.info.title).to_ascii_lowercase();
             let kebab = words.split_whitespace().collect::<Vec<_>>().join("-");
             if kebab.is_empty() || kebab.starts_with(|c: char| c.is_ascii_digit()) {
                 format!(
