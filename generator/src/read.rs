@@ -69,7 +69,8 @@ fn yaml_error(e: &serde_yaml::Error) -> Unreadable {
     Unreadable { message, line_col }
 }
 
-/// A value tree read from either syntax; integers wider than 64 bits become floats.
+/// A value tree read from either syntax; integers wider than 64 bits become floats, and mapping
+/// keys that are numbers or booleans (`200:`) become strings.
 struct Lenient(Value);
 
 impl<'de> Deserialize<'de> for Lenient {
@@ -149,6 +150,13 @@ impl<'de> serde::de::Visitor<'de> for LenientVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Mapping::new();
         while let Some((Lenient(key), Lenient(value))) = map.next_entry()? {
+            // Every key of an OpenAPI object is a string; YAML reads `200:` as a number,
+            // which the typed reader takes as text but a tree would not.
+            let key = match key {
+                Value::Number(n) => Value::String(n.to_string()),
+                Value::Bool(b) => Value::String(b.to_string()),
+                other => other,
+            };
             out.insert(key, value);
         }
         Ok(Value::Mapping(out))
