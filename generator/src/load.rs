@@ -34,6 +34,16 @@ pub fn load(
                         repairs.extend(more);
                         (document, repaired(source, repairs))
                     }
+                    // Past the repairs, a later mistake: report that one, at its place.
+                    Err(later) if !e.message.ends_with(&later.message) => {
+                        return Err(Diagnostics(vec![Diagnostic {
+                            severity: Severity::Error,
+                            message: format!("the document cannot be read: {}", later.message),
+                            file: source.name.to_owned(),
+                            line_col: crate::locate::locate_nearest(source.text, &later.pointer),
+                            pointer: later.pointer,
+                        }]));
+                    }
                     Err(_) => return Err(unreadable(source, e)),
                 }
             }

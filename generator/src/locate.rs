@@ -57,6 +57,17 @@ fn entries(text: &str) -> Vec<Entry<'_>> {
 
 /// 1-based line and column of the node at `pointer` (`#/a/b/0`), if it can be found.
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    walk(text, pointer, false)
+}
+
+/// As [`locate`], or else the nearest enclosing node that can be found (the line of a flow
+/// mapping such as `tag: {maxLength: twenty}` for `#/.../tag/maxLength`). Only for pointers
+/// known to lie in `text`.
+pub fn locate_nearest(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    walk(text, pointer, true)
+}
+
+fn walk(text: &str, pointer: &str, nearest: bool) -> Option<(usize, usize)> {
     let entries = entries(text);
     let mut start = 0usize;
     let mut parent: Option<usize> = None;
@@ -64,7 +75,10 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let mut found = None;
     for token in pointer.trim_start_matches('#').split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");
-        let (index, is_item) = find_child(&entries, start, parent, parent_is_key, &token)?;
+        let Some((index, is_item)) = find_child(&entries, start, parent, parent_is_key, &token)
+        else {
+            return if nearest { found } else { None };
+        };
         let entry = &entries[index];
         found = Some((entry.line + 1, entry.indent + 1));
         if is_item {

@@ -9,7 +9,9 @@
 //! - a number or a boolean written as a string where the model wants one (`maximum: "100"`,
 //!   `required: "true"`) reads as the number or the boolean;
 //! - a `discriminator` given as a bare property name (Swagger 2.0) reads as
-//!   `{propertyName: ...}`.
+//!   `{propertyName: ...}`;
+//! - `required: true` on a property (as Swagger 2.0 parameters say it) puts the property in
+//!   its object's `required` list; any other flag where that list is expected is ignored.
 //!
 //! The repairs are driven by the reader's own errors: the tree is read, and while the first
 //! error is one of these at a node the tree holds, that node is repaired and the tree read
@@ -164,6 +166,12 @@ pub fn deserialize<T: DeserializeOwned>(value: &mut Value) -> Result<(T, Vec<Rep
             return Err(unrepaired());
         };
         let last = tokens.last().map(String::as_str);
+        if last == Some("required") && message.contains(", expected a sequence") {
+            if let Some(note) = required_flag(value, &tokens) {
+                repairs.push((pointer, note));
+                continue;
+            }
+        }
         let Some(node) = node_mut(value, &tokens) else {
             return Err(unrepaired());
         };
@@ -225,6 +233,45 @@ fn repair(node: &mut Value, message: &str, key: Option<&str>) -> Option<String> 
         }
         _ => None,
     }
+}
+
+/// A schema's `required` given as a flag (`required: true` on a property, as Swagger 2.0
+/// parameters say it): the property joins its object's `required` list, and the flag is read
+/// as an empty list.
+fn required_flag(root: &mut Value, tokens: &[String]) -> Option<String> {
+    let node = node_mut(root, tokens)?;
+    let flag = match node {
+        Value::Bool(flag) => *flag,
+        Value::String(text) if text.trim() == "true" => true,
+        Value::String(text) if text.trim() == "false" => false,
+        _ => return None,
+    };
+    *node = Value::Sequence(Vec::new());
+    let property = match tokens {
+        [schema @ .., properties, name, _] if properties == "properties" => {
+            Some((schema, name.clone()))
+        }
+        _ => None,
+    };
+    let Some((schema, name)) = property.filter(|_| flag) else {
+        return Some(format!(
+            "`required: {flag}` where a list of property names is expected; ignored"
+        ));
+    };
+    let Value::Mapping(object) = node_mut(root, schema)? else {
+        return None;
+    };
+    let list = object
+        .entry(Value::from("required"))
+        .or_insert_with(|| Value::Sequence(Vec::new()));
+    if let Value::Sequence(names) = list {
+        if !names.iter().any(|n| n.as_str() == Some(name.as_str())) {
+            names.push(Value::from(name.clone()));
+        }
+    }
+    Some(format!(
+        "`required: true` on the property `{name}` (as Swagger 2.0 parameters say it); read as `{name}` being in its object's `required` list"
+    ))
 }
 
 fn is_number(expected: &str) -> bool {
@@ -292,6 +339,48 @@ mod tests {
     fn read(text: &str) -> Result<(Document, Vec<Repair>), Unrepaired> {
         let mut value: Value = serde_yaml::from_str(text).expect("YAML");
         deserialize::<Document>(&mut value)
+    }
+
+    #[test]
+    fn a_required_flag_on_a_property_joins_the_required_list() {
+        let (doc, repairs) = read(
+            "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        name: {type: string, required: true}
+        tag: {type: string, required: 'false'}
+    Loose:
+      type: object
+      properties:
+        id: {type: string, required: 'true'}
+    Odd: {type: object, required: true}
+",
+        )
+        .expect("read");
+        assert_eq!(doc.components.schemas["Pet"].required, ["id", "name"]);
+        assert_eq!(doc.components.schemas["Loose"].required, ["id"]);
+        assert!(doc.components.schemas["Odd"].required.is_empty());
+        let pointers: Vec<&str> = repairs.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "#/components/schemas/Pet/properties/name/required",
+                "#/components/schemas/Pet/properties/tag/required",
+                "#/components/schemas/Loose/properties/id/required",
+                "#/components/schemas/Odd/required",
+            ]
+        );
+        let notes: Vec<&str> = repairs.iter().map(|(_, note)| note.as_str()).collect();
+        assert!(notes[0].contains("read as `name` being in its object's `required` list"));
+        assert!(notes[1].contains("ignored"));
+        assert!(notes[3].contains("ignored"));
     }
 
     #[test]

@@ -616,6 +616,26 @@ fn a_settings_file_names_how_an_operation_pages() {
 }
 
 #[test]
+fn a_mistake_after_a_repaired_one_is_the_one_reported() {
+    // `required: true` is repaired; the unreadable `maxLength` after it is what to fix.
+    insta::assert_snapshot!(diagnostics(
+        "openapi: 3.0.3
+info:
+  title: T
+  version: '1'
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        name: {type: string, required: true}
+        tag: {type: string, maxLength: twenty}
+"
+    ));
+}
+
+#[test]
 fn an_unknown_type_preset_is_located() {
     insta::assert_snapshot!(diagnostics(
         "openapi: 3.0.3
