@@ -32,7 +32,7 @@ pub fn load(
                 match repair::deserialize::<Document>(&mut value) {
                     Ok((document, more)) => {
                         repairs.extend(more);
-                        (document, repaired(source, repairs))
+                        (document, repaired(source, repairs, true))
                     }
                     // Past the repairs, a later mistake: report that one, at its place.
                     Err(later) if !e.message.ends_with(&later.message) => {
@@ -52,7 +52,8 @@ pub fn load(
     }
     let mut value = read::tree(source.text).map_err(|e| unreadable(source, e))?;
     let mut written = bundle::WrittenRefs::new();
-    if external && bundle::has_external_refs(&value) {
+    let bundled = external && bundle::has_external_refs(&value);
+    if bundled {
         (value, written) =
             bundle::bundle(value, source.name, source.text, loader).map_err(Diagnostics)?;
     }
@@ -68,7 +69,8 @@ pub fn load(
     match repair::deserialize::<Document>(&mut value) {
         Ok((mut document, more)) => {
             repairs.extend(more);
-            let warnings = repaired(source, repairs);
+            // Without bundling, every pointer lies in the root text.
+            let warnings = repaired(source, repairs, !bundled);
             document.written = written;
             checked(source, document, warnings)
         }
@@ -104,10 +106,17 @@ fn checked(
     Ok((document, warnings))
 }
 
-fn repaired(source: Source<'_>, repairs: Vec<repair::Repair>) -> Vec<Diagnostic> {
+/// The repairs as warnings; with `in_root`, each at its node or the nearest one found.
+fn repaired(source: Source<'_>, repairs: Vec<repair::Repair>, in_root: bool) -> Vec<Diagnostic> {
     repairs
         .into_iter()
-        .map(|(pointer, message)| located(source, Severity::Warning, message, pointer))
+        .map(|(pointer, message)| {
+            let mut warning = located(source, Severity::Warning, message, pointer);
+            if in_root && warning.line_col.is_none() {
+                warning.line_col = crate::locate::locate_nearest(source.text, &warning.pointer);
+            }
+            warning
+        })
         .collect()
 }
 
