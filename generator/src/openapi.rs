@@ -17,6 +17,7 @@ pub struct Document {
     pub openapi: String,
     pub info: Info,
     pub servers: Vec<Server>,
+    #[serde(deserialize_with = "crate::read::without_extensions")]
     pub paths: IndexMap<String, PathItem>,
     pub components: Components,
     pub security: Option<Vec<IndexMap<String, Vec<String>>>>,
@@ -260,6 +261,7 @@ pub struct Operation {
     pub parameters: Vec<Parameter>,
     #[serde(rename = "requestBody")]
     pub request_body: Option<RequestBody>,
+    #[serde(deserialize_with = "crate::read::without_extensions")]
     pub responses: IndexMap<String, Response>,
     /// Requests the API sends back to a URL the caller gives; not sent by the client.
     pub callbacks: IndexMap<String, serde::de::IgnoredAny>,

@@ -6,6 +6,7 @@
 //! `18446744073709552000`) read as the nearest floating-point number in both syntaxes, where
 //! the YAML parser alone would refuse them.
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess};
 use serde_yaml::value::{Tag, TaggedValue};
@@ -26,8 +27,16 @@ pub fn is_json(text: &str) -> bool {
         .starts_with('{')
 }
 
+/// The text without the byte-order mark that editors on Windows put before UTF-8 (the YAML
+/// parser would read it as the start of a second document). Lines and columns are unchanged
+/// but for the first line's.
+fn content(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
 /// Reads the text straight into `T`, keeping the parser's location on type errors.
 pub fn typed<T: DeserializeOwned>(text: &str) -> Result<T, Unreadable> {
+    let text = content(text);
     if is_json(text) {
         serde_json::from_str(text).map_err(|e| json_error(&e))
     } else {
@@ -37,6 +46,7 @@ pub fn typed<T: DeserializeOwned>(text: &str) -> Result<T, Unreadable> {
 
 /// Reads the text into a value tree.
 pub fn tree(text: &str) -> Result<Value, Unreadable> {
+    let text = content(text);
     if is_json(text) {
         serde_json::from_str::<Lenient>(text)
             .map(|l| l.0)
@@ -200,6 +210,47 @@ pub fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f64>,
     }
 }
 
+/// For `#[serde(deserialize_with)]`: the entries of an OpenAPI object that allows extensions
+/// beside them (the Paths and Responses objects), without the `x-` ones; `null` is empty.
+pub fn without_extensions<'de, D, T>(deserializer: D) -> Result<IndexMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct Entries<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Entries<T> {
+        type Value = IndexMap<String, T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map")
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(IndexMap::new())
+        }
+
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(IndexMap::new())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::with_capacity(map.size_hint().unwrap_or(0));
+            while let Some(key) = map.next_key::<String>()? {
+                if key.starts_with("x-") {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                } else {
+                    let value = map.next_value::<T>()?;
+                    out.insert(key, value);
+                }
+            }
+            Ok(out)
+        }
+    }
+
+    deserializer.deserialize_map(Entries(std::marker::PhantomData))
+}
+
 fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -215,6 +266,42 @@ fn kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extensions_among_paths_and_responses_are_skipped() {
+        let text = "openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  x-note: text
+  /a:
+    get:
+      responses:
+        x-ok: 1
+        200: {description: ok}
+";
+        let typed: crate::openapi::Document = typed(text).expect("the typed reader reads");
+        let mut tree = tree(text).expect("the tree reads");
+        let (repaired, _) = crate::repair::deserialize::<crate::openapi::Document>(&mut tree)
+            .expect("the tree reader reads");
+        for document in [typed, repaired] {
+            assert_eq!(document.paths.keys().collect::<Vec<_>>(), ["/a"]);
+            let get = document.paths["/a"].get.as_ref().expect("a get");
+            assert_eq!(get.responses.keys().collect::<Vec<_>>(), ["200"]);
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_second_document() {
+        for text in [
+            "\u{feff}openapi: 3.0.3\ninfo: {title: T, version: '1'}\n",
+            "\u{feff}{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"T\", \"version\": \"1\"}}",
+        ] {
+            let value = tree(text).expect("the tree reads");
+            assert_eq!(value["openapi"].as_str(), Some("3.0.3"));
+            let typed: Value = typed(text).expect("the typed reader reads");
+            assert_eq!(typed["info"]["title"].as_str(), Some("T"));
+        }
+    }
 
     #[test]
     fn json_with_surrogate_pairs_reads_as_json() {
