@@ -321,20 +321,7 @@ impl Bundler<'_> {
             );
             return None;
         };
-        let tokens: Vec<&str> = target_pointer.trim_start_matches('/').split('/').collect();
-        let component = match tokens.as_slice() {
-            ["components", kind, name] => Some(((*kind).to_owned(), unescape(name))),
-            _ if in_schema => {
-                let stem = target_file.rsplit('/').next().unwrap_or("Schema");
-                let stem = stem.split('.').next().unwrap_or(stem);
-                let name = tokens
-                    .last()
-                    .filter(|t| !t.is_empty())
-                    .map_or_else(|| stem.to_owned(), |t| unescape(t));
-                Some(("schemas".to_owned(), name))
-            }
-            _ => None,
-        };
+        let component = component_of(&target_file, target_pointer, in_schema);
         let Some((kind, name)) = component else {
             if self.inlining.contains(&key) {
                 self.error(
@@ -355,33 +342,10 @@ impl Bundler<'_> {
             self.inlining.pop();
             return Some(Resolved::Inline(target));
         };
-        let names = taken.entry(kind.clone()).or_default();
-        let unique = (1..)
-            .map(|n| {
-                if n == 1 {
-                    name.clone()
-                } else {
-                    format!("{name}{n}")
-                }
-            })
-            .find(|candidate| !names.contains(candidate))
-            .unwrap_or_default();
-        names.push(unique.clone());
+        let unique = unique_name(taken.entry(kind.clone()).or_default(), &name);
         let root_ref = format!("#/components/{kind}/{}", escape_token(&unique));
         self.done.insert(key, root_ref.clone());
-        let written = Written {
-            reference: reference.to_owned(),
-            file: if file.is_empty() {
-                self.root_name.to_owned()
-            } else {
-                file.to_owned()
-            },
-            line_col: if file.is_empty() {
-                locate(self.root_text, pointer)
-            } else {
-                self.texts.get(file).and_then(|text| locate(text, pointer))
-            },
-        };
+        let written = self.written_at(reference, file, pointer);
         self.written.insert(root_ref.clone(), written);
         self.walk(
             &mut target,
@@ -396,6 +360,23 @@ impl Bundler<'_> {
         );
         self.added.insert((kind, unique), target);
         Some(Resolved::Ref(root_ref))
+    }
+
+    /// Where `reference` was written: its file and line in the root document or a referenced one.
+    fn written_at(&self, reference: &str, file: &str, pointer: &str) -> Written {
+        Written {
+            reference: reference.to_owned(),
+            file: if file.is_empty() {
+                self.root_name.to_owned()
+            } else {
+                file.to_owned()
+            },
+            line_col: if file.is_empty() {
+                locate(self.root_text, pointer)
+            } else {
+                self.texts.get(file).and_then(|text| locate(text, pointer))
+            },
+        }
     }
 
     fn load(&mut self, path: &str) -> Result<Value, String> {
@@ -447,6 +428,46 @@ fn find<'v>(document: &'v Value, pointer: &str) -> Option<&'v Value> {
 
 /// `relative` resolved against the folder of `from` ("" for the root document), with `.` and
 /// `..` segments folded.
+/// The component kind and name a referenced target is brought in as: its own place when it
+/// is a component of the other file, a schema named after its last pointer token (or the
+/// file) when it is a schema elsewhere, and `None` when it is inlined.
+fn component_of(
+    target_file: &str,
+    target_pointer: &str,
+    in_schema: bool,
+) -> Option<(String, String)> {
+    let tokens: Vec<&str> = target_pointer.trim_start_matches('/').split('/').collect();
+    match tokens.as_slice() {
+        ["components", kind, name] => Some(((*kind).to_owned(), unescape(name))),
+        _ if in_schema => {
+            let stem = target_file.rsplit('/').next().unwrap_or("Schema");
+            let stem = stem.split('.').next().unwrap_or(stem);
+            let name = tokens
+                .last()
+                .filter(|t| !t.is_empty())
+                .map_or_else(|| stem.to_owned(), |t| unescape(t));
+            Some(("schemas".to_owned(), name))
+        }
+        _ => None,
+    }
+}
+
+/// `name`, or `name2`, `name3`... when `names` holds it already; the result joins `names`.
+fn unique_name(names: &mut Vec<String>, name: &str) -> String {
+    let unique = (1..)
+        .map(|n| {
+            if n == 1 {
+                name.to_owned()
+            } else {
+                format!("{name}{n}")
+            }
+        })
+        .find(|candidate| !names.contains(candidate))
+        .unwrap_or_default();
+    names.push(unique.clone());
+    unique
+}
+
 fn join_path(from: &str, relative: &str) -> String {
     let mut parts: Vec<&str> = from.split('/').collect();
     parts.pop();

@@ -7,9 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use openapi_rust_generator::{Layout, Options, generate_with_files};
+use openapi_rust_generator::{Layout, Options};
 
-const RUNS: usize = 10;
+mod client;
+mod compile;
+
+use client::runtime;
+use compile::compile_cost;
+
+pub(super) const RUNS: usize = 10;
 
 pub(crate) struct Row {
     pub(crate) what: String,
@@ -17,10 +23,10 @@ pub(crate) struct Row {
     pub(crate) how: String,
 }
 
-/// Entry point of `cargo xtask bench`.
 /// Where the hand-maintained part of BENCHMARKS.md starts: what was tried and what it gave.
 const HISTORY: &str = "\n## Levers and history\n";
 
+/// Entry point of `cargo xtask bench`.
 pub fn bench(root: &Path) -> ExitCode {
     let work = root.join("target/bench");
     if let Err(e) = fs::create_dir_all(&work) {
@@ -237,7 +243,7 @@ pub fn bench_generate(args: &[String]) -> ExitCode {
 }
 
 /// `cargo run --release -p xtask -- <subcommand>`: measurements run in a release build.
-fn release_xtask(subcommand: &str) -> Command {
+pub(super) fn release_xtask(subcommand: &str) -> Command {
     let mut command = Command::new("cargo");
     command.args([
         "run",
@@ -251,7 +257,7 @@ fn release_xtask(subcommand: &str) -> Command {
     command
 }
 
-fn peak_kib() -> u64 {
+pub(super) fn peak_kib() -> u64 {
     fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
@@ -260,7 +266,7 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn run(command: &mut Command) -> Result<String, String> {
+pub(super) fn run(command: &mut Command) -> Result<String, String> {
     let shown = format!("{command:?}");
     let output = command
         .output()
@@ -274,7 +280,7 @@ fn run(command: &mut Command) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-fn field<'a>(line: &'a str, name: &str) -> &'a str {
+pub(super) fn field<'a>(line: &'a str, name: &str) -> &'a str {
     let mut words = line.split_whitespace();
     while let Some(word) = words.next() {
         if word == name {
@@ -408,7 +414,7 @@ fn generation(
     Ok(())
 }
 
-fn kib_to_mib(kib: &str) -> String {
+pub(super) fn kib_to_mib(kib: &str) -> String {
     kib.parse::<f64>()
         .map_or_else(|_| "?".into(), |k| format!("{:.1}", k / 1024.0))
 }
@@ -439,270 +445,6 @@ fn synthetic(operations: usize) -> String {
     format!(
         "openapi: 3.0.3\ninfo: {{title: Synthetic, version: '1'}}\nservers: [{{url: 'https://api.example.com'}}]\npaths:\n{paths}components:\n  schemas:\n    Errors:\n      type: object\n      properties:\n        errors: {{type: array, items: {{type: object, properties: {{code: {{type: string}}}}}}}}\n{schemas}"
     )
-}
-
-fn compile_cost(
-    root: &Path,
-    work: &Path,
-    rows: &mut Vec<Row>,
-    notes: &mut Vec<String>,
-) -> Result<(), String> {
-    let target = work.join("target");
-    let mut inputs = vec![
-        (
-            "clerk-spec".to_owned(),
-            root.join("spec/clerk-backend-api.yaml"),
-            None,
-        ),
-        (
-            "clerk-spec-users-sessions".to_owned(),
-            root.join("spec/clerk-backend-api.yaml"),
-            Some("users,sessions"),
-        ),
-    ];
-    let newest = root.join("../shared/reference/clerk-bapi-2026-05-12.yml");
-    if newest.exists() {
-        inputs.push(("clerk-reference-249".to_owned(), newest.clone(), None));
-        inputs.push((
-            "clerk-reference-serialize".to_owned(),
-            newest.clone(),
-            Some("serialize"),
-        ));
-        inputs.push((
-            "clerk-reference-users-feature".to_owned(),
-            newest,
-            Some("users"),
-        ));
-    } else {
-        notes.push(
-            "The 249-operation reference document is not present; its compile rows are skipped."
-                .into(),
-        );
-    }
-    for (name, spec, only_feature) in inputs {
-        let text = fs::read_to_string(&spec)
-            .map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-        let output = generate_with_files(
-            &spec.display().to_string(),
-            &text,
-            &Options::new(Layout::Crate),
-            &|_| Err("single file".into()),
-        )
-        .map_err(|d| d.to_string())?;
-        let dir = work.join("crates").join(&name);
-        let _ = fs::remove_dir_all(&dir);
-        for (file, contents) in &output.files {
-            let contents = if file == "Cargo.toml" {
-                let package = contents
-                    .lines()
-                    .find(|l| l.starts_with("name = "))
-                    .unwrap_or_default()
-                    .to_owned();
-                contents.replace(&package, &format!("name = \"bench-{name}\""))
-            } else {
-                contents.clone()
-            };
-            let path = dir.join(file);
-            fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(|e| e.to_string())?;
-            fs::write(&path, contents).map_err(|e| e.to_string())?;
-        }
-        if let Ok(lock) = fs::read(root.join("Cargo.lock")) {
-            let _ = fs::write(dir.join("Cargo.lock"), lock);
-        }
-        let lines: usize = output
-            .files
-            .iter()
-            .filter(|(f, _)| f.starts_with("src/generated/"))
-            .map(|(_, c)| c.lines().count())
-            .sum();
-        let features: Vec<String> = match only_feature {
-            // Everything by default, and `Serialize` on the received types too.
-            Some("serialize") => vec!["--features".into(), "serialize".into()],
-            Some(feature) => vec![
-                "--no-default-features".into(),
-                "--features".into(),
-                format!("rustls,{feature}"),
-            ],
-            None => Vec::new(),
-        };
-        let cargo = |args: &[&str]| {
-            let mut command = Command::new("cargo");
-            command
-                .args(args)
-                .args(&features)
-                .current_dir(&dir)
-                .env("CARGO_TARGET_DIR", &target);
-            command
-        };
-        let package = format!("bench-{name}");
-        // Dependencies first, so the timings below are of the generated crate alone.
-        run(&mut cargo(&["build", "--quiet"]))?;
-        run(&mut cargo(&["check", "--quiet"]))?;
-        // The better of two timings, with cargo's incremental cache (a path dependency or a
-        // workspace member) or without it (a dependency from a registry or git, which cargo
-        // never builds incrementally).
-        let timed = |verb: &str, incremental: bool| -> Result<f64, String> {
-            let mut best = f64::MAX;
-            for _ in 0..2 {
-                run(Command::new("cargo")
-                    .args(["clean", "--quiet", "-p", &package])
-                    .current_dir(&dir)
-                    .env("CARGO_TARGET_DIR", &target))?;
-                let started = Instant::now();
-                run(cargo(&[verb, "--quiet"])
-                    .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" }))?;
-                best = best.min(started.elapsed().as_secs_f64());
-            }
-            Ok(best)
-        };
-        let (check, build) = (timed("check", false)?, timed("build", false)?);
-        let (check_incremental, build_incremental) = (timed("check", true)?, timed("build", true)?);
-        let what = match name.as_str() {
-            "clerk-spec" => format!(
-                "generated crate for spec/ ({} operations, {lines} generated lines)",
-                output.operations
-            ),
-            "clerk-reference-249" => {
-                format!(
-                    "generated crate for the 249-operation reference ({} operations, {lines} generated lines)",
-                    output.operations
-                )
-            }
-            "clerk-reference-serialize" => "same crate with the `serialize` feature (`Serialize` on received types too)".to_owned(),
-            "clerk-spec-users-sessions" => "generated crate for spec/, only the `users` and `sessions` groups (`--no-default-features --features rustls,users,sessions`)".to_owned(),
-            _ => "same crate, only the `users` group feature (`--no-default-features --features rustls,users`)".to_owned(),
-        };
-        rows.push(Row {
-            what,
-            figure: format!("as a dependency: cargo check {check:.1} s, cargo build {build:.1} s; as a workspace member (incremental): check {check_incremental:.1} s, build {build_incremental:.1} s"),
-            how: format!("cargo xtask bench (crate in target/bench/crates/{name}; dependencies prebuilt, then `cargo clean -p {package}` before each timing; best of two)"),
-        });
-        println!(
-            "{}: {}",
-            rows.last().map_or("", |r| &r.what),
-            rows.last().map_or("", |r| &r.figure)
-        );
-    }
-    Ok(())
-}
-
-fn runtime(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
-    let out = run(Command::new("cargo")
-        .args([
-            "bench",
-            "--quiet",
-            "-p",
-            "clerk-backend-api",
-            "--bench",
-            "runtime",
-        ])
-        .current_dir(root))?;
-    let value = |name: &str| bench_value(&out, name);
-    let how = "cargo bench -p clerk-backend-api --bench runtime".to_owned();
-    rows.push(Row {
-        what: "per-request time, `client.users().get(..)` vs a hand-written reqwest call with the same headers and 30 s timeout, decoding the same type (127.0.0.1)".into(),
-        figure: format!(
-            "{} µs vs {} µs: ratio {} (medians of 6,000 requests each); {} against the call without a timeout ({} µs)",
-            value("request_generated_us"),
-            value("request_reqwest_us"),
-            value("request_overhead_ratio"),
-            value("untimed_overhead_ratio"),
-            value("untimed_reqwest_us")
-        ),
-        how: how.clone(),
-    });
-    rows.push(Row {
-        what: format!(
-            "streaming {} users through pagination (pages of 499)",
-            value("pagination_items")
-        ),
-        figure: format!(
-            "resident memory {} MiB after 10,000 items, {} MiB after 100,000 (peak {} MiB; {} s)",
-            kib_to_mib(&value("pagination_rss_at_10k_kib")),
-            kib_to_mib(&value("pagination_rss_at_100k_kib")),
-            kib_to_mib(&value("pagination_peak_kib")),
-            value("pagination_seconds")
-        ),
-        how,
-    });
-    rows.push(Row {
-        what: "verifying one session token (RS256, PEM key, no network), and verifying and decoding one `user.created` webhook".into(),
-        figure: format!(
-            "{} µs per token; {} µs per webhook (medians of 2,000)",
-            value("jwt_verify_us"),
-            value("webhook_event_us")
-        ),
-        how: "cargo bench -p clerk-backend-api --bench runtime".into(),
-    });
-    for row in &rows[rows.len() - 3..] {
-        println!("{}: {}", row.what, row.figure);
-    }
-    streaming(root, rows)
-}
-
-/// Memory while 1 GiB goes each way through the client, in a process of its own.
-fn streaming(root: &Path, rows: &mut Vec<Row>) -> Result<(), String> {
-    let out = run(Command::new("cargo")
-        .args([
-            "bench",
-            "--quiet",
-            "-p",
-            "clerk-backend-api",
-            "--bench",
-            "streaming",
-        ])
-        .current_dir(root))?;
-    let value = |name: &str| bench_value(&out, name);
-    let mib = value("stream_bytes").parse::<u64>().map_or(0, |b| b >> 20);
-    let growth =
-        |before: &str, peak: &str| match (value(before).parse::<u64>(), value(peak).parse::<u64>())
-        {
-            (Ok(before), Ok(peak)) => format!("{:.1}", peak.saturating_sub(before) as f64 / 1024.0),
-            _ => "?".into(),
-        };
-    for (direction, key, how_sent) in [
-        (
-            "downloading",
-            "download",
-            "`send_stream()` of a text response",
-        ),
-        (
-            "uploading",
-            "upload",
-            "a multipart file part from `Payload::from_stream`",
-        ),
-    ] {
-        rows.push(Row {
-            what: format!("{direction} {mib} MiB through the client ({how_sent}, 127.0.0.1)"),
-            figure: format!(
-                "resident memory {} MiB before, {} MiB at the peak (+{} MiB); {} MiB/s",
-                kib_to_mib(&value(&format!("{key}_rss_before_kib"))),
-                kib_to_mib(&value(&format!("{key}_rss_peak_kib"))),
-                growth(
-                    &format!("{key}_rss_before_kib"),
-                    &format!("{key}_rss_peak_kib")
-                ),
-                value(&format!("{key}_mib_per_s"))
-            ),
-            how: "cargo bench -p clerk-backend-api --bench streaming".into(),
-        });
-    }
-    for row in &rows[rows.len() - 2..] {
-        println!("{}: {}", row.what, row.figure);
-    }
-    Ok(())
-}
-
-/// The value of a `bench: NAME VALUE` line, or `?`.
-fn bench_value(out: &str, name: &str) -> String {
-    out.lines()
-        .find_map(|l| {
-            l.strip_prefix("bench: ")
-                .and_then(|l| l.strip_prefix(name))
-                .and_then(|v| v.strip_prefix(' '))
-                .map(|v| v.trim().to_owned())
-        })
-        .unwrap_or_else(|| "?".into())
 }
 
 fn report(rows: &[Row], notes: &[String]) -> String {

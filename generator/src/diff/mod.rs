@@ -219,6 +219,18 @@ struct Sides {
     received: bool,
 }
 
+impl Sides {
+    /// What a change means on the wire for a type on these sides, given what it means for a
+    /// received type and for a sent one: the worse of the two when the type travels both ways.
+    fn wire(self, received: Wire, sent: Wire) -> Wire {
+        match (self.received, self.sent) {
+            (true, true) => received.min(sent),
+            (false, true) => sent,
+            _ => received,
+        }
+    }
+}
+
 /// Compares two APIs.
 pub fn diff(old: &Api, new: &Api) -> Report {
     let mut differ = Differ {

@@ -188,6 +188,18 @@ impl Differ<'_> {
                 ),
             });
         }
+        self.arguments_reordered(old, new, group, call, location);
+    }
+
+    /// The same required arguments in another order.
+    fn arguments_reordered(
+        &mut self,
+        old: &Operation,
+        new: &Operation,
+        group: &str,
+        call: &str,
+        location: &str,
+    ) {
         let order = |op: &Operation| -> Vec<String> {
             op.required_inputs().map(|i| i.wire.clone()).collect()
         };
@@ -210,7 +222,76 @@ impl Differ<'_> {
         }
     }
 
+    /// What changed in an input both versions have.
     fn input_changed(
+        &mut self,
+        old: &Input,
+        new: &Input,
+        param: bool,
+        group: &str,
+        call: &str,
+        location: &str,
+    ) {
+        self.presence_changed(old, new, param, group, call, location);
+        let (old_ty, new_ty) = (self.old_type(&old.ty), render(&new.ty, &|n| n.to_owned()));
+        if old_ty != new_ty {
+            self.push(Finding {
+                rule: if param {
+                    Rule::RequestParameterTypeChanged
+                } else {
+                    Rule::RequestPropertyTypeChanged
+                },
+                class: Class::Breaking,
+                wire: type_change_wire(&old.ty, &new.ty, false),
+                group,
+                item: format!(
+                    "{call}: `{}` takes `{new_ty}` instead of `{old_ty}`",
+                    new.name
+                ),
+                location,
+                hint: format!("Pass a `{new_ty}`."),
+            });
+        } else if old.setter != new.setter {
+            self.push(Finding {
+                rule: Rule::RequestSetterChanged,
+                class: Class::Breaking,
+                wire: Wire::None,
+                group,
+                item: format!("{call}: `{}` accepts its value differently", new.name),
+                location,
+                hint: "Adjust the argument's type.".into(),
+            });
+        }
+        if !old.deprecated && new.deprecated {
+            self.push(Finding {
+                rule: if param {
+                    Rule::RequestParameterDeprecated
+                } else {
+                    Rule::RequestPropertyDeprecated
+                },
+                class: Class::Additive,
+                wire: Wire::None,
+                group,
+                item: format!("{call}: `{}` is deprecated", new.name),
+                location,
+                hint: "Plan to stop sending it.".into(),
+            });
+        }
+        if old.doc != new.doc {
+            self.push(Finding {
+                rule: Rule::DocumentationChanged,
+                class: Class::Patch,
+                wire: Wire::None,
+                group,
+                item: format!("{call}: documentation of `{}`", new.name),
+                location,
+                hint: "Nothing to do.".into(),
+            });
+        }
+    }
+
+    /// An input that became required or optional, or nullable or not.
+    fn presence_changed(
         &mut self,
         old: &Input,
         new: &Input,
@@ -298,61 +379,6 @@ impl Differ<'_> {
                     hint: "Always send a value.".into(),
                 });
             }
-        }
-        let (old_ty, new_ty) = (self.old_type(&old.ty), render(&new.ty, &|n| n.to_owned()));
-        if old_ty != new_ty {
-            self.push(Finding {
-                rule: if param {
-                    Rule::RequestParameterTypeChanged
-                } else {
-                    Rule::RequestPropertyTypeChanged
-                },
-                class: Class::Breaking,
-                wire: type_change_wire(&old.ty, &new.ty, false),
-                group,
-                item: format!(
-                    "{call}: `{}` takes `{new_ty}` instead of `{old_ty}`",
-                    new.name
-                ),
-                location,
-                hint: format!("Pass a `{new_ty}`."),
-            });
-        } else if old.setter != new.setter {
-            self.push(Finding {
-                rule: Rule::RequestSetterChanged,
-                class: Class::Breaking,
-                wire: Wire::None,
-                group,
-                item: format!("{call}: `{}` accepts its value differently", new.name),
-                location,
-                hint: "Adjust the argument's type.".into(),
-            });
-        }
-        if !old.deprecated && new.deprecated {
-            self.push(Finding {
-                rule: if param {
-                    Rule::RequestParameterDeprecated
-                } else {
-                    Rule::RequestPropertyDeprecated
-                },
-                class: Class::Additive,
-                wire: Wire::None,
-                group,
-                item: format!("{call}: `{}` is deprecated", new.name),
-                location,
-                hint: "Plan to stop sending it.".into(),
-            });
-        }
-        if old.doc != new.doc {
-            self.push(Finding {
-                rule: Rule::DocumentationChanged,
-                class: Class::Patch,
-                wire: Wire::None,
-                group,
-                item: format!("{call}: documentation of `{}`", new.name),
-                location,
-                hint: "Nothing to do.".into(),
-            });
         }
     }
 

@@ -159,6 +159,15 @@ impl Differ<'_> {
                 hint: "Nothing to do.".into(),
             });
         }
+        self.kind_changed(&site, old, new);
+    }
+
+    /// What changed within a type of the same name: its fields, variants or aliased type, or
+    /// its kind.
+    fn kind_changed(&mut self, site: &TypeSite<'_>, old: &TypeDef, new: &TypeDef) {
+        let TypeSite {
+            name, sides, group, ..
+        } = *site;
         match (&old.kind, &new.kind) {
             (
                 TypeKind::Struct {
@@ -168,7 +177,7 @@ impl Differ<'_> {
                     fields: new_fields,
                     request,
                 },
-            ) => self.fields(&site, old_fields, new_fields, *request),
+            ) => self.fields(site, old_fields, new_fields, *request),
             (TypeKind::Enum { variants: a, .. }, TypeKind::Enum { variants: b, .. }) => {
                 let a: BTreeMap<&str, &str> = a
                     .iter()
@@ -178,7 +187,7 @@ impl Differ<'_> {
                     .iter()
                     .map(|v| (v.wire.as_str(), v.name.as_str()))
                     .collect();
-                self.variants(&site, &a, &b, Members::EnumValues);
+                self.variants(site, &a, &b, Members::EnumValues);
             }
             (TypeKind::IntEnum { variants: a, .. }, TypeKind::IntEnum { variants: b, .. }) => {
                 let a: BTreeMap<String, &str> =
@@ -187,7 +196,7 @@ impl Differ<'_> {
                     b.iter().map(|(n, v)| (v.to_string(), n.as_str())).collect();
                 let a = a.iter().map(|(k, v)| (k.as_str(), *v)).collect();
                 let b = b.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-                self.variants(&site, &a, &b, Members::EnumValues);
+                self.variants(site, &a, &b, Members::EnumValues);
             }
             (
                 TypeKind::Tagged { variants: a, .. } | TypeKind::Untagged { variants: a },
@@ -203,7 +212,7 @@ impl Differ<'_> {
                     .collect();
                 let a = a.iter().map(|(k, v)| (k.as_str(), *v)).collect();
                 let b = b.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-                self.variants(&site, &a, &b, Members::OneOf);
+                self.variants(site, &a, &b, Members::OneOf);
             }
             (TypeKind::Alias(a), TypeKind::Alias(b)) => {
                 let (before, after) = (self.old_type(a), render(b, &|n| n.to_owned()));
@@ -250,11 +259,6 @@ impl Differ<'_> {
         // Response structs are `#[non_exhaustive]`: a new field breaks no caller. Request
         // structs are built with struct literals, which a new field breaks.
         let exhaustive = request;
-        let side = |received: Wire, sent: Wire| match (sides.received, sides.sent) {
-            (true, true) => received.min(sent),
-            (false, true) => sent,
-            _ => received,
-        };
         for (wire, field) in &new_fields {
             let item = format!("`types::{name}::{}`", field.name);
             let Some(before) = old_fields.get(wire) else {
@@ -274,7 +278,7 @@ impl Differ<'_> {
                     } else {
                         Class::Additive
                     },
-                    wire: side(
+                    wire: sides.wire(
                         Wire::Compatible,
                         if required {
                             Wire::Breaking
@@ -306,7 +310,7 @@ impl Differ<'_> {
                     Rule::RequestPropertyRemoved
                 },
                 class: Class::Breaking,
-                wire: side(
+                wire: sides.wire(
                     if field.presence.is_required() {
                         Wire::Breaking
                     } else {
@@ -331,54 +335,7 @@ impl Differ<'_> {
         } = *site;
         let old_ty = self.old_type(&field_type(old, &old.ty));
         let new_ty = render(&field_type(new, &new.ty), &|n| n.to_owned());
-        let side = |received: Wire, sent: Wire| match (sides.received, sides.sent) {
-            (true, true) => received.min(sent),
-            (false, true) => sent,
-            _ => received,
-        };
-        let (was, is) = (old.presence, new.presence);
-        let rule = match (was, is) {
-            _ if was == is => None,
-            (
-                Presence::Optional | Presence::TriState,
-                Presence::Required | Presence::RequiredNullable,
-            ) => Some(if sides.received {
-                (
-                    Rule::ResponsePropertyBecameRequired,
-                    side(Wire::Compatible, Wire::Breaking),
-                )
-            } else {
-                (Rule::RequestPropertyBecameRequired, Wire::Breaking)
-            }),
-            (
-                Presence::Required | Presence::RequiredNullable,
-                Presence::Optional | Presence::TriState,
-            ) => Some(if sides.received {
-                (
-                    Rule::ResponsePropertyBecameOptional,
-                    side(Wire::Breaking, Wire::Compatible),
-                )
-            } else {
-                (Rule::RequestPropertyBecameOptional, Wire::Compatible)
-            }),
-            (Presence::Required, Presence::RequiredNullable)
-            | (Presence::Optional, Presence::TriState) => Some(if sides.received {
-                (
-                    Rule::ResponsePropertyBecameNullable,
-                    side(Wire::Breaking, Wire::Compatible),
-                )
-            } else {
-                (Rule::RequestPropertyBecameNullable, Wire::Compatible)
-            }),
-            _ => Some(if sides.received {
-                (
-                    Rule::ResponsePropertyBecameNotNullable,
-                    side(Wire::Compatible, Wire::Breaking),
-                )
-            } else {
-                (Rule::RequestPropertyBecameNotNullable, Wire::Breaking)
-            }),
-        };
+        let rule = presence_rule(old.presence, new.presence, sides);
         let base_changed = self.old_type(&old.ty) != render(&new.ty, &|n| n.to_owned());
         if let Some((rule, wire)) = rule {
             let class = if old_ty == new_ty {
@@ -527,4 +484,51 @@ fn is_component(origin: &str) -> bool {
     origin
         .strip_prefix("#/components/schemas/")
         .is_some_and(|rest| !rest.contains('/'))
+}
+
+/// The rule, and what it means on the wire, of a field whose presence went from `was` to
+/// `is`; `None` when it did not change.
+fn presence_rule(was: Presence, is: Presence, sides: Sides) -> Option<(Rule, Wire)> {
+    match (was, is) {
+        _ if was == is => None,
+        (
+            Presence::Optional | Presence::TriState,
+            Presence::Required | Presence::RequiredNullable,
+        ) => Some(if sides.received {
+            (
+                Rule::ResponsePropertyBecameRequired,
+                sides.wire(Wire::Compatible, Wire::Breaking),
+            )
+        } else {
+            (Rule::RequestPropertyBecameRequired, Wire::Breaking)
+        }),
+        (
+            Presence::Required | Presence::RequiredNullable,
+            Presence::Optional | Presence::TriState,
+        ) => Some(if sides.received {
+            (
+                Rule::ResponsePropertyBecameOptional,
+                sides.wire(Wire::Breaking, Wire::Compatible),
+            )
+        } else {
+            (Rule::RequestPropertyBecameOptional, Wire::Compatible)
+        }),
+        (Presence::Required, Presence::RequiredNullable)
+        | (Presence::Optional, Presence::TriState) => Some(if sides.received {
+            (
+                Rule::ResponsePropertyBecameNullable,
+                sides.wire(Wire::Breaking, Wire::Compatible),
+            )
+        } else {
+            (Rule::RequestPropertyBecameNullable, Wire::Compatible)
+        }),
+        _ => Some(if sides.received {
+            (
+                Rule::ResponsePropertyBecameNotNullable,
+                sides.wire(Wire::Compatible, Wire::Breaking),
+            )
+        } else {
+            (Rule::RequestPropertyBecameNotNullable, Wire::Breaking)
+        }),
+    }
 }
