@@ -275,22 +275,13 @@ pub fn generate(args: &GenerateArgs, fix: Option<&str>) -> ExitCode {
             text.len() as f64 / (1024.0 * 1024.0)
         );
     }
-    let mut options = Options::new(Layout::Crate).only(args.only.iter().cloned());
-    if let Some(threads) = args.threads {
-        options = options.threads(threads);
-    }
-    for path in &args.settings_files {
-        match fs::read_to_string(path) {
-            Ok(settings) => options = options.settings_file(&path.display().to_string(), &settings),
-            Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                return ExitCode::FAILURE;
-            }
+    let options = match generate_options(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
         }
-    }
-    for (key, value) in &args.settings {
-        options = options.setting(key, value.clone());
-    }
+    };
     let spec_name = relative_name(&args.spec, &args.out);
     let generated = Model::load(&spec_name, text, &options, &read_file).and_then(|model| {
         if progress {
@@ -363,6 +354,23 @@ pub fn generate(args: &GenerateArgs, fix: Option<&str>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The generation options `generate`'s arguments ask for, their settings files read.
+fn generate_options(args: &GenerateArgs) -> Result<Options, String> {
+    let mut options = Options::new(Layout::Crate).only(args.only.iter().cloned());
+    if let Some(threads) = args.threads {
+        options = options.threads(threads);
+    }
+    for path in &args.settings_files {
+        let settings =
+            fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        options = options.settings_file(&path.display().to_string(), &settings);
+    }
+    for (key, value) in &args.settings {
+        options = options.setting(key, value.clone());
+    }
+    Ok(options)
 }
 
 /// How generated files name the document: relative to the crate's folder, so that

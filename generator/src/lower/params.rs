@@ -93,34 +93,7 @@ impl Lowerer<'_> {
         template: &[String],
         builder: &str,
     ) -> Option<Input> {
-        let (Some(name), Some(location)) = (&param.name, &param.location) else {
-            self.error(param_pointer, "a parameter needs both `name` and `in`");
-            return None;
-        };
-        if !matches!(location.as_str(), "path" | "query" | "header" | "cookie") {
-            self.error(
-                &join(param_pointer, &["in"]),
-                format!("unknown parameter location `{location}`"),
-            );
-            return None;
-        }
-        if location == "path" && !template.contains(name) {
-            self.warning(
-                param_pointer,
-                format!("path parameter `{name}` does not appear in `{path}`; it is ignored"),
-            );
-            return None;
-        }
-        if location == "header"
-            && ["accept", "content-type", "authorization"]
-                .contains(&name.to_ascii_lowercase().as_str())
-        {
-            self.warning(
-                param_pointer,
-                format!("header parameter `{name}` is set by the client and is skipped"),
-            );
-            return None;
-        }
+        let (name, location) = self.parameter_place(param, param_pointer, path, template)?;
         // A parameter has a `schema`, or a `content` map with one media type and its schema.
         let (schema, schema_pointer, as_json) = match (&param.schema, param.content.first()) {
             (Some(schema), _) => (Some(schema), join(param_pointer, &["schema"]), false),
@@ -186,6 +159,46 @@ impl Lowerer<'_> {
                 .and_then(serde_yaml::Value::as_i64),
             optional_in_body: false,
         })
+    }
+
+    /// The parameter's name and location, once they are known and it is one the caller sets:
+    /// `None` for a path parameter the template lacks or a header the client sets itself.
+    fn parameter_place<'p>(
+        &mut self,
+        param: &'p Parameter,
+        param_pointer: &str,
+        path: &str,
+        template: &[String],
+    ) -> Option<(&'p String, &'p String)> {
+        let (Some(name), Some(location)) = (&param.name, &param.location) else {
+            self.error(param_pointer, "a parameter needs both `name` and `in`");
+            return None;
+        };
+        if !matches!(location.as_str(), "path" | "query" | "header" | "cookie") {
+            self.error(
+                &join(param_pointer, &["in"]),
+                format!("unknown parameter location `{location}`"),
+            );
+            return None;
+        }
+        if location == "path" && !template.contains(name) {
+            self.warning(
+                param_pointer,
+                format!("path parameter `{name}` does not appear in `{path}`; it is ignored"),
+            );
+            return None;
+        }
+        if location == "header"
+            && ["accept", "content-type", "authorization"]
+                .contains(&name.to_ascii_lowercase().as_str())
+        {
+            self.warning(
+                param_pointer,
+                format!("header parameter `{name}` is set by the client and is skipped"),
+            );
+            return None;
+        }
+        Some((name, location))
     }
 
     /// How a parameter of type `ty` is written, from its `style` and `explode` (or the

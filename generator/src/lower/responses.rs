@@ -94,6 +94,19 @@ impl Lowerer<'_> {
             let kind = self.response_kind(response, &response_pointer, &hint);
             return (kind, statuses, accept);
         }
+        let kind = self.by_status(successes, &hints, pointer, builder);
+        (kind, statuses, accept)
+    }
+
+    /// Several successes: one kind when every status reads the same, else a `Responses` type
+    /// with a variant per status.
+    fn by_status(
+        &mut self,
+        successes: Vec<(String, String, &crate::openapi::Response)>,
+        hints: &BTreeMap<String, String>,
+        pointer: &str,
+        builder: &str,
+    ) -> ResponseKind {
         let mut variants: Vec<StatusVariant> = Vec::new();
         let mut names = Namespace::default();
         for (code, response_pointer, response) in successes {
@@ -115,7 +128,7 @@ impl Lowerer<'_> {
         }
         let first = &variants[0].kind;
         if variants.iter().all(|v| v.kind == *first) {
-            return (variants.swap_remove(0).kind, statuses, accept);
+            return variants.swap_remove(0).kind;
         }
         let type_name = self
             .type_names
@@ -136,7 +149,7 @@ impl Lowerer<'_> {
                 previous_names: Vec::new(),
             },
         );
-        (ResponseKind::ByStatus(type_name), statuses, accept)
+        ResponseKind::ByStatus(type_name)
     }
 
     /// How the body of one response is read.

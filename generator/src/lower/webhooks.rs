@@ -108,26 +108,37 @@ impl Lowerer<'_> {
                 ),
             );
         }
-        let first = envelopes.first().cloned().flatten();
-        let shared = first.filter(|first| {
-            with_payload == events.len()
-                && envelopes
-                    .iter()
-                    .all(|e| e.as_deref() == Some(first.as_str()))
-        });
-        let envelope = shared.and_then(|reference| match self.schema_ref(&reference, key) {
-            TypeRef::Named(name) => {
-                self.response_roots.push(name.clone());
-                Some(name)
-            }
-            _ => None,
-        });
+        let envelope = self.shared_envelope(key, &envelopes, with_payload == events.len());
         Some(Webhooks {
             feature: WEBHOOKS_FEATURE.to_owned(),
             tag: settings.tag,
             payload: (with_payload == events.len()).then_some(settings.payload),
             envelope,
             events,
+        })
+    }
+
+    /// The envelope type every event shares: the schema each body's `allOf` starts with, when
+    /// every body has a payload property and all start with the same one.
+    fn shared_envelope(
+        &mut self,
+        key: &str,
+        envelopes: &[Option<String>],
+        every_payload: bool,
+    ) -> Option<String> {
+        let first = envelopes.first().cloned().flatten();
+        let shared = first.filter(|first| {
+            every_payload
+                && envelopes
+                    .iter()
+                    .all(|e| e.as_deref() == Some(first.as_str()))
+        });
+        shared.and_then(|reference| match self.schema_ref(&reference, key) {
+            TypeRef::Named(name) => {
+                self.response_roots.push(name.clone());
+                Some(name)
+            }
+            _ => None,
         })
     }
 
