@@ -37,6 +37,7 @@ mod refs;
 mod render;
 mod repair;
 mod settings;
+mod splice;
 
 use std::collections::BTreeMap;
 

@@ -16,6 +16,7 @@ use proc_macro2::TokenStream;
 use crate::emit;
 use crate::ir::Api;
 use crate::naming;
+use crate::splice;
 
 /// Formats a whole file and puts `header` above it. A token stream that does not parse is a
 /// generator bug; it is returned as an error naming the file rather than panicking.
@@ -37,6 +38,10 @@ pub struct Steps {
     emit: AtomicU64,
     parse: AtomicU64,
     print: AtomicU64,
+    /// Doc blocks spliced into printed text, and jobs rendered again because a marker was
+    /// printed where no doc line is.
+    spliced: AtomicUsize,
+    rendered_again: AtomicUsize,
 }
 
 impl Steps {
@@ -116,6 +121,19 @@ pub fn render_api(
     threads: Option<usize>,
     steps: &Steps,
 ) -> Result<Vec<(String, String)>, String> {
+    render_jobs(api, header, lib, threads, steps, true)
+}
+
+/// [`render_api`], with spec docs spliced into the printed text ([`crate::splice`]) or, for
+/// the test that compares the two, emitted as attributes.
+fn render_jobs(
+    api: &Api,
+    header: &str,
+    lib: bool,
+    threads: Option<usize>,
+    steps: &Steps,
+    splice_docs: bool,
+) -> Result<Vec<(String, String)>, String> {
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -140,11 +158,27 @@ pub fn render_api(
         while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
             let job = &jobs[index];
             let started = Instant::now();
-            let tokens = job.emit(api, &types);
+            let (tokens, docs) = if splice_docs {
+                splice::collect(|| job.emit(api, &types))
+            } else {
+                (job.emit(api, &types), Vec::new())
+            };
             let emitted = Steps::add(&steps.emit, started);
-            let text = parse(tokens, &job.path()).map(|syntax| {
+            let text = parse(tokens, &job.path()).and_then(|syntax| {
                 let parsed = Steps::add(&steps.parse, emitted);
-                let text = prettyplease::unparse(&syntax);
+                let printed = prettyplease::unparse(&syntax);
+                let text = match splice::splice(&printed, &docs) {
+                    Some(text) => {
+                        steps.spliced.fetch_add(docs.len(), Ordering::Relaxed);
+                        Ok(text)
+                    }
+                    // A marker where no doc line is printed: the job again, plainly.
+                    None => {
+                        steps.rendered_again.fetch_add(1, Ordering::Relaxed);
+                        parse(job.emit(api, &types), &job.path())
+                            .map(|syntax| prettyplease::unparse(&syntax))
+                    }
+                };
                 Steps::add(&steps.print, parsed);
                 text
             });
@@ -177,4 +211,63 @@ pub fn render_api(
         }
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use std::sync::atomic::Ordering;
+
+    use super::{Steps, render_jobs};
+    use crate::{Layout, Model, Options};
+
+    /// Spliced docs give the text the attributes give, for every fixture, spec/ and, when
+    /// they are present, the published documents.
+    #[test]
+    fn spliced_docs_are_what_formatting_the_attributes_gives() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut documents: Vec<_> = std::fs::read_dir(root.join("tests/fixtures"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "json"))
+            .collect();
+        documents.push(root.join("../spec/clerk-backend-api.yaml"));
+        documents.extend(
+            std::fs::read_dir(root.join("../../shared/reference"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|e| e == "yml")),
+        );
+        let (mut compared, mut blocks) = (0, 0);
+        for path in &documents {
+            let text = std::fs::read_to_string(path).unwrap();
+            let dir = path.parent().unwrap().to_path_buf();
+            let read = move |relative: &str| {
+                std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string())
+            };
+            let name = path.display().to_string();
+            // Fixtures that are meant to fail are not this test's business.
+            let Ok(model) = Model::load(&name, &text, &Options::new(Layout::Crate), &read) else {
+                continue;
+            };
+            let steps = Steps::default();
+            let spliced = render_jobs(&model.api, "", true, Some(2), &steps, true).unwrap();
+            let plain = render_jobs(&model.api, "", true, Some(2), &Steps::default(), false);
+            let plain = plain.unwrap();
+            assert_eq!(steps.rendered_again.load(Ordering::Relaxed), 0, "{name}");
+            blocks += steps.spliced.load(Ordering::Relaxed);
+            assert_eq!(spliced.len(), plain.len(), "{name}");
+            for ((path, spliced), (_, plain)) in spliced.iter().zip(&plain) {
+                assert!(spliced == plain, "{name}: {path} differs when docs are spliced");
+            }
+            compared += 1;
+        }
+        assert!(compared >= 30, "only {compared} documents were compared");
+        assert!(blocks > 1000, "only {blocks} doc blocks were spliced");
+    }
 }

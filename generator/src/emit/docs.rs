@@ -13,8 +13,16 @@ use quote::quote;
 
 /// `#[doc = "..."]` attributes for `text`.
 pub fn doc_attrs(text: &str) -> TokenStream {
-    let lines = sanitize(text);
-    quote! { #( #[doc = #lines] )* }
+    outer(sanitize(text))
+}
+
+/// Outer `#[doc]` attributes for `lines`, or one marker for them while a rendering job
+/// collects doc blocks ([`crate::splice`]).
+fn outer(lines: Vec<String>) -> TokenStream {
+    match crate::splice::defer(lines, false) {
+        Ok(marker) => quote! { #[doc = #marker] },
+        Err(lines) => quote! { #( #[doc = #lines] )* },
+    }
 }
 
 /// `#[doc = "..."]` attributes for text the generator wrote, which is already valid rustdoc
@@ -28,13 +36,15 @@ pub fn trusted_doc_attrs(text: &str) -> TokenStream {
             format!(" {line}")
         }
     });
-    quote! { #( #[doc = #lines] )* }
+    outer(lines.collect())
 }
 
 /// `#![doc = "..."]` inner attributes for `text`.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
-    let lines = sanitize(text);
-    quote! { #( #![doc = #lines] )* }
+    match crate::splice::defer(sanitize(text), true) {
+        Ok(marker) => quote! { #![doc = #marker] },
+        Err(lines) => quote! { #( #![doc = #lines] )* },
+    }
 }
 
 /// Line breaks as `\n` (from `\r\n` and a lone `\r`, which Windows- and Mac-edited documents
