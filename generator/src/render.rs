@@ -7,6 +7,7 @@
 //! parts that are formatted independently and joined, which prettyplease makes identical to
 //! formatting it whole.
 
+use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use std::time::{Duration, Instant};
 use proc_macro2::TokenStream;
 
 use crate::emit;
-use crate::ir::Api;
+use crate::ir::{Api, TypeDef, TypeKind};
 use crate::naming;
 use crate::splice;
 
@@ -66,7 +67,11 @@ impl Steps {
 /// One unit of rendering.
 enum Job<'a> {
     Root,
-    Types { part: usize, parts: usize },
+    /// The types in `range`, in order; the first part also carries the module's header.
+    Types {
+        range: Range<usize>,
+        weight: usize,
+    },
     OperationsMod,
     Webhooks(&'a crate::ir::Webhooks),
     Group(&'a crate::ir::Group),
@@ -88,26 +93,64 @@ impl Job<'_> {
         }
     }
 
-    /// A rough size, so the largest jobs start first and the threads finish together.
+    /// A rough size in lines of output, so the largest jobs start first and the threads
+    /// finish together.
     fn weight(&self, api: &Api) -> usize {
+        let operations = || api.groups.iter().map(|g| g.operations.len()).sum::<usize>();
         match self {
-            Self::Types { parts, .. } => api.types.len() * 2 / parts.max(&1),
-            Self::Group(group) => group.operations.len() * 4,
-            Self::Webhooks(webhooks) => webhooks.events.len(),
-            _ => 1,
+            Self::Types { weight, .. } => *weight,
+            Self::Group(group) => group.operations.len() * 130,
+            Self::Webhooks(webhooks) => webhooks.events.len() * 30,
+            Self::Testing => operations() * 18,
+            Self::Lib => 100,
+            Self::Root | Self::OperationsMod => 10,
         }
     }
 
     fn emit(&self, api: &Api, types: &emit::TypesContext) -> TokenStream {
         match self {
             Self::Root => emit::emit_root(api),
-            Self::Types { part, parts } => emit::emit_types_part(api, types, *part, *parts),
+            Self::Types { range, .. } => emit::emit_types_part(api, types, range.clone()),
             Self::OperationsMod => emit::emit_operations_mod(api),
             Self::Webhooks(webhooks) => emit::emit_webhooks(api, webhooks),
             Self::Group(group) => emit::emit_group(api, group),
             Self::Testing => emit::emit_testing(api),
             Self::Lib => emit::emit_lib(api),
         }
+    }
+}
+
+/// `types.rs` cut into consecutive parts of about the same size: four per thread, so that the
+/// last jobs to finish are small, and none under about `part_lines` lines.
+fn type_parts(api: &Api, threads: usize, part_lines: usize) -> Vec<(Range<usize>, usize)> {
+    let weights: Vec<usize> = api.types.iter().map(type_weight).collect();
+    let total: usize = weights.iter().sum();
+    let parts = (total / part_lines.max(1)).clamp(1, threads.max(1) * 4);
+    let target = total.div_ceil(parts).max(1);
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut start, mut sum) = (0, 0);
+    for (i, weight) in weights.iter().enumerate() {
+        sum += weight;
+        if sum >= target && i + 1 < weights.len() {
+            ranges.push((start..i + 1, sum));
+            (start, sum) = (i + 1, 0);
+        }
+    }
+    ranges.push((start..weights.len(), sum));
+    ranges
+}
+
+/// About how many lines a type's declaration and impls take.
+fn type_weight(def: &TypeDef) -> usize {
+    match &def.kind {
+        TypeKind::Struct { fields, .. } => 12 + fields.len() * 4,
+        TypeKind::Enum { variants, .. } => 45 + variants.len() * 5,
+        TypeKind::IntEnum { variants, .. } => 40 + variants.len() * 5,
+        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+            20 + variants.len() * 6
+        }
+        TypeKind::Responses { variants, .. } => 10 + variants.len() * 3,
+        TypeKind::Alias(_) => 5,
     }
 }
 
@@ -121,26 +164,44 @@ pub fn render_api(
     threads: Option<usize>,
     steps: &Steps,
 ) -> Result<Vec<(String, String)>, String> {
-    render_jobs(api, header, lib, threads, steps, true)
+    render_jobs(api, header, lib, threads, steps, Cut::DEFAULT)
 }
 
-/// [`render_api`], with spec docs spliced into the printed text ([`crate::splice`]) or, for
-/// the test that compares the two, emitted as attributes.
+/// How rendering is done, where tests compare one way with another.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    /// Spec docs spliced into the printed text ([`crate::splice`]) rather than emitted as
+    /// attributes.
+    splice_docs: bool,
+    /// The smallest part of `types.rs`, in lines of output (about).
+    part_lines: usize,
+}
+
+impl Cut {
+    const DEFAULT: Self = Self {
+        splice_docs: true,
+        part_lines: 400,
+    };
+}
+
+/// [`render_api`], done as `cut` says.
 fn render_jobs(
     api: &Api,
     header: &str,
     lib: bool,
     threads: Option<usize>,
     steps: &Steps,
-    splice_docs: bool,
+    cut: Cut,
 ) -> Result<Vec<(String, String)>, String> {
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
-    // About 150 types per part, and at least one part per thread.
-    let parts = api.types.len().div_ceil(150).max(threads.min(4)).max(1);
     let mut jobs = vec![Job::Root, Job::OperationsMod];
-    jobs.extend((0..parts).map(|part| Job::Types { part, parts }));
+    jobs.extend(
+        type_parts(api, threads, cut.part_lines)
+            .into_iter()
+            .map(|(range, weight)| Job::Types { range, weight }),
+    );
     jobs.extend(api.webhooks.as_ref().map(Job::Webhooks));
     jobs.extend(api.groups.iter().map(Job::Group));
     jobs.push(Job::Testing);
@@ -158,7 +219,7 @@ fn render_jobs(
         while let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
             let job = &jobs[index];
             let started = Instant::now();
-            let (tokens, docs) = if splice_docs {
+            let (tokens, docs) = if cut.splice_docs {
                 splice::collect(|| job.emit(api, &types))
             } else {
                 (job.emit(api, &types), Vec::new())
@@ -219,13 +280,13 @@ mod tests {
 
     use std::sync::atomic::Ordering;
 
-    use super::{Steps, render_jobs};
+    use super::{Cut, Steps, render_jobs};
     use crate::{Layout, Model, Options};
 
-    /// Spliced docs give the text the attributes give, for every fixture, spec/ and, when
-    /// they are present, the published documents.
+    /// Spliced docs give the text the attributes give, and one thread the text two give, for
+    /// every fixture, spec/ and, when they are present, the published documents.
     #[test]
-    fn spliced_docs_are_what_formatting_the_attributes_gives() {
+    fn neither_spliced_docs_nor_threads_change_the_text() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut documents: Vec<_> = std::fs::read_dir(root.join("tests/fixtures"))
             .into_iter()
@@ -256,14 +317,35 @@ mod tests {
                 continue;
             };
             let steps = Steps::default();
-            let spliced = render_jobs(&model.api, "", true, Some(2), &steps, true).unwrap();
-            let plain = render_jobs(&model.api, "", true, Some(2), &Steps::default(), false);
-            let plain = plain.unwrap();
+            let render = |threads, steps: &Steps, cut| {
+                render_jobs(&model.api, "", true, Some(threads), steps, cut).unwrap()
+            };
+            let spliced = render(2, &steps, Cut::DEFAULT);
+            let plain = Cut {
+                splice_docs: false,
+                ..Cut::DEFAULT
+            };
+            let plain = render(2, &Steps::default(), plain);
             assert_eq!(steps.rendered_again.load(Ordering::Relaxed), 0, "{name}");
             blocks += steps.spliced.load(Ordering::Relaxed);
+            // Where the types module is cut depends on the threads; its text does not.
+            let one_part = render(1, &Steps::default(), Cut::DEFAULT);
+            let small_parts = Cut {
+                part_lines: 1,
+                ..Cut::DEFAULT
+            };
+            let small_parts = render(3, &Steps::default(), small_parts);
+            assert!(one_part == spliced, "{name}: one thread gives other text");
+            assert!(
+                small_parts == spliced,
+                "{name}: small parts give other text"
+            );
             assert_eq!(spliced.len(), plain.len(), "{name}");
             for ((path, spliced), (_, plain)) in spliced.iter().zip(&plain) {
-                assert!(spliced == plain, "{name}: {path} differs when docs are spliced");
+                assert!(
+                    spliced == plain,
+                    "{name}: {path} differs when docs are spliced"
+                );
             }
             compared += 1;
         }

@@ -39,7 +39,9 @@ pub(crate) fn collect<T>(emit: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
     }
     let restore = Restore(TABLE.with(|table| table.borrow_mut().replace(Vec::new())));
     let value = emit();
-    let blocks = TABLE.with(|table| table.borrow_mut().take()).unwrap_or_default();
+    let blocks = TABLE
+        .with(|table| table.borrow_mut().take())
+        .unwrap_or_default();
     drop(restore);
     (value, blocks)
 }

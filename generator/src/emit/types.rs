@@ -1,5 +1,7 @@
 //! The `types` module: one Rust type per named or inline schema.
 
+use std::ops::Range;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -52,16 +54,14 @@ impl TypesContext {
     }
 }
 
-/// Part `part` of `parts` of the types module: an even share of the types, in order; the first
-/// part also carries the module's documentation, lint attribute and imports. The parts are
-/// formatted independently and their texts concatenated.
-pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) -> TokenStream {
-    let per_part = api.types.len().div_ceil(parts.max(1)).max(1);
-    let items: TokenStream = api
-        .types
+/// The part of the types module that holds the types in `range`, in order; the part that
+/// starts at the first type also carries the module's documentation, lint attribute and
+/// imports. The parts are formatted independently and their texts concatenated.
+pub fn emit_types_part(api: &Api, cx: &TypesContext, range: Range<usize>) -> TokenStream {
+    let first = range.start == 0;
+    let items: TokenStream = api.types
+        [range.start.min(api.types.len())..range.end.min(api.types.len())]
         .iter()
-        .skip(part * per_part)
-        .take(per_part)
         .map(|def| {
             emit_type(
                 def,
@@ -71,7 +71,7 @@ pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) 
             )
         })
         .collect();
-    if part > 0 {
+    if !first {
         return items;
     }
     let module_doc = inner_doc_attrs(&format!(
@@ -96,7 +96,8 @@ pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) 
         .any(|t| t.deprecated)
         .then(|| quote!(#![allow(deprecated)]));
     // The corrector never looks inside a type from another crate; it fills in the table's
-    // zero value, if any, for a missing one.
+    // zero value, if any, for a missing one. These impls come before the types, so their
+    // place does not depend on where the module is cut into parts.
     let externals = api.external_types().into_iter().map(|external| {
         let ty = super::external_tokens(external);
         let shape = match &external.zero {
@@ -115,8 +116,8 @@ pub fn emit_types_part(api: &Api, cx: &TypesContext, part: usize, parts: usize) 
         #module_doc
         #allow
         #import
-        #items
         #( #externals )*
+        #items
     }
 }
 
