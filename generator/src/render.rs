@@ -306,8 +306,8 @@ mod tests {
         );
         let (mut compared, mut blocks) = (0, 0);
         for path in &documents {
-            let text = std::fs::read_to_string(path).unwrap();
-            let dir = path.parent().unwrap().to_path_buf();
+            let text = std::fs::read_to_string(path).expect("a listed document reads");
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             let read = move |relative: &str| {
                 std::fs::read_to_string(dir.join(relative)).map_err(|e| e.to_string())
             };
@@ -318,7 +318,8 @@ mod tests {
             };
             let steps = Steps::default();
             let render = |threads, steps: &Steps, cut| {
-                render_jobs(&model.api, "", true, Some(threads), steps, cut).unwrap()
+                render_jobs(&model.api, "", true, Some(threads), steps, cut)
+                    .expect("a loaded document renders")
             };
             let spliced = render(2, &steps, Cut::DEFAULT);
             let plain = Cut {

@@ -122,7 +122,7 @@ mod tests {
                 defer(lines(&[" Inner."]), true),
             )
         });
-        let (first, second) = (first.unwrap(), second.unwrap());
+        let (first, second) = (first.expect("deferred"), second.expect("deferred"));
         let text = format!("//!{second}\n\n    ///{first}\n    fn f() {{}}\n");
         assert_eq!(
             splice(&text, &blocks).as_deref(),
@@ -133,7 +133,7 @@ mod tests {
     #[test]
     fn a_marker_anywhere_else_gives_up() {
         let (marker, blocks) = collect(|| defer(lines(&[" a"]), false));
-        let marker = marker.unwrap();
+        let marker = marker.expect("deferred");
         // As a string literal, the control character is escaped and the sentinel remains.
         let escaped = format!("m! {{ #[doc = {:?}] }}\n", marker);
         assert_eq!(splice(&escaped, &blocks), None);
