@@ -67,38 +67,38 @@ pub(crate) fn defer(lines: Vec<String>, inner: bool) -> Result<String, Vec<Strin
 /// `text` with each marker line replaced by its block's doc lines; `None` when a marker is
 /// anywhere else, or names no block.
 pub(crate) fn splice(text: &str, blocks: &[Vec<String>]) -> Option<String> {
-    if !text.contains(SENTINEL) {
-        return Some(text.to_owned());
-    }
     let extra: usize = blocks.iter().flatten().map(|line| line.len() + 16).sum();
     let mut out = String::with_capacity(text.len() + extra);
-    for line in text.split_inclusive('\n') {
-        let Some(at) = line.find('\u{1}') else {
-            if line.contains(SENTINEL) {
-                return None;
-            }
-            out.push_str(line);
-            continue;
-        };
-        // `    ///` or `//!`: the indentation and the comment's opening, as printed.
-        let (head, marker) = line.split_at(at);
+    let mut rest = text;
+    let mut markers = 0;
+    while let Some(at) = rest.find('\u{1}') {
+        // The marker's line: `    ///` or `//!` (the indentation and the comment's opening,
+        // as printed), the marker, the line's end.
+        let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+        let head = &rest[line_start..at];
         let opening = head.trim_start_matches(' ');
         if opening != "///" && opening != "//!" {
             return None;
         }
-        let index = marker
+        let line_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1);
+        let index = rest[at..line_end]
             .strip_prefix('\u{1}')?
             .strip_prefix(SENTINEL)?
             .trim_end_matches('\n')
             .parse::<usize>()
             .ok()?;
+        out.push_str(&rest[..line_start]);
         for doc in blocks.get(index)? {
             out.push_str(head);
             out.push_str(doc.trim_end_matches(' '));
             out.push('\n');
         }
+        markers += 1;
+        rest = &rest[line_end..];
     }
-    Some(out)
+    out.push_str(rest);
+    // A sentinel without its control character is a marker printed some other way.
+    (text.matches(SENTINEL).count() == markers).then_some(out)
 }
 
 #[cfg(test)]

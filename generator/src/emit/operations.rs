@@ -570,19 +570,12 @@ struct Answer {
 }
 
 fn answer(api: &Api, op: &Operation) -> Answer {
-    // What `send_with_response` reads from a whole answer, the headers taken first.
-    let whole = |output: TokenStream, call: TokenStream, value: TokenStream, output_doc| Answer {
+    // How `send_with_response` reads a whole answer, once the runtime took its headers.
+    let whole = |output: TokenStream, call: TokenStream, read: TokenStream, output_doc| Answer {
         output,
         call,
         with_response: quote! {
-            let received = self.into_request().send_raw();
-            async move {
-                let mut received = received.await?;
-                let headers = received.take_headers();
-                let status = received.status;
-                let value = #value;
-                Ok(codegen::Response::new(status, headers, value))
-            }
+            self.into_request().send_with_response(#read)
         },
         output_doc,
     };
@@ -592,26 +585,26 @@ fn answer(api: &Api, op: &Operation) -> Answer {
             whole(
                 ty.clone(),
                 quote!(request.send_json::<#ty>()),
-                quote!(received.json::<#ty>()?),
+                quote!(|received| received.json::<#ty>()),
                 "decoded",
             )
         }
         ResponseKind::Text => whole(
             quote!(String),
             quote!(request.send_text()),
-            quote!(received.text()),
+            quote!(|received| Ok(received.text())),
             "as text",
         ),
         ResponseKind::Bytes => whole(
             quote!(Vec<u8>),
             quote!(request.send_bytes()),
-            quote!(received.into_bytes()),
+            quote!(|received| Ok(received.into_bytes())),
             "as bytes",
         ),
         ResponseKind::Empty => whole(
             quote!(()),
             quote!(request.send_empty()),
-            quote!(()),
+            quote!(|_| Ok(())),
             "(which has no body)",
         ),
         ResponseKind::ByStatus(type_name) => {
@@ -625,7 +618,7 @@ fn answer(api: &Api, op: &Operation) -> Answer {
                         #arms
                     }
                 },
-                quote!({ #arms }?),
+                quote!(|received| #arms),
                 "as the variant of its status",
             )
         }

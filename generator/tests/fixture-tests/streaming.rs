@@ -369,6 +369,16 @@ async fn a_download_is_read_as_it_arrives() {
         .await
         .expect("the body");
     assert_eq!(whole, b"abcdefghi");
+    // With its status and headers.
+    let response = client(&server)
+        .exports()
+        .download_export("e1")
+        .send_with_response()
+        .await
+        .expect("the body");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("content-length"), Some("9"));
+    assert_eq!(response.value, b"abcdefghi");
 }
 
 #[tokio::test]

@@ -315,14 +315,10 @@ impl ApiKeysCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysCreateResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysCreateResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::ApiKeysCreateResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -374,14 +370,10 @@ impl ApiKeysDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysDeleteResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysDeleteResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::ApiKeysDeleteResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -433,14 +425,8 @@ impl ApiKeysGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysGetResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysGetResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::ApiKeysGetResponse>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -492,14 +478,10 @@ impl ApiKeysGetSecret {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysGetSecretResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysGetSecretResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::ApiKeysGetSecretResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -581,14 +563,8 @@ impl ApiKeysList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysListResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysListResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::ApiKeysListResponse>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -657,14 +633,10 @@ impl ApiKeysRevoke {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysRevokeResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysRevokeResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::ApiKeysRevokeResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -758,14 +730,10 @@ impl ApiKeysUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysUpdateResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysUpdateResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::ApiKeysUpdateResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -818,14 +786,10 @@ impl ApiKeysVerify {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysVerifyResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::ApiKeysVerifyResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::ApiKeysVerifyResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

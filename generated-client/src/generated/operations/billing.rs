@@ -198,14 +198,10 @@ impl BillingApplyDiscount {
             Error,
         >,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::CommerceDiscountRedemptionResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::CommerceDiscountRedemptionResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -264,14 +260,10 @@ impl BillingCreatePriceTransition {
     ) -> impl Future<
         Output = Result<codegen::Response<types::CommercePriceTransitionResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::CommercePriceTransitionResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::CommercePriceTransitionResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -330,14 +322,10 @@ impl BillingExtendFreeTrial {
     ) -> impl Future<
         Output = Result<codegen::Response<types::CommerceSubscriptionItem>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::CommerceSubscriptionItem>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::CommerceSubscriptionItem>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -399,14 +387,10 @@ impl BillingRemoveDiscount {
             Error,
         >,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::CommerceDiscountRedemptionResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::CommerceDiscountRedemptionResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

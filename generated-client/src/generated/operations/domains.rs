@@ -163,14 +163,8 @@ impl DomainsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::Domain>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::Domain>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::Domain>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -220,14 +214,8 @@ impl DomainsDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::DeletedObject>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::DeletedObject>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -276,14 +264,8 @@ impl DomainsList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::Domains>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::Domains>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::Domains>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -362,14 +344,8 @@ impl DomainsUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::Domain>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::Domain>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::Domain>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

@@ -119,14 +119,7 @@ impl MiscellaneousInterstitial {
     ) -> impl Future<
         Output = Result<codegen::Response<String>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.text();
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| Ok(received.text()))
     }
     /// Sends the request and returns the successful response with its body unread, to read as a stream of chunks: a large download then costs one chunk of memory, not its size. The timeout bounds each wait, not the whole download.
     ///

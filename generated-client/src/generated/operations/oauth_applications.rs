@@ -361,14 +361,10 @@ impl OauthApplicationsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplicationWithSecret>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OAuthApplicationWithSecret>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OAuthApplicationWithSecret>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -418,14 +414,8 @@ impl OauthApplicationsDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::DeletedObject>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::DeletedObject>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -480,14 +470,8 @@ impl OauthApplicationsGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplication>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OAuthApplication>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::OAuthApplication>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -567,14 +551,8 @@ impl OauthApplicationsList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplications>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OAuthApplications>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::OAuthApplications>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -651,14 +629,7 @@ impl OauthApplicationsRevokeToken {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = ();
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|_| Ok(()))
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -716,14 +687,10 @@ impl OauthApplicationsRotateSecret {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplicationWithSecret>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OAuthApplicationWithSecret>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OAuthApplicationWithSecret>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -858,14 +825,8 @@ impl OauthApplicationsUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplication>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OAuthApplication>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::OAuthApplication>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -928,14 +889,8 @@ impl OauthApplicationsUploadLogo {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplication>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OAuthApplication>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::OAuthApplication>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

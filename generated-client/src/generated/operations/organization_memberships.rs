@@ -251,14 +251,10 @@ impl OrganizationMembershipsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OrganizationMembership>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OrganizationMembership>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -312,14 +308,10 @@ impl OrganizationMembershipsDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OrganizationMembership>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OrganizationMembership>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -397,14 +389,10 @@ impl OrganizationMembershipsList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMemberships>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OrganizationMemberships>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OrganizationMemberships>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -505,14 +493,10 @@ impl OrganizationMembershipsListAll {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMemberships>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OrganizationMemberships>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OrganizationMemberships>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -611,14 +595,10 @@ impl OrganizationMembershipsMergeMetadata {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OrganizationMembership>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OrganizationMembership>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -674,14 +654,10 @@ impl OrganizationMembershipsUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMembership>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OrganizationMembership>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OrganizationMembership>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

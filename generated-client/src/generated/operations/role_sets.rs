@@ -306,14 +306,8 @@ impl RoleSetsAddRoles {
     ) -> impl Future<
         Output = Result<codegen::Response<types::RoleSet>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::RoleSet>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::RoleSet>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -389,14 +383,8 @@ impl RoleSetsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::RoleSet>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::RoleSet>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::RoleSet>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -446,14 +434,8 @@ impl RoleSetsGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::RoleSet>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::RoleSet>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::RoleSet>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -533,14 +515,8 @@ impl RoleSetsList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::RoleSets>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::RoleSets>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::RoleSets>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -624,14 +600,8 @@ impl RoleSetsReplace {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::DeletedObject>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::DeletedObject>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -688,14 +658,8 @@ impl RoleSetsReplaceRole {
     ) -> impl Future<
         Output = Result<codegen::Response<types::RoleSet>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::RoleSet>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::RoleSet>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -812,14 +776,8 @@ impl RoleSetsUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::RoleSet>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::RoleSet>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::RoleSet>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

@@ -1006,14 +1006,10 @@ impl UsersAdjustBillingCreditBalance {
     ) -> impl Future<
         Output = Result<codegen::Response<types::CommerceCreditLedgerResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::CommerceCreditLedgerResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::CommerceCreditLedgerResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1064,14 +1060,7 @@ impl UsersBan {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1121,14 +1110,8 @@ impl UsersBanMany {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::User>>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<Vec<types::User>>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<Vec<types::User>>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1252,14 +1235,8 @@ impl UsersCount {
     ) -> impl Future<
         Output = Result<codegen::Response<types::TotalCount>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::TotalCount>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::TotalCount>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1444,14 +1421,7 @@ impl UsersCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1501,14 +1471,8 @@ impl UsersDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::DeletedObject>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::DeletedObject>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1560,14 +1524,10 @@ impl UsersDeleteBackupCodes {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersDeleteBackupCodesResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::UsersDeleteBackupCodesResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::UsersDeleteBackupCodesResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1618,14 +1578,8 @@ impl UsersDeleteExternalAccount {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::DeletedObject>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::DeletedObject>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1682,14 +1636,8 @@ impl UsersDeletePasskey {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::DeletedObject>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::DeletedObject>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1745,14 +1693,7 @@ impl UsersDeleteProfileImage {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1804,14 +1745,10 @@ impl UsersDeleteTotp {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersDeleteTotpResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::UsersDeleteTotpResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::UsersDeleteTotpResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1862,14 +1799,8 @@ impl UsersDeleteWeb3Wallet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::DeletedObject>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::DeletedObject>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1927,14 +1858,10 @@ impl UsersDisableMfa {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersDisableMfaResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::UsersDisableMfaResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::UsersDisableMfaResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1984,14 +1911,7 @@ impl UsersGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2043,14 +1963,10 @@ impl UsersGetBillingCreditBalance {
     ) -> impl Future<
         Output = Result<codegen::Response<types::CommerceCreditBalanceResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::CommerceCreditBalanceResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::CommerceCreditBalanceResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2103,14 +2019,10 @@ impl UsersGetOauthAccessToken {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::OAuthAccessToken>>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<Vec<types::OAuthAccessToken>>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<Vec<types::OAuthAccessToken>>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2293,14 +2205,8 @@ impl UsersList {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::User>>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<Vec<types::User>>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<Vec<types::User>>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2443,15 +2349,11 @@ impl UsersListOrganizationInvitations {
             Error,
         >,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received
-                .json::<types::OrganizationInvitationsWithPublicOrganizationData>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received
+                    .json::<types::OrganizationInvitationsWithPublicOrganizationData>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2550,14 +2452,10 @@ impl UsersListOrganizationMemberships {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMemberships>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::OrganizationMemberships>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::OrganizationMemberships>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2636,14 +2534,8 @@ impl UsersListTrustedDevices {
     ) -> impl Future<
         Output = Result<codegen::Response<types::TrustedDeviceList>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::TrustedDeviceList>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::TrustedDeviceList>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2693,14 +2585,7 @@ impl UsersLock {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2775,14 +2660,7 @@ impl UsersMergeMetadata {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2839,14 +2717,7 @@ impl UsersRemovePassword {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2922,14 +2793,7 @@ impl UsersReplaceMetadata {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2981,14 +2845,8 @@ impl UsersRevokeTrustedDevice {
     ) -> impl Future<
         Output = Result<codegen::Response<types::TrustedDevice>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::TrustedDevice>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<types::TrustedDevice>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3045,14 +2903,7 @@ impl UsersSetProfileImage {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3104,14 +2955,7 @@ impl UsersUnban {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3161,14 +3005,8 @@ impl UsersUnbanMany {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::User>>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<Vec<types::User>>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| received.json::<Vec<types::User>>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3219,14 +3057,7 @@ impl UsersUnlock {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3424,14 +3255,7 @@ impl UsersUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::User>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request().send_with_response(|received| received.json::<types::User>())
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3485,14 +3309,10 @@ impl UsersVerifyPassword {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersVerifyPasswordResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::UsersVerifyPasswordResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::UsersVerifyPasswordResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3546,14 +3366,10 @@ impl UsersVerifyTotp {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersVerifyTotpResponse>, Error>,
     > + Send + 'static {
-        let received = self.into_request().send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            let value = received.json::<types::UsersVerifyTotpResponse>()?;
-            Ok(codegen::Response::new(status, headers, value))
-        }
+        self.into_request()
+            .send_with_response(|received| {
+                received.json::<types::UsersVerifyTotpResponse>()
+            })
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
