@@ -4,8 +4,9 @@
 //! Each job emits its tokens (quote), parses them (syn) and prints them (prettyplease) on the
 //! worker thread that runs it: token streams are not `Send`, and the three steps of different
 //! files share nothing but the read-only IR. `types.rs`, by far the largest file, is cut into
-//! parts that are formatted independently and joined, which prettyplease makes identical to
-//! formatting it whole.
+//! parts of about the same estimated size that are formatted independently and joined, which
+//! prettyplease makes identical to formatting it whole. Spec docs are not parsed: each job
+//! collects them and writes them into its printed text ([`crate::splice`]).
 
 use std::ops::Range;
 use std::sync::Mutex;
