@@ -121,12 +121,19 @@ impl Job<'_> {
     }
 }
 
+/// The largest part of `types.rs`, in lines of output (about): a part's tokens and syntax
+/// tree are in memory at once, so a very large document is cut into many parts.
+const MAX_PART_LINES: usize = 6_000;
+
 /// `types.rs` cut into consecutive parts of about the same size: four per thread, so that the
-/// last jobs to finish are small, and none under about `part_lines` lines.
+/// last jobs to finish are small, none under about `part_lines` lines and none over about
+/// [`MAX_PART_LINES`].
 fn type_parts(api: &Api, threads: usize, part_lines: usize) -> Vec<(Range<usize>, usize)> {
     let weights: Vec<usize> = api.types.iter().map(type_weight).collect();
     let total: usize = weights.iter().sum();
-    let parts = (total / part_lines.max(1)).clamp(1, threads.max(1) * 4);
+    let parts = (total / part_lines.max(1))
+        .clamp(1, threads.max(1) * 4)
+        .max(total.div_ceil(MAX_PART_LINES));
     let target = total.div_ceil(parts).max(1);
     let mut ranges = Vec::with_capacity(parts);
     let (mut start, mut sum) = (0, 0);
