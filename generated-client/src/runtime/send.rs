@@ -9,7 +9,7 @@ use reqwest::header::{CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, 
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::answer::{Decoding, Received, Response};
+use super::answer::{Decoding, Received};
 use super::api::{Api, Scheme};
 use super::auth::Attached;
 use super::client::{Exchange, Sent};
@@ -60,21 +60,6 @@ impl<A: Api> Request<A> {
                 decoding,
                 api: std::marker::PhantomData,
             })
-        }
-    }
-
-    /// Sends the request and returns the successful response as `read` reads it, with its
-    /// status and headers (taken before `read` sees the answer).
-    pub fn send_with_response<T: 'static>(
-        self,
-        read: fn(Received<A>) -> Result<T, Error<A>>,
-    ) -> impl Future<Output = Result<Response<T>, Error<A>>> + Send + 'static {
-        let received = self.send_raw();
-        async move {
-            let mut received = received.await?;
-            let headers = received.take_headers();
-            let status = received.status;
-            Ok(Response::new(status, headers, read(received)?))
         }
     }
 

@@ -570,12 +570,19 @@ struct Answer {
 }
 
 fn answer(api: &Api, op: &Operation) -> Answer {
-    // How `send_with_response` reads a whole answer, once the runtime took its headers.
-    let whole = |output: TokenStream, call: TokenStream, read: TokenStream, output_doc| Answer {
+    // What `send_with_response` reads from a whole answer, the headers taken first.
+    let whole = |output: TokenStream, call: TokenStream, value: TokenStream, output_doc| Answer {
         output,
         call,
         with_response: quote! {
-            self.into_request().send_with_response(#read)
+            let received = self.into_request().send_raw();
+            async move {
+                let mut received = received.await?;
+                let headers = received.take_headers();
+                let status = received.status;
+                let value = #value;
+                Ok(codegen::Response::new(status, headers, value))
+            }
         },
         output_doc,
     };
@@ -585,26 +592,26 @@ fn answer(api: &Api, op: &Operation) -> Answer {
             whole(
                 ty.clone(),
                 quote!(request.send_json::<#ty>()),
-                quote!(|received| received.json::<#ty>()),
+                quote!(received.json::<#ty>()?),
                 "decoded",
             )
         }
         ResponseKind::Text => whole(
             quote!(String),
             quote!(request.send_text()),
-            quote!(|received| Ok(received.text())),
+            quote!(received.text()),
             "as text",
         ),
         ResponseKind::Bytes => whole(
             quote!(Vec<u8>),
             quote!(request.send_bytes()),
-            quote!(|received| Ok(received.into_bytes())),
+            quote!(received.into_bytes()),
             "as bytes",
         ),
         ResponseKind::Empty => whole(
             quote!(()),
             quote!(request.send_empty()),
-            quote!(|_| Ok(())),
+            quote!(()),
             "(which has no body)",
         ),
         ResponseKind::ByStatus(type_name) => {
@@ -618,7 +625,7 @@ fn answer(api: &Api, op: &Operation) -> Answer {
                         #arms
                     }
                 },
-                quote!(|received| #arms),
+                quote!({ #arms }?),
                 "as the variant of its status",
             )
         }

@@ -138,10 +138,14 @@ impl AdminPortalLinkTokensCreate {
             Error,
         >,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::AdminPortalLinkTokensCreateResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::AdminPortalLinkTokensCreateResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -214,10 +218,14 @@ impl AdminPortalLinkTokensRevoke {
             Error,
         >,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::AdminPortalLinkTokensRevokeResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::AdminPortalLinkTokensRevokeResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

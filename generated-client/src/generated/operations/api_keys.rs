@@ -315,10 +315,14 @@ impl ApiKeysCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysCreateResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::ApiKeysCreateResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysCreateResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -370,10 +374,14 @@ impl ApiKeysDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysDeleteResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::ApiKeysDeleteResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysDeleteResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -425,8 +433,14 @@ impl ApiKeysGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysGetResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::ApiKeysGetResponse>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysGetResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -478,10 +492,14 @@ impl ApiKeysGetSecret {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysGetSecretResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::ApiKeysGetSecretResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysGetSecretResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -563,8 +581,14 @@ impl ApiKeysList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysListResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::ApiKeysListResponse>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysListResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -633,10 +657,14 @@ impl ApiKeysRevoke {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysRevokeResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::ApiKeysRevokeResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysRevokeResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -730,10 +758,14 @@ impl ApiKeysUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysUpdateResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::ApiKeysUpdateResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysUpdateResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -786,10 +818,14 @@ impl ApiKeysVerify {
     ) -> impl Future<
         Output = Result<codegen::Response<types::ApiKeysVerifyResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::ApiKeysVerifyResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::ApiKeysVerifyResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

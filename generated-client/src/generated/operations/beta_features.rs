@@ -134,7 +134,14 @@ impl BetaFeaturesChangeProductionDomain {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
-        self.into_request().send_with_response(|_| Ok(()))
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -224,8 +231,14 @@ impl BetaFeaturesUpdateInstanceSettings {
     ) -> impl Future<
         Output = Result<codegen::Response<types::InstanceSettings>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::InstanceSettings>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -281,7 +294,14 @@ impl BetaFeaturesUpdateProductionDomain {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
-        self.into_request().send_with_response(|_| Ok(()))
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

@@ -334,10 +334,14 @@ impl EnterpriseConnectionsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::EnterpriseConnection>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::EnterpriseConnection>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -392,10 +396,14 @@ impl EnterpriseConnectionsCreateTestRun {
             Error,
         >,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::EnterpriseConnectionTestRunResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnectionTestRunResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -450,8 +458,14 @@ impl EnterpriseConnectionsDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::DeletedObject>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -508,10 +522,14 @@ impl EnterpriseConnectionsGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::EnterpriseConnection>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::EnterpriseConnection>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -593,10 +611,14 @@ impl EnterpriseConnectionsList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::EnterpriseConnections>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::EnterpriseConnections>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnections>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -702,10 +724,14 @@ impl EnterpriseConnectionsListTestRuns {
     ) -> impl Future<
         Output = Result<codegen::Response<types::EnterpriseConnectionTestRuns>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::EnterpriseConnectionTestRuns>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnectionTestRuns>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -905,10 +931,14 @@ impl EnterpriseConnectionsUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::EnterpriseConnection>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::EnterpriseConnection>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::EnterpriseConnection>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

@@ -286,8 +286,14 @@ impl InstanceSettingsGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::Instance>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::Instance>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Instance>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -336,10 +342,14 @@ impl InstanceSettingsGetCommunication {
     ) -> impl Future<
         Output = Result<codegen::Response<types::InstanceCommunication>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::InstanceCommunication>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceCommunication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -388,10 +398,14 @@ impl InstanceSettingsGetOauthApplicationSettings {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplicationSettings>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OAuthApplicationSettings>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -440,10 +454,14 @@ impl InstanceSettingsGetOrganizationSettings {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationSettings>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OrganizationSettings>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -490,8 +508,14 @@ impl InstanceSettingsGetProtect {
     ) -> impl Future<
         Output = Result<codegen::Response<types::InstanceProtect>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::InstanceProtect>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceProtect>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -634,7 +658,14 @@ impl InstanceSettingsUpdate {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
-        self.into_request().send_with_response(|_| Ok(()))
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -701,10 +732,14 @@ impl InstanceSettingsUpdateCommunication {
     ) -> impl Future<
         Output = Result<codegen::Response<types::InstanceCommunication>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::InstanceCommunication>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceCommunication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -855,10 +890,14 @@ impl InstanceSettingsUpdateOauthApplicationSettings {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplicationSettings>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OAuthApplicationSettings>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -990,10 +1029,14 @@ impl InstanceSettingsUpdateOrganizationSettings {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationSettings>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OrganizationSettings>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationSettings>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1063,8 +1106,14 @@ impl InstanceSettingsUpdateProtect {
     ) -> impl Future<
         Output = Result<codegen::Response<types::InstanceProtect>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::InstanceProtect>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceProtect>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1170,10 +1219,14 @@ impl InstanceSettingsUpdateRestrictions {
     ) -> impl Future<
         Output = Result<codegen::Response<types::InstanceRestrictions>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::InstanceRestrictions>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InstanceRestrictions>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

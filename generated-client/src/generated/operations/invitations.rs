@@ -206,8 +206,14 @@ impl InvitationsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::Invitation>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::Invitation>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::Invitation>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -269,8 +275,14 @@ impl InvitationsCreateMany {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::Invitation>>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<Vec<types::Invitation>>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::Invitation>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -359,8 +371,14 @@ impl InvitationsList {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::Invitation>>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<Vec<types::Invitation>>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::Invitation>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -440,8 +458,14 @@ impl InvitationsRevoke {
     ) -> impl Future<
         Output = Result<codegen::Response<types::InvitationRevoked>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::InvitationRevoked>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::InvitationRevoked>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

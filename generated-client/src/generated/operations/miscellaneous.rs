@@ -119,7 +119,14 @@ impl MiscellaneousInterstitial {
     ) -> impl Future<
         Output = Result<codegen::Response<String>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| Ok(received.text()))
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.text();
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// Sends the request and returns the successful response with its body unread, to read as a stream of chunks: a large download then costs one chunk of memory, not its size. The timeout bounds each wait, not the whole download.
     ///

@@ -90,10 +90,14 @@ impl OauthAccessTokensVerify {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OauthAccessTokensVerifyResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OauthAccessTokensVerifyResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OauthAccessTokensVerifyResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

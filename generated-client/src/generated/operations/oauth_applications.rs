@@ -361,10 +361,14 @@ impl OauthApplicationsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplicationWithSecret>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OAuthApplicationWithSecret>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationWithSecret>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -414,8 +418,14 @@ impl OauthApplicationsDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::DeletedObject>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -470,8 +480,14 @@ impl OauthApplicationsGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplication>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OAuthApplication>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -551,8 +567,14 @@ impl OauthApplicationsList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplications>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OAuthApplications>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplications>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -629,7 +651,14 @@ impl OauthApplicationsRevokeToken {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
-        self.into_request().send_with_response(|_| Ok(()))
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -687,10 +716,14 @@ impl OauthApplicationsRotateSecret {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplicationWithSecret>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OAuthApplicationWithSecret>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplicationWithSecret>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -825,8 +858,14 @@ impl OauthApplicationsUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplication>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OAuthApplication>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -889,8 +928,14 @@ impl OauthApplicationsUploadLogo {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OAuthApplication>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OAuthApplication>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OAuthApplication>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

@@ -264,8 +264,14 @@ impl OrganizationDomainsCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationDomain>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OrganizationDomain>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -317,8 +323,14 @@ impl OrganizationDomainsDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::DeletedObject>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -397,8 +409,14 @@ impl OrganizationDomainsList {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationDomains>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OrganizationDomains>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomains>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -537,8 +555,14 @@ impl OrganizationDomainsListAll {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationDomains>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OrganizationDomains>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomains>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -654,8 +678,14 @@ impl OrganizationDomainsUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationDomain>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OrganizationDomain>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -710,8 +740,14 @@ impl OrganizationDomainsVerifyOwnership {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationDomain>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::OrganizationDomain>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationDomain>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

@@ -95,8 +95,14 @@ impl SvixCreateApp {
     ) -> impl Future<
         Output = Result<codegen::Response<types::SvixUrl>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::SvixUrl>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SvixUrl>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -143,8 +149,14 @@ impl SvixCreateDashboardUrl {
     ) -> impl Future<
         Output = Result<codegen::Response<types::SvixUrl>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::SvixUrl>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::SvixUrl>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -187,7 +199,14 @@ impl SvixDeleteApp {
     pub fn send_with_response(
         self,
     ) -> impl Future<Output = Result<codegen::Response<()>, Error>> + Send + 'static {
-        self.into_request().send_with_response(|_| Ok(()))
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = ();
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {

@@ -1006,10 +1006,14 @@ impl UsersAdjustBillingCreditBalance {
     ) -> impl Future<
         Output = Result<codegen::Response<types::CommerceCreditLedgerResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::CommerceCreditLedgerResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceCreditLedgerResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1060,7 +1064,14 @@ impl UsersBan {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1110,8 +1121,14 @@ impl UsersBanMany {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::User>>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<Vec<types::User>>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::User>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1235,8 +1252,14 @@ impl UsersCount {
     ) -> impl Future<
         Output = Result<codegen::Response<types::TotalCount>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::TotalCount>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::TotalCount>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1421,7 +1444,14 @@ impl UsersCreate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1471,8 +1501,14 @@ impl UsersDelete {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::DeletedObject>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1524,10 +1560,14 @@ impl UsersDeleteBackupCodes {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersDeleteBackupCodesResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::UsersDeleteBackupCodesResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersDeleteBackupCodesResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1578,8 +1618,14 @@ impl UsersDeleteExternalAccount {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::DeletedObject>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1636,8 +1682,14 @@ impl UsersDeletePasskey {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::DeletedObject>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1693,7 +1745,14 @@ impl UsersDeleteProfileImage {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1745,10 +1804,14 @@ impl UsersDeleteTotp {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersDeleteTotpResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::UsersDeleteTotpResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersDeleteTotpResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1799,8 +1862,14 @@ impl UsersDeleteWeb3Wallet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::DeletedObject>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::DeletedObject>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::DeletedObject>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1858,10 +1927,14 @@ impl UsersDisableMfa {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersDisableMfaResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::UsersDisableMfaResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersDisableMfaResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1911,7 +1984,14 @@ impl UsersGet {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -1963,10 +2043,14 @@ impl UsersGetBillingCreditBalance {
     ) -> impl Future<
         Output = Result<codegen::Response<types::CommerceCreditBalanceResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::CommerceCreditBalanceResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::CommerceCreditBalanceResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2019,10 +2103,14 @@ impl UsersGetOauthAccessToken {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::OAuthAccessToken>>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<Vec<types::OAuthAccessToken>>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::OAuthAccessToken>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2205,8 +2293,14 @@ impl UsersList {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::User>>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<Vec<types::User>>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::User>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2349,11 +2443,15 @@ impl UsersListOrganizationInvitations {
             Error,
         >,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received
-                    .json::<types::OrganizationInvitationsWithPublicOrganizationData>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received
+                .json::<types::OrganizationInvitationsWithPublicOrganizationData>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2452,10 +2550,14 @@ impl UsersListOrganizationMemberships {
     ) -> impl Future<
         Output = Result<codegen::Response<types::OrganizationMemberships>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::OrganizationMemberships>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::OrganizationMemberships>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2534,8 +2636,14 @@ impl UsersListTrustedDevices {
     ) -> impl Future<
         Output = Result<codegen::Response<types::TrustedDeviceList>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::TrustedDeviceList>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::TrustedDeviceList>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2585,7 +2693,14 @@ impl UsersLock {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2660,7 +2775,14 @@ impl UsersMergeMetadata {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2717,7 +2839,14 @@ impl UsersRemovePassword {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2793,7 +2922,14 @@ impl UsersReplaceMetadata {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2845,8 +2981,14 @@ impl UsersRevokeTrustedDevice {
     ) -> impl Future<
         Output = Result<codegen::Response<types::TrustedDevice>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<types::TrustedDevice>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::TrustedDevice>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2903,7 +3045,14 @@ impl UsersSetProfileImage {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -2955,7 +3104,14 @@ impl UsersUnban {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3005,8 +3161,14 @@ impl UsersUnbanMany {
     ) -> impl Future<
         Output = Result<codegen::Response<Vec<types::User>>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| received.json::<Vec<types::User>>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<Vec<types::User>>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3057,7 +3219,14 @@ impl UsersUnlock {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3255,7 +3424,14 @@ impl UsersUpdate {
     ) -> impl Future<
         Output = Result<codegen::Response<types::User>, Error>,
     > + Send + 'static {
-        self.into_request().send_with_response(|received| received.json::<types::User>())
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::User>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3309,10 +3485,14 @@ impl UsersVerifyPassword {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersVerifyPasswordResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::UsersVerifyPasswordResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersVerifyPasswordResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
@@ -3366,10 +3546,14 @@ impl UsersVerifyTotp {
     ) -> impl Future<
         Output = Result<codegen::Response<types::UsersVerifyTotpResponse>, Error>,
     > + Send + 'static {
-        self.into_request()
-            .send_with_response(|received| {
-                received.json::<types::UsersVerifyTotpResponse>()
-            })
+        let received = self.into_request().send_raw();
+        async move {
+            let mut received = received.await?;
+            let headers = received.take_headers();
+            let status = received.status;
+            let value = received.json::<types::UsersVerifyTotpResponse>()?;
+            Ok(codegen::Response::new(status, headers, value))
+        }
     }
     /// The request, its inputs written.
     fn into_request(self) -> codegen::Request<crate::generated::Api> {
