@@ -18,6 +18,7 @@
 
 pub mod build;
 mod bundle;
+mod chunked;
 #[doc(hidden)]
 pub mod cli;
 mod diagnostic;
@@ -146,7 +147,8 @@ impl Model {
             name: spec_name,
             text,
         };
-        let (mut document, loaded_warnings) = load::load(source, read_file)?;
+        let (mut document, loaded_warnings) =
+            load::load(source, read_file, render::threads(options.threads))?;
         settings::apply(&mut document, &options.settings)?;
         let loaded = std::time::Instant::now();
         let (api, warnings) = lower::lower(&document, source, options, loaded_warnings)?;

@@ -1,6 +1,7 @@
 //! Loading: document text to the spec model, with located errors.
 
 use crate::bundle::{self, Loader};
+use crate::chunked;
 use crate::diagnostic::Source;
 use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
 use crate::locate::locate;
@@ -12,9 +13,12 @@ use crate::{refs, repair};
 /// local references to any place as references to components ([`crate::refs`]), repairs the
 /// mistakes [`crate::repair`] knows, and checks its OpenAPI version. On success, returns the
 /// document and a warning for each repair.
+///
+/// A large YAML document is read on `threads` threads when it can be ([`crate::chunked`]).
 pub fn load(
     source: Source<'_>,
     loader: Loader<'_>,
+    threads: usize,
 ) -> Result<(Document, Vec<Diagnostic>), Diagnostics> {
     let external = bundle::may_have_external_refs(source.text);
     if !external && !refs::may_need(source.text) && !repair::may_have_empty_collections(source.text)
@@ -22,7 +26,9 @@ pub fn load(
         // Most documents are read straight from the text, so that type errors keep the line
         // the parser saw. A type error may be a mistake the tree reader repairs; when it is
         // not, the parser's own error is the one reported.
-        let (document, warnings) = match read::typed::<Document>(source.text) {
+        let read = chunked::document(source.text, threads)
+            .map_or_else(|| read::typed::<Document>(source.text), Ok);
+        let (document, warnings) = match read {
             Ok(document) => (document, Vec::new()),
             Err(e) => {
                 let Ok(mut value) = read::tree(source.text) else {

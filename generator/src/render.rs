@@ -192,6 +192,13 @@ impl Cut {
     };
 }
 
+/// The threads to use: `threads`, or every core when `None`.
+pub fn threads(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    })
+}
+
 /// [`render_api`], done as `cut` says.
 fn render_jobs(
     api: &Api,
@@ -201,9 +208,7 @@ fn render_jobs(
     steps: &Steps,
     cut: Cut,
 ) -> Result<Vec<(String, String)>, String> {
-    let threads = threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let threads = self::threads(threads);
     let mut jobs = vec![Job::Root, Job::OperationsMod];
     jobs.extend(
         type_parts(api, threads, cut.part_lines)
@@ -257,10 +262,13 @@ fn render_jobs(
         }
     };
     if threads > 1 && jobs.len() > 1 {
+        // The calling thread is one of the workers: the memory it freed since loading (the
+        // parser's buffers) is reused instead of fresh pages for another thread.
         std::thread::scope(|scope| {
-            for _ in 0..threads.min(jobs.len()) {
+            for _ in 1..threads.min(jobs.len()) {
                 scope.spawn(work);
             }
+            work();
         });
     } else {
         work();
