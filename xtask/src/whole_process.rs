@@ -44,10 +44,44 @@ pub fn bench_process(root: &Path, args: &[String]) -> ExitCode {
     }
 }
 
-/// Runs `make()`'s command once, its output discarded, and returns its wall time in ms.
-fn timed(make: &dyn Fn() -> Command, out: &Path, must_succeed: bool) -> Result<f64, String> {
-    let _ = fs::remove_dir_all(out);
-    let mut command = make();
+/// Fresh output folders, one per run, under one folder removed at the end.
+///
+/// Each run writes into a folder no earlier run used. Deleting and recreating the same folder
+/// before each run makes the file system's cost of creating files grow run after run (on ext4,
+/// new files skip the inodes freed moments ago), so a loop that did so measured its own
+/// cleanup; a new user writes into a new folder.
+struct Folders {
+    base: PathBuf,
+    used: std::cell::Cell<usize>,
+}
+
+impl Folders {
+    fn new(base: PathBuf) -> Self {
+        let _ = fs::remove_dir_all(&base);
+        Self {
+            base,
+            used: std::cell::Cell::new(0),
+        }
+    }
+
+    /// A folder path that no run has used yet (it does not exist).
+    fn next(&self, tool: &str) -> PathBuf {
+        let n = self.used.get();
+        self.used.set(n + 1);
+        self.base.join(format!("{tool}-{n}"))
+    }
+}
+
+impl Drop for Folders {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.base);
+    }
+}
+
+/// Runs `make(out)`'s command once with a new output folder, its output discarded, and
+/// returns its wall time in ms.
+fn timed(make: &dyn Fn(&Path) -> Command, out: PathBuf, must_succeed: bool) -> Result<f64, String> {
+    let mut command = make(&out);
     let started = Instant::now();
     let status = command
         .stdout(Stdio::null())
@@ -77,15 +111,15 @@ pub(crate) fn whole_process(
     in_process: Option<&str>,
     peer: Option<&Path>,
 ) -> Result<Row, String> {
-    let out = work.join("whole-process");
-    let median_of = |make: &dyn Fn() -> Command, must_succeed: bool| -> Result<f64, String> {
+    let folders = Folders::new(work.join("whole-process"));
+    let median_of = |make: &dyn Fn(&Path) -> Command, must_succeed: bool| -> Result<f64, String> {
         let times = (0..PROCESS_RUNS)
-            .map(|_| timed(make, &out, must_succeed))
+            .map(|_| timed(make, folders.next("ours"), must_succeed))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(median(times))
     };
     let binary = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
-    let codegen = |program: &Path, prefix: &[&str]| {
+    let codegen = |program: &Path, prefix: &[&str], out: &Path| {
         let mut command = Command::new(program);
         command
             .args(prefix)
@@ -93,15 +127,15 @@ pub(crate) fn whole_process(
             .arg("--spec")
             .arg(spec)
             .arg("--out")
-            .arg(&out)
+            .arg(out)
             .current_dir(root);
         command
     };
-    let through_cargo = median_of(&|| codegen(Path::new("cargo"), &["xtask"]), true)?;
-    let alone = median_of(&|| codegen(&binary, &[]), true)?;
+    let through_cargo = median_of(&|out| codegen(Path::new("cargo"), &["xtask"], out), true)?;
+    let alone = median_of(&|out| codegen(&binary, &[], out), true)?;
     // An unknown subcommand: cargo starts and checks the build, and xtask prints its usage.
     let cargo_start = median_of(
-        &|| {
+        &|_| {
             let mut command = Command::new("cargo");
             command.args(["xtask", "--version"]).current_dir(root);
             command
@@ -109,21 +143,20 @@ pub(crate) fn whole_process(
         false,
     )?;
     let installed = installed_generator(root)?;
-    let generate = || {
+    let generate = |out: &Path| {
         let mut command = Command::new(&installed);
         command
             .arg("generate")
             .arg(spec)
             .arg("--out")
-            .arg(&out)
+            .arg(out)
             .current_dir(root);
         command
     };
     let (ours, versus) = match peer {
         None => (median_of(&generate, true)?, String::new()),
         Some(jar) => {
-            let peer_out = work.join("openapi-generator");
-            let openapi_generator = || {
+            let openapi_generator = |out: &Path| {
                 let mut command = Command::new("java");
                 command
                     .arg("-jar")
@@ -131,17 +164,20 @@ pub(crate) fn whole_process(
                     .args(["generate", "-g", "rust", "-i"])
                     .arg(spec)
                     .arg("-o")
-                    .arg(&peer_out)
+                    .arg(out)
                     .current_dir(root);
                 command
             };
             let mut ours = Vec::new();
             let mut theirs = Vec::new();
             for _ in 0..PROCESS_RUNS {
-                ours.push(timed(&generate, &out, true)?);
-                theirs.push(timed(&openapi_generator, &peer_out, true)?);
+                ours.push(timed(&generate, folders.next("ours"), true)?);
+                theirs.push(timed(
+                    &openapi_generator,
+                    folders.next("openapi-generator"),
+                    true,
+                )?);
             }
-            let _ = fs::remove_dir_all(&peer_out);
             let (ours, theirs) = (median(ours), median(theirs));
             (
                 ours,
@@ -166,7 +202,7 @@ pub(crate) fn whole_process(
                 ", {ms} ms in process in the release build above"
             ))
         ),
-        how: "cargo xtask bench (a fresh process per run, output discarded)".into(),
+        how: "cargo xtask bench (a fresh process and a new output folder per run)".into(),
     })
 }
 
