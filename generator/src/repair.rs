@@ -66,23 +66,29 @@ pub fn may_have_empty_collections(text: &str) -> bool {
         return false;
     }
     let indentation = |line: &str| line.len() - line.trim_start_matches(' ').len();
-    let lines: Vec<&str> = text.lines().collect();
-    lines.iter().enumerate().any(|(i, line)| {
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        // Only a line that ends in `:`, `null` or `~` (or has a comment) can give a `null`:
+        // the rest are passed over without looking at their key.
+        let end = line.trim_end();
+        if !(end.ends_with([':', '~']) || end.ends_with("null") || end.contains('#')) {
+            continue;
+        }
         let entry = line.trim_start();
         let entry = entry.strip_prefix("- ").unwrap_or(entry).trim_start();
         let Some((key, rest)) = entry.split_once(':') else {
-            return false;
+            continue;
         };
         if !COLLECTION_KEYS.contains(&key.trim_matches(['"', '\''])) {
-            return false;
+            continue;
         }
         let rest = rest.split(" #").next().unwrap_or_default().trim();
-        match rest {
+        let empty = match rest {
             "null" | "~" => true,
             "" => {
                 // A block value follows when the next line is deeper, or a list item at the
                 // same depth.
-                let next = lines[i + 1..].iter().find(|l| {
+                let next = lines.clone().find(|l| {
                     let t = l.trim_start();
                     !t.is_empty() && !t.starts_with('#')
                 });
@@ -95,8 +101,12 @@ pub fn may_have_empty_collections(text: &str) -> bool {
                 }
             }
             _ => false,
+        };
+        if empty {
+            return true;
         }
-    })
+    }
+    false
 }
 
 /// Every OpenAPI map or list of `value` given as `null`, each read as empty.

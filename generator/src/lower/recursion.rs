@@ -124,10 +124,25 @@ impl<'a> Lowerer<'a> {
                     _ => (2, usize::MAX),
                 }
             };
-        let snapshot = self.types.clone();
-        for def in self.types.values_mut() {
-            if let TypeKind::Untagged { variants } = &mut def.kind {
-                variants.sort_by_key(|v| rank(&v.ty, &snapshot));
+        // Ranks look at other types, so they are read first and the variants sorted after.
+        let ranked: Vec<(String, Vec<(u8, usize)>)> = self
+            .types
+            .iter()
+            .filter_map(|(name, def)| match &def.kind {
+                TypeKind::Untagged { variants } => Some((
+                    name.clone(),
+                    variants.iter().map(|v| rank(&v.ty, &self.types)).collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        for (name, ranks) in ranked {
+            if let Some(TypeKind::Untagged { variants }) =
+                self.types.get_mut(&name).map(|def| &mut def.kind)
+            {
+                let mut paired: Vec<_> = ranks.into_iter().zip(std::mem::take(variants)).collect();
+                paired.sort_by_key(|(rank, _)| *rank);
+                *variants = paired.into_iter().map(|(_, variant)| variant).collect();
             }
         }
     }
