@@ -80,7 +80,16 @@ impl Drop for Folders {
 
 /// Runs `make(out)`'s command once with a new output folder, its output discarded, and
 /// returns its wall time in ms.
+///
+/// The file system's dirty pages are written out first (`sync`, where there is one; with
+/// hyperfine one would pass `--prepare sync`): otherwise the kernel writes back the files of the run
+/// before (openapi-generator's hundreds, in a paired run) while this one is being timed.
 fn timed(make: &dyn Fn(&Path) -> Command, out: PathBuf, must_succeed: bool) -> Result<f64, String> {
+    // Best effort: a platform without `sync` times the run as it is.
+    let _ = Command::new("sync")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
     let mut command = make(&out);
     let started = Instant::now();
     let status = command
@@ -202,7 +211,8 @@ pub(crate) fn whole_process(
                 ", {ms} ms in process in the release build above"
             ))
         ),
-        how: "cargo xtask bench (a fresh process and a new output folder per run)".into(),
+        how: "cargo xtask bench (a fresh process and a new output folder per run, after a sync)"
+            .into(),
     })
 }
 
